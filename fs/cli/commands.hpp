@@ -1,0 +1,35 @@
+#pragma once
+// The flickrfs commands (DESIGN section 2). Each command lives in its own file
+// fs/cli/cmd_<name>.cpp, parses its own arguments (everything after the command word) with
+// ArgCursor and parse_global_option, and returns a process exit code (exit_code.hpp).
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace flickrfs::cli {
+
+using Args = std::span<const std::string>;
+
+int cmd_mount(Args args);   // flickrfs [mount] MOUNTPOINT [options]
+int cmd_auth(Args args);    // flickrfs auth [--perms read|write|delete]
+int cmd_mirror(Args args);  // flickrfs mirror SRC DEST [options]
+int cmd_cache(Args args);   // flickrfs cache stats|verify|clear|pin PATH|unpin PATH
+int cmd_status(Args args);  // flickrfs status [MOUNTPOINT]
+int cmd_call(Args args);    // flickrfs call METHOD [name=value ...]
+
+struct Command {
+  std::string_view name;
+  int (*run)(Args);
+  std::string_view synopsis;
+};
+
+// The table main() dispatches on and --help prints, in DESIGN order.
+[[nodiscard]] std::span<const Command> commands();
+
+[[nodiscard]] std::string usage_text();
+
+// For commands whose issue has not landed yet: one line on stderr, exit 1.
+int not_implemented(std::string_view command);
+
+}  // namespace flickrfs::cli
