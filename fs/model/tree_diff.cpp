@@ -35,6 +35,14 @@ void diff_dir(const Tree& before, const Tree& after, Ino dir, std::vector<Invali
       out.push_back({Invalidation::Type::entry, dir, name});
     }
   }
+  // New names: drop negative dentries the kernel may hold for them (a lookup made before
+  // the photo existed).
+  std::unordered_map<std::string_view, Ino> was;
+  for (const auto& [name, ino] : old_children)
+    was.emplace(name, ino);
+  for (const auto& [name, ino] : new_children) {
+    if (was.find(name) == was.end()) out.push_back({Invalidation::Type::entry, dir, name});
+  }
 }
 
 bool same_photo(const PhotoRecord& a, const PhotoRecord& b) {

@@ -1,7 +1,8 @@
 #pragma once
 // What changed between two snapshots, as the kernel invalidations that make the change
 // visible without a remount (DESIGN section 4, issue "Freshness"): a removed or renamed
-// name gets an entry invalidation in its parent, a directory whose listing or a file whose
+// name gets an entry invalidation in its parent (so does a new name, which may be cached
+// as negative), a directory whose listing or a file whose
 // content changed gets an inode invalidation. Computed here (pure, unit-tested) and applied
 // by fs/invalidator.cpp off the FUSE worker threads.
 //
