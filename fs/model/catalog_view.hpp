@@ -59,8 +59,9 @@ class CatalogView {
   virtual void note_listing(const Tree& tree, const Node& dir) = 0;
   virtual void note_attr_wanted(const Tree& tree, const Node& file) = 0;
 
-  // One JSON object describing the daemon: online, calls left, queue, cache use.
-  [[nodiscard]] virtual std::string status_json() = 0;
+  // The daemon's state as "key=value" lines (online, calls left, queue, cache use), for
+  // `flickrfs status` (fs/status_file.hpp).
+  [[nodiscard]] virtual std::string status_lines() = 0;
 };
 
 }  // namespace flickrfs::model
