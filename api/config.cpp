@@ -106,8 +106,8 @@ Result<Credentials> parse_config(std::string_view text) {
     if (line.empty() || line.front() == '#') continue;
     const auto eq = line.find('=');
     if (eq == std::string_view::npos || trim(line.substr(0, eq)).empty()) {
-      return make_error(Errc::config, "config line " + std::to_string(line_number) +
-                                          ": expected `key = value`");
+      return make_error(Errc::config,
+                        "config line " + std::to_string(line_number) + ": expected `key = value`");
     }
     const std::string key(trim(line.substr(0, eq)));
     const std::string value(trim(line.substr(eq + 1)));

@@ -15,8 +15,8 @@ namespace {
 constexpr char kHex[] = "0123456789ABCDEF";
 
 bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == '_' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
 }
 
 int hex_value(char c) {
@@ -36,8 +36,8 @@ std::string to_lower(std::string_view text) {
 
 std::string base64(const unsigned char* data, std::size_t size) {
   std::string out(4 * ((size + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
-                                      static_cast<int>(size));
+  const int written =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
   out.resize(static_cast<std::size_t>(written));
   return out;
 }
@@ -90,7 +90,8 @@ std::string base_string_uri(std::string_view url) {
   const std::string_view rest = url.substr(scheme_end + 3);
   const auto path_start = rest.find('/');
   std::string authority = to_lower(rest.substr(0, path_start));
-  const std::string_view path = path_start == std::string_view::npos ? "/" : rest.substr(path_start);
+  const std::string_view path =
+      path_start == std::string_view::npos ? "/" : rest.substr(path_start);
   const auto colon = authority.rfind(':');
   if (colon != std::string::npos && authority.find(']', colon) == std::string::npos) {
     const std::string_view port = std::string_view(authority).substr(colon + 1);
@@ -186,9 +187,8 @@ Params oauth_params(std::string_view http_method, std::string_view url,
   Params signed_set = request_params;
   signed_set.insert(signed_set.end(), oauth.begin(), oauth.end());
   const std::string base = signature_base_string(http_method, url, signed_set);
-  oauth.emplace_back("oauth_signature", hmac_sha1_base64(signing_key(keys.consumer_secret,
-                                                                     keys.token_secret),
-                                                         base));
+  oauth.emplace_back("oauth_signature",
+                     hmac_sha1_base64(signing_key(keys.consumer_secret, keys.token_secret), base));
   return oauth;
 }
 

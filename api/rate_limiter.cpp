@@ -85,9 +85,9 @@ Result<void> TokenBucket::acquire(std::chrono::milliseconds max_wait,
     }
     const auto wait = wait_time();
     if (m_clock.now() + wait > deadline) {
-      return make_error(Errc::rate_limited,
-                        "rate limit reached (" + std::to_string(std::llround(m_limit.per_hour)) +
-                            " requests per hour); try again later");
+      return make_error(Errc::rate_limited, "rate limit reached (" +
+                                                std::to_string(std::llround(m_limit.per_hour)) +
+                                                " requests per hour); try again later");
     }
     m_clock.sleep_for(std::clamp<Clock::duration>(wait, std::chrono::milliseconds(1), kSlice));
   }

@@ -123,9 +123,9 @@ Result<DownloadInfo> HttpClient::download(const std::string& url, std::uint64_t 
   if (code != CURLE_OK) return curl_error(code, error_buffer, url);
   if (!state.started && !state.start()) return std::move(*state.error);  // empty body
   if (state.skip > 0) {
-    return make_error(Errc::invalid_argument,
-                      url_without_query(url) + ": offset " + std::to_string(offset) +
-                          " is beyond the end of the file");
+    return make_error(Errc::invalid_argument, url_without_query(url) + ": offset " +
+                                                  std::to_string(offset) +
+                                                  " is beyond the end of the file");
   }
   return describe(handle, capture, state.written);
 }

@@ -94,7 +94,8 @@ Error error_for_status(long status, std::string_view what) {
   const std::string message = std::string(what) + ": HTTP " + std::to_string(status);
   if (status == 404 || status == 410) return make_error(Errc::not_found, message);
   if (status == 401 || status == 403) return make_error(Errc::permission, message);
-  if (status == 416) return make_error(Errc::invalid_argument, message + " (range not satisfiable)");
+  if (status == 416)
+    return make_error(Errc::invalid_argument, message + " (range not satisfiable)");
   if (status == 429) return make_error(Errc::rate_limited, message + " (too many requests)");
   if (status >= 500) return make_error(Errc::unavailable, message);
   return make_error(Errc::bad_response, message);

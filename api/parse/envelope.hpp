@@ -28,6 +28,7 @@
 
 namespace flickrfs::api::parse {
 
+// `code` -1 means the reply carried no code.
 [[nodiscard]] Error flickr_error(std::string_view method, int code, std::string_view message);
 
 // Checks that `body` is a JSON object with stat "ok". Tolerates the shapes Flickr has been
