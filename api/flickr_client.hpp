@@ -19,6 +19,7 @@
 // auth` builds a new client once it has a token).
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -59,6 +60,8 @@ struct ClientOptions {
   RateLimits rate_limits;  // used when rate_limiter is null
   std::shared_ptr<RateLimiter> rate_limiter;
   RetryPolicy retry;
+  // Longest a call waits for the rate limiter before failing with Errc::rate_limited.
+  std::chrono::milliseconds rate_limit_max_wait{30'000};
   Clock* clock = nullptr;  // null = steady_clock(); tests inject a fake for retry sleeps
   int verbosity = 0;       // 0 warnings, 1 info, 2 debug
   LogSink log;             // null = no logging
@@ -98,6 +101,10 @@ class FlickrClient {
   [[nodiscard]] const ClientOptions& options() const { return m_options; }
   [[nodiscard]] bool authenticated() const { return m_options.credentials.has_token(); }
   [[nodiscard]] std::string rest_url() const;  // api_url + "/services/rest/"
+
+  // `--user` as given (NSID, username or "me") -> "me" or an NSID. An NSID (contains '@')
+  // and "me" cost no call; a username is looked up with people.findByUsername.
+  [[nodiscard]] Result<std::string> resolve_user(const std::string& user);
 
   // ---- Listings (per_page is clamped to 1..500) --------------------------------------------
   // `user` is "me", an NSID or a username-free id. With a token and user "me" (or the token
@@ -174,16 +181,23 @@ class FlickrClient {
   [[nodiscard]] http::HttpClient& http() { return *m_http; }
 
  private:
-  struct Attempt;
-  [[nodiscard]] Result<std::string> api_call(std::string_view method, oauth::Params params,
-                                             bool post);
+  // One API call with retries; `parse` runs inside the retry loop, so an invalid or
+  // truncated body is retried like a 5xx.
+  template <class T>
+  [[nodiscard]] Result<T> call(std::string_view method, oauth::Params params, bool post,
+                               const std::function<Result<T>(std::string_view body)>& parse);
+  // One attempt: HTTP 200 -> the body; other statuses -> mapped Errors.
   [[nodiscard]] Result<std::string> api_attempt(std::string_view method,
                                                 const oauth::Params& params, bool post);
   [[nodiscard]] Result<oauth::Params> oauth_step(std::string_view endpoint, const oauth::Keys& keys,
                                                  const oauth::Params& extra_oauth);
+  // Runs `attempt` up to retry.max_attempts times, one token of `bucket` per attempt.
   template <class T>
-  [[nodiscard]] Result<T> with_retries(std::string_view what, const std::function<Result<T>()>& fn);
-  void log(LogLevel level, std::string line) const;
+  [[nodiscard]] Result<T> with_retries(std::string_view what, TokenBucket& bucket,
+                                       const std::function<Result<T>()>& attempt,
+                                       const std::atomic<bool>* cancel = nullptr);
+  [[nodiscard]] Result<std::string> me_or_nsid(const std::string& user, bool need_token) const;
+  void log(LogLevel level, std::string_view line) const;
   [[nodiscard]] std::string redact(std::string text) const;
 
   ClientOptions m_options;
