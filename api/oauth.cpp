@@ -90,8 +90,9 @@ std::string base_string_uri(std::string_view url) {
   const std::string_view rest = url.substr(scheme_end + 3);
   const auto path_start = rest.find('/');
   std::string authority = to_lower(rest.substr(0, path_start));
+  // An empty path stays empty (flickr-sdk signs "http://www.example.com" that way).
   const std::string_view path =
-      path_start == std::string_view::npos ? "/" : rest.substr(path_start);
+      path_start == std::string_view::npos ? std::string_view() : rest.substr(path_start);
   const auto colon = authority.rfind(':');
   if (colon != std::string::npos && authority.find(']', colon) == std::string::npos) {
     const std::string_view port = std::string_view(authority).substr(colon + 1);
