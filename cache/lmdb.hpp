@@ -95,6 +95,7 @@ class WriteTxn : public ReadTxn {
   friend class Env;
   using ReadTxn::ReadTxn;
   [[nodiscard]] Result<void> commit();
+  bool m_map_full = false;  // a put or the commit hit MDB_MAP_FULL: update() grows and retries
 };
 
 // Iterates one database inside a transaction. Borrows the txn: destroy the cursor first.
@@ -163,15 +164,15 @@ class Env {
  private:
   Env(MDB_env* env, std::string path, Options options);
   [[nodiscard]] Result<void> grow_map(std::unique_lock<std::mutex>& writer);
-  [[nodiscard]] Result<void> adopt_resized_map();
+  [[nodiscard]] Result<void> adopt_resized_map() const;
 
   MDB_env* m_env = nullptr;
   std::string m_path;
   Options m_options;
-  std::atomic<std::size_t> m_map_size{0};
+  mutable std::atomic<std::size_t> m_map_size{0};
   // Lock order: m_writer before m_resize. Readers take m_resize shared for their whole
   // lifetime; growth takes it exclusively (with m_writer held) so no txn is alive.
-  std::mutex m_writer;
+  mutable std::mutex m_writer;
   mutable std::shared_mutex m_resize;
 };
 

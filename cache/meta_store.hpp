@@ -29,6 +29,7 @@
 #include "api/result.hpp"
 #include "api/types.hpp"
 #include "cache/lmdb.hpp"
+#include "cache/schema.hpp"
 
 namespace flickrfs::cache {
 
@@ -166,13 +167,21 @@ class MetaStore {
 
   [[nodiscard]] Result<MetaCounts> counts() const;
   [[nodiscard]] const std::shared_ptr<lmdb::Env>& env() const { return m_env; }
+  [[nodiscard]] const Databases& databases() const { return m_dbs; }
+  // What open() did with the schema (created, current, migrated, rebuilt).
+  [[nodiscard]] SchemaOpen::Action open_action() const { return m_open_action; }
 
  private:
-  struct Dbs;
-  MetaStore(std::shared_ptr<lmdb::Env> env, std::unique_ptr<Dbs> dbs);
+  MetaStore(std::shared_ptr<lmdb::Env> env, SchemaOpen schema);
+  [[nodiscard]] Result<void> update_album_index(lmdb::WriteTxn& txn, std::string_view album_id,
+                                                std::span<const std::string> old_ids,
+                                                std::span<const std::string> new_ids);
+  [[nodiscard]] Result<void> bump_listing(lmdb::WriteTxn& txn, const ListingId& listing,
+                                          std::uint64_t count, std::int64_t fetched_at);
 
   std::shared_ptr<lmdb::Env> m_env;
-  std::unique_ptr<Dbs> m_dbs;
+  Databases m_dbs;
+  SchemaOpen::Action m_open_action;
 };
 
 // Opens (creating with mode 0700) CACHE/<nsid>/ and its meta.lmdb environment; both stores
