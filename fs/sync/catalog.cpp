@@ -191,10 +191,9 @@ void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file)
     const auto& record = tree.photo(static_cast<std::uint32_t>(i));
     for (const auto& f : record.files) {
       if (stored_size(record, f)) continue;
-      m_resolver.prefetch(size_key(blob_key(record, f)),
-                          [this, record_copy = record, f_copy = f] {
-                            return probe_and_store(record_copy, f_copy);
-                          });
+      m_resolver.prefetch(size_key(blob_key(record, f)), [this, record_copy = record, f_copy = f] {
+        return probe_and_store(record_copy, f_copy);
+      });
     }
   }
 }

@@ -85,8 +85,7 @@ class Catalog final : public model::CatalogView {
   [[nodiscard]] std::shared_ptr<const model::Tree> tree() const override;
   [[nodiscard]] std::optional<std::uint64_t> known_size(const model::Tree& tree,
                                                         const model::Node& node) override;
-  [[nodiscard]] Result<std::uint64_t> resolve_size(const model::Tree& tree,
-                                                   const model::Node& node,
+  [[nodiscard]] Result<std::uint64_t> resolve_size(const model::Tree& tree, const model::Node& node,
                                                    std::chrono::milliseconds bound) override;
   [[nodiscard]] Result<std::unique_ptr<model::OpenFile>> open(const model::Tree& tree,
                                                               const model::Node& node) override;
@@ -139,8 +138,8 @@ class Catalog final : public model::CatalogView {
   InodeListener m_on_inode;
   bool m_has_listing = false;
 
-  std::mutex m_refresh_mutex;  // serializes refreshes and rebuilds
-  std::mutex m_walk_mutex;     // guards m_walked_pages
+  std::mutex m_refresh_mutex;              // serializes refreshes and rebuilds
+  std::mutex m_walk_mutex;                 // guards m_walked_pages
   std::set<std::uint32_t> m_walked_pages;  // pages whose sizes were queued for probing
 
   std::mutex m_loop_mutex;  // guards m_stop, m_wanted_refresh

@@ -23,8 +23,8 @@ class Connectivity {
   [[nodiscard]] bool offline() const;
   [[nodiscard]] bool forced_offline() const { return m_forced; }
   void report(const Error& error);  // only Errc::network / offline count
-  void set_online();   // the health check reached Flickr
-  void set_offline();  // e.g. the mount-time check could not reach Flickr
+  void set_online();                // the health check reached Flickr
+  void set_offline();               // e.g. the mount-time check could not reach Flickr
   // Transitions so far (for status and tests).
   [[nodiscard]] std::uint64_t changes() const { return m_changes.load(); }
 

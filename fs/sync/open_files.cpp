@@ -8,13 +8,15 @@ namespace flickrfs::fs {
 
 Result<std::size_t> BlobFile::read(std::uint64_t offset, std::span<char> out) {
   if (offset >= m_size) return std::size_t{0};
-  const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), m_size - offset));
+  const auto wanted =
+      static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), m_size - offset));
   std::lock_guard lock(m_mutex);
   std::size_t done = 0;
   // A blob reader may return short counts while the download is in flight; the kernel
   // expects a full buffer except at end of file.
   while (done < wanted) {
-    FLICKRFS_TRY(const std::size_t got, m_reader.read(offset + done, out.subspan(done, wanted - done)));
+    FLICKRFS_TRY(const std::size_t got,
+                 m_reader.read(offset + done, out.subspan(done, wanted - done)));
     if (got == 0) break;
     done += got;
   }

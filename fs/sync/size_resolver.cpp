@@ -40,8 +40,8 @@ Result<std::uint64_t> SizeResolver::resolve(const std::string& key, Probe probe,
   auto state = enqueue_locked(key, std::move(probe), true);
   m_work.notify_one();
   if (!m_done.wait_for(lock, bound, [&] { return state->result.has_value(); })) {
-    return make_error(Errc::unavailable, "size probe did not answer within " +
-                                             std::to_string(bound.count()) + " ms");
+    return make_error(Errc::unavailable,
+                      "size probe did not answer within " + std::to_string(bound.count()) + " ms");
   }
   return *state->result;
 }
