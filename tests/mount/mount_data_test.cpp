@@ -63,7 +63,7 @@ std::string iso_utc(std::int64_t t) {
 
 TEST_CASE("200 sampled files: stat size = bytes read = manifest size, sha256 = manifest",
           "[mount]") {
-  EmulatorProcess emulator({2000, 5, 11, {"--image-kb", "60"}});
+  EmulatorProcess emulator({2000, 5, 11, {"--image-kb", "30"}});
   TempDir temp;
   const MountWork work = make_work(temp.path());
   FlickrfsMount mount(emulator.url(), work);
@@ -88,7 +88,7 @@ TEST_CASE("200 sampled files: stat size = bytes read = manifest size, sha256 = m
 }
 
 TEST_CASE("info.json parses and its fields match the API", "[mount]") {
-  EmulatorProcess emulator({600, 5, 5, {}});
+  EmulatorProcess emulator({600, 5, 5, {"--image-kb", "20"}});
   TempDir temp;
   const MountWork work = make_work(temp.path());
   FlickrfsMount mount(emulator.url(), work);
@@ -193,7 +193,7 @@ TEST_CASE("cp -r and rsync -a of a page and an album are byte-identical with wor
 }
 
 TEST_CASE("64 parallel readers; one file read by 16 at once is downloaded once", "[mount]") {
-  EmulatorProcess emulator({300, 2, 13, {"--image-kb", "400", "--bandwidth-mbps", "200"}});
+  EmulatorProcess emulator({300, 2, 13, {"--image-kb", "200", "--bandwidth-mbps", "200"}});
   TempDir temp;
   const MountWork work = make_work(temp.path());
   FlickrfsMount mount(emulator.url(), work);

@@ -223,7 +223,9 @@ Manifest parse_manifest(const std::string& json) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc = parser.parse(json);
   Manifest manifest;
-  for (simdjson::dom::element p : doc["photos"].get_array()) {
+  simdjson::dom::array photos;
+  if (doc["photos"].get(photos) != simdjson::SUCCESS) return manifest;
+  for (simdjson::dom::element p : photos) {
     ManifestPhoto photo;
     photo.id = std::string(std::string_view(p["id"]));
     photo.title = std::string(std::string_view(p["title"]));
@@ -247,7 +249,9 @@ Manifest parse_manifest(const std::string& json) {
     }
     manifest.photos.push_back(std::move(photo));
   }
-  for (simdjson::dom::element s : doc["sets"].get_array()) {
+  simdjson::dom::array sets;
+  if (doc["sets"].get(sets) != simdjson::SUCCESS) return manifest;  // only with offset=0
+  for (simdjson::dom::element s : sets) {
     ManifestSet set;
     set.id = std::string(std::string_view(s["id"]));
     set.title = std::string(std::string_view(s["title"]));
@@ -314,8 +318,10 @@ Manifest fetch_manifest(const EmulatorProcess& emulator) {
         emulator.get("/_emulator/manifest?offset=" + std::to_string(offset) + "&limit=500"));
     if (offset == 0) all.sets = std::move(page.sets);
     if (page.photos.empty()) break;
+    const bool last = page.photos.size() < 100;
     for (auto& photo : page.photos)
       all.photos.push_back(std::move(photo));
+    if (last) break;
   }
   return all;
 }

@@ -33,7 +33,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 TEST_CASE("find over 5,000 photos lists exactly the manifest's photos and albums", "[mount]") {
-  EmulatorProcess emulator({5000, 12, 7, {}});
+  EmulatorProcess emulator({5000, 12, 7, {"--image-kb", "8"}});
   TempDir temp;
   const MountWork work = make_work(temp.path());
   FlickrfsMount mount(emulator.url(), work);
@@ -104,7 +104,7 @@ TEST_CASE("find over 5,000 photos lists exactly the manifest's photos and albums
 }
 
 TEST_CASE("hostile titles give valid, unique names that resolve", "[mount]") {
-  EmulatorProcess emulator({1500, 6, 3, {}});
+  EmulatorProcess emulator({1500, 6, 3, {"--image-kb", "8"}});
   TempDir temp;
   const MountWork work = make_work(temp.path());
   FlickrfsMount mount(emulator.url(), work);
