@@ -250,7 +250,9 @@ void Catalog::background_loop() {
       }
     } else {
       if (wanted || m_last_check.load() == 0) refresh_if_stale();
-      if (now - m_last_poll.load() >= m_options.poll_interval.count()) {
+      // recentlyUpdated reports the token owner's photos only: another user's public
+      // photos are kept fresh by the listing checks alone.
+      if (m_options.user == "me" && now - m_last_poll.load() >= m_options.poll_interval.count()) {
         auto polled = poll_recently_updated();
         if (!polled.ok()) log::info("recentlyUpdated: %s", polled.error().describe().c_str());
       }
