@@ -98,11 +98,14 @@ TEST_CASE("faults at rate 0.2: every kind occurs over 1000 requests and stats co
   }
   const std::string stats = emu.get("/_emulator/stats");
   for (const char* kind : {"http500", "http502", "http503", "http429", "stat_fail_201",
-                           "stat_fail_105", "stat_fail_0", "invalid_json", "stall"}) {
+                           "stat_fail_105", "stat_fail_0", "invalid_json"}) {
     INFO(kind);
     CHECK(seen[kind] > 0);
     CHECK(stat_count(stats, kind) == seen[kind]);
   }
+  // Every stall was slow; a loaded machine may make a few other requests slow too.
+  CHECK(stat_count(stats, "stall") > 0);
+  CHECK(seen["stall"] >= stat_count(stats, "stall"));
   CHECK(stat_count(stats, "truncated") > 0);
   CHECK(stat_count(stats, "reset") > 0);
   CHECK(seen["transport"] == stat_count(stats, "truncated") + stat_count(stats, "reset"));

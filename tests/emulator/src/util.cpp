@@ -126,19 +126,24 @@ std::string sha256_hex(std::string_view bytes) {
   return hex_lower(digest, sizeof digest);
 }
 
-std::string mysql_datetime(std::int64_t unix_time) {
+namespace {
+std::tm utc_tm(std::int64_t unix_time) {
   const std::time_t t = static_cast<std::time_t>(unix_time);
   std::tm tm{};
   gmtime_r(&t, &tm);
+  return tm;
+}
+}  // namespace
+
+std::string mysql_datetime(std::int64_t unix_time) {
+  const std::tm tm = utc_tm(unix_time);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
   return buf;
 }
 
 std::string http_date(std::int64_t unix_time) {
-  const std::time_t t = static_cast<std::time_t>(unix_time);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
+  const std::tm tm = utc_tm(unix_time);
   char buf[64];
   std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
   return buf;

@@ -96,38 +96,45 @@ std::vector<std::string> World::albums_of(std::uint32_t index) const {
   return out;
 }
 
-bool World::set_add(const std::string& set_id, const std::string& id, std::string* error) {
-  std::unique_lock lock(m_mutex);
+std::optional<std::pair<std::size_t, std::uint32_t>> World::album_and_photo_locked(
+    const std::string& set_id, const std::string& id, std::string* error) const {
   const auto slot = album_slot_locked(set_id);
   const auto index = live_index_locked(id, error);
   if (!slot) *error = "unknown set " + set_id;
-  if (!slot || !index) return false;
-  auto& members = m_albums[*slot].members;
-  if (std::find(members.begin(), members.end(), *index) != members.end()) {
+  if (!slot || !index) return std::nullopt;
+  return std::make_pair(*slot, *index);
+}
+
+bool World::set_add(const std::string& set_id, const std::string& id, std::string* error) {
+  std::unique_lock lock(m_mutex);
+  const auto target = album_and_photo_locked(set_id, id, error);
+  if (!target) return false;
+  const auto [slot, index] = *target;
+  auto& members = m_albums[slot].members;
+  if (std::find(members.begin(), members.end(), index) != members.end()) {
     *error = "photo already in set";
     return false;
   }
-  members.push_back(*index);
-  resort_album_locked(*slot);
-  m_albums[*slot].date_update = touch_locked(*index);
+  members.push_back(index);
+  resort_album_locked(slot);
+  m_albums[slot].date_update = touch_locked(index);
   return true;
 }
 
 bool World::set_remove(const std::string& set_id, const std::string& id, std::string* error) {
   std::unique_lock lock(m_mutex);
-  const auto slot = album_slot_locked(set_id);
-  const auto index = live_index_locked(id, error);
-  if (!slot) *error = "unknown set " + set_id;
-  if (!slot || !index) return false;
-  auto& members = m_albums[*slot].members;
-  const auto it = std::find(members.begin(), members.end(), *index);
+  const auto target = album_and_photo_locked(set_id, id, error);
+  if (!target) return false;
+  const auto [slot, index] = *target;
+  auto& members = m_albums[slot].members;
+  const auto it = std::find(members.begin(), members.end(), index);
   if (it == members.end()) {
     *error = "photo not in set";
     return false;
   }
   members.erase(it);
-  resort_album_locked(*slot);
-  m_albums[*slot].date_update = touch_locked(*index);
+  resort_album_locked(slot);
+  m_albums[slot].date_update = touch_locked(index);
   return true;
 }
 
