@@ -203,6 +203,13 @@ TEST_CASE("bad command lines fail with a one-line error and exit 1") {
   CHECK(run_command({bin, "--help"}) == 0);
 }
 
+// The 5 s budget is for a normal build; sanitizer builds run the same code 3-10x slower.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double kStartupBudget = 30.0;
+#else
+constexpr double kStartupBudget = 5.0;
+#endif
+
 TEST_CASE("one million photos start in under 5 s and 500 MB") {
   const auto start = Clock::now();
   EmulatorProcess emu({1000000, 20, 1, {}});
@@ -210,7 +217,7 @@ TEST_CASE("one million photos start in under 5 s and 500 MB") {
   const std::string stats = emu.get("/_emulator/stats");
   const int64_t rss_kb = stat_count(stats, "rss_kb");
   WARN("1M photos: startup " << startup << " s, RSS " << rss_kb / 1024 << " MB");
-  CHECK(startup < 5.0);
+  CHECK(startup < kStartupBudget);
   CHECK(rss_kb > 0);
   CHECK(rss_kb < 500 * 1024);
   auto page = rest_call(emu.url(),

@@ -40,10 +40,14 @@ void World::build_albums() {
       }
       if (a.members.empty()) a.members.push_back(static_cast<std::uint32_t>(start));
       if (j % 3 == 1) std::reverse(a.members.begin(), a.members.end());
-      if (j % 3 == 2) {
-        std::stable_sort(a.members.begin(), a.members.end(), [&](std::uint32_t x, std::uint32_t y) {
-          return hash_of(seed, x, j, 7) < hash_of(seed, y, j, 7);
-        });
+      if (j % 3 == 2) {  // a custom order: by a per-album hash, computed once per photo
+        std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;
+        keyed.reserve(a.members.size());
+        for (auto i : a.members)
+          keyed.emplace_back(hash_of(seed, i, j, 7), i);
+        std::sort(keyed.begin(), keyed.end());
+        for (std::size_t k = 0; k < keyed.size(); ++k)
+          a.members[k] = keyed[k].second;
       }
     }
     m_albums.push_back(std::move(a));
