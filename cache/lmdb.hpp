@@ -174,6 +174,9 @@ class Env {
   // lifetime; growth takes it exclusively (with m_writer held) so no txn is alive.
   mutable std::mutex m_writer;
   mutable std::shared_mutex m_resize;
+  // Taken by growth for its whole duration and briefly by each new (outermost) reader, so
+  // growth is not starved by a stream of readers. Lock order: m_writer, m_gate, m_resize.
+  mutable std::mutex m_gate;
 };
 
 }  // namespace flickrfs::cache::lmdb
