@@ -290,6 +290,8 @@ Result<std::unique_ptr<BlobStore>> BlobStore::open(MetaStore& meta,
   if (options.reconcile_at_open) {
     FLICKRFS_TRY(auto report, store->reconcile());
     (void)report;
+  } else {
+    FLICKRFS_CHECK(store->m_impl->count_records());
   }
   store->m_impl->start_workers();
   return store;

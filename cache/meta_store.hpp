@@ -175,6 +175,10 @@ class MetaStore {
   [[nodiscard]] Result<std::vector<std::string>> pinned_photo_ids() const;
 
   [[nodiscard]] Result<MetaCounts> counts() const;
+  // `flickrfs cache clear`: forgets every photo, listing, size, comment and sync state in one
+  // txn; keeps inode numbers (stable across mounts), pins and blob records (BlobStore::clear
+  // removes those with their files).
+  [[nodiscard]] Result<void> clear_metadata();
   [[nodiscard]] const std::shared_ptr<lmdb::Env>& env() const { return m_env; }
   [[nodiscard]] const Databases& databases() const { return m_dbs; }
   // What open() did with the schema (created, current, migrated, rebuilt).
