@@ -149,6 +149,16 @@ Result<MetaCounts> MetaStore::counts() const {
   return counts;
 }
 
+Result<void> MetaStore::clear_metadata() {
+  return m_env->update([&](lmdb::WriteTxn& txn) -> Result<void> {
+    for (lmdb::Dbi db : {m_dbs.photos, m_dbs.comments, m_dbs.lists, m_dbs.albums, m_dbs.albums_of,
+                         m_dbs.remote_sizes, m_dbs.listings, m_dbs.state}) {
+      FLICKRFS_CHECK(txn.clear(db));
+    }
+    return success();
+  });
+}
+
 // ---- opening
 // -------------------------------------------------------------------------------------
 
