@@ -187,7 +187,8 @@ Result<std::shared_ptr<Env>> Env::open(const std::string& path, Options options)
   if (int rc = mdb_env_set_mapsize(env, options.initial_map_size); rc != 0) {
     return fail(rc, "mapsize");
   }
-  if (int rc = mdb_env_open(env, path.c_str(), MDB_NOSUBDIR | MDB_NOTLS, 0600); rc != 0) {
+  unsigned flags = MDB_NOSUBDIR | MDB_NOTLS | (options.sync_commits ? 0u : unsigned{MDB_NOSYNC});
+  if (int rc = mdb_env_open(env, path.c_str(), flags, 0600); rc != 0) {
     return fail(rc, "open");
   }
   return std::shared_ptr<Env>(new Env(env, path, options));

@@ -132,6 +132,9 @@ class Env {
     std::size_t max_map_size = std::size_t{64} << 30;      // beyond this: Errc::no_space
     unsigned max_dbs = 32;
     unsigned max_readers = 256;  // FUSE threads + refresher + mirror jobs, with room
+    // false: MDB_NOSYNC, commits are not fsynced (a crash of the machine, not of the process,
+    // may lose the last commits). Only for tests that measure or stress, never for caches.
+    bool sync_commits = true;
   };
 
   // Opens (creating) the environment stored in the single file `path` (MDB_NOSUBDIR; LMDB

@@ -101,7 +101,8 @@ TEST_CASE("lmdb refuses a write while the thread holds a read txn", "[cache]") {
 
 TEST_CASE("lmdb readers on many threads see committed snapshots during writes", "[cache]") {
   test::TempDir dir;
-  auto env = Env::open(dir / "db.lmdb", Env::Options{64 * 1024, std::size_t{1} << 30, 8, 64});
+  auto env =
+      Env::open(dir / "db.lmdb", Env::Options{64 * 1024, std::size_t{1} << 30, 8, 64, false});
   auto db = (*env)->open_db("t");
   std::atomic<bool> stop{false};
   std::atomic<int> bad{0};
