@@ -274,7 +274,7 @@ TEST_CASE("an interrupt or a full disk stops at once without partial files") {
   CHECK(fetcher.calls < 20);  // finished files were not fetched again
 }
 
-TEST_CASE("--only keeps the other half and protects it from --delete") {
+TEST_CASE("mirror --only keeps the other half and protects it from --delete") {
   TempDir tmp;
   ScriptedFetcher fetcher;
   DesiredTree tree;

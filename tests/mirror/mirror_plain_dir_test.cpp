@@ -136,7 +136,7 @@ TEST_CASE("changes with --delete match rsync -a --delete") {
   CHECK(flickrfs::test::find_temp_files(tmp / "by-mirror").empty());
 }
 
-TEST_CASE("--delete refuses an empty source and keeps everything") {
+TEST_CASE("mirror --delete refuses an empty source and keeps everything") {
   TempDir tmp;
   make_source(tmp / "src");
   REQUIRE(run_process({flickrfs_binary(), "mirror", tmp / "src", tmp / "dst"}).exit_code == 0);
@@ -150,7 +150,7 @@ TEST_CASE("--delete refuses an empty source and keeps everything") {
         std::string::npos);
 }
 
-TEST_CASE("--dry-run lists the changes and touches nothing") {
+TEST_CASE("mirror --dry-run lists the changes and touches nothing") {
   TempDir tmp;
   make_source(tmp / "src");
   const auto run =
