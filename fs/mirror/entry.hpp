@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,13 @@ enum class EntryKind : std::uint8_t { directory, file, symlink };
 
 // Where a file's bytes come from.
 struct ContentRef {
-  enum class Kind : std::uint8_t { none, local_file, url, inline_bytes };
+  enum class Kind : std::uint8_t { none, local_file, url, inline_bytes, generated };
   Kind kind = Kind::none;
   std::string location;  // local path or URL
-  std::string bytes;     // inline_bytes: the whole content (info.json)
+  std::string bytes;     // inline_bytes: the whole content
+  // generated: renders the content from what DEST holds (info.json names its image's exact
+  // byte size, known only once the image is in DEST). Called after `depends_on` is final.
+  std::function<std::string(const std::string& dest)> render;
 };
 
 struct SourceEntry {
@@ -43,8 +47,11 @@ struct SourceEntry {
   std::string owner;
   std::string role;
   std::string version;
-  bool is_image = false;   // --only images|metadata and progress count these
-  std::int64_t order = 0;  // --order: upload time (oldest first by default)
+  bool is_image = false;    // --only images|metadata and progress count these
+  std::int64_t order = 0;   // --order: upload time (oldest first by default)
+  std::string depends_on;   // generated content: the entry it must be rendered after
+  std::string unavailable;  // why the source cannot provide it this run (a listing call
+                            // failed): the planner reports it and leaves DEST's copy alone
 };
 
 struct DesiredTree {

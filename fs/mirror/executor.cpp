@@ -80,7 +80,8 @@ class Executor {
       if (!stopped()) check(action.path, action.entry->owner, move(action));
     for (const auto& action : m_plan.links)
       if (!stopped()) check(action.path, action.entry->owner, link(action));
-    run_writes();
+    run_writes(m_plan.writes);
+    if (!stopped()) run_writes(m_plan.late_writes);
     if (!stopped()) finish_tree();
     for (const auto& dir : m_dirty_dirs)
       (void)fsync_directory(full(dir));
@@ -151,10 +152,24 @@ class Executor {
   Result<void> write(const Action& action) {
     const SourceEntry& entry = *action.entry;
     FLICKRFS_CHECK(make_dirs(full(parent_path(entry.path))));
+    std::string rendered;
+    const std::string* bytes = nullptr;
+    if (entry.content.kind == ContentRef::Kind::inline_bytes) bytes = &entry.content.bytes;
+    if (entry.content.kind == ContentRef::Kind::generated) {
+      rendered = action.rendered ? action.bytes : entry.content.render(m_dest);
+      if (!action.rendered && read_small_file(full(entry.path)) == rendered) {
+        FLICKRFS_CHECK(set_attrs(full(entry.path), entry));  // rendered after its image: same
+        journal(record_for(entry, rendered.size(), content_version(rendered)));
+        std::lock_guard lock(m_mutex);
+        ++m_report.unchanged;
+        return success();
+      }
+      bytes = &rendered;
+    }
     FLICKRFS_TRY(auto file, AtomicFile::create(full(entry.path)));
-    if (entry.content.kind == ContentRef::Kind::inline_bytes) {
-      FLICKRFS_CHECK(file.write(entry.content.bytes.data(), entry.content.bytes.size()));
-      m_bytes += entry.content.bytes.size();
+    if (bytes != nullptr) {
+      FLICKRFS_CHECK(file.write(bytes->data(), bytes->size()));
+      m_bytes += bytes->size();
     } else {
       const FetchContext ctx{&m_cancel, &m_bytes};
       FLICKRFS_CHECK(m_fetcher.fetch(entry, file, ctx));
@@ -172,7 +187,7 @@ class Executor {
     }
     const std::uint64_t size = file.bytes_written();
     FLICKRFS_CHECK(file.commit(effective_mode(entry), entry.mtime));
-    journal(record_for(entry, size));
+    journal(record_for(entry, size, rendered.empty() ? std::string() : content_version(rendered)));
     std::lock_guard lock(m_mutex);
     ++(action.kind == ActionKind::verify ? m_report.repaired : m_report.written);
     m_report.bytes += size;
@@ -188,8 +203,7 @@ class Executor {
     return same;
   }
 
-  void run_writes() {
-    const auto& writes = m_plan.writes;
+  void run_writes(const std::vector<Action>& writes) {
     m_plan_counts_files = std::none_of(writes.begin(), writes.end(),
                                        [](const Action& a) { return a.entry->is_image; });
     const std::size_t items = static_cast<std::size_t>(std::count_if(

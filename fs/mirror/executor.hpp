@@ -35,6 +35,7 @@ struct ExecReport {
   std::size_t moved = 0;
   std::size_t linked = 0;
   std::size_t removed = 0;
+  std::size_t unchanged = 0;  // generated content rendered again with the same bytes
   std::uint64_t bytes = 0;
   bool interrupted = false;
   bool no_space = false;

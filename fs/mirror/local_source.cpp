@@ -68,7 +68,8 @@ void scan_directory(const std::string& root, const std::string& relative, Desire
     if (S_ISREG(st.st_mode)) {
       entry.kind = EntryKind::file;
       entry.size = static_cast<std::uint64_t>(st.st_size);
-      entry.content = {ContentRef::Kind::local_file, full, {}};
+      entry.content.kind = ContentRef::Kind::local_file;
+      entry.content.location = full;
       tree.entries.push_back(std::move(entry));
     } else if (S_ISLNK(st.st_mode)) {
       auto target = read_link(full, static_cast<std::size_t>(std::max<off_t>(st.st_size, 64)));

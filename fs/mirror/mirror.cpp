@@ -51,15 +51,17 @@ std::string summary_line(const MirrorOutcome& outcome, double seconds) {
     line += std::to_string(r.verified) + " verified, " + std::to_string(r.repaired) + " repaired, ";
   }
   const double rate = seconds > 0 ? static_cast<double>(r.bytes) / seconds : 0;
-  line += std::to_string(r.failures.size()) + " failed in " + human_duration(seconds) + " (" +
-          human_bytes(static_cast<std::uint64_t>(rate)) + "/s)";
+  line += std::to_string(r.failures.size() + outcome.listing_failures) + " failed in " +
+          human_duration(seconds) + " (" + human_bytes(static_cast<std::uint64_t>(rate)) + "/s)";
   return line;
 }
 
 MirrorStatus status_of(const ExecReport& report, const Plan& plan) {
   if (report.no_space) return MirrorStatus::no_space;
   if (report.interrupted) return MirrorStatus::interrupted;
-  if (!report.failures.empty() || !plan.delete_refused.empty()) return MirrorStatus::partial;
+  if (!report.failures.empty() || !plan.delete_refused.empty() || !plan.failures.empty()) {
+    return MirrorStatus::partial;
+  }
   return MirrorStatus::ok;
 }
 
@@ -95,6 +97,9 @@ MirrorOutcome run_mirror(const DesiredTree& tree, Fetcher& fetcher, const Mirror
   if (!plan->delete_refused.empty()) {
     std::fprintf(stderr, "flickrfs mirror: refusing --delete: %s\n", plan->delete_refused.c_str());
   }
+  for (const auto& line : plan->failures) {
+    std::fprintf(stderr, "flickrfs mirror: failed: %s\n", line.c_str());
+  }
   if (options.dry_run) {
     std::fputs(describe_plan(*plan).c_str(), stdout);
     MirrorOutcome outcome;
@@ -106,10 +111,13 @@ MirrorOutcome run_mirror(const DesiredTree& tree, Fetcher& fetcher, const Mirror
     return failed(journal.error().message);
   }
   MirrorOutcome outcome;
-  outcome.up_to_date = plan->up_to_date;
+  outcome.listing_failures = plan->failures.size();
   outcome.report = execute_plan(*plan, dest, *state, fetcher, options.exec, interrupt);
+  outcome.up_to_date = plan->up_to_date + outcome.report.unchanged;
   outcome.status = status_of(outcome.report, *plan);
-  std::vector<std::string> failed_lines = outcome.report.failures;
+  std::vector<std::string> failed_lines = plan->failures;
+  failed_lines.insert(failed_lines.end(), outcome.report.failures.begin(),
+                      outcome.report.failures.end());
   if (!plan->delete_refused.empty())
     failed_lines.push_back("-\t-\trefused --delete: " + plan->delete_refused);
   auto saved = state->save(dest);

@@ -30,6 +30,7 @@ struct MirrorOutcome {
   std::string message;  // one line for stderr when status is error or no_space
   ExecReport report;
   std::size_t up_to_date = 0;
+  std::size_t listing_failures = 0;  // entries the source could not provide
 };
 
 [[nodiscard]] MirrorOutcome run_mirror(const DesiredTree& tree, Fetcher& fetcher,

@@ -22,6 +22,15 @@ bool selected(const SourceEntry& entry, OnlyFilter only) {
   return (only == OnlyFilter::images) == entry.is_image;
 }
 
+Action action(ActionKind kind, const SourceEntry* entry, std::string path, std::string from = {}) {
+  Action out;
+  out.kind = kind;
+  out.entry = entry;
+  out.path = std::move(path);
+  out.from = std::move(from);
+  return out;
+}
+
 std::size_t depth(std::string_view path) {
   return static_cast<std::size_t>(std::count(path.begin(), path.end(), '/'));
 }
@@ -63,17 +72,26 @@ class Planner {
   void plan_directory(const SourceEntry& entry) {
     const DiskInfo disk = probe(m_dest, entry.path);
     if (!disk.exists || !S_ISDIR(disk.st.st_mode)) {
-      m_plan.make_dirs.push_back({ActionKind::make_dir, &entry, entry.path, {}});
+      m_plan.make_dirs.push_back(action(ActionKind::make_dir, &entry, entry.path));
     }
     m_plan.directories.push_back(&entry);
   }
 
   void plan_file(const SourceEntry& entry) {
+    if (!entry.unavailable.empty()) {  // keep DEST's copy, report the gap
+      m_plan.failures.push_back(entry.path + '\t' + entry.owner + '\t' + entry.unavailable);
+      return;
+    }
+    if (entry.content.kind == ContentRef::Kind::generated) {
+      plan_generated(entry);
+      return;
+    }
     const DiskInfo disk = probe(m_dest, entry.path);
     if (disk.exists && S_ISREG(disk.st.st_mode)) {
       if (m_options.checksum && entry.content.kind != ContentRef::Kind::inline_bytes) {
-        m_plan.writes.push_back({ActionKind::verify, &entry, entry.path, {}});
+        m_plan.writes.push_back(action(ActionKind::verify, &entry, entry.path));
         m_plan.bytes_to_write += entry.size;
+        m_changing.insert(entry.path);
         return;
       }
       if (content_is_current(entry, disk.st)) {
@@ -82,8 +100,35 @@ class Planner {
       }
     }
     if (try_move(entry)) return;
-    m_plan.writes.push_back({ActionKind::write, &entry, entry.path, {}});
+    m_plan.writes.push_back(action(ActionKind::write, &entry, entry.path));
     m_plan.bytes_to_write += entry.size;
+    m_changing.insert(entry.path);
+  }
+
+  // Rendered now when its input (the image) stays as it is, else after the image is written.
+  void plan_generated(const SourceEntry& entry) {
+    if (!entry.depends_on.empty() && m_changing.count(entry.depends_on) > 0) {
+      m_plan.late_writes.push_back(action(ActionKind::write, &entry, entry.path));
+      return;
+    }
+    std::string bytes = entry.content.render(m_dest);
+    const DiskInfo disk = probe(m_dest, entry.path);
+    if (disk.exists && S_ISREG(disk.st.st_mode) &&
+        static_cast<std::size_t>(disk.st.st_size) == bytes.size() &&
+        read_small_file(join_path(m_dest, entry.path)) == bytes) {
+      ++m_plan.up_to_date;
+      m_plan.current.push_back(record_for(entry, bytes.size(), content_version(bytes)));
+      if (!same_time(disk.st.st_mtim, entry.mtime) ||
+          (disk.st.st_mode & 07777) != effective_mode(entry)) {
+        m_plan.attr_fixes.push_back(&entry);
+      }
+      return;
+    }
+    m_plan.bytes_to_write += bytes.size();
+    Action write = action(ActionKind::write, &entry, entry.path);
+    write.bytes = std::move(bytes);
+    write.rendered = true;
+    m_plan.writes.push_back(std::move(write));
   }
 
   bool content_is_current(const SourceEntry& entry, const struct stat& st) const {
@@ -123,7 +168,8 @@ class Planner {
       return false;
     }
     m_consumed.insert(old->path);
-    m_plan.moves.push_back({ActionKind::move, &entry, entry.path, old->path});
+    m_changing.insert(entry.path);
+    m_plan.moves.push_back(action(ActionKind::move, &entry, entry.path, old->path));
     m_plan.prune_dirs.push_back(parent_path(old->path));
     return true;
   }
@@ -135,7 +181,7 @@ class Planner {
       mark_current(entry, disk.st);
       return;
     }
-    m_plan.links.push_back({ActionKind::link, &entry, entry.path, {}});
+    m_plan.links.push_back(action(ActionKind::link, &entry, entry.path));
   }
 
   // Files the mirror wrote for a photo that still exists but now lives elsewhere.
@@ -146,7 +192,7 @@ class Planner {
         continue;
       }
       if (probe(m_dest, path).exists) {
-        m_plan.removals.push_back({ActionKind::remove, nullptr, path, {}});
+        m_plan.removals.push_back(action(ActionKind::remove, nullptr, path));
         m_removed.insert(path);
       }
       m_plan.prune_dirs.push_back(parent_path(path));
@@ -168,7 +214,7 @@ class Planner {
     FLICKRFS_TRY(auto extraneous, list_extraneous(m_dest, m_desired));
     for (auto& path : extraneous) {
       if (m_removed.insert(path).second) {
-        m_plan.removals.push_back({ActionKind::remove, nullptr, std::move(path), {}});
+        m_plan.removals.push_back(action(ActionKind::remove, nullptr, std::move(path)));
       }
     }
     return success();
@@ -206,6 +252,7 @@ class Planner {
   std::unordered_set<std::string> m_owners;
   std::unordered_set<std::string> m_consumed;  // old paths taken by a move
   std::unordered_set<std::string> m_removed;
+  std::unordered_set<std::string> m_changing;  // written or moved in this run
   Plan m_plan;
 };
 
@@ -236,26 +283,30 @@ std::string describe_plan(const Plan& plan) {
     out += "rename " + a.from + " -> " + a.path + "\n";
   for (const auto& a : plan.writes)
     out += human_kind(a) + " " + a.path + "\n";
+  for (const auto& a : plan.late_writes)
+    out += "render " + a.path + " (after its image)\n";
   for (const auto& a : plan.links)
     out += "link " + a.path + " -> " + a.entry->link_target + "\n";
   for (const auto& a : plan.removals)
     out += "delete " + a.path + "\n";
   if (!plan.delete_refused.empty()) out += "refusing --delete: " + plan.delete_refused + "\n";
-  out += "would write " + std::to_string(plan.writes.size()) + " files (" +
-         std::to_string(plan.bytes_to_write) + " bytes known), rename " +
+  for (const auto& line : plan.failures)
+    out += "unavailable " + line.substr(0, line.find('\t')) + "\n";
+  out += "would write " + std::to_string(plan.writes.size() + plan.late_writes.size()) +
+         " files (" + std::to_string(plan.bytes_to_write) + " bytes known), rename " +
          std::to_string(plan.moves.size()) + ", link " + std::to_string(plan.links.size()) +
          ", delete " + std::to_string(plan.removals.size()) + "; " +
          std::to_string(plan.up_to_date) + " up to date\n";
   return out;
 }
 
-StateRecord record_for(const SourceEntry& entry, std::uint64_t size) {
+StateRecord record_for(const SourceEntry& entry, std::uint64_t size, std::string version) {
   StateRecord record;
   record.path = entry.path;
   record.kind = entry.kind;
   record.owner = entry.owner;
   record.role = entry.role;
-  record.version = entry.version;
+  record.version = version.empty() ? entry.version : std::move(version);
   if (record.version.empty() && entry.content.kind == ContentRef::Kind::inline_bytes) {
     record.version = content_version(entry.content.bytes);
   }

@@ -35,21 +35,27 @@ struct Action {
   const SourceEntry* entry = nullptr;  // null for remove
   std::string path;                    // relative to DEST
   std::string from;                    // move: the old relative path
+  std::string bytes;                   // generated content rendered while planning
+  bool rendered = false;               // `bytes` holds it
 };
 
 struct Plan {
   std::vector<Action> make_dirs;  // parents first
   std::vector<Action> moves;
   std::vector<Action> links;
-  std::vector<Action> writes;                   // in --order; `verify` actions compare bytes first
+  std::vector<Action> writes;  // in --order; `verify` actions compare bytes first
+  // Generated content whose input changes in this run: rendered after `writes`, written
+  // only if different.
+  std::vector<Action> late_writes;
   std::vector<Action> removals;                 // deepest first
   std::vector<const SourceEntry*> directories;  // mode + mtime after children, deepest first
   std::vector<const SourceEntry*> attr_fixes;   // content current, mode or mtime not
   std::vector<StateRecord> current;             // up to date: (re)recorded in the state
   std::vector<std::string> prune_dirs;          // emptied by moves/removals: rmdir if empty
   std::size_t up_to_date = 0;
-  std::uint64_t bytes_to_write = 0;  // known sizes only
-  std::string delete_refused;        // --delete was refused: why
+  std::uint64_t bytes_to_write = 0;   // known sizes only
+  std::string delete_refused;         // --delete was refused: why
+  std::vector<std::string> failures;  // entries the source could not provide: "path\towner\twhy"
 };
 
 [[nodiscard]] Result<Plan> plan_mirror(const DesiredTree& tree, const MirrorState& state,
@@ -59,7 +65,9 @@ struct Plan {
 [[nodiscard]] std::string describe_plan(const Plan& plan);
 
 // The state record an entry leaves behind once DEST holds it.
-[[nodiscard]] StateRecord record_for(const SourceEntry& entry, std::uint64_t size);
+// `version` overrides the entry's (generated content: the version of the rendered bytes).
+[[nodiscard]] StateRecord record_for(const SourceEntry& entry, std::uint64_t size,
+                                     std::string version = {});
 
 // A stable 64-bit FNV-1a of some bytes, as hex: the version of inline content.
 [[nodiscard]] std::string content_version(std::string_view bytes);

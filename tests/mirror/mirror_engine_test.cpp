@@ -73,7 +73,8 @@ void add_photo(DesiredTree& tree, ScriptedFetcher& fetcher, const std::string& d
   tree.entries.push_back(dir(dir_path));
   SourceEntry image;
   image.path = dir_path + "/" + id + ".jpg";
-  image.content = {ContentRef::Kind::url, "http://x/" + id + "_" + secret, {}};
+  image.content.kind = ContentRef::Kind::url;
+  image.content.location = "http://x/" + id + "_" + secret;
   image.size = 1000 + static_cast<std::uint64_t>(order);
   image.mtime = {1400000000 + order, 0};
   image.owner = id;
@@ -84,7 +85,8 @@ void add_photo(DesiredTree& tree, ScriptedFetcher& fetcher, const std::string& d
   fetcher.bytes[image.content.location] = std::string(image.size, static_cast<char>('a' + order));
   SourceEntry info;
   info.path = dir_path + "/info.json";
-  info.content = {ContentRef::Kind::inline_bytes, {}, "{\"id\":\"" + id + "\"}\n"};
+  info.content.kind = ContentRef::Kind::inline_bytes;
+  info.content.bytes = "{\"id\":\"" + id + "\"}\n";
   info.size = info.content.bytes.size();
   info.mtime = {1450000000, 0};
   info.owner = id;
