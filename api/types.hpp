@@ -132,6 +132,12 @@ struct User {
   std::int64_t photo_count = 0;
 };
 
+// flickr.auth.oauth.checkToken: what the stored token allows.
+struct TokenInfo {
+  std::string perms;  // "read", "write" or "delete"
+  User user;
+};
+
 struct ExifTag {
   std::string tagspace;
   std::string tag;

@@ -48,4 +48,56 @@ Result<void> ensure_private_dir(const std::string& path) {
   return success();
 }
 
+namespace {
+
+bool kept_as_is(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '@' ||
+         c == '-';
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;  // lower case is never produced, so it is not accepted either
+}
+
+}  // namespace
+
+std::string encode_path_component(std::string_view raw) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(raw.size());
+  for (char ch : raw) {
+    auto c = static_cast<unsigned char>(ch);
+    if (kept_as_is(c)) {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> decode_path_component(std::string_view encoded) {
+  std::string out;
+  for (std::size_t i = 0; i < encoded.size(); ++i) {
+    auto c = static_cast<unsigned char>(encoded[i]);
+    if (kept_as_is(c)) {
+      out += encoded[i];
+      continue;
+    }
+    if (c != '%' || encoded.size() - i < 3) return std::nullopt;
+    int high = hex_value(encoded[i + 1]);
+    int low = hex_value(encoded[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    auto decoded = static_cast<unsigned char>(high * 16 + low);
+    if (kept_as_is(decoded)) return std::nullopt;  // not canonical
+    out += static_cast<char>(decoded);
+    i += 2;
+  }
+  return out;
+}
+
 }  // namespace flickrfs::cache

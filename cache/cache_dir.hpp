@@ -7,6 +7,7 @@
 //
 // Thread contract: free functions; safe from any thread.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,11 @@ namespace flickrfs::cache {
 // mkdir -p with mode 0700 for every component this call creates. Fails with Errc::permission
 // if `path` exists with group/other permission bits set, Errc::io if it is not a directory.
 [[nodiscard]] Result<void> ensure_private_dir(const std::string& path);
+
+// One safe, reversible path component: every byte outside [A-Za-z0-9@-] becomes %XX
+// (upper-case hex), so no '/', '.', '..', control character or separator can appear.
+[[nodiscard]] std::string encode_path_component(std::string_view raw);
+// The inverse; nullopt for anything encode_path_component cannot have produced.
+[[nodiscard]] std::optional<std::string> decode_path_component(std::string_view encoded);
 
 }  // namespace flickrfs::cache

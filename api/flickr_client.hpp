@@ -1,0 +1,209 @@
+#pragma once
+// FlickrClient: the typed, signed, rate-limited, retrying Flickr REST client every other
+// layer uses (DESIGN section 2, flickr-api.md). One instance per process, shared by all FUSE
+// workers and mirror jobs.
+//
+// Every API call: format=json&nojsoncallback=1, OAuth 1.0a HMAC-SHA1 signed (query form for
+// GET, body form for POST) when a token is configured, else api_key only; one token of the
+// API rate bucket per attempt; retried per RetryPolicy (429, 5xx, transient stat:fail,
+// truncated/invalid bodies, resets); stat:fail mapped by parse::flickr_error. Each attempt is
+// capped by HttpOptions::request_timeout, so a call is bounded by about
+// max_attempts * (request_timeout + max_delay).
+//
+// Logging: `log` receives one line per attempt at verbosity >= 1 (method, page, status,
+// milliseconds, retries) and the request URL at >= 2, with oauth_signature dropped and the
+// API secret and token secret replaced by "***" should they ever appear. Error messages never
+// contain a secret either.
+//
+// Thread contract: thread-safe. Options and credentials are fixed at construction (`flickrfs
+// auth` builds a new client once it has a token).
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "api/clock.hpp"
+#include "api/config.hpp"
+#include "api/http/http_client.hpp"
+#include "api/oauth.hpp"
+#include "api/rate_limiter.hpp"
+#include "api/result.hpp"
+#include "api/retry.hpp"
+#include "api/types.hpp"
+
+namespace flickrfs::api {
+
+// The extras of every photo listing: everything a photo directory and info.json need, so no
+// per-photo call is necessary for listing (flickr-api.md section 6).
+inline constexpr std::string_view kPhotoExtras =
+    "description,license,date_upload,date_taken,owner_name,original_format,last_update,geo,"
+    "tags,machine_tags,o_dims,views,media,path_alias,count_comments,count_faves,"
+    "url_sq,url_q,url_t,url_s,url_n,url_w,url_m,url_z,url_c,url_l,url_h,url_k,url_3k,url_4k,"
+    "url_f,url_5k,url_6k,url_o";
+inline constexpr int kMaxPerPage = 500;
+
+enum class LogLevel : std::uint8_t { warning, info, debug };
+using LogSink = std::function<void(LogLevel level, std::string_view line)>;
+
+struct ClientOptions {
+  std::string api_url = "https://api.flickr.com";  // REST: +"/services/rest/", OAuth:
+                                                   // +"/services/oauth/{request_token,...}"
+  Credentials credentials;
+  std::string ca_file;  // copied into http.ca_file when that is empty
+  http::HttpOptions http;
+  RateLimits rate_limits;  // used when rate_limiter is null
+  std::shared_ptr<RateLimiter> rate_limiter;
+  RetryPolicy retry;
+  // Longest a call waits for the rate limiter before failing with Errc::rate_limited.
+  std::chrono::milliseconds rate_limit_max_wait{30'000};
+  Clock* clock = nullptr;  // null = steady_clock(); tests inject a fake for retry sleeps
+  int verbosity = 0;       // 0 warnings, 1 info, 2 debug
+  LogSink log;             // null = no logging
+};
+
+struct RequestToken {
+  std::string token;
+  std::string token_secret;
+};
+
+// What the access_token step returns: the token pair and whose it is.
+struct AccessToken {
+  std::string token;
+  std::string token_secret;
+  std::string user_nsid;
+  std::string username;
+  std::string fullname;
+};
+
+// A complete listing, as walk_pages() collected it.
+struct PhotoWalk {
+  std::vector<Photo> photos;        // server order, each id once
+  std::int64_t reported_total = 0;  // "total" of the last page read
+  int passes = 0;                   // 1 normally; more when a pass came up short
+  // True when every page was read and the distinct ids reached the reported total. A
+  // mirror --delete must refuse an incomplete walk.
+  bool complete = false;
+};
+
+class FlickrClient {
+ public:
+  explicit FlickrClient(ClientOptions options);
+  ~FlickrClient();
+  FlickrClient(const FlickrClient&) = delete;
+  FlickrClient& operator=(const FlickrClient&) = delete;
+
+  [[nodiscard]] const ClientOptions& options() const { return m_options; }
+  [[nodiscard]] bool authenticated() const { return m_options.credentials.has_token(); }
+  [[nodiscard]] std::string rest_url() const;  // api_url + "/services/rest/"
+
+  // `--user` as given (NSID, username or "me") -> "me" or an NSID. An NSID (contains '@')
+  // and "me" cost no call; a username is looked up with people.findByUsername.
+  [[nodiscard]] Result<std::string> resolve_user(const std::string& user);
+
+  // ---- Listings (per_page is clamped to 1..500) --------------------------------------------
+  // `user` is "me", an NSID or a username-free id. With a token and user "me" (or the token
+  // owner's NSID): people.getPhotos user_id=me (all photos the token may see). Otherwise
+  // people.getPublicPhotos user_id=<user>; "me" without a token is Errc::config.
+  [[nodiscard]] Result<PhotoPage> photos_page(const std::string& user, int page,
+                                              int per_page = kMaxPerPage);
+  // photosets.getPhotos; `owner` may be empty (Flickr then uses the set's owner).
+  [[nodiscard]] Result<PhotoPage> photoset_photos_page(const std::string& photoset_id,
+                                                       const std::string& owner, int page,
+                                                       int per_page = kMaxPerPage);
+  // photos.recentlyUpdated (needs a token): photos changed since `min_date` (unix).
+  [[nodiscard]] Result<PhotoPage> recently_updated(std::int64_t min_date, int page,
+                                                   int per_page = kMaxPerPage);
+  // photosets.getList, every page. `user` "me" = the token owner.
+  [[nodiscard]] Result<std::vector<Photoset>> photosets(const std::string& user);
+  [[nodiscard]] Result<std::vector<Collection>> collections_tree(const std::string& user);
+
+  // Walks pages 1..pages of `fetch_page` and returns each photo once. Strategy: the `pages`
+  // and `total` of every response are re-read (a listing can grow or shrink while walked);
+  // a short or empty page never ends the walk early (Flickr filters pages after paging);
+  // ids are deduplicated, first occurrence kept. When a pass ends with fewer distinct ids
+  // than the reported total (something shifted across a page boundary while we walked),
+  // the walk runs again, merging by id, up to `max_passes` times or until a pass adds nothing.
+  using PageFetcher = std::function<Result<PhotoPage>(int page)>;
+  using PageObserver = std::function<void(const PhotoPage& page)>;
+  [[nodiscard]] static Result<PhotoWalk> walk_pages(const PageFetcher& fetch_page,
+                                                    int max_passes = 3,
+                                                    const PageObserver& on_page = nullptr);
+  [[nodiscard]] Result<PhotoWalk> all_photos(const std::string& user);
+  [[nodiscard]] Result<PhotoWalk> all_photoset_photos(const std::string& photoset_id,
+                                                      const std::string& owner);
+
+  // ---- One photo ---------------------------------------------------------------------------
+  [[nodiscard]] Result<std::vector<Size>> sizes(const std::string& photo_id);
+  // photos.getInfo -> the detail fields of Photo (rotation, can_download, visibility ...).
+  [[nodiscard]] Result<Photo> info(const std::string& photo_id, const std::string& secret = {});
+  [[nodiscard]] Result<std::vector<Comment>> comments(const std::string& photo_id);
+  [[nodiscard]] Result<std::vector<ExifTag>> exif(const std::string& photo_id,
+                                                  const std::string& secret = {});
+
+  // ---- People and auth ---------------------------------------------------------------------
+  [[nodiscard]] Result<User> people_info(const std::string& nsid);
+  [[nodiscard]] Result<User> find_by_username(const std::string& username);
+  [[nodiscard]] Result<User> test_login();
+  [[nodiscard]] Result<TokenInfo> check_token();
+
+  // ---- Raw ---------------------------------------------------------------------------------
+  // One API call (signed when a token is configured) for `flickrfs call`: the reply body as
+  // Flickr sent it once stat is "ok"; stat:fail and HTTP errors as mapped Errors. `post`
+  // sends the parameters as a form body (write methods need POST).
+  [[nodiscard]] Result<std::string> call_raw(std::string_view method, const oauth::Params& params,
+                                             bool post = false);
+
+  // ---- OAuth out-of-band flow (flickr-api.md section 12) -----------------------------------
+  [[nodiscard]] Result<RequestToken> request_token(std::string_view callback = "oob");
+  // api_url + "/services/oauth/authorize?oauth_token=...&perms=read|write|delete"
+  [[nodiscard]] std::string authorize_url(const RequestToken& token, std::string_view perms) const;
+  [[nodiscard]] Result<AccessToken> access_token(const RequestToken& token,
+                                                 std::string_view verifier);
+
+  // ---- Images (image rate bucket, same retry policy) ---------------------------------------
+  // HttpClient::download with retries that resume where the last attempt stopped, so the sink
+  // sees every byte from `offset` exactly once. Info describes the last (successful) attempt,
+  // with bytes_written summed over all attempts.
+  [[nodiscard]] Result<http::DownloadInfo> download(const std::string& url, std::uint64_t offset,
+                                                    const http::ChunkSink& sink,
+                                                    const std::atomic<bool>* cancel = nullptr);
+  [[nodiscard]] Result<http::RemoteSize> probe_size(const std::string& url);
+
+  // ---- Status ------------------------------------------------------------------------------
+  [[nodiscard]] std::int64_t calls_left() const { return m_limiter->calls_left(); }
+  [[nodiscard]] RateLimiter& rate_limiter() { return *m_limiter; }
+  [[nodiscard]] http::HttpClient& http() { return *m_http; }
+
+ private:
+  // One API call with retries; `parse` runs inside the retry loop, so an invalid or
+  // truncated body is retried like a 5xx.
+  template <class T>
+  [[nodiscard]] Result<T> call(std::string_view method, oauth::Params params, bool post,
+                               const std::function<Result<T>(std::string_view body)>& parse);
+  // One attempt: HTTP 200 -> the body; other statuses -> mapped Errors.
+  [[nodiscard]] Result<std::string> api_attempt(std::string_view method,
+                                                const oauth::Params& params, bool post);
+  [[nodiscard]] Result<oauth::Params> oauth_step(std::string_view endpoint, const oauth::Keys& keys,
+                                                 const oauth::Params& extra_oauth);
+  // Runs `attempt` up to retry.max_attempts times, one token of `bucket` per attempt.
+  template <class T>
+  [[nodiscard]] Result<T> with_retries(std::string_view what, TokenBucket& bucket,
+                                       const std::function<Result<T>()>& attempt,
+                                       const std::atomic<bool>* cancel = nullptr);
+  [[nodiscard]] Result<std::string> me_or_nsid(const std::string& user, bool need_token) const;
+  void log(LogLevel level, std::string_view line) const;
+  [[nodiscard]] std::string redact(std::string text) const;
+
+  ClientOptions m_options;
+  Clock* m_clock;
+  std::shared_ptr<RateLimiter> m_limiter;
+  std::unique_ptr<http::HttpClient> m_http;
+};
+
+}  // namespace flickrfs::api

@@ -1,0 +1,199 @@
+// See flickr_client.hpp: the typed Flickr methods and the page walker.
+#include <algorithm>
+#include <unordered_set>
+
+#include "api/flickr_client.hpp"
+#include "api/flickr_client_impl.hpp"
+#include "api/parse/people.hpp"
+#include "api/parse/photo_detail.hpp"
+#include "api/parse/photos.hpp"
+#include "api/parse/photosets.hpp"
+
+namespace flickrfs::api {
+
+namespace {
+
+std::string clamp_per_page(int per_page) {
+  return std::to_string(std::clamp(per_page, 1, kMaxPerPage));
+}
+
+bool is_me(const std::string& user) {
+  return user.empty() || user == "me";
+}
+
+template <class T>
+using Parser = std::function<Result<T>(std::string_view)>;
+
+Parser<PhotoPage> page_parser(std::string_view method) {
+  return [method](std::string_view body) { return parse::photo_page(body, method); };
+}
+
+}  // namespace
+
+Result<std::string> FlickrClient::me_or_nsid(const std::string& user, bool need_token) const {
+  const Credentials& credentials = m_options.credentials;
+  const bool own = is_me(user) || (!credentials.user_nsid.empty() && user == credentials.user_nsid);
+  if (!own) return user;
+  if (authenticated()) return std::string("me");
+  if (!is_me(user)) return user;  // the token owner's NSID without a token: public view
+  if (need_token || credentials.user_nsid.empty()) {
+    return make_error(Errc::config,
+                      "`--user me` needs an OAuth token: run `flickrfs auth`, or pass --user NSID");
+  }
+  return credentials.user_nsid;
+}
+
+Result<std::string> FlickrClient::resolve_user(const std::string& user) {
+  if (is_me(user) || user.find('@') != std::string::npos) return me_or_nsid(user, false);
+  FLICKRFS_TRY(const User found, find_by_username(user));
+  return me_or_nsid(found.nsid, false);
+}
+
+Result<PhotoPage> FlickrClient::photos_page(const std::string& user, int page, int per_page) {
+  FLICKRFS_TRY(const std::string who, me_or_nsid(user, false));
+  const bool own = who == "me";
+  const std::string_view method = own ? "flickr.people.getPhotos" : "flickr.people.getPublicPhotos";
+  return call<PhotoPage>(method,
+                         {{"user_id", who},
+                          {"extras", std::string(kPhotoExtras)},
+                          {"per_page", clamp_per_page(per_page)},
+                          {"page", std::to_string(page)}},
+                         false, page_parser(method));
+}
+
+Result<PhotoPage> FlickrClient::photoset_photos_page(const std::string& photoset_id,
+                                                     const std::string& owner, int page,
+                                                     int per_page) {
+  constexpr std::string_view kMethod = "flickr.photosets.getPhotos";
+  oauth::Params params = {{"photoset_id", photoset_id},
+                          {"extras", std::string(kPhotoExtras)},
+                          {"per_page", clamp_per_page(per_page)},
+                          {"page", std::to_string(page)}};
+  const std::string owner_nsid = is_me(owner) ? m_options.credentials.user_nsid : owner;
+  if (!owner_nsid.empty()) params.emplace_back("user_id", owner_nsid);
+  return call<PhotoPage>(kMethod, std::move(params), false, page_parser(kMethod));
+}
+
+Result<PhotoPage> FlickrClient::recently_updated(std::int64_t min_date, int page, int per_page) {
+  constexpr std::string_view kMethod = "flickr.photos.recentlyUpdated";
+  if (!authenticated()) {
+    return make_error(Errc::config, "photos.recentlyUpdated needs an OAuth token (flickrfs auth)");
+  }
+  return call<PhotoPage>(kMethod,
+                         {{"min_date", std::to_string(min_date)},
+                          {"extras", std::string(kPhotoExtras)},
+                          {"per_page", clamp_per_page(per_page)},
+                          {"page", std::to_string(page)}},
+                         false, page_parser(kMethod));
+}
+
+Result<std::vector<Photoset>> FlickrClient::photosets(const std::string& user) {
+  FLICKRFS_TRY(const std::string who, me_or_nsid(user, false));
+  std::vector<Photoset> all;
+  std::unordered_set<std::string> seen;
+  int pages = 1;
+  for (int page = 1; page <= pages; ++page) {
+    oauth::Params params = {{"per_page", clamp_per_page(kMaxPerPage)},
+                            {"page", std::to_string(page)}};
+    if (who != "me") params.emplace_back("user_id", who);
+    FLICKRFS_TRY(const parse::PhotosetPage result,
+                 call<parse::PhotosetPage>("flickr.photosets.getList", std::move(params), false,
+                                           parse::photoset_list));
+    pages = result.pages;
+    for (const auto& set : result.photosets) {
+      if (seen.insert(set.id).second) all.push_back(set);
+    }
+  }
+  return all;
+}
+
+Result<std::vector<Collection>> FlickrClient::collections_tree(const std::string& user) {
+  FLICKRFS_TRY(const std::string who, me_or_nsid(user, false));
+  oauth::Params params;
+  if (who != "me") params.emplace_back("user_id", who);
+  return call<std::vector<Collection>>("flickr.collections.getTree", std::move(params), false,
+                                       parse::collection_tree);
+}
+
+Result<PhotoWalk> FlickrClient::walk_pages(const PageFetcher& fetch_page, int max_passes,
+                                           const PageObserver& on_page) {
+  PhotoWalk walk;
+  std::unordered_set<std::string> seen;
+  for (int pass = 1; pass <= std::max(1, max_passes); ++pass) {
+    walk.passes = pass;
+    const std::size_t before = walk.photos.size();
+    int pages = 1;
+    for (int page = 1; page <= pages; ++page) {
+      FLICKRFS_TRY(const PhotoPage result, fetch_page(page));
+      if (on_page) on_page(result);
+      pages = result.pages;  // re-read: the listing may grow or shrink while we walk
+      walk.reported_total = result.total;
+      for (const auto& photo : result.photos) {
+        if (!photo.id.empty() && seen.insert(photo.id).second) walk.photos.push_back(photo);
+      }
+    }
+    walk.complete = static_cast<std::int64_t>(walk.photos.size()) >= walk.reported_total;
+    if (walk.complete || (pass > 1 && walk.photos.size() == before)) break;
+  }
+  return walk;
+}
+
+Result<PhotoWalk> FlickrClient::all_photos(const std::string& user) {
+  FLICKRFS_TRY(const std::string who, me_or_nsid(user, false));
+  return walk_pages([&](int page) { return photos_page(who, page, kMaxPerPage); });
+}
+
+Result<PhotoWalk> FlickrClient::all_photoset_photos(const std::string& photoset_id,
+                                                    const std::string& owner) {
+  return walk_pages(
+      [&](int page) { return photoset_photos_page(photoset_id, owner, page, kMaxPerPage); });
+}
+
+Result<std::vector<Size>> FlickrClient::sizes(const std::string& photo_id) {
+  return call<std::vector<Size>>("flickr.photos.getSizes", {{"photo_id", photo_id}}, false,
+                                 parse::photo_sizes);
+}
+
+Result<Photo> FlickrClient::info(const std::string& photo_id, const std::string& secret) {
+  oauth::Params params = {{"photo_id", photo_id}};
+  if (!secret.empty()) params.emplace_back("secret", secret);
+  return call<Photo>("flickr.photos.getInfo", std::move(params), false, parse::photo_info);
+}
+
+Result<std::vector<Comment>> FlickrClient::comments(const std::string& photo_id) {
+  return call<std::vector<Comment>>("flickr.photos.comments.getList", {{"photo_id", photo_id}},
+                                    false, parse::photo_comments);
+}
+
+Result<std::vector<ExifTag>> FlickrClient::exif(const std::string& photo_id,
+                                                const std::string& secret) {
+  oauth::Params params = {{"photo_id", photo_id}};
+  if (!secret.empty()) params.emplace_back("secret", secret);
+  return call<std::vector<ExifTag>>("flickr.photos.getExif", std::move(params), false,
+                                    parse::photo_exif);
+}
+
+Result<User> FlickrClient::people_info(const std::string& nsid) {
+  return call<User>("flickr.people.getInfo", {{"user_id", nsid}}, false, parse::person_info);
+}
+
+Result<User> FlickrClient::find_by_username(const std::string& username) {
+  constexpr std::string_view kMethod = "flickr.people.findByUsername";
+  return call<User>(kMethod, {{"username", username}}, false,
+                    [](std::string_view body) { return parse::user_ref(body, kMethod); });
+}
+
+Result<User> FlickrClient::test_login() {
+  constexpr std::string_view kMethod = "flickr.test.login";
+  if (!authenticated()) return make_error(Errc::auth, "flickr.test.login needs an OAuth token");
+  return call<User>(kMethod, {}, false,
+                    [](std::string_view body) { return parse::user_ref(body, kMethod); });
+}
+
+Result<TokenInfo> FlickrClient::check_token() {
+  if (!authenticated()) return make_error(Errc::auth, "no OAuth token to check");
+  // The signed request already carries oauth_token, the method's one argument.
+  return call<TokenInfo>("flickr.auth.oauth.checkToken", {}, false, parse::token_info);
+}
+
+}  // namespace flickrfs::api

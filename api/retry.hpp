@@ -1,0 +1,41 @@
+#pragma once
+// The retry policy of every Flickr call and image request (flickr-api.md sections 2-3):
+// transient failures are retried with exponential backoff and full jitter, a bounded number
+// of times, then the last error is returned with "(gave up after N attempts)".
+//
+// Retried: Errc::network (refused, reset, timeout, body cut short), rate_limited (HTTP 429),
+// unavailable (HTTP 5xx; stat:fail 105, 106, 201, 0 or "not currently available"),
+// bad_response (truncated or invalid JSON, an HTML page instead of JSON).
+// Not retried: not_found, permission, auth, config, invalid_argument and everything local.
+//
+// Thread contract: plain values and free functions; thread-safe.
+
+#include <chrono>
+#include <cstdint>
+
+#include "api/result.hpp"
+
+namespace flickrfs::api {
+
+struct RetryPolicy {
+  int max_attempts = 5;  // total tries, first included (FFAPI also does 5)
+  std::chrono::milliseconds initial_delay{500};
+  std::chrono::milliseconds max_delay{20'000};
+  double multiplier = 2.0;
+  // A 429 waits at least this long (Flickr sends no Retry-After; throttling lasts seconds).
+  std::chrono::milliseconds rate_limited_min_delay{2'000};
+};
+
+// Tests shrink every delay to `delay` (attempts unchanged).
+[[nodiscard]] RetryPolicy fast_retry_policy_for_tests(
+    int max_attempts = 5, std::chrono::milliseconds delay = std::chrono::milliseconds(1));
+
+[[nodiscard]] bool is_retryable(const Error& error) noexcept;
+
+// Delay before retry number `retry` (1 = after the first failure): uniformly random in
+// [cap/2, cap] where cap = min(max_delay, initial_delay * multiplier^(retry-1)), raised to
+// rate_limited_min_delay for Errc::rate_limited. `random_unit` is a number in [0, 1).
+[[nodiscard]] std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int retry,
+                                                      const Error& error, double random_unit);
+
+}  // namespace flickrfs::api

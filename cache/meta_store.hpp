@@ -1,0 +1,194 @@
+#pragma once
+// MetaStore: everything flickrfs knows about one Flickr user, in CACHE/<nsid>/meta.lmdb.
+//
+// Photos (every field info.json needs), the photostream order (oldest upload first), albums
+// in album order with their photo ids, the reverse index photo -> albums, comments, size
+// ladders, exact remote byte sizes and ETags (kept forever), stable inode numbers, listing
+// generations and fetch times, pins, and a small key/value for sync state. Records are
+// compact versioned binary (cache/record_codec.hpp); the schema version lives under the key
+// "version" of the "schema" database (cache/schema.hpp). An older schema is migrated, an
+// unknown one (newer, missing, or undecodable) is rebuilt empty: never misread.
+//
+// A listing only changes through a successful replace_* call, and replace_* never deletes a
+// photo record: a failed refresh (network error, offline) simply does not call it, so the
+// cache never forgets a photo because a listing call failed. Photos no longer in any listing
+// stay until prune_unlisted_photos() is called after a complete, successful refresh.
+//
+// Thread contract: thread-safe. Any number of reader threads and one refresher may call any
+// method at once; each call is one short LMDB transaction (reads never see a half-applied
+// write: replace_* and upsert_* are each one write txn). No method blocks on the network.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/result.hpp"
+#include "api/types.hpp"
+#include "cache/lmdb.hpp"
+#include "cache/schema.hpp"
+
+namespace flickrfs::cache {
+
+// Names of listings whose generation and fetch time are tracked.
+struct ListingId {
+  static ListingId photostream() { return {"stream"}; }
+  static ListingId albums() { return {"albums"}; }
+  static ListingId album(std::string_view album_id) { return {"album:" + std::string(album_id)}; }
+  std::string key;
+};
+
+struct ListingState {
+  std::uint64_t generation = 0;  // 0: never fetched; bumps on every successful replace_*
+  std::int64_t fetched_at = 0;   // unix seconds of the last successful replace_*
+  std::uint64_t count = 0;       // entries in the listing
+};
+
+// How much of a photo the cache holds.
+struct CachedPhoto {
+  api::Photo photo;
+  bool has_detail = false;              // getInfo fields (rotation, can_download) are real
+  std::int64_t detail_last_update = 0;  // photo.last_update when getInfo was stored
+  bool has_full_sizes = false;          // photo.sizes is a getSizes ladder, not url_* extras
+};
+
+// Whether an upsert comes from a list call (keeps stored detail fields and a stored
+// getSizes ladder for the same secret) or from getInfo (detail fields are authoritative).
+enum class PhotoSource : std::uint8_t { list, info };
+
+// Exact size of one remote image, learnt from a HEAD, a Range probe or a download.
+struct RemoteSize {
+  std::uint64_t bytes = 0;
+  std::string etag;
+};
+
+// What `flickrfs cache pin` keeps.
+struct Pin {
+  enum class Kind : std::uint8_t { album, page };
+  Kind kind = Kind::album;
+  std::string album_id;    // kind == album
+  std::uint32_t page = 0;  // kind == page, 1-based, 500 photos per page
+  std::int64_t pinned_at = 0;
+  [[nodiscard]] std::string key() const;  // "album:<id>" / "page:<n>"
+};
+
+struct MetaCounts {
+  std::uint64_t photos = 0;
+  std::uint64_t albums = 0;
+  std::uint64_t photostream = 0;  // ids in the photostream order
+  std::uint64_t remote_sizes = 0;
+  std::uint64_t inodes = 0;
+  std::uint32_t schema_version = 0;
+  std::uint64_t map_bytes = 0;   // current LMDB map size
+  std::uint64_t file_bytes = 0;  // meta.lmdb on disk
+};
+
+inline constexpr std::size_t kPhotosPerPage = 500;
+
+class MetaStore {
+ public:
+  // Opens the stores of CACHE/<nsid>/meta.lmdb through `env` (see open_user_env), checks the
+  // schema version and migrates or rebuilds it (blob records included: one schema per env).
+  [[nodiscard]] static Result<std::unique_ptr<MetaStore>> open(std::shared_ptr<lmdb::Env> env);
+  MetaStore(const MetaStore&) = delete;
+  MetaStore& operator=(const MetaStore&) = delete;
+  ~MetaStore();
+
+  // ---- photos --------------------------------------------------------------------------
+  // Inserts or updates photos in one write txn. With PhotoSource::list the stored detail
+  // fields (rotation, can_download) and a stored getSizes ladder for the same secret are
+  // kept, and an empty incoming size list keeps the stored one.
+  [[nodiscard]] Result<void> upsert_photos(std::span<const api::Photo> photos, PhotoSource source);
+  [[nodiscard]] Result<std::optional<CachedPhoto>> photo(std::string_view photo_id) const;
+  // Several photos in one read txn; a missing id gives nullopt at its position.
+  [[nodiscard]] Result<std::vector<std::optional<CachedPhoto>>> photos(
+      std::span<const std::string> photo_ids) const;
+  // Stores a getSizes ladder for `photo_id` (fetched for `secret`); a later secret change
+  // (replaced photo) makes it stale and it is dropped by the next list upsert.
+  [[nodiscard]] Result<void> put_sizes(std::string_view photo_id, std::string_view secret,
+                                       std::span<const api::Size> sizes);
+  [[nodiscard]] Result<void> put_comments(std::string_view photo_id,
+                                          std::span<const api::Comment> comments);
+  [[nodiscard]] Result<std::optional<std::vector<api::Comment>>> comments(
+      std::string_view photo_id) const;
+  // Removes photos that are in no listing (photostream or any album). Call only after a
+  // complete, successful refresh of every listing. Returns how many were removed.
+  [[nodiscard]] Result<std::uint64_t> prune_unlisted_photos();
+
+  // ---- photostream -----------------------------------------------------------------------
+  // Replaces the photostream order (oldest upload first) and bumps its generation.
+  [[nodiscard]] Result<void> replace_photostream(std::span<const std::string> photo_ids,
+                                                 std::int64_t fetched_at);
+  [[nodiscard]] Result<std::vector<std::string>> photostream() const;
+  // Ids of page `page` (1-based): ids[(page-1)*500 .. page*500).
+  [[nodiscard]] Result<std::vector<std::string>> photostream_page(std::uint32_t page) const;
+
+  // ---- albums ----------------------------------------------------------------------------
+  [[nodiscard]] Result<void> replace_albums(std::span<const api::Photoset> albums,
+                                            std::int64_t fetched_at);
+  [[nodiscard]] Result<std::vector<api::Photoset>> albums() const;  // album order
+  [[nodiscard]] Result<std::optional<api::Photoset>> album(std::string_view album_id) const;
+  // Replaces one album's photo ids (album order) and updates the reverse index.
+  [[nodiscard]] Result<void> replace_album_photos(std::string_view album_id,
+                                                  std::span<const std::string> photo_ids,
+                                                  std::int64_t fetched_at);
+  [[nodiscard]] Result<std::optional<std::vector<std::string>>> album_photos(
+      std::string_view album_id) const;
+  // Albums containing `photo_id`, in album order (for info.json "sets").
+  [[nodiscard]] Result<std::vector<api::PhotosetRef>> albums_of(std::string_view photo_id) const;
+
+  // ---- exact remote sizes (forever) --------------------------------------------------------
+  [[nodiscard]] Result<void> put_remote_size(std::string_view photo_id, std::string_view label,
+                                             std::string_view secret, const RemoteSize& size);
+  [[nodiscard]] Result<std::optional<RemoteSize>> remote_size(std::string_view photo_id,
+                                                              std::string_view label,
+                                                              std::string_view secret) const;
+
+  // ---- inodes ------------------------------------------------------------------------------
+  // Stable inode number for a tree key (e.g. "p:<photo id>:jpg", "d:sets"), allocated from
+  // a persisted counter starting at 2 (1 is FUSE_ROOT_ID). Never reused.
+  [[nodiscard]] Result<std::uint64_t> inode_for(std::string_view key);
+  // The same for a whole listing in one write txn (at most one txn even if all are new).
+  [[nodiscard]] Result<std::vector<std::uint64_t>> inodes_for(std::span<const std::string> keys);
+
+  // ---- listings, sync state, pins, stats ---------------------------------------------------
+  [[nodiscard]] Result<ListingState> listing_state(const ListingId& listing) const;
+  [[nodiscard]] Result<void> put_state(std::string_view key, std::string_view value);
+  [[nodiscard]] Result<std::optional<std::string>> state(std::string_view key) const;
+
+  [[nodiscard]] Result<void> add_pin(const Pin& pin);
+  [[nodiscard]] Result<bool> remove_pin(const Pin& pin);
+  [[nodiscard]] Result<std::vector<Pin>> pins() const;
+  // Photo ids covered by the pins, resolved against the current listings.
+  [[nodiscard]] Result<std::vector<std::string>> pinned_photo_ids() const;
+
+  [[nodiscard]] Result<MetaCounts> counts() const;
+  [[nodiscard]] const std::shared_ptr<lmdb::Env>& env() const { return m_env; }
+  [[nodiscard]] const Databases& databases() const { return m_dbs; }
+  // What open() did with the schema (created, current, migrated, rebuilt).
+  [[nodiscard]] SchemaOpen::Action open_action() const { return m_open_action; }
+
+ private:
+  MetaStore(std::shared_ptr<lmdb::Env> env, SchemaOpen schema);
+  [[nodiscard]] Result<void> update_album_index(lmdb::WriteTxn& txn, std::string_view album_id,
+                                                std::span<const std::string> old_ids,
+                                                std::span<const std::string> new_ids);
+  [[nodiscard]] Result<void> bump_listing(lmdb::WriteTxn& txn, const ListingId& listing,
+                                          std::uint64_t count, std::int64_t fetched_at);
+
+  std::shared_ptr<lmdb::Env> m_env;
+  Databases m_dbs;
+  SchemaOpen::Action m_open_action;
+};
+
+// Opens (creating with mode 0700) CACHE/<nsid>/ and its meta.lmdb environment; both stores
+// of one user share the returned Env (LMDB: never open one env twice in a process).
+[[nodiscard]] Result<std::shared_ptr<lmdb::Env>> open_user_env(const std::string& cache_dir,
+                                                               std::string_view nsid);
+// CACHE/<nsid> with the nsid made safe as one path component.
+[[nodiscard]] std::string user_dir(const std::string& cache_dir, std::string_view nsid);
+
+}  // namespace flickrfs::cache
