@@ -1,6 +1,12 @@
 // flickrfs mirror SRC DEST: see commands.hpp and DESIGN section 5. Parses the options,
-// picks the source (a plain directory for now), installs the SIGINT/SIGTERM flag and maps
-// the outcome to an exit code.
+// picks the source, installs the SIGINT/SIGTERM flag and maps the outcome to an exit code.
+//
+// SRC forms:
+//   flickr:[SUBTREE]     the account of --user through --api-url (no mount needed), e.g.
+//                        flickr:  flickr:sets/<album dir>  flickr:photostream/page-0002
+//   a path in a flickrfs mount (type fuse.flickrfs): the same, with SUBTREE taken from the
+//                        path; listings come from the API, never from walking FUSE
+//   any other directory  copied like `rsync -a SRC/ DEST/`
 #include <signal.h>
 #include <unistd.h>
 
@@ -8,11 +14,17 @@
 #include <charconv>
 #include <cstdio>
 
+#include "fs/cli/client_setup.hpp"
 #include "fs/cli/commands.hpp"
 #include "fs/cli/exit_code.hpp"
 #include "fs/cli/options.hpp"
+#include "fs/mirror/flickr_listing.hpp"
+#include "fs/mirror/flickr_tree.hpp"
+#include "fs/mirror/http_fetcher.hpp"
 #include "fs/mirror/local_source.hpp"
 #include "fs/mirror/mirror.hpp"
+#include "fs/mirror/mount_detect.hpp"
+#include "fs/model/media_choice.hpp"
 
 namespace flickrfs::cli {
 
@@ -127,7 +139,7 @@ Result<MirrorArgs> parse_args(Args args) {
   return out;
 }
 
-int exit_code_of(const mirror::MirrorOutcome& outcome) {
+int exit_code_of(const mirror::MirrorOutcome& outcome, const std::string& dest) {
   if (!outcome.message.empty()) {
     std::fprintf(stderr, "flickrfs mirror: %s\n", outcome.message.c_str());
   }
@@ -137,7 +149,7 @@ int exit_code_of(const mirror::MirrorOutcome& outcome) {
     case mirror::MirrorStatus::partial:
       std::fprintf(stderr,
                    "flickrfs mirror: some items failed; see %s/.flickrfs-mirror/failed.txt\n",
-                   "DEST");
+                   dest.c_str());
       return kExitPartial;
     case mirror::MirrorStatus::interrupted:
       std::fputs("flickrfs mirror: interrupted; rerun to resume\n", stderr);
@@ -147,6 +159,48 @@ int exit_code_of(const mirror::MirrorOutcome& outcome) {
       return kExitUsage;
   }
   return kExitUsage;
+}
+
+int fail(const Error& error) {
+  print_error("mirror", error);
+  return exit_code_for(error);
+}
+
+int mirror_plain_directory(const MirrorArgs& options) {
+  auto tree = mirror::scan_local_tree(options.src);
+  if (!tree) return fail(tree.error());
+  mirror::LocalFetcher fetcher;
+  return exit_code_of(mirror::run_mirror(*tree, fetcher, options.run, g_interrupted), options.dest);
+}
+
+// The account through the API: listing calls only, then parallel downloads.
+int mirror_flickr(const MirrorArgs& options, std::string subtree) {
+  if (options.global.offline) {
+    return fail(make_error(Errc::invalid_argument, "mirror needs the network; drop --offline"));
+  }
+  while (!subtree.empty() && subtree.back() == '/')
+    subtree.pop_back();
+  auto sizes = model::parse_sizes_list(options.sizes);
+  if (!sizes) return fail(sizes.error());
+  auto client_opts = client_options(options.global);
+  if (!client_opts) return fail(client_opts.error());
+  api::FlickrClient client(std::move(client_opts).value());
+  mirror::ListingOptions listing;
+  listing.user = options.global.user;
+  listing.jobs = options.run.exec.jobs;
+  listing.comments = options.run.plan.only != mirror::OnlyFilter::images;
+  auto catalog = mirror::list_flickr_catalog(client, listing, g_interrupted);
+  if (!catalog) return fail(catalog.error());
+  if (options.global.verbosity > 0) {
+    std::fprintf(stderr, "flickrfs mirror: listed %zu photos, %zu albums: %zu listing pages, %zu comment calls\n",
+                 catalog->photos.size(), catalog->albums.size(), catalog->listing_calls,
+                 catalog->comment_calls);
+  }
+  mirror::FlickrTreeOptions tree_options{std::move(sizes).value(), subtree};
+  auto tree = mirror::desired_tree_from_catalog(std::move(catalog).value(), tree_options);
+  if (!tree) return fail(tree.error());
+  mirror::HttpFetcher fetcher(client);
+  return exit_code_of(mirror::run_mirror(*tree, fetcher, options.run, g_interrupted), options.dest);
 }
 
 }  // namespace
@@ -159,14 +213,14 @@ int cmd_mirror(Args args) {
   }
   MirrorArgs& options = *parsed;
   install_interrupt_handler();
-  auto tree = mirror::scan_local_tree(options.src);
-  if (!tree) {
-    std::fprintf(stderr, "flickrfs mirror: %s\n", tree.error().message.c_str());
-    return exit_code_for(tree.error());
+  constexpr std::string_view kFlickrPrefix = "flickr:";
+  if (options.src.rfind(kFlickrPrefix, 0) == 0) {
+    return mirror_flickr(options, options.src.substr(kFlickrPrefix.size()));
   }
-  mirror::LocalFetcher fetcher;
-  const auto outcome = mirror::run_mirror(*tree, fetcher, options.run, g_interrupted);
-  return exit_code_of(outcome);
+  auto mount = mirror::detect_flickrfs_mount(options.src);
+  if (!mount) return fail(mount.error());
+  if (*mount) return mirror_flickr(options, (*mount)->subtree);
+  return mirror_plain_directory(options);
 }
 
 }  // namespace flickrfs::cli
