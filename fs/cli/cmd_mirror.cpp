@@ -189,18 +189,28 @@ int mirror_flickr(const MirrorArgs& options, std::string subtree) {
   listing.user = options.global.user;
   listing.jobs = options.run.exec.jobs;
   listing.comments = options.run.plan.only != mirror::OnlyFilter::images;
+  auto comment_cache = mirror::load_comment_cache(options.dest);
+  listing.comment_cache = &comment_cache;
   auto catalog = mirror::list_flickr_catalog(client, listing, g_interrupted);
   if (!catalog) return fail(catalog.error());
+
   if (options.global.verbosity > 0) {
-    std::fprintf(stderr, "flickrfs mirror: listed %zu photos, %zu albums: %zu listing pages, %zu comment calls\n",
+    std::fprintf(stderr,
+                 "flickrfs mirror: listed %zu photos, %zu albums: %zu listing pages, %zu comment "
+                 "calls (%zu from the last run)\n",
                  catalog->photos.size(), catalog->albums.size(), catalog->listing_calls,
-                 catalog->comment_calls);
+                 catalog->comment_calls, catalog->comments_from_cache);
   }
   mirror::FlickrTreeOptions tree_options{std::move(sizes).value(), subtree};
   auto tree = mirror::desired_tree_from_catalog(std::move(catalog).value(), tree_options);
   if (!tree) return fail(tree.error());
   mirror::HttpFetcher fetcher(client);
-  return exit_code_of(mirror::run_mirror(*tree, fetcher, options.run, g_interrupted), options.dest);
+  const auto outcome = mirror::run_mirror(*tree, fetcher, options.run, g_interrupted);
+  // Saved after the run (which creates DEST); losing it only costs comment calls next time.
+  if (!options.run.dry_run && listing.comments && outcome.status != mirror::MirrorStatus::error) {
+    (void)mirror::save_comment_cache(options.dest, comment_cache);
+  }
+  return exit_code_of(outcome, options.dest);
 }
 
 }  // namespace

@@ -12,8 +12,8 @@ namespace {
 void note_incomplete(FlickrCatalog& catalog, const std::string& what, const api::PhotoWalk& walk) {
   if (walk.complete) return;
   if (catalog.complete) {
-    catalog.incomplete_reason = what + " returned " + std::to_string(walk.photos.size()) +
-                                " of " + std::to_string(walk.reported_total) + " photos";
+    catalog.incomplete_reason = what + " returned " + std::to_string(walk.photos.size()) + " of " +
+                                std::to_string(walk.reported_total) + " photos";
   }
   catalog.complete = false;
 }
@@ -30,9 +30,8 @@ Result<void> list_albums(api::FlickrClient& client, const std::string& who, unsi
   catalog.albums.resize(sets.size());
   std::vector<Result<api::PhotoWalk>> walks(sets.size(), make_error(Errc::interrupted, "not run"));
   const std::string owner = who == "me" ? std::string() : who;
-  parallel_for(sets.size(), jobs, interrupt, [&](std::size_t i) {
-    walks[i] = client.all_photoset_photos(sets[i].id, owner);
-  });
+  parallel_for(sets.size(), jobs, interrupt,
+               [&](std::size_t i) { walks[i] = client.all_photoset_photos(sets[i].id, owner); });
   for (std::size_t i = 0; i < sets.size(); ++i) {
     if (!walks[i]) {
       Error error = walks[i].error();
@@ -48,12 +47,40 @@ Result<void> list_albums(api::FlickrClient& client, const std::string& who, unsi
   return success();
 }
 
-void list_comments(api::FlickrClient& client, unsigned jobs, const std::atomic<bool>& interrupt,
-                   FlickrCatalog& catalog) {
+// Photos with comments whose cached copy is stale; the others are filled from the cache.
+std::vector<const api::Photo*> photos_needing_comments(FlickrCatalog& catalog,
+                                                       CommentCache* cache) {
   std::vector<const api::Photo*> wanted;
   for (const auto& photo : catalog.photos) {
-    if (photo.count_comments > 0) wanted.push_back(&photo);
+    if (photo.count_comments <= 0) continue;
+    if (cache != nullptr) {
+      const auto hit = cache->find(photo.id);
+      if (hit != cache->end() && hit->second.last_update == photo.last_update &&
+          hit->second.count == photo.count_comments) {
+        catalog.comments[photo.id] = hit->second.comments;
+        ++catalog.comments_from_cache;
+        continue;
+      }
+    }
+    wanted.push_back(&photo);
   }
+  return wanted;
+}
+
+void refresh_cache(const FlickrCatalog& catalog, CommentCache& cache) {
+  CommentCache fresh;
+  for (const auto& photo : catalog.photos) {
+    const auto found = catalog.comments.find(photo.id);
+    if (found != catalog.comments.end()) {
+      fresh[photo.id] = {photo.last_update, photo.count_comments, found->second};
+    }
+  }
+  cache = std::move(fresh);
+}
+
+void list_comments(api::FlickrClient& client, unsigned jobs, const std::atomic<bool>& interrupt,
+                   CommentCache* cache, FlickrCatalog& catalog) {
+  const auto wanted = photos_needing_comments(catalog, cache);
   std::mutex mutex;
   parallel_for(wanted.size(), jobs, interrupt, [&](std::size_t i) {
     auto comments = client.comments(wanted[i]->id);
@@ -99,7 +126,10 @@ Result<FlickrCatalog> list_flickr_catalog(api::FlickrClient& client, const Listi
   catalog.listing_calls += pages_for(walk);
   catalog.photos = std::move(walk.photos);
   FLICKRFS_CHECK(list_albums(client, who, options.jobs, interrupt, catalog));
-  if (options.comments) list_comments(client, options.jobs, interrupt, catalog);
+  if (options.comments) {
+    list_comments(client, options.jobs, interrupt, options.comment_cache, catalog);
+    if (options.comment_cache != nullptr) refresh_cache(catalog, *options.comment_cache);
+  }
   if (interrupt.load()) return make_error(Errc::interrupted, "interrupted while listing");
   return catalog;
 }

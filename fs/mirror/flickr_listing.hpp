@@ -18,6 +18,7 @@
 #include "api/flickr_client.hpp"
 #include "api/result.hpp"
 #include "api/types.hpp"
+#include "fs/mirror/comment_cache.hpp"
 
 namespace flickrfs::mirror {
 
@@ -28,7 +29,7 @@ struct CatalogAlbum {
 
 struct FlickrCatalog {
   std::vector<api::Photo> photos;
-  std::vector<CatalogAlbum> albums;  // photosets.getList order
+  std::vector<CatalogAlbum> albums;                                     // photosets.getList order
   std::unordered_map<std::string, std::vector<api::Comment>> comments;  // by photo id
   std::unordered_map<std::string, std::string> comment_errors;          // photo id -> why
   // False when a walk came back short of its reported total (--delete then refuses).
@@ -36,12 +37,16 @@ struct FlickrCatalog {
   std::string incomplete_reason;
   std::size_t listing_calls = 0;  // pages requested (photostream + albums + getList)
   std::size_t comment_calls = 0;
+  std::size_t comments_from_cache = 0;
 };
 
 struct ListingOptions {
   std::string user = "me";
   unsigned jobs = 8;
   bool comments = true;  // false with --only images: info.json is not written
+  // Comments of the last run: a photo with the same last_update and count_comments is not
+  // asked again. list_flickr_catalog refreshes it with what it fetched.
+  CommentCache* comment_cache = nullptr;
 };
 
 // Errors of the photostream walk, the album list or an album walk fail the whole listing

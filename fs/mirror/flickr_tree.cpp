@@ -54,9 +54,8 @@ class Walker {
       return;
     }
     // Images before info.json, so the planner knows whether the image changes first.
-    std::stable_partition(children.begin(), children.end(), [](const model::DirEntry& c) {
-      return c.kind != NodeKind::info_json;
-    });
+    std::stable_partition(children.begin(), children.end(),
+                          [](const model::DirEntry& c) { return c.kind != NodeKind::info_json; });
     for (const auto& child : children)
       add_child(child, join_path(path, child.name));
   }
@@ -101,7 +100,8 @@ class Walker {
       return;
     }
     std::string image_path;
-    if (!record.files.empty()) image_path = join_path(parent_path(entry.path), record.files[0].name);
+    if (!record.files.empty())
+      image_path = join_path(parent_path(entry.path), record.files[0].name);
     entry.depends_on = image_path;
     entry.size_known = false;
     entry.content.kind = ContentRef::Kind::generated;

@@ -12,10 +12,9 @@ Result<void> HttpFetcher::fetch(const SourceEntry& entry, AtomicFile& out,
   };
   FLICKRFS_TRY(const auto info, m_client.download(entry.content.location, 0, sink, ctx.cancel));
   if (info.total_size && *info.total_size != out.bytes_written()) {
-    return make_error(Errc::bad_response, "download of " + entry.path + " gave " +
-                                              std::to_string(out.bytes_written()) +
-                                              " bytes, the server announced " +
-                                              std::to_string(*info.total_size));
+    return make_error(Errc::bad_response,
+                      "download of " + entry.path + " gave " + std::to_string(out.bytes_written()) +
+                          " bytes, the server announced " + std::to_string(*info.total_size));
   }
   return success();
 }

@@ -34,8 +34,8 @@ std::string unescape_octal(std::string_view text) {
 bool contains_path(const std::string& mount_point, const std::string& path) {
   if (mount_point == "/") return true;
   return path == mount_point ||
-         (path.size() > mount_point.size() && path.compare(0, mount_point.size(), mount_point) == 0 &&
-          path[mount_point.size()] == '/');
+         (path.size() > mount_point.size() &&
+          path.compare(0, mount_point.size(), mount_point) == 0 && path[mount_point.size()] == '/');
 }
 
 }  // namespace

@@ -18,7 +18,8 @@ api::oauth::Params header_params(const std::string& authorization) {
     const auto eq = rest.find('=');
     if (eq == std::string_view::npos) break;
     std::string_view name = rest.substr(0, eq);
-    while (!name.empty() && (name.front() == ' ' || name.front() == ',')) name.remove_prefix(1);
+    while (!name.empty() && (name.front() == ' ' || name.front() == ','))
+      name.remove_prefix(1);
     rest.remove_prefix(eq + 1);
     if (rest.empty() || rest.front() != '"') break;
     const auto close = rest.find('"', 1);

@@ -18,17 +18,18 @@ Params doc_request_token_params(std::string_view url) {
 }
 
 Params doc_access_token_params(std::string_view url) {
-  return oauth_params("GET", url, {},
-                      Keys{kDocKey, kDocSecret, "72157626737672178-022bbd2f4c2f3432",
-                           "fccb68c4e6103197"},
-                      {{"oauth_verifier", "5d1b96a26b494074"}}, "37026218", 1305586309);
+  return oauth_params(
+      "GET", url, {},
+      Keys{kDocKey, kDocSecret, "72157626737672178-022bbd2f4c2f3432", "fccb68c4e6103197"},
+      {{"oauth_verifier", "5d1b96a26b494074"}}, "37026218", 1305586309);
 }
 
 }  // namespace
 
 TEST_CASE("Flickr doc request-token example: base string and signature (http and https)",
           "[oauth]") {
-  const Params http = doc_request_token_params("http://www.flickr.com/services/oauth/request_token");
+  const Params http =
+      doc_request_token_params("http://www.flickr.com/services/oauth/request_token");
   Params without_signature(http.begin(), http.end() - 1);
   CHECK(signature_base_string("GET", "http://www.flickr.com/services/oauth/request_token",
                               without_signature) ==
@@ -97,9 +98,9 @@ TEST_CASE("RFC 5849 section 1.2 vectors (temporary credentials, token, resource)
                            {"oauth_nonce", "chapoH"}};
   CHECK(hmac_sha1_base64(
             signing_key("kd94hf93k423kf44", "pfkkdhi9sl3r4s00"),
-            signature_base_string("GET",
-                                  "http://photos.example.net/photos?file=vacation.jpg&size=original",
-                                  resource)) == "MdpQcU8iPSUjWoN/UDMsK2sui9I=");
+            signature_base_string(
+                "GET", "http://photos.example.net/photos?file=vacation.jpg&size=original",
+                resource)) == "MdpQcU8iPSUjWoN/UDMsK2sui9I=");
 }
 
 TEST_CASE("RFC 5849 section 3.4.1.1: query + POST body + duplicates, erratum 2550 signature",
@@ -143,7 +144,8 @@ TEST_CASE("percent-encoding is RFC 3986 and decoding rejects malformed escapes",
 }
 
 TEST_CASE("the three transport forms carry the same signed parameters", "[oauth]") {
-  const Params oauth = doc_request_token_params("http://www.flickr.com/services/oauth/request_token");
+  const Params oauth =
+      doc_request_token_params("http://www.flickr.com/services/oauth/request_token");
   // Query / POST body form: name=value&..., parsed back losslessly.
   const std::string query = form_encode(oauth);
   auto parsed = parse_form(query);
@@ -162,16 +164,16 @@ TEST_CASE("the three transport forms carry the same signed parameters", "[oauth]
   // POST body form: body parameters are signed, and the same call in query form signs alike.
   const Params body = {{"method", "flickr.test.login"}, {"format", "json"}};
   const Keys keys{"key", "secret", "token", "token-secret"};
-  const Params in_body = oauth_params("POST", "https://api.flickr.com/services/rest/", body, keys,
-                                      {}, "n", 1);
+  const Params in_body =
+      oauth_params("POST", "https://api.flickr.com/services/rest/", body, keys, {}, "n", 1);
   const Params in_query = oauth_params(
       "POST", "https://api.flickr.com/services/rest/?method=flickr.test.login&format=json", {},
       keys, {}, "n", 1);
   CHECK(find_param(in_body, "oauth_signature") == find_param(in_query, "oauth_signature"));
   CHECK(find_param(in_body, "oauth_signature") !=
-        find_param(oauth_params("GET", "https://api.flickr.com/services/rest/", body, keys, {},
-                                "n", 1),
-                   "oauth_signature"));
+        find_param(
+            oauth_params("GET", "https://api.flickr.com/services/rest/", body, keys, {}, "n", 1),
+            "oauth_signature"));
 }
 
 TEST_CASE("form parser: the OAuth endpoints' replies and odd input", "[oauth]") {

@@ -129,8 +129,7 @@ TEST_CASE("getSizes: photo ladder with mixed types and suffix from the URL", "[p
   CHECK((*sizes)[5].height == 3024);
 }
 
-TEST_CASE("getSizes: video rows with empty or null dimensions come after the photos",
-          "[parse]") {
+TEST_CASE("getSizes: video rows with empty or null dimensions come after the photos", "[parse]") {
   auto sizes = parse::photo_sizes(fixture("getSizes_video.json"));
   REQUIRE(sizes.ok());
   REQUIRE(sizes->size() == 4);
@@ -149,7 +148,9 @@ TEST_CASE("getInfo: _content wrappers, dates, tags, location, usage", "[parse]")
   auto photo = parse::photo_info(fixture("getInfo_full.json"));
   REQUIRE(photo.ok());
   CHECK(photo->id == "54216619200");
-  CHECK(photo->title == "Sunset \xc3\xbc" "ber der Bucht");
+  CHECK(photo->title ==
+        "Sunset \xc3\xbc"
+        "ber der Bucht");
   CHECK(photo->description == "A <i>warm</i> evening");
   CHECK(photo->owner == "12345678@N00");
   CHECK(photo->owner_name == "demo");
@@ -239,7 +240,8 @@ TEST_CASE("people.getInfo, findByUsername, test.login (also as JSONP), checkToke
   CHECK(person->photo_count == 2000);
   CHECK(person->path_alias.empty());
 
-  auto found = parse::user_ref(fixture("people_findByUsername.json"), "flickr.people.findByUsername");
+  auto found =
+      parse::user_ref(fixture("people_findByUsername.json"), "flickr.people.findByUsername");
   REQUIRE(found.ok());
   CHECK(found->nsid == "12345678@N00");
   auto login = parse::user_ref(fixture("test_login.json"), "flickr.test.login");
@@ -273,9 +275,11 @@ TEST_CASE("stat:fail maps per method and keeps the Flickr code", "[parse]") {
   CHECK(code_of("flickr.people.getPhotos", 2) == Errc::not_found);
   CHECK(code_of("flickr.photosets.getPhotos", 1) == Errc::not_found);
   CHECK(code_of("flickr.people.getInfo", 5) == Errc::not_found);
-  for (int code : {96, 97, 98, 99}) CHECK(code_of("flickr.test.login", code) == Errc::auth);
+  for (int code : {96, 97, 98, 99})
+    CHECK(code_of("flickr.test.login", code) == Errc::auth);
   CHECK(code_of("flickr.test.login", 100) == Errc::config);
-  for (int code : {0, 105, 106, 201}) CHECK(code_of("flickr.test.login", code) == Errc::unavailable);
+  for (int code : {0, 105, 106, 201})
+    CHECK(code_of("flickr.test.login", code) == Errc::unavailable);
   CHECK(code_of("flickr.test.login", 112) == Errc::invalid_argument);
   CHECK(parse::flickr_error("m", 7, "Sorry, the Flickr API service is not currently available.")
             .code == Errc::unavailable);
