@@ -125,11 +125,20 @@ Result<FlickrCatalog> list_flickr_catalog(api::FlickrClient& client, const Listi
   note_incomplete(catalog, "the photostream", walk);
   catalog.listing_calls += pages_for(walk);
   catalog.photos = std::move(walk.photos);
-  FLICKRFS_CHECK(list_albums(client, who, options.jobs, interrupt, catalog));
+  // Albums and comments are independent: list them at the same time. Comment lists are
+  // small, latency-bound calls, so they get more threads than downloads would.
+  CommentCache* cache = options.comment_cache;
+  std::thread comments_thread;
   if (options.comments) {
-    list_comments(client, options.jobs, interrupt, options.comment_cache, catalog);
-    if (options.comment_cache != nullptr) refresh_cache(catalog, *options.comment_cache);
+    const unsigned comment_jobs = std::clamp(options.jobs * 2, 8U, 32U);
+    comments_thread = std::thread([&client, comment_jobs, &interrupt, cache, &catalog] {
+      list_comments(client, comment_jobs, interrupt, cache, catalog);
+    });
   }
+  auto albums = list_albums(client, who, options.jobs, interrupt, catalog);
+  if (comments_thread.joinable()) comments_thread.join();
+  FLICKRFS_CHECK(albums);
+  if (options.comments && cache != nullptr) refresh_cache(catalog, *cache);
   if (interrupt.load()) return make_error(Errc::interrupted, "interrupted while listing");
   return catalog;
 }
