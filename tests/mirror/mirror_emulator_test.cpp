@@ -89,7 +89,7 @@ ProcessResult run_mirror(const EmulatorProcess& emulator, const std::string& des
 
 TEST_CASE("mirror of 2000 photos matches the manifest; a rerun downloads nothing") {
   use_emulator_credentials();
-  EmulatorProcess emulator({2000, 20, 1, {"--image-kb", "3"}});
+  EmulatorProcess emulator({2000, 20, 1, {"--image-kb", "1"}});
   TempDir tmp;
   const auto first = run_mirror(emulator, tmp / "dst", {"-v"});
   INFO(first.err.substr(0, 3000));
@@ -211,7 +211,7 @@ TEST_CASE("SIGKILL at random moments never leaves a damaged file; a rerun comple
                            std::chrono::steady_clock::now() - start)
                            .count();
   std::mt19937 random(42);
-  std::uniform_int_distribution<long> delay_ms(full_ms / 20, full_ms / 2);
+  std::uniform_int_distribution<long> delay_ms(full_ms / 5, full_ms * 3 / 4);
   WARN("a full run takes " << full_ms << " ms");
   for (int round = 0; round < 20; ++round) {
     const pid_t pid =
