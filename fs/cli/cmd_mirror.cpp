@@ -194,6 +194,8 @@ int mirror_flickr(const MirrorArgs& options, std::string subtree) {
   listing.comments = options.run.plan.only != mirror::OnlyFilter::images;
   auto comment_cache = mirror::load_comment_cache(options.dest);
   listing.comment_cache = &comment_cache;
+  auto video_sizes = mirror::load_video_size_cache(options.dest);
+  listing.video_sizes = &video_sizes;
   auto catalog = mirror::list_flickr_catalog(client, listing, g_interrupted);
   if (!catalog) return fail(catalog.error());
 
@@ -212,6 +214,9 @@ int mirror_flickr(const MirrorArgs& options, std::string subtree) {
   // Saved after the run (which creates DEST); losing it only costs comment calls next time.
   if (!options.run.dry_run && listing.comments && outcome.status != mirror::MirrorStatus::error) {
     (void)mirror::save_comment_cache(options.dest, comment_cache);
+  }
+  if (!options.run.dry_run && outcome.status != mirror::MirrorStatus::error) {
+    (void)mirror::save_video_size_cache(options.dest, video_sizes);
   }
   return exit_code_of(outcome, options.dest);
 }

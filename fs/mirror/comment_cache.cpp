@@ -31,8 +31,16 @@ std::int64_t to_int(const std::string& text) {
   return value;
 }
 
-std::string cache_path(const std::string& dest) {
-  return join_path(join_path(dest, kStateDirName), "comments.tsv");
+std::string cache_path(const std::string& dest, std::string_view name = "comments.tsv") {
+  return join_path(join_path(dest, kStateDirName), name);
+}
+
+Result<void> write_cache(const std::string& path, const std::string& text,
+                         const std::string& dest) {
+  FLICKRFS_TRY(const std::string dir, ensure_state_dir(dest));
+  FLICKRFS_TRY(auto file, AtomicFile::create(path));
+  FLICKRFS_CHECK(file.write(text.data(), text.size()));
+  return file.commit(0644, timespec{::time(nullptr), 0});
 }
 
 }  // namespace
@@ -68,12 +76,41 @@ Result<void> save_comment_cache(const std::string& dest, const CommentCache& cac
           << escape_field(c.permalink) << '\t' << escape_field(c.text) << '\n';
     }
   }
-  const std::string text = out.str();
-  FLICKRFS_TRY(const std::string dir, ensure_state_dir(dest));
-  FLICKRFS_TRY(auto file, AtomicFile::create(cache_path(dest)));
-  FLICKRFS_CHECK(file.write(text.data(), text.size()));
-  FLICKRFS_CHECK(file.commit(0644, timespec{::time(nullptr), 0}));
-  return success();
+  return write_cache(cache_path(dest), out.str(), dest);
+}
+
+VideoSizeCache load_video_size_cache(const std::string& dest) {
+  VideoSizeCache cache;
+  std::ifstream in(cache_path(dest, "video_sizes.tsv"), std::ios::binary);
+  std::string line;
+  CachedSizes* current = nullptr;
+  while (std::getline(in, line)) {
+    const auto f = split_fields(line);
+    if (f.size() == 3 && f[0] == "V") {
+      current = &cache[f[1]];
+      current->secret = f[2];
+    } else if (f.size() == 8 && f[0] == "S" && current != nullptr) {
+      current->sizes.push_back({f[1], f[2], static_cast<int>(to_int(f[3])),
+                                static_cast<int>(to_int(f[4])), f[5],
+                                f[6] == "video" ? api::Media::video : api::Media::photo});
+    } else {
+      return {};
+    }
+  }
+  return cache;
+}
+
+Result<void> save_video_size_cache(const std::string& dest, const VideoSizeCache& cache) {
+  std::ostringstream out;
+  for (const auto& [id, entry] : cache) {
+    out << "V\t" << escape_field(id) << '\t' << escape_field(entry.secret) << '\n';
+    for (const auto& s : entry.sizes) {
+      out << "S\t" << escape_field(s.label) << '\t' << escape_field(s.suffix) << '\t' << s.width
+          << '\t' << s.height << '\t' << escape_field(s.source) << '\t'
+          << (s.media == api::Media::video ? "video" : "photo") << "\t-\n";
+    }
+  }
+  return write_cache(cache_path(dest, "video_sizes.tsv"), out.str(), dest);
 }
 
 }  // namespace flickrfs::mirror

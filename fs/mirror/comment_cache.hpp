@@ -25,8 +25,20 @@ struct CachedComments {
 
 using CommentCache = std::unordered_map<std::string, CachedComments>;
 
+// Videos: list calls give only poster sizes; the mount asks photos.getSizes once per video
+// for the streams, and so does the mirror, remembering the ladder per (id, secret) in
+// DEST/.flickrfs-mirror/video_sizes.tsv.
+struct CachedSizes {
+  std::string secret;
+  std::vector<api::Size> sizes;
+};
+using VideoSizeCache = std::unordered_map<std::string, CachedSizes>;
+
 // A missing or damaged file is an empty cache (it only saves calls).
 [[nodiscard]] CommentCache load_comment_cache(const std::string& dest);
 [[nodiscard]] Result<void> save_comment_cache(const std::string& dest, const CommentCache& cache);
+[[nodiscard]] VideoSizeCache load_video_size_cache(const std::string& dest);
+[[nodiscard]] Result<void> save_video_size_cache(const std::string& dest,
+                                                 const VideoSizeCache& cache);
 
 }  // namespace flickrfs::mirror

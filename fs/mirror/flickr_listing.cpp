@@ -99,6 +99,44 @@ void list_comments(api::FlickrClient& client, unsigned jobs, const std::atomic<b
   }
 }
 
+bool has_video_stream(const api::Photo& photo) {
+  return std::any_of(photo.sizes.begin(), photo.sizes.end(),
+                     [](const api::Size& s) { return s.media == api::Media::video; });
+}
+
+// Like the mount (fs/sync): a video's streams come from one getSizes; on failure the poster
+// from the list extras is served.
+void list_video_sizes(api::FlickrClient& client, unsigned jobs, const std::atomic<bool>& interrupt,
+                      VideoSizeCache* cache, FlickrCatalog& catalog) {
+  std::vector<api::Photo*> wanted;
+  for (auto& photo : catalog.photos) {
+    if (photo.media != api::Media::video || has_video_stream(photo)) continue;
+    if (cache != nullptr) {
+      const auto hit = cache->find(photo.id);
+      if (hit != cache->end() && hit->second.secret == photo.secret) {
+        photo.sizes = hit->second.sizes;
+        continue;
+      }
+    }
+    wanted.push_back(&photo);
+  }
+  std::mutex mutex;
+  parallel_for(wanted.size(), jobs, interrupt, [&](std::size_t i) {
+    auto sizes = client.sizes(wanted[i]->id);
+    const std::lock_guard lock(mutex);
+    ++catalog.video_size_calls;
+    if (sizes) wanted[i]->sizes = std::move(sizes).value();
+  });
+  if (cache == nullptr) return;
+  VideoSizeCache fresh;
+  for (const auto& photo : catalog.photos) {
+    if (photo.media == api::Media::video && has_video_stream(photo)) {
+      fresh[photo.id] = {photo.secret, photo.sizes};
+    }
+  }
+  *cache = std::move(fresh);
+}
+
 }  // namespace
 
 void parallel_for(std::size_t count, unsigned jobs, const std::atomic<bool>& stop,
@@ -125,6 +163,7 @@ Result<FlickrCatalog> list_flickr_catalog(api::FlickrClient& client, const Listi
   note_incomplete(catalog, "the photostream", walk);
   catalog.listing_calls += pages_for(walk);
   catalog.photos = std::move(walk.photos);
+  list_video_sizes(client, options.jobs, interrupt, options.video_sizes, catalog);
   // Albums and comments are independent: list them at the same time. Comment lists are
   // small, latency-bound calls, so they get more threads than downloads would.
   CommentCache* cache = options.comment_cache;

@@ -38,6 +38,7 @@ struct FlickrCatalog {
   std::size_t listing_calls = 0;  // pages requested (photostream + albums + getList)
   std::size_t comment_calls = 0;
   std::size_t comments_from_cache = 0;
+  std::size_t video_size_calls = 0;
 };
 
 struct ListingOptions {
@@ -47,6 +48,8 @@ struct ListingOptions {
   // Comments of the last run: a photo with the same last_update and count_comments is not
   // asked again. list_flickr_catalog refreshes it with what it fetched.
   CommentCache* comment_cache = nullptr;
+  // Video stream ladders of the last run (getSizes once per video and secret); refreshed.
+  VideoSizeCache* video_sizes = nullptr;
 };
 
 // Errors of the photostream walk, the album list or an album walk fail the whole listing

@@ -88,6 +88,9 @@ class Walker {
       entry.role = node->sub == 0 ? "image" : "size:" + file.sizes_label;
       entry.is_image = true;
     }
+    // Files read-only as the mount shows them; directories stay writable so later runs can
+    // update them (README).
+    if (entry.kind == EntryKind::file) entry.mode = 0444;
     m_out.entries.push_back(std::move(entry));
   }
 
