@@ -161,7 +161,7 @@ TEST_CASE("OAuth: one changed byte gives 401 signature_invalid with debug_sbs; r
 }
 
 TEST_CASE("getInfo, getSizes, comments, contexts: wrappers, mixed types, omitted containers") {
-  EmulatorProcess emu;
+  EmulatorProcess emu({120, 5, 1, {"--image-kb", "20"}});
   auto manifest = emu.get("/_emulator/manifest");
   simdjson::dom::parser mp;
   auto m = parse(mp, manifest);

@@ -33,7 +33,7 @@ int run_python(const std::string& script, std::vector<std::string> args) {
 
 TEST_CASE(
     "python3-flickrapi: oob auth, walk_user, walk_set, getInfo/getSizes/comments, originals") {
-  EmulatorProcess emu({150, 6, 4, {"--image-kb", "30"}});
+  EmulatorProcess emu({90, 5, 4, {"--image-kb", "20"}});
   CHECK(run_python("flickrapi_walk.py", {emu.url()}) == 0);
   const std::string stats = emu.get("/_emulator/stats");
   CHECK(stats.find("\"flickr.people.getPhotos\":") != std::string::npos);
@@ -41,6 +41,6 @@ TEST_CASE(
 }
 
 TEST_CASE("Pillow decodes every JPEG, PNG and GIF at the dimensions the API claims") {
-  EmulatorProcess emu({60, 2, 3, {"--image-kb", "20"}});
-  CHECK(run_python("decode_images.py", {emu.url(), "60"}) == 0);
+  EmulatorProcess emu({40, 2, 3, {"--image-kb", "10"}});
+  CHECK(run_python("decode_images.py", {emu.url(), "40"}) == 0);
 }

@@ -29,8 +29,7 @@ void put_bytes(std::string& out, std::initializer_list<int> bytes) {
     out.push_back(static_cast<char>(b));
 }
 void put_random(std::string& out, ByteStream& stream, std::size_t count) {
-  for (std::size_t i = 0; i < count; ++i)
-    out.push_back(static_cast<char>(stream.next()));
+  stream.append(out, count);
 }
 
 std::string jpeg_scan(int width, int height) {

@@ -3,7 +3,9 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <ctime>
 
 namespace flickrfs::emulator {
@@ -19,11 +21,16 @@ std::uint64_t hash_of(std::uint64_t seed, std::uint64_t a, std::uint64_t b, std:
   return mix64(mix64(mix64(mix64(seed) ^ a) ^ b) ^ c);
 }
 
-std::uint8_t ByteStream::next() {
-  m_state ^= m_state << 13;
-  m_state ^= m_state >> 7;
-  m_state ^= m_state << 17;
-  return static_cast<std::uint8_t>(m_state >> 24);
+void ByteStream::append(std::string& out, std::size_t count) {
+  const std::size_t start = out.size();
+  out.resize(start + count);
+  char* at = out.data() + start;
+  for (std::size_t done = 0; done < count; done += 8) {
+    m_state ^= m_state << 13;
+    m_state ^= m_state >> 7;
+    m_state ^= m_state << 17;
+    std::memcpy(at + done, &m_state, std::min<std::size_t>(8, count - done));
+  }
 }
 
 std::string percent_encode(std::string_view in) {
@@ -126,19 +133,24 @@ std::string sha256_hex(std::string_view bytes) {
   return hex_lower(digest, sizeof digest);
 }
 
-std::string mysql_datetime(std::int64_t unix_time) {
+namespace {
+std::tm utc_tm(std::int64_t unix_time) {
   const std::time_t t = static_cast<std::time_t>(unix_time);
   std::tm tm{};
   gmtime_r(&t, &tm);
+  return tm;
+}
+}  // namespace
+
+std::string mysql_datetime(std::int64_t unix_time) {
+  const std::tm tm = utc_tm(unix_time);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
   return buf;
 }
 
 std::string http_date(std::int64_t unix_time) {
-  const std::time_t t = static_cast<std::time_t>(unix_time);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
+  const std::tm tm = utc_tm(unix_time);
   char buf[64];
   std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
   return buf;

@@ -27,7 +27,8 @@ inline std::uint64_t pick(std::uint64_t h, std::uint64_t n) {
 class ByteStream {
  public:
   explicit ByteStream(std::uint64_t seed) : m_state(mix64(seed) | 1) {}
-  std::uint8_t next();
+  // Appends count bytes, eight per step (the hot path of image padding).
+  void append(std::string& out, std::size_t count);
 
  private:
   std::uint64_t m_state;

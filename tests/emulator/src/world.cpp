@@ -171,24 +171,25 @@ Photo World::photo(std::uint32_t index) const {
   return p;
 }
 
-std::int64_t World::date_upload(std::uint32_t index) const {
+std::pair<std::int64_t, std::int64_t> World::dates_of(std::uint32_t index) const {
   Photo p;
   p.index = index;
   derive_dates(p, m_config.seed, m_config.photos);
   std::shared_lock lock(m_mutex);
   const auto it = m_overrides.find(index);
-  if (it != m_overrides.end() && it->second.date_upload) return *it->second.date_upload;
-  return p.date_upload;
+  if (it != m_overrides.end()) {
+    if (it->second.date_upload) p.date_upload = p.last_update = *it->second.date_upload;
+    if (it->second.last_update) p.last_update = *it->second.last_update;
+  }
+  return {p.date_upload, p.last_update};
+}
+
+std::int64_t World::date_upload(std::uint32_t index) const {
+  return dates_of(index).first;
 }
 
 std::int64_t World::last_update(std::uint32_t index) const {
-  Photo p;
-  p.index = index;
-  derive_dates(p, m_config.seed, m_config.photos);
-  std::shared_lock lock(m_mutex);
-  const auto it = m_overrides.find(index);
-  if (it != m_overrides.end() && it->second.last_update) return *it->second.last_update;
-  return p.last_update;
+  return dates_of(index).second;
 }
 
 bool World::live_locked(std::uint32_t index) const {

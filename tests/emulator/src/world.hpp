@@ -140,6 +140,10 @@ class World {
 
   [[nodiscard]] std::optional<std::uint32_t> index_of(const std::string& id) const;
   [[nodiscard]] Photo derive(std::uint32_t index) const;  // no overlay
+  [[nodiscard]] std::pair<std::int64_t, std::int64_t> dates_of(std::uint32_t index) const;
+  // The album slot and photo index a set_add/set_remove names (nullopt + *error if unknown).
+  [[nodiscard]] std::optional<std::pair<std::size_t, std::uint32_t>> album_and_photo_locked(
+      const std::string& set_id, const std::string& id, std::string* error) const;
   [[nodiscard]] bool live_locked(std::uint32_t index) const;
   void rebuild_live_locked();
   std::int64_t touch_locked(std::uint32_t index);  // bumps last_update, returns it

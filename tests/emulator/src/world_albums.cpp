@@ -40,10 +40,14 @@ void World::build_albums() {
       }
       if (a.members.empty()) a.members.push_back(static_cast<std::uint32_t>(start));
       if (j % 3 == 1) std::reverse(a.members.begin(), a.members.end());
-      if (j % 3 == 2) {
-        std::stable_sort(a.members.begin(), a.members.end(), [&](std::uint32_t x, std::uint32_t y) {
-          return hash_of(seed, x, j, 7) < hash_of(seed, y, j, 7);
-        });
+      if (j % 3 == 2) {  // a custom order: by a per-album hash, computed once per photo
+        std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;
+        keyed.reserve(a.members.size());
+        for (auto i : a.members)
+          keyed.emplace_back(hash_of(seed, i, j, 7), i);
+        std::sort(keyed.begin(), keyed.end());
+        for (std::size_t k = 0; k < keyed.size(); ++k)
+          a.members[k] = keyed[k].second;
       }
     }
     m_albums.push_back(std::move(a));
@@ -96,38 +100,45 @@ std::vector<std::string> World::albums_of(std::uint32_t index) const {
   return out;
 }
 
-bool World::set_add(const std::string& set_id, const std::string& id, std::string* error) {
-  std::unique_lock lock(m_mutex);
+std::optional<std::pair<std::size_t, std::uint32_t>> World::album_and_photo_locked(
+    const std::string& set_id, const std::string& id, std::string* error) const {
   const auto slot = album_slot_locked(set_id);
   const auto index = live_index_locked(id, error);
   if (!slot) *error = "unknown set " + set_id;
-  if (!slot || !index) return false;
-  auto& members = m_albums[*slot].members;
-  if (std::find(members.begin(), members.end(), *index) != members.end()) {
+  if (!slot || !index) return std::nullopt;
+  return std::make_pair(*slot, *index);
+}
+
+bool World::set_add(const std::string& set_id, const std::string& id, std::string* error) {
+  std::unique_lock lock(m_mutex);
+  const auto target = album_and_photo_locked(set_id, id, error);
+  if (!target) return false;
+  const auto [slot, index] = *target;
+  auto& members = m_albums[slot].members;
+  if (std::find(members.begin(), members.end(), index) != members.end()) {
     *error = "photo already in set";
     return false;
   }
-  members.push_back(*index);
-  resort_album_locked(*slot);
-  m_albums[*slot].date_update = touch_locked(*index);
+  members.push_back(index);
+  resort_album_locked(slot);
+  m_albums[slot].date_update = touch_locked(index);
   return true;
 }
 
 bool World::set_remove(const std::string& set_id, const std::string& id, std::string* error) {
   std::unique_lock lock(m_mutex);
-  const auto slot = album_slot_locked(set_id);
-  const auto index = live_index_locked(id, error);
-  if (!slot) *error = "unknown set " + set_id;
-  if (!slot || !index) return false;
-  auto& members = m_albums[*slot].members;
-  const auto it = std::find(members.begin(), members.end(), *index);
+  const auto target = album_and_photo_locked(set_id, id, error);
+  if (!target) return false;
+  const auto [slot, index] = *target;
+  auto& members = m_albums[slot].members;
+  const auto it = std::find(members.begin(), members.end(), index);
   if (it == members.end()) {
     *error = "photo not in set";
     return false;
   }
   members.erase(it);
-  resort_album_locked(*slot);
-  m_albums[*slot].date_update = touch_locked(*index);
+  resort_album_locked(slot);
+  m_albums[slot].date_update = touch_locked(index);
   return true;
 }
 
