@@ -135,8 +135,9 @@ Result<std::string> check_account(const MountConfig& config, Mounted& mounted,
     }
   }
   if (user.find('@') != std::string::npos) {
+    const bool own = !mounted.nsid.empty() && mounted.nsid == user;
     mounted.nsid = user;
-    return user;
+    return own ? std::string("me") : user;  // "me" sees private photos too
   }
   if (user == "me") {
     if (!credentials.has_token()) {

@@ -82,6 +82,14 @@ Result<bool> Catalog::photostream_unchanged() {
     return std::move(page).error();
   }
   FLICKRFS_TRY(const auto state, m_meta.listing_state(cache::ListingId::photostream()));
+  if (page->pages <= 1 && static_cast<std::int64_t>(page->photos.size()) == page->total) {
+    // The whole photostream fits in this page: it is the full listing already.
+    FLICKRFS_CHECK(m_meta.upsert_photos(page->photos, cache::PhotoSource::list));
+    FLICKRFS_CHECK(fetch_video_sizes(page->photos));
+    const auto ids = ids_oldest_first(page->photos);
+    FLICKRFS_CHECK(m_meta.replace_photostream(ids, unix_now()));
+    return true;
+  }
   if (state.generation == 0 || static_cast<std::uint64_t>(page->total) != state.count) {
     return false;
   }
@@ -250,7 +258,9 @@ void Catalog::background_loop() {
       }
     } else {
       if (wanted || m_last_check.load() == 0) refresh_if_stale();
-      if (now - m_last_poll.load() >= m_options.poll_interval.count()) {
+      // recentlyUpdated reports the token owner's photos only: another user's public
+      // photos are kept fresh by the listing checks alone.
+      if (m_options.user == "me" && now - m_last_poll.load() >= m_options.poll_interval.count()) {
         auto polled = poll_recently_updated();
         if (!polled.ok()) log::info("recentlyUpdated: %s", polled.error().describe().c_str());
       }

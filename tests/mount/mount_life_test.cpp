@@ -119,21 +119,21 @@ TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
   {  // an upload appears on the last page
     const auto ids = mutate_ids(emulator, R"({"op":"add","title":"fresh upload"})");
     REQUIRE(ids.size() == 1);
-    CHECK(eventually([&] { return has_photo(root, ids[0]); }, 20));
+    CHECK(eventually([&] { return has_photo(root, ids[0]); }, 60));
     CHECK(photo_dir(root, ids[0]).find("fresh upload") != std::string::npos);
   }
   {  // a deleted photo disappears
     const std::string id = manifest.photos[10].id;
     REQUIRE(has_photo(root, id));
     mutate_ids(emulator, R"({"op":"delete","id":")" + id + "\"}");
-    CHECK(eventually([&] { return !has_photo(root, id); }, 20));
+    CHECK(eventually([&] { return !has_photo(root, id); }, 60));
   }
   {  // a retitled photo is renamed
     const std::string id = manifest.photos[20].id;
     const std::string before = photo_dir(root, id);
     mutate_ids(emulator, R"({"op":"retitle","id":")" + id + R"(","title":"Brand new name"})");
     CHECK(eventually(
-        [&] { return photo_dir(root, id).find("Brand new name") != std::string::npos; }, 20));
+        [&] { return photo_dir(root, id).find("Brand new name") != std::string::npos; }, 60));
     struct stat st;
     CHECK(::stat(before.c_str(), &st) != 0);
   }
@@ -152,7 +152,7 @@ TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
           }
           return false;
         },
-        20));
+        60));
     CHECK(sha256_hex(read_file(main_file(photo_dir(root, id)))) != old_sha);
   }
   {  // a photo added to an album gets a link
@@ -169,7 +169,7 @@ TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
           }
           return false;
         },
-        20));
+        60));
   }
 }
 

@@ -313,12 +313,15 @@ namespace flickrfs::test {
 
 Manifest fetch_manifest(const EmulatorProcess& emulator) {
   Manifest all;
-  for (std::size_t offset = 0;; offset += 500) {
-    Manifest page = parse_manifest(
-        emulator.get("/_emulator/manifest?offset=" + std::to_string(offset) + "&limit=500"));
+  // Small pages: the emulator hashes every size of a page while the client waits (5 s).
+  constexpr std::size_t kPage = 100;
+  for (std::size_t offset = 0;; offset += kPage) {
+    Manifest page =
+        parse_manifest(emulator.get("/_emulator/manifest?offset=" + std::to_string(offset) +
+                                    "&limit=" + std::to_string(kPage)));
     if (offset == 0) all.sets = std::move(page.sets);
     if (page.photos.empty()) break;
-    const bool last = page.photos.size() < 100;
+    const bool last = page.photos.size() < kPage;
     for (auto& photo : page.photos)
       all.photos.push_back(std::move(photo));
     if (last) break;
