@@ -16,6 +16,10 @@
 
 namespace flickrfs::fs {
 
+namespace prefetch {
+class Prefetcher;
+}
+
 // Kernel cache lifetimes in seconds (fuse-anchors 5.1.3 / 5.3), by how mutable a node is.
 struct Timeouts {
   double immutable = 3600;  // image files of known size (inode changes with the content)
@@ -28,6 +32,7 @@ struct Timeouts {
 
 struct Context {
   model::CatalogView* catalog = nullptr;
+  prefetch::Prefetcher* prefetcher = nullptr;  // null with --no-prefetch (fs/prefetch/)
   Timeouts timeouts;
   uid_t uid = 0;
   gid_t gid = 0;

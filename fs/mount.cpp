@@ -19,6 +19,7 @@
 #include "fs/log.hpp"
 #include "fs/model/inode.hpp"
 #include "fs/model/tree_diff.hpp"
+#include "fs/prefetch/prefetcher.hpp"
 #include "fs/session.hpp"
 #include "fs/status_file.hpp"
 #include "fs/sync/catalog.hpp"
@@ -56,6 +57,7 @@ struct Mounted {
   std::unique_ptr<cache::MetaStore> meta;
   std::unique_ptr<cache::BlobStore> blobs;
   std::unique_ptr<Catalog> catalog;
+  std::unique_ptr<prefetch::Prefetcher> prefetcher;  // before catalog/blobs go
   std::unique_ptr<Context> context;
   std::unique_ptr<FuseSession> session;
   std::string nsid;
@@ -171,13 +173,28 @@ Result<void> open_cache(const MountConfig& config, Mounted& mounted) {
   }
   cache::BlobStore::Options options;
   options.max_bytes = config.cache_size;
-  options.download_jobs = config.jobs;
+  // Prefetch gets its own `jobs` threads on top, so foreground opens never queue behind it.
+  options.download_jobs = config.prefetch > 0 ? 2 * config.jobs : config.jobs;
   options.offline = config.global.offline;
   FLICKRFS_TRY(mounted.blobs,
                cache::BlobStore::open(
                    *mounted.meta, downloader,
                    cache::blobs_dir(cache::user_dir(mounted.cache_root, mounted.nsid)), options));
   return success();
+}
+
+void start_prefetcher(const MountConfig& config, Mounted& mounted) {
+  if (config.prefetch == 0 || mounted.client == nullptr) return;  // off, or --offline
+  prefetch::PrefetchOptions options;
+  options.window = config.prefetch;
+  options.workers = config.jobs;
+  options.cache_max_bytes = config.cache_size;
+  Connectivity* connectivity = mounted.connectivity.get();
+  api::FlickrClient* client = mounted.client.get();
+  mounted.prefetcher = std::make_unique<prefetch::Prefetcher>(
+      *mounted.blobs, *mounted.catalog, options,
+      [connectivity] { return !connectivity->offline(); },
+      [client] { return client->rate_limiter().images().wait_time().count() == 0; });
 }
 
 Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failure) {
@@ -210,6 +227,7 @@ Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failu
   mounted.catalog = std::make_unique<Catalog>(mounted.client.get(), *mounted.meta, *mounted.blobs,
                                               *mounted.connectivity, catalog);
   FLICKRFS_CHECK(mounted.catalog->load_from_cache());
+  start_prefetcher(config, mounted);
   if (!mounted.catalog->has_listing()) {
     if (mounted.connectivity->offline()) {
       failure = {cli::kExitNetwork,
@@ -251,6 +269,7 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
   mounted.context = std::make_unique<Context>();
   Context& ctx = *mounted.context;
   ctx.catalog = mounted.catalog.get();
+  ctx.prefetcher = mounted.prefetcher.get();
   ctx.uid = ::getuid();
   ctx.gid = ::getgid();
   ctx.timeouts.live = static_cast<double>(config.dir_cache_time.count());
@@ -273,9 +292,13 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
           invalidator.push(model::diff_trees(before, after));
         });
     StatusWriter status(status_file_path(mounted.cache_root, config.mountpoint), config.mountpoint,
-                        [&] { return mounted.catalog->status_lines(); });
+                        [&] {
+                          return mounted.catalog->status_lines() +
+                                 (mounted.prefetcher ? mounted.prefetcher->status_lines() : "");
+                        });
     mounted.catalog->start();
     auto ran = mounted.session->run();
+    if (mounted.prefetcher) mounted.prefetcher->stop();
     mounted.catalog->stop();
     mounted.catalog->set_change_listener(nullptr);
     if (!ran.ok()) log::error("%s", ran.error().describe().c_str());

@@ -41,6 +41,10 @@ Result<bool> apply_setting(MountConfig& config, std::string_view name, std::stri
     FLICKRFS_TRY(const auto jobs, parse_number(value, "--jobs"));
     if (jobs == 0 || jobs > 64) return make_error(Errc::invalid_argument, "--jobs must be 1..64");
     config.jobs = static_cast<unsigned>(jobs);
+  } else if (name == "prefetch") {
+    FLICKRFS_TRY(const auto window, parse_number(value, "--prefetch"));
+    if (window > 1024) return make_error(Errc::invalid_argument, "--prefetch must be 0..1024");
+    config.prefetch = static_cast<std::size_t>(window);
   } else if (name == "api-url") {
     config.global.api_url = value;
   } else if (name == "cache-dir") {
@@ -77,6 +81,8 @@ Result<void> apply_o_list(MountConfig& config, std::string_view list) {
       config.allow_other = true;
     } else if (item == "offline") {
       config.global.offline = true;
+    } else if (item == "no_prefetch" || item == "no-prefetch") {
+      config.prefetch = 0;
     } else if (item == "foreground") {
       config.foreground = true;
     } else if (item == "debug") {
@@ -166,6 +172,10 @@ Result<MountConfig> parse_mount_args(std::span<const std::string> args) {
       config.debug = config.foreground = true;
       continue;
     }
+    if (cursor.flag("--no-prefetch")) {
+      config.prefetch = 0;
+      continue;
+    }
     if (cursor.flag("-h") || cursor.flag("--help")) {
       config.help = true;
       continue;
@@ -183,7 +193,7 @@ Result<MountConfig> parse_mount_args(std::span<const std::string> args) {
     }
     bool consumed = false;
     for (const std::string_view name :
-         {"sizes", "dir-cache-time", "poll-interval", "cache-size", "jobs"}) {
+         {"sizes", "dir-cache-time", "poll-interval", "cache-size", "jobs", "prefetch"}) {
       FLICKRFS_TRY(const auto value, cursor.value_of("--" + std::string(name)));
       if (!value) continue;
       FLICKRFS_TRY(consumed, apply_setting(config, name, *value));
@@ -226,6 +236,9 @@ std::string mount_usage() {
          "  --cache-size SIZE       keep at most SIZE of image bytes (e.g. 10G; default "
          "unlimited)\n"
          "  --jobs N                parallel downloads (default 8)\n"
+         "  --prefetch N            prefetch up to N photos ahead of cp/rsync/tar walks (default "
+         "16)\n"
+         "  --no-prefetch           no walk-ahead prefetch\n"
          "  (plus the options of every command: see flickrfs --help)\n"
          "unmount with: fusermount3 -u MOUNTPOINT (or SIGTERM / Ctrl-C with -f)\n";
 }

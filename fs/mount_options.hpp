@@ -7,7 +7,8 @@
 //                                                  "flickrfs" for the default)
 // Options: the global ones (fs/cli/options.hpp), -f/--foreground, -d/--debug, -o LIST,
 // --sizes LIST, --dir-cache-time DURATION, --poll-interval DURATION, --cache-size SIZE,
-// --jobs N, -o allow_other, -o ro. Every long option also works inside -o with '_' for
+// --jobs N, --prefetch N, --no-prefetch, -o allow_other, -o ro. Every long option also works inside
+// -o with '_' for
 // '-' (cache_dir=..., dir_cache_time=30s), since fstab can pass nothing else. Generic mount
 // options that mount(8) and mount.fuse3 pass along (rw, defaults, nofail, _netdev, noauto,
 // dev, suid, x-systemd.* ...) are accepted and ignored; anything else is an error.
@@ -38,6 +39,7 @@ struct MountConfig {
   std::chrono::seconds poll_interval{300};
   std::uint64_t cache_size = 0;  // bytes; 0 = unlimited
   unsigned jobs = 8;
+  std::size_t prefetch = 16;  // --prefetch N: walk-ahead window cap; 0 = --no-prefetch
 };
 
 [[nodiscard]] Result<MountConfig> parse_mount_args(std::span<const std::string> args);

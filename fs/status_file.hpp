@@ -5,7 +5,8 @@
 // Format: "key=value" lines: mountpoint, pid, updated (ISO-8601 UTC), then the catalog's
 // lines (online, forced_offline, user, photos, albums, pages, api_calls_left,
 // queue_size_probes, queue_downloads, cache_blobs, cache_bytes, cache_hits, cache_misses,
-// last_listing_check, refreshes, refresh_failures).
+// last_listing_check, refreshes, refresh_failures), then the prefetcher's prefetch_* lines
+// (fs/prefetch/prefetcher.hpp) when prefetch is on.
 // A status file instead of a virtual xattr on the mount root: xattrs are answered ENOSYS so
 // the kernel stops asking (fs/ops/xattr.cpp), and a file also survives a hung mount.
 //

@@ -54,6 +54,14 @@ void print_status(const fs::StatusFields& f) {
   std::printf("  cache:       %s blobs, %s (hits %s, misses %s)\n", field(f, "cache_blobs").c_str(),
               megabytes(field(f, "cache_bytes")).c_str(), field(f, "cache_hits").c_str(),
               field(f, "cache_misses").c_str());
+  if (f.contains("prefetch_window")) {
+    std::printf(
+        "  prefetch:    window %s, %s walks, %s files = %s (used %s, wasted %s), %s failed\n",
+        field(f, "prefetch_window").c_str(), field(f, "prefetch_walks").c_str(),
+        field(f, "prefetch_files").c_str(), megabytes(field(f, "prefetch_bytes")).c_str(),
+        megabytes(field(f, "prefetch_used_bytes")).c_str(),
+        megabytes(field(f, "prefetch_wasted_bytes")).c_str(), field(f, "prefetch_failed").c_str());
+  }
   std::printf("  listing:     checked %s, %s refreshes, %s failed\n",
               field(f, "last_listing_check").c_str(), field(f, "refreshes").c_str(),
               field(f, "refresh_failures").c_str());

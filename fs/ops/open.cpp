@@ -13,6 +13,7 @@
 #include "fs/errno_map.hpp"
 #include "fs/ops/guard.hpp"
 #include "fs/ops/ops.hpp"
+#include "fs/prefetch/prefetcher.hpp"
 
 namespace flickrfs::fs::op {
 
@@ -33,6 +34,7 @@ void open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
       fuse_reply_err(req, EISDIR);
       return;
     }
+    if (ctx.prefetcher != nullptr) ctx.prefetcher->note_open(tree, *node);  // walk-ahead
     auto file = ctx.catalog->open(*tree, *node);
     if (!file.ok()) {
       fuse_reply_err(req, to_errno(file.error()));

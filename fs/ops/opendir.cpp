@@ -8,6 +8,7 @@
 #include "fs/context.hpp"
 #include "fs/ops/guard.hpp"
 #include "fs/ops/ops.hpp"
+#include "fs/prefetch/prefetcher.hpp"
 
 namespace flickrfs::fs::op {
 
@@ -25,6 +26,7 @@ void opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
       return;
     }
     ctx.catalog->note_listing(*tree, *node);
+    if (ctx.prefetcher != nullptr) ctx.prefetcher->note_listing(tree, *node);  // walk-ahead
     fi->fh = 0;
     fi->cache_readdir = 1;
     fi->keep_cache = 1;

@@ -1,0 +1,323 @@
+// See prefetcher.hpp.
+#include "fs/prefetch/prefetcher.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <sstream>
+
+#include "fs/sync/catalog.hpp"
+
+namespace flickrfs::fs::prefetch {
+
+namespace {
+
+constexpr std::uint64_t kUnknownSizeEstimate = std::uint64_t{1} << 20;
+constexpr std::chrono::milliseconds kHousekeeping{500};
+constexpr std::chrono::milliseconds kRateBackoff{20};
+
+bool is_image(model::NodeKind kind) {
+  return kind == model::NodeKind::image_file || kind == model::NodeKind::size_file;
+}
+
+std::string record_key_of(const model::Tree& tree, const model::Node& file) {
+  return Catalog::blob_key(tree.photo(file.index), tree.file(file)).record_key();
+}
+
+}  // namespace
+
+Prefetcher::Prefetcher(cache::BlobStore& blobs, model::CatalogView& catalog,
+                       PrefetchOptions options, Gate online, Gate may_request)
+    : m_blobs(blobs),
+      m_catalog(catalog),
+      m_options(options),
+      m_online(std::move(online)),
+      m_may_request(std::move(may_request)),
+      m_detector(WalkOptions{.initial_window = std::min<std::size_t>(4, options.window),
+                             .max_window = options.window,
+                             .idle_timeout = options.idle_timeout}) {
+  if (m_options.window == 0) return;
+  for (unsigned i = 0; i < std::max(1u, m_options.workers); ++i)
+    m_threads.emplace_back([this] { worker_loop(); });
+}
+
+Prefetcher::~Prefetcher() {
+  stop();
+}
+
+void Prefetcher::stop() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stop = true;
+    while (!m_queue.empty()) {
+      m_entries.erase(m_queue.front().record_key);
+      m_queue.pop_front();
+    }
+  }
+  m_wake.notify_all();
+  for (auto& thread : m_threads) {
+    if (thread.joinable()) thread.join();
+  }
+  std::lock_guard lock(m_mutex);
+  for (const auto& [key, entry] : m_entries) {
+    if (entry.state == State::done && !entry.opened) m_stats.wasted_bytes += entry.bytes;
+  }
+  m_entries.clear();
+  m_bytes_unused = 0;
+}
+
+// ---- what the FUSE ops report ---------------------------------------------------------------
+
+void Prefetcher::note_listing(const std::shared_ptr<const model::Tree>& tree,
+                              const model::Node& dir) {
+  if (m_options.window == 0) return;
+  std::uint32_t page = 0;
+  if (dir.kind == model::NodeKind::page_dir) page = dir.index;
+  if (dir.kind == model::NodeKind::photo_dir) page = tree->photo(dir.index).page;
+  if (page == 0) return;
+  std::lock_guard lock(m_mutex);
+  m_detector.note_listing(page, WalkClock::now());
+}
+
+void Prefetcher::note_open(const std::shared_ptr<const model::Tree>& tree,
+                           const model::Node& file) {
+  if (m_options.window == 0 || !is_image(file.kind)) return;
+  const auto& record = tree->photo(file.index);
+  const std::uint32_t page = record.page;
+  const auto now = WalkClock::now();
+  std::lock_guard lock(m_mutex);
+  if (m_stop) return;
+  count_foreground_open_locked(record_key_of(*tree, file));
+  end_walks_locked(now);
+  const PageOrders& orders = orders_locked(tree, page);
+  const auto offset = file.index - tree->page_range(page).first;
+  WalkOpen open{page, {}};
+  for (std::size_t o = 0; o < kWalkOrders; ++o)
+    open.ranks[o] = orders.rank_of[o][offset];
+  std::uint64_t& slots = m_slots[page];
+  if (file.sub < 64) slots |= std::uint64_t{1} << file.sub;
+  const WalkAdvice advice = m_detector.note_open(open, now);
+  if (!advice.walking) {
+    drop_queued_locked(page);  // the walk stopped (or has not started): nothing ahead
+    return;
+  }
+  if (!m_online()) return;
+  enqueue_locked(*tree, page, advice, slots);
+  m_wake.notify_all();
+}
+
+// ---- scheduling -----------------------------------------------------------------------------
+
+const Prefetcher::PageOrders& Prefetcher::orders_locked(
+    const std::shared_ptr<const model::Tree>& tree, std::uint32_t page) {
+  if (m_orders_tree != tree) {
+    m_orders.clear();
+    m_orders_tree = tree;
+  }
+  auto found = m_orders.find(page);
+  if (found != m_orders.end()) return found->second;
+  const auto [begin, end] = tree->page_range(page);
+  PageOrders orders;
+  std::vector<std::uint32_t> indices(end - begin);
+  std::iota(indices.begin(), indices.end(), static_cast<std::uint32_t>(begin));
+  orders.by_rank[std::size_t(WalkOrder::listing)] = indices;
+  auto by_name = indices;  // rsync: names compared bytewise (char_traits<char> is unsigned)
+  std::sort(by_name.begin(), by_name.end(),
+            [&](auto a, auto b) { return tree->photo(a).stem < tree->photo(b).stem; });
+  orders.by_rank[std::size_t(WalkOrder::name)] = std::move(by_name);
+  auto by_inode = indices;  // GNU cp: savedir sorts entries by d_ino
+  std::sort(by_inode.begin(), by_inode.end(),
+            [&](auto a, auto b) { return tree->photo(a).dir_ino < tree->photo(b).dir_ino; });
+  orders.by_rank[std::size_t(WalkOrder::inode)] = std::move(by_inode);
+  for (std::size_t o = 0; o < kWalkOrders; ++o) {
+    orders.rank_of[o].resize(indices.size());
+    for (std::uint32_t rank = 0; rank < orders.by_rank[o].size(); ++rank)
+      orders.rank_of[o][orders.by_rank[o][rank] - begin] = rank;
+  }
+  return m_orders.emplace(page, std::move(orders)).first->second;
+}
+
+void Prefetcher::enqueue_locked(const model::Tree& tree, std::uint32_t page,
+                                const WalkAdvice& advice, std::uint64_t slots) {
+  const auto& ranked = m_orders.at(page).by_rank[std::size_t(advice.order)];
+  const std::size_t end = std::min<std::size_t>(ranked.size(), advice.first + advice.window);
+  for (std::size_t rank = advice.first; rank < end; ++rank) {
+    const auto& record = tree.photo(ranked[rank]);
+    for (std::size_t sub = 0; sub < record.files.size() && sub < 64; ++sub) {
+      if ((slots & (std::uint64_t{1} << sub)) == 0) continue;
+      const auto& file = record.files[sub];
+      cache::BlobKey key = Catalog::blob_key(record, file);
+      std::string record_key = key.record_key();
+      if (m_entries.contains(record_key)) continue;
+      const auto node = tree.node(file.ino);
+      const auto size = node ? m_catalog.known_size(tree, *node) : std::nullopt;
+      m_entries.emplace(record_key, Entry{page, State::queued, size.value_or(estimate_locked())});
+      m_queue.push_back({std::move(record_key), std::move(key), {file.choice.url, size}});
+    }
+  }
+}
+
+void Prefetcher::drop_queued_locked(std::uint64_t dir) {
+  std::erase_if(m_queue, [&](const Task& task) {
+    auto found = m_entries.find(task.record_key);
+    if (found == m_entries.end() || found->second.dir != dir) return false;
+    m_entries.erase(found);
+    return true;
+  });
+}
+
+void Prefetcher::end_walks_locked(WalkClock::time_point now) {
+  for (const std::uint64_t dir : m_detector.expire(now)) {
+    drop_queued_locked(dir);
+    m_slots.erase(dir);
+    for (auto it = m_entries.begin(); it != m_entries.end();) {
+      Entry& entry = it->second;
+      if (entry.dir != dir) {
+        ++it;
+      } else if (entry.state == State::running) {
+        entry.walk_ended = true;  // counted when it completes
+        ++it;
+      } else {
+        m_stats.wasted_bytes += entry.bytes;  // done and never opened (opened ones are gone)
+        m_bytes_unused -= entry.bytes;
+        it = m_entries.erase(it);
+      }
+    }
+  }
+}
+
+void Prefetcher::count_foreground_open_locked(const std::string& record_key) {
+  auto found = m_entries.find(record_key);
+  if (found == m_entries.end()) return;
+  Entry& entry = found->second;
+  switch (entry.state) {
+    case State::queued:  // the foreground download starts now; do not race it
+      std::erase_if(m_queue, [&](const Task& task) { return task.record_key == record_key; });
+      m_entries.erase(found);
+      return;
+    case State::running:  // the foreground joins the download (single flight)
+      entry.opened = true;
+      return;
+    case State::done:
+      m_stats.used_bytes += entry.bytes;
+      m_bytes_unused -= entry.bytes;
+      m_entries.erase(found);
+      m_wake.notify_all();  // room under the unused-bytes budget
+      return;
+  }
+}
+
+std::uint64_t Prefetcher::estimate_locked() const {
+  return m_stats.prefetched_files > 0 ? m_stats.prefetched_bytes / m_stats.prefetched_files
+                                      : kUnknownSizeEstimate;
+}
+
+bool Prefetcher::can_start_locked() const {
+  if (m_queue.empty() || m_running >= std::max(1u, m_options.workers)) return false;
+  const std::uint64_t next = m_entries.at(m_queue.front().record_key).bytes;
+  if (m_running > 0 && m_bytes_running + next > m_options.max_bytes_in_flight) return false;
+  if (m_options.cache_max_bytes == 0) return true;
+  return m_bytes_unused + m_bytes_running + next <= m_options.cache_max_bytes / 4;
+}
+
+// ---- workers --------------------------------------------------------------------------------
+
+void Prefetcher::worker_loop() {
+  std::unique_lock lock(m_mutex);
+  while (!m_stop) {
+    m_wake.wait_for(lock, kHousekeeping, [&] { return m_stop || can_start_locked(); });
+    if (m_stop) return;
+    end_walks_locked(WalkClock::now());
+    if (!can_start_locked()) continue;
+    if (!m_online()) {  // offline: nothing queued survives
+      while (!m_queue.empty()) {
+        m_entries.erase(m_queue.front().record_key);
+        m_queue.pop_front();
+      }
+      continue;
+    }
+    if (!m_may_request()) {  // leave the rate bucket's tokens to foreground reads
+      m_wake.wait_for(lock, kRateBackoff, [&] { return m_stop; });
+      continue;
+    }
+    Task task = std::move(m_queue.front());
+    m_queue.pop_front();
+    Entry& entry = m_entries.at(task.record_key);
+    entry.state = State::running;
+    m_running += 1;
+    m_bytes_running += entry.bytes;
+    lock.unlock();
+    run_task(task);
+    lock.lock();
+  }
+}
+
+void Prefetcher::run_task(const Task& task) {
+  enum class Outcome : std::uint8_t { cached, downloaded, failed };
+  Outcome outcome = Outcome::cached;
+  std::uint64_t size = 0;
+  if (!m_blobs.is_cached(task.key)) {
+    outcome = Outcome::failed;
+    auto reader = m_blobs.open(task.key, task.source);
+    if (reader.ok() && reader->from_cache()) {
+      outcome = Outcome::cached;
+    } else if (reader.ok() && reader->wait().ok()) {
+      const auto got = reader->size();
+      if (got.ok()) {
+        outcome = Outcome::downloaded;
+        size = *got;
+      }
+    }
+  }
+  const bool downloaded = outcome == Outcome::downloaded;
+  std::lock_guard lock(m_mutex);
+  Entry& entry = m_entries.at(task.record_key);
+  m_running -= 1;
+  m_bytes_running -= entry.bytes;
+  m_wake.notify_all();
+  if (!downloaded) {
+    if (outcome == Outcome::failed) m_stats.failed += 1;
+    m_entries.erase(task.record_key);  // cached already, failed, or offline
+    return;
+  }
+  m_stats.prefetched_files += 1;
+  m_stats.prefetched_bytes += size;
+  entry.bytes = size;
+  if (entry.opened) {
+    m_stats.used_bytes += size;
+    m_entries.erase(task.record_key);
+  } else if (entry.walk_ended) {
+    m_stats.wasted_bytes += size;
+    m_entries.erase(task.record_key);
+  } else {
+    entry.state = State::done;
+    m_bytes_unused += size;
+  }
+}
+
+// ---- stats ----------------------------------------------------------------------------------
+
+PrefetchStats Prefetcher::stats() const {
+  std::lock_guard lock(m_mutex);
+  PrefetchStats stats = m_stats;
+  stats.queued = m_queue.size();
+  stats.in_flight = m_running;
+  stats.walks = m_detector.walks();
+  return stats;
+}
+
+std::string Prefetcher::status_lines() const {
+  const PrefetchStats s = stats();
+  std::ostringstream out;
+  out << "prefetch_window=" << m_options.window << "\n";
+  out << "prefetch_walks=" << s.walks << "\n";
+  out << "prefetch_files=" << s.prefetched_files << "\n";
+  out << "prefetch_bytes=" << s.prefetched_bytes << "\n";
+  out << "prefetch_used_bytes=" << s.used_bytes << "\n";
+  out << "prefetch_wasted_bytes=" << s.wasted_bytes << "\n";
+  out << "prefetch_failed=" << s.failed << "\n";
+  out << "prefetch_queued=" << s.queued << "\n";
+  out << "prefetch_in_flight=" << s.in_flight << "\n";
+  return out.str();
+}
+
+}  // namespace flickrfs::fs::prefetch

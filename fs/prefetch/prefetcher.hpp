@@ -1,0 +1,135 @@
+#pragma once
+// Prefetcher: walk-ahead prefetch for the mount (issue 10). The FUSE ops report which
+// directories are listed and which files are opened; a WalkDetector per page decides when
+// a program walks the page and how far ahead; the Prefetcher then downloads the next photos
+// of that walk into the BlobStore, so each open finds its bytes cached or arriving (a
+// foreground open of a blob being prefetched joins the download: BlobStore single flight).
+//
+// Bounds: at most `window` photos ahead of the reader (--prefetch N), at most `workers`
+// downloads at once, at most `max_bytes_in_flight` bytes downloading, and, with a cache
+// limit, at most a quarter of --cache-size prefetched but not yet opened (so prefetch never
+// pushes the cache into evicting what the walk is about to read). A download is only started
+// while the image rate bucket has a token to spare, never while offline. Foreground first:
+// the mount gives the BlobStore `jobs + workers` download threads, and the prefetcher never
+// has more than `workers` downloads queued or running there, so foreground opens always find
+// `jobs` free threads; eviction never touches open or pinned blobs (BlobStore).
+// A walk that stops (out-of-order open) drops its queued prefetches; a walk idle for
+// `idle_timeout` ends and what it prefetched but nobody opened counts as wasted.
+//
+// Thread contract: thread-safe. note_*() are called from FUSE threads and never block on
+// I/O (in-memory bookkeeping only). Worker threads block on downloads. stop() (or the
+// destructor) drops queued work and joins the workers after their current download; it
+// must run before the BlobStore is destroyed.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "cache/blob_store.hpp"
+#include "fs/model/catalog_view.hpp"
+#include "fs/model/tree.hpp"
+#include "fs/prefetch/walk_detector.hpp"
+
+namespace flickrfs::fs::prefetch {
+
+struct PrefetchOptions {
+  std::size_t window = 16;  // --prefetch N; 0 turns prefetch off
+  unsigned workers = 8;     // parallel prefetch downloads (the mount uses --jobs)
+  std::uint64_t max_bytes_in_flight = std::uint64_t{64} << 20;
+  std::uint64_t cache_max_bytes = 0;  // --cache-size; 0 = unlimited
+  std::chrono::milliseconds idle_timeout{5'000};
+};
+
+struct PrefetchStats {
+  std::uint64_t prefetched_files = 0;
+  std::uint64_t prefetched_bytes = 0;  // downloaded by prefetch
+  std::uint64_t used_bytes = 0;        // of those, opened later
+  std::uint64_t wasted_bytes = 0;      // of those, never opened before their walk ended
+  std::uint64_t failed = 0;
+  std::uint64_t queued = 0;
+  std::uint64_t in_flight = 0;
+  std::uint64_t walks = 0;
+};
+
+class Prefetcher {
+ public:
+  using Gate = std::function<bool()>;
+
+  // `online`: false while offline (no prefetch at all). `may_request`: false while the
+  // image rate bucket has no token to spare (prefetch waits). Both called from workers.
+  Prefetcher(cache::BlobStore& blobs, model::CatalogView& catalog, PrefetchOptions options,
+             Gate online, Gate may_request);
+  ~Prefetcher();
+  Prefetcher(const Prefetcher&) = delete;
+  Prefetcher& operator=(const Prefetcher&) = delete;
+
+  void note_listing(const std::shared_ptr<const model::Tree>& tree, const model::Node& dir);
+  void note_open(const std::shared_ptr<const model::Tree>& tree, const model::Node& file);
+  void stop();
+  [[nodiscard]] PrefetchStats stats() const;
+  // "prefetch_*=value" lines for the status file.
+  [[nodiscard]] std::string status_lines() const;
+
+ private:
+  enum class State : std::uint8_t { queued, running, done };
+  struct Entry {
+    std::uint64_t dir = 0;
+    State state = State::queued;
+    std::uint64_t bytes = 0;  // known or estimated while queued/running, exact when done
+    bool opened = false;
+    bool walk_ended = false;
+  };
+  struct Task {
+    std::string record_key;
+    cache::BlobKey key;
+    cache::BlobSource source;
+  };
+  // A page's photos in each candidate order: rank -> photo index, photo offset -> rank.
+  struct PageOrders {
+    std::array<std::vector<std::uint32_t>, kWalkOrders> by_rank;
+    std::array<std::vector<std::uint32_t>, kWalkOrders> rank_of;
+  };
+
+  const PageOrders& orders_locked(const std::shared_ptr<const model::Tree>& tree,
+                                  std::uint32_t page);
+  void enqueue_locked(const model::Tree& tree, std::uint32_t page, const WalkAdvice& advice,
+                      std::uint64_t slots);
+  void drop_queued_locked(std::uint64_t dir);
+  void end_walks_locked(WalkClock::time_point now);
+  void count_foreground_open_locked(const std::string& record_key);
+  [[nodiscard]] bool can_start_locked() const;
+  [[nodiscard]] std::uint64_t estimate_locked() const;
+  void worker_loop();
+  void run_task(const Task& task);
+
+  cache::BlobStore& m_blobs;
+  model::CatalogView& m_catalog;
+  const PrefetchOptions m_options;
+  const Gate m_online;
+  const Gate m_may_request;
+
+  mutable std::mutex m_mutex;  // guards everything below
+  std::condition_variable m_wake;
+  bool m_stop = false;
+  WalkDetector m_detector;
+  std::shared_ptr<const model::Tree> m_orders_tree;  // the snapshot m_orders belongs to
+  std::map<std::uint32_t, PageOrders> m_orders;
+  std::unordered_map<std::uint64_t, std::uint64_t> m_slots;  // page -> bitmask of file subs
+  std::deque<Task> m_queue;
+  std::unordered_map<std::string, Entry> m_entries;  // by record key
+  std::uint64_t m_running = 0;
+  std::uint64_t m_bytes_running = 0;
+  std::uint64_t m_bytes_unused = 0;  // done, not opened, walk alive
+  PrefetchStats m_stats;
+  std::vector<std::thread> m_threads;  // last: started after the fields above exist
+};
+
+}  // namespace flickrfs::fs::prefetch
