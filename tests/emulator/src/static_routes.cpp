@@ -1,0 +1,128 @@
+// /static/...: image and video bytes with Content-Length, HEAD, single Range (206/416),
+// ETag, If-None-Match and Last-Modified; faults on image requests; stats.
+#include <optional>
+
+#include "images.hpp"
+#include "server.hpp"
+#include "sizes.hpp"
+
+namespace flickrfs::emulator {
+
+namespace {
+
+// The photo id inside a static path: /static/<server>/<id>_<secret>... or
+// /static/video/<id>/<secret>/<name>.mp4.
+std::string photo_id_in(const std::string& path) {
+  const std::string video = "/static/video/";
+  if (path.rfind(video, 0) == 0) {
+    const auto end = path.find('/', video.size());
+    return path.substr(video.size(), end == std::string::npos ? 0 : end - video.size());
+  }
+  const auto slash = path.rfind('/');
+  const auto underscore = path.find('_', slash);
+  if (slash == std::string::npos || underscore == std::string::npos) return "";
+  return path.substr(slash + 1, underscore - slash - 1);
+}
+
+struct ByteRange {
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;  // inclusive
+};
+
+// Parses one "bytes=a-b" / "bytes=a-" / "bytes=-n" against size. Returns nullopt when there is
+// no usable single range (absent or multi-range: serve the whole body); *unsatisfiable
+// when the range lies beyond the end.
+std::optional<ByteRange> parse_range(const std::string& header, std::uint64_t size,
+                                     bool* unsatisfiable) {
+  *unsatisfiable = false;
+  if (header.rfind("bytes=", 0) != 0 || header.find(',') != std::string::npos) return std::nullopt;
+  const std::string spec = header.substr(6);
+  const auto dash = spec.find('-');
+  if (dash == std::string::npos) return std::nullopt;
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
+  const bool has_a = parse_uint(spec.substr(0, dash), &a);
+  const bool has_b = parse_uint(spec.substr(dash + 1), &b);
+  ByteRange r;
+  if (has_a) {
+    if (a >= size) {
+      *unsatisfiable = true;
+      return std::nullopt;
+    }
+    r.first = a;
+    r.last = has_b ? std::min(b, size - 1) : size - 1;
+    if (has_b && b < a) return std::nullopt;
+  } else if (has_b) {
+    if (b == 0 || size == 0) {
+      *unsatisfiable = true;
+      return std::nullopt;
+    }
+    r.first = size - std::min(b, size);
+    r.last = size - 1;
+  } else {
+    return std::nullopt;
+  }
+  return r;
+}
+
+void not_found(httplib::Response& res) {
+  res.status = 404;
+  res.set_content("<html><body><h1>404 Not Found</h1></body></html>\n", "text/html");
+}
+
+void handle_static(ServerState& state, const httplib::Request& req, httplib::Response& res) {
+  const Fault fault = state.faults.next(false);
+  if (fault != Fault::None) state.stats.count_fault(fault_name(fault));
+  if (answer_http_fault(fault, req, res)) return;
+  if (fault == Fault::Stall) sleep_ms(state.options.stall_ms);
+  const auto photo = state.world.find(photo_id_in(req.path));
+  const auto size = photo ? size_for_path(*photo, req.path) : std::nullopt;
+  if (!size) return not_found(res);
+  const auto blob = state.images.blob(*photo, *size);
+  const std::uint64_t total = blob->bytes.size();
+  const std::string etag = "\"" + blob->sha256.substr(0, 32) + "\"";
+  const std::string type = content_type_for_format(size->format);
+  res.set_header("ETag", etag);
+  res.set_header("Last-Modified", http_date(photo->last_update));
+  res.set_header("Accept-Ranges", "bytes");
+  res.set_header("Cache-Control", "max-age=315360000");
+  // httplib would slice the body again for a Range request and mishandles ranges past the
+  // end, so ranges are answered here and httplib's parsed copy is dropped. The Request is a
+  // non-const object owned by httplib; the handler signature only hands it out as const.
+  const std::string range_header = req.get_header_value("Range");
+  const_cast<httplib::Request&>(req).ranges.clear();
+  const bool head = req.method == "HEAD";
+  if (req.get_header_value("If-None-Match") == etag) {
+    res.status = 304;
+    state.stats.count_image(photo->id, 0, head, false);
+    return;
+  }
+  bool unsatisfiable = false;
+  const auto range = parse_range(range_header, total, &unsatisfiable);
+  if (unsatisfiable) {
+    res.status = 416;
+    res.set_header("Content-Range", "bytes */" + std::to_string(total));
+    state.stats.count_image(photo->id, 0, head, true);
+    return;
+  }
+  std::string body =
+      range ? blob->bytes.substr(range->first, range->last - range->first + 1) : blob->bytes;
+  if (range) {
+    res.status = 206;
+    res.set_header("Content-Range", "bytes " + std::to_string(range->first) + "-" +
+                                        std::to_string(range->last) + "/" + std::to_string(total));
+  }
+  state.stats.count_image(photo->id, head ? 0 : body.size(), head, range.has_value());
+  if (fault == Fault::Truncated && !head) return send_truncated(res, std::move(body), type);
+  send_body(state, res, std::move(body), type);
+}
+
+}  // namespace
+
+void install_static_routes(httplib::Server& server, ServerState& state) {
+  server.Get("/static/.*", [&state](const httplib::Request& req, httplib::Response& res) {
+    handle_static(state, req, res);
+  });
+}
+
+}  // namespace flickrfs::emulator

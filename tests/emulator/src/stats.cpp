@@ -1,0 +1,78 @@
+// Introspection counters (see stats.hpp).
+#include "stats.hpp"
+
+#include "node.hpp"
+
+namespace flickrfs::emulator {
+
+void Stats::count_call(const std::string& method) {
+  std::lock_guard lock(m_mutex);
+  ++m_calls[method];
+  ++m_api_calls_total;
+}
+
+void Stats::count_image(const std::string& photo_id, std::uint64_t body_bytes, bool head,
+                        bool range) {
+  std::lock_guard lock(m_mutex);
+  ++m_images;
+  m_image_bytes += body_bytes;
+  ++m_image_requests_by_photo[photo_id];
+  if (head) ++m_heads;
+  if (range) ++m_range_requests;
+}
+
+void Stats::count_fault(const std::string& kind) {
+  std::lock_guard lock(m_mutex);
+  ++m_faults[kind];
+}
+
+void Stats::count_rate_limited() {
+  std::lock_guard lock(m_mutex);
+  ++m_rate_limited;
+}
+
+void Stats::count_oauth_refused(const std::string& problem) {
+  std::lock_guard lock(m_mutex);
+  ++m_oauth_refused[problem];
+}
+
+namespace {
+std::string json_map(const std::map<std::string, std::uint64_t>& map) {
+  std::string out = "{";
+  for (const auto& [key, value] : map) {
+    if (out.size() > 1) out += ',';
+    out += '"' + json_escape(key) + "\":" + std::to_string(value);
+  }
+  return out + "}";
+}
+}  // namespace
+
+std::string Stats::to_json() const {
+  std::lock_guard lock(m_mutex);
+  return "{\"calls\":" + json_map(m_calls) +
+         ",\"api_calls_total\":" + std::to_string(m_api_calls_total) +
+         ",\"images\":" + std::to_string(m_images) +
+         ",\"image_bytes\":" + std::to_string(m_image_bytes) +
+         ",\"image_requests_by_photo\":" + json_map(m_image_requests_by_photo) +
+         ",\"heads\":" + std::to_string(m_heads) +
+         ",\"range_requests\":" + std::to_string(m_range_requests) +
+         ",\"faults\":" + json_map(m_faults) +
+         ",\"rate_limited\":" + std::to_string(m_rate_limited) +
+         ",\"oauth_refused\":" + json_map(m_oauth_refused) + "}";
+}
+
+void Stats::reset() {
+  std::lock_guard lock(m_mutex);
+  m_calls.clear();
+  m_api_calls_total = 0;
+  m_images = 0;
+  m_image_bytes = 0;
+  m_image_requests_by_photo.clear();
+  m_heads = 0;
+  m_range_requests = 0;
+  m_faults.clear();
+  m_rate_limited = 0;
+  m_oauth_refused.clear();
+}
+
+}  // namespace flickrfs::emulator

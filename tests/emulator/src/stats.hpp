@@ -1,0 +1,38 @@
+#pragma once
+// Introspection counters behind GET /_emulator/stats: calls per method, images and bytes
+// served, HEAD and Range requests, faults injected by kind, rate-limited requests.
+//
+// Thread contract: thread-safe (one mutex; every operation is short).
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace flickrfs::emulator {
+
+class Stats {
+ public:
+  void count_call(const std::string& method);
+  void count_image(const std::string& photo_id, std::uint64_t body_bytes, bool head, bool range);
+  void count_fault(const std::string& kind);
+  void count_rate_limited();
+  void count_oauth_refused(const std::string& problem);
+  [[nodiscard]] std::string to_json() const;
+  void reset();
+
+ private:
+  mutable std::mutex m_mutex;
+  std::map<std::string, std::uint64_t> m_calls;
+  std::uint64_t m_api_calls_total = 0;
+  std::uint64_t m_images = 0;
+  std::uint64_t m_image_bytes = 0;
+  std::map<std::string, std::uint64_t> m_image_requests_by_photo;
+  std::uint64_t m_heads = 0;
+  std::uint64_t m_range_requests = 0;
+  std::map<std::string, std::uint64_t> m_faults;
+  std::uint64_t m_rate_limited = 0;
+  std::map<std::string, std::uint64_t> m_oauth_refused;
+};
+
+}  // namespace flickrfs::emulator

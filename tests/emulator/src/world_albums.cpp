@@ -1,0 +1,159 @@
+// Albums of the emulated world: built once from the seed (overlapping ranges, one empty
+// album, duplicate titles, three orderings) and changed only through mutations.
+#include <algorithm>
+#include <mutex>
+
+#include "util.hpp"
+#include "world.hpp"
+
+namespace flickrfs::emulator {
+
+namespace {
+constexpr std::uint64_t kAlbumIdBase = 72157700000000000ULL;
+
+std::string album_id_for(std::uint32_t album) {
+  return std::to_string(kAlbumIdBase + static_cast<std::uint64_t>(album) * 1000 +
+                        mix64(album) % 1000);
+}
+}  // namespace
+
+void World::build_albums() {
+  const std::uint64_t seed = m_config.seed;
+  const std::uint32_t n = m_config.photos;
+  for (std::uint32_t j = 0; j < m_config.sets; ++j) {
+    Album a;
+    a.id = album_id_for(j);
+    a.title = derive_album_title(seed, j);
+    a.description = j % 2 == 0 ? "" : "Album number " + std::to_string(j);
+    const std::uint64_t h = hash_of(seed, j, 4242);
+    a.date_create = kWorldStart + static_cast<std::int64_t>(pick(h, 86400ULL * 3000));
+    a.date_update = a.date_create + static_cast<std::int64_t>(pick(h >> 20, 86400ULL * 400));
+    a.views = static_cast<int>(pick(h >> 40, 900));
+    const bool empty = j == 0 && m_config.sets >= 3;
+    if (!empty && n > 0) {
+      const std::uint64_t span = std::max<std::uint64_t>(1, 3ULL * n / m_config.sets);
+      const std::uint64_t start = pick(h >> 8, n);
+      const std::uint64_t len = std::min<std::uint64_t>(n, 1 + pick(h >> 24, span));
+      for (std::uint64_t k = 0; k < len; ++k) {
+        const auto i = static_cast<std::uint32_t>((start + k) % n);
+        if (pick(hash_of(seed, i, j, 99), 3) != 0) a.members.push_back(i);
+      }
+      if (a.members.empty()) a.members.push_back(static_cast<std::uint32_t>(start));
+      if (j % 3 == 1) std::reverse(a.members.begin(), a.members.end());
+      if (j % 3 == 2) {
+        std::stable_sort(a.members.begin(), a.members.end(), [&](std::uint32_t x, std::uint32_t y) {
+          return hash_of(seed, x, j, 7) < hash_of(seed, y, j, 7);
+        });
+      }
+    }
+    m_albums.push_back(std::move(a));
+    m_album_sorted.emplace_back();
+    resort_album_locked(m_albums.size() - 1);
+  }
+}
+
+void World::resort_album_locked(std::size_t album) {
+  auto& sorted = m_album_sorted[album];
+  sorted = m_albums[album].members;
+  std::sort(sorted.begin(), sorted.end());
+}
+
+std::optional<std::size_t> World::album_slot_locked(const std::string& set_id) const {
+  for (std::size_t k = 0; k < m_albums.size(); ++k) {
+    if (m_albums[k].id == set_id) return k;
+  }
+  return std::nullopt;
+}
+
+std::vector<Album> World::albums() const {
+  std::shared_lock lock(m_mutex);
+  std::vector<Album> out;
+  out.reserve(m_albums.size());
+  for (const auto& a : m_albums) {
+    Album copy = a;
+    std::erase_if(copy.members, [&](std::uint32_t i) { return !live_locked(i); });
+    out.push_back(std::move(copy));
+  }
+  return out;
+}
+
+std::optional<Album> World::album(const std::string& set_id) const {
+  std::shared_lock lock(m_mutex);
+  const auto slot = album_slot_locked(set_id);
+  if (!slot) return std::nullopt;
+  Album copy = m_albums[*slot];
+  std::erase_if(copy.members, [&](std::uint32_t i) { return !live_locked(i); });
+  return copy;
+}
+
+std::vector<std::string> World::albums_of(std::uint32_t index) const {
+  std::shared_lock lock(m_mutex);
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k < m_albums.size(); ++k) {
+    const auto& sorted = m_album_sorted[k];
+    if (std::binary_search(sorted.begin(), sorted.end(), index)) out.push_back(m_albums[k].id);
+  }
+  return out;
+}
+
+bool World::set_add(const std::string& set_id, const std::string& id, std::string* error) {
+  std::unique_lock lock(m_mutex);
+  const auto slot = album_slot_locked(set_id);
+  const auto index = live_index_locked(id, error);
+  if (!slot) *error = "unknown set " + set_id;
+  if (!slot || !index) return false;
+  auto& members = m_albums[*slot].members;
+  if (std::find(members.begin(), members.end(), *index) != members.end()) {
+    *error = "photo already in set";
+    return false;
+  }
+  members.push_back(*index);
+  resort_album_locked(*slot);
+  m_albums[*slot].date_update = touch_locked(*index);
+  return true;
+}
+
+bool World::set_remove(const std::string& set_id, const std::string& id, std::string* error) {
+  std::unique_lock lock(m_mutex);
+  const auto slot = album_slot_locked(set_id);
+  const auto index = live_index_locked(id, error);
+  if (!slot) *error = "unknown set " + set_id;
+  if (!slot || !index) return false;
+  auto& members = m_albums[*slot].members;
+  const auto it = std::find(members.begin(), members.end(), *index);
+  if (it == members.end()) {
+    *error = "photo not in set";
+    return false;
+  }
+  members.erase(it);
+  resort_album_locked(*slot);
+  m_albums[*slot].date_update = touch_locked(*index);
+  return true;
+}
+
+std::string World::set_create(const std::string& title, const std::vector<std::string>& ids,
+                              std::string* error) {
+  std::unique_lock lock(m_mutex);
+  Album a;
+  const auto number = static_cast<std::uint32_t>(m_albums.size());
+  a.id = album_id_for(number);
+  a.title = title;
+  for (const auto& id : ids) {
+    const auto index = live_index_locked(id, error);
+    if (!index) return "";
+    a.members.push_back(*index);
+  }
+  if (a.members.empty()) {
+    *error = "set_create needs at least one photo (Flickr needs a primary photo)";
+    return "";
+  }
+  for (auto index : a.members)
+    a.date_update = touch_locked(index);
+  a.date_create = a.date_update;
+  m_albums.push_back(std::move(a));
+  m_album_sorted.emplace_back();
+  resort_album_locked(m_albums.size() - 1);
+  return m_albums.back().id;
+}
+
+}  // namespace flickrfs::emulator
