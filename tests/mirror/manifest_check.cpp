@@ -161,9 +161,9 @@ Manifest fetch_manifest(const EmulatorProcess& emulator) {
       size.label = str(s, "label");
       size.media = str(s, "media");
       std::int64_t width = 0;
-      (void)s["width"].get(width);
+      if (s["width"].get(width) != simdjson::SUCCESS) width = 0;
       size.width = static_cast<int>(width);
-      (void)s["bytes"].get(size.bytes);
+      if (s["bytes"].get(size.bytes) != simdjson::SUCCESS) size.bytes = 0;
       size.sha256 = str(s, "sha256");
       photo.sizes.push_back(size);
     }
