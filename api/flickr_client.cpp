@@ -41,7 +41,8 @@ Error http_failure(std::string_view what, const http::Response& response) {
     return make_error(Errc::rate_limited, prefix + " (too many requests)");
   if (response.status >= 500) return make_error(Errc::unavailable, prefix);
   if (response.status == 404) return make_error(Errc::config, prefix + " (no Flickr API here?)");
-  return make_error(Errc::bad_response, prefix);
+  if (response.status >= 400) return make_error(Errc::invalid_argument, prefix);
+  return make_error(Errc::bad_response, prefix);  // 1xx/3xx/2xx other than 200: odd, retried
 }
 
 }  // namespace

@@ -123,12 +123,17 @@ class FlickrClient {
   [[nodiscard]] Result<std::vector<Photoset>> photosets(const std::string& user);
   [[nodiscard]] Result<std::vector<Collection>> collections_tree(const std::string& user);
 
-  // Walks pages 1..pages of `fetch_page` and returns each photo once. Strategy: the `pages`
-  // and `total` of every response are re-read (a listing can grow or shrink while walked);
-  // a short or empty page never ends the walk early (Flickr filters pages after paging);
-  // ids are deduplicated, first occurrence kept. When a pass ends with fewer distinct ids
-  // than the reported total (something shifted across a page boundary while we walked),
-  // the walk runs again, merging by id, up to `max_passes` times or until a pass adds nothing.
+  // Walks pages 1..pages of `fetch_page` and returns each photo once. Strategy:
+  // - `pages` and `total` are re-read from every response; a short or empty page never ends
+  //   a pass early (Flickr filters pages after paging);
+  // - ids are deduplicated within a pass (a photo pushed onto the next page by a new upload
+  //   is seen twice), first occurrence kept;
+  // - a pass is "stable" when total and pages did not change while it ran. A stable pass
+  //   with at least `total` distinct ids is an exact snapshot: returned, complete = true.
+  // - otherwise (the listing changed under us, so a photo may have shifted across a page
+  //   boundary unseen, or the ids fall short of total) the walk runs again, up to
+  //   `max_passes`, and stops early when a stable pass adds no new id. The result is then
+  //   the union of all passes (nothing any pass saw is dropped), complete = false.
   using PageFetcher = std::function<Result<PhotoPage>(int page)>;
   using PageObserver = std::function<void(const PhotoPage& page)>;
   [[nodiscard]] static Result<PhotoWalk> walk_pages(const PageFetcher& fetch_page,

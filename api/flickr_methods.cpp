@@ -21,6 +21,31 @@ bool is_me(const std::string& user) {
   return user.empty() || user == "me";
 }
 
+// One pass over pages 1..pages; `stable` when total and pages did not change during it.
+struct WalkPass {
+  std::vector<Photo> photos;  // each id once, server order
+  std::int64_t total = 0;
+  bool stable = true;
+};
+
+Result<WalkPass> walk_once(const FlickrClient::PageFetcher& fetch_page,
+                           const FlickrClient::PageObserver& on_page) {
+  WalkPass pass;
+  std::unordered_set<std::string> seen;
+  int pages = 1;
+  for (int page = 1; page <= pages; ++page) {
+    FLICKRFS_TRY(const PhotoPage result, fetch_page(page));
+    if (on_page) on_page(result);
+    if (page > 1 && (result.total != pass.total || result.pages != pages)) pass.stable = false;
+    pages = result.pages;  // re-read: the listing may grow or shrink while we walk
+    pass.total = result.total;
+    for (const auto& photo : result.photos) {
+      if (!photo.id.empty() && seen.insert(photo.id).second) pass.photos.push_back(photo);
+    }
+  }
+  return pass;
+}
+
 template <class T>
 using Parser = std::function<Result<T>(std::string_view)>;
 
@@ -118,23 +143,27 @@ Result<std::vector<Collection>> FlickrClient::collections_tree(const std::string
 Result<PhotoWalk> FlickrClient::walk_pages(const PageFetcher& fetch_page, int max_passes,
                                            const PageObserver& on_page) {
   PhotoWalk walk;
-  std::unordered_set<std::string> seen;
+  std::vector<Photo> union_photos;  // every id any pass saw, first sighting kept
+  std::unordered_set<std::string> union_seen;
   for (int pass = 1; pass <= std::max(1, max_passes); ++pass) {
-    walk.passes = pass;
-    const std::size_t before = walk.photos.size();
-    int pages = 1;
-    for (int page = 1; page <= pages; ++page) {
-      FLICKRFS_TRY(const PhotoPage result, fetch_page(page));
-      if (on_page) on_page(result);
-      pages = result.pages;  // re-read: the listing may grow or shrink while we walk
-      walk.reported_total = result.total;
-      for (const auto& photo : result.photos) {
-        if (!photo.id.empty() && seen.insert(photo.id).second) walk.photos.push_back(photo);
-      }
+    FLICKRFS_TRY(WalkPass result, walk_once(fetch_page, on_page));
+    const std::size_t union_before = union_photos.size();
+    for (const auto& photo : result.photos) {
+      if (union_seen.insert(photo.id).second) union_photos.push_back(photo);
     }
-    walk.complete = static_cast<std::int64_t>(walk.photos.size()) >= walk.reported_total;
-    if (walk.complete || (pass > 1 && walk.photos.size() == before)) break;
+    walk.passes = pass;
+    walk.reported_total = result.total;
+    const bool full = static_cast<std::int64_t>(result.photos.size()) >= result.total;
+    if (result.stable && full) {
+      walk.photos = std::move(result.photos);  // an exact snapshot of the listing
+      walk.complete = true;
+      return walk;
+    }
+    // A stable but short listing that a second look did not change: Flickr's total counts
+    // photos it filters out. Nothing more to find.
+    if (result.stable && pass > 1 && union_photos.size() == union_before) break;
   }
+  walk.photos = std::move(union_photos);  // never drop what any pass saw
   return walk;
 }
 

@@ -98,6 +98,7 @@ Error error_for_status(long status, std::string_view what) {
     return make_error(Errc::invalid_argument, message + " (range not satisfiable)");
   if (status == 429) return make_error(Errc::rate_limited, message + " (too many requests)");
   if (status >= 500) return make_error(Errc::unavailable, message);
+  if (status >= 400) return make_error(Errc::invalid_argument, message);  // not worth a retry
   return make_error(Errc::bad_response, message);
 }
 

@@ -266,7 +266,7 @@ Result<PhotoPage> photo_page(std::string_view body, std::string_view method) {
   std::string owner_name;
   FLICKRFS_CHECK(detail::parse_root(body, method, [&](std::string_view key, od::value value) {
     if (key != "photos" && key != "photoset") return;
-    found = true;
+    found = value.type().value() == od::json_type::object;
     detail::for_each_member(value, [&](std::string_view member, od::value inner) {
       page_member(page, owner, owner_name, member, inner);
     });

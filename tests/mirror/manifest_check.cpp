@@ -70,9 +70,8 @@ void check_photo(const std::string& dest, const std::string& dir, const Manifest
       problems.push_back(photo.id + ": image bytes are not the best size's");
     }
   } else {
-    const bool known = std::any_of(photo.sizes.begin(), photo.sizes.end(), [&](const auto& s) {
-      return s.sha256 == sha256_hex(bytes);
-    });
+    const bool known = std::any_of(photo.sizes.begin(), photo.sizes.end(),
+                                   [&](const auto& s) { return s.sha256 == sha256_hex(bytes); });
     if (!known) problems.push_back(photo.id + ": video file matches no size");
   }
   simdjson::dom::parser parser;
@@ -203,8 +202,7 @@ std::map<std::string, std::string> photo_dirs(const std::string& dest) {
   return out;
 }
 
-std::vector<std::string> check_against_manifest(const std::string& dest,
-                                                const Manifest& manifest) {
+std::vector<std::string> check_against_manifest(const std::string& dest, const Manifest& manifest) {
   std::vector<std::string> problems;
   const auto dirs = photo_dirs(dest);
   for (const auto& [id, photo] : manifest.photos) {

@@ -43,8 +43,8 @@ void use_emulator_credentials() {
 
 std::vector<std::string> mirror_argv(const EmulatorProcess& emulator, const std::string& dest,
                                      std::vector<std::string> extra = {}) {
-  std::vector<std::string> argv = {build_binary("flickrfs"), "mirror", "--api-url",
-                                   emulator.url(), "--no-progress"};
+  std::vector<std::string> argv = {build_binary("flickrfs"), "mirror", "--api-url", emulator.url(),
+                                   "--no-progress"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.push_back("flickr:");
   argv.push_back(dest);
@@ -103,8 +103,8 @@ TEST_CASE("mirror of 2000 photos matches the manifest; a rerun downloads nothing
   CHECK(cold.calls.count("flickr.photos.getSizes") == 0);
   CHECK(cold.calls["flickr.people.getPhotos"] == 4);  // ceil(2000 / 500)
   with_comments = cold.calls["flickr.photos.comments.getList"];
-  WARN("cold run: " << cold.api_calls << " API calls (" << with_comments
-                    << " comment lists), " << cold.images << " images");
+  WARN("cold run: " << cold.api_calls << " API calls (" << with_comments << " comment lists), "
+                    << cold.images << " images");
 
   REQUIRE(emulator.post("/_emulator/reset-stats", "").find("ok") != std::string::npos);
   const auto again = run_mirror(emulator, tmp / "dst");
@@ -182,7 +182,8 @@ TEST_CASE("with faults the mirror is correct or exits 23 with the failures liste
       if (item.path().filename() == "info.json") continue;
       const std::string sha = sha256_hex(read_file(item.path().string()));
       const auto& sizes = manifest.photos.at(id).sizes;
-      CHECK(std::any_of(sizes.begin(), sizes.end(), [&](const auto& s) { return s.sha256 == sha; }));
+      CHECK(
+          std::any_of(sizes.begin(), sizes.end(), [&](const auto& s) { return s.sha256 == sha; }));
     }
   }
   if (run.exit_code == 23) {
@@ -212,8 +213,8 @@ TEST_CASE("SIGKILL at random moments never leaves a damaged file; a rerun comple
   std::uniform_int_distribution<long> delay_ms(full_ms / 20, full_ms / 2);
   WARN("a full run takes " << full_ms << " ms");
   for (int round = 0; round < 20; ++round) {
-    const pid_t pid = spawn_process(mirror_argv(emulator, tmp / "dst", {"--jobs", "4"}),
-                                    tmp / "log.txt");
+    const pid_t pid =
+        spawn_process(mirror_argv(emulator, tmp / "dst", {"--jobs", "4"}), tmp / "log.txt");
     ::usleep(static_cast<useconds_t>(delay_ms(random)) * 1000);
     ::kill(pid, SIGKILL);
     wait_process(pid);

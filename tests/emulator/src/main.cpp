@@ -6,6 +6,7 @@
 // of 128 httplib workers so 64 parallel connections never queue behind each other.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <cstdio>
 #include <iostream>
@@ -28,7 +29,20 @@ std::unique_ptr<httplib::Server> make_server(const Options& o, std::string* erro
   return server;
 }
 
+// httplib 0.11 listens with a backlog of 5, so a burst of 64 connects loses SYNs and
+// clients stall for seconds in retransmission. The listening socket is captured when
+// httplib creates it, and listen() is called again after bind with a real backlog.
+int g_listen_fd = -1;
+
+void widen_backlog() {
+  if (g_listen_fd >= 0) ::listen(g_listen_fd, 1024);
+}
+
 void configure(httplib::Server& server, ServerState& state) {
+  server.set_socket_options([](socket_t sock) {
+    httplib::default_socket_options(sock);
+    if (g_listen_fd < 0) g_listen_fd = sock;
+  });
   server.new_task_queue = [] { return new httplib::ThreadPool(128); };
   server.set_keep_alive_max_count(1000);
   server.set_payload_max_length(64 * 1024 * 1024);
@@ -78,6 +92,7 @@ int main(int argc, char** argv) {
     std::cerr << "flickr-emulator: cannot bind 127.0.0.1:" << options.port << "\n";
     return 1;
   }
+  widen_backlog();
   const std::string scheme = options.tls_cert.empty() ? "http" : "https";
   state->base_url = scheme + "://127.0.0.1:" + std::to_string(port);
   std::printf("flickr-emulator listening on %s\n", state->base_url.c_str());

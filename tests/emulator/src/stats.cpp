@@ -1,6 +1,8 @@
 // Introspection counters (see stats.hpp).
 #include "stats.hpp"
 
+#include <fstream>
+
 #include "node.hpp"
 
 namespace flickrfs::emulator {
@@ -37,6 +39,16 @@ void Stats::count_oauth_refused(const std::string& problem) {
 }
 
 namespace {
+// Resident set size of this process in kB (VmRSS), for startup measurements.
+long long resident_kb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
+  }
+  return 0;
+}
+
 std::string json_map(const std::map<std::string, std::uint64_t>& map) {
   std::string out = "{";
   for (const auto& [key, value] : map) {
@@ -58,7 +70,8 @@ std::string Stats::to_json() const {
          ",\"range_requests\":" + std::to_string(m_range_requests) +
          ",\"faults\":" + json_map(m_faults) +
          ",\"rate_limited\":" + std::to_string(m_rate_limited) +
-         ",\"oauth_refused\":" + json_map(m_oauth_refused) + "}";
+         ",\"oauth_refused\":" + json_map(m_oauth_refused) +
+         ",\"process\":{\"rss_kb\":" + std::to_string(resident_kb()) + "}}";
 }
 
 void Stats::reset() {

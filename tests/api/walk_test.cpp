@@ -1,0 +1,148 @@
+// FlickrClient::walk_pages: every photo exactly once when pages are short, empty, overlap,
+// or shift while the listing is walked.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "api/flickr_client.hpp"
+
+using namespace flickrfs;
+using namespace flickrfs::api;
+
+namespace {
+
+Photo photo(int id) {
+  Photo out;
+  out.id = std::to_string(id);
+  return out;
+}
+
+// A listing of `ids`, paged by `per_page`, as Flickr reports it.
+PhotoPage page_of(const std::vector<int>& ids, int page, int per_page) {
+  PhotoPage out;
+  out.page = page;
+  out.per_page = per_page;
+  out.total = static_cast<std::int64_t>(ids.size());
+  out.pages = static_cast<int>((ids.size() + per_page - 1) / per_page);
+  for (std::size_t i = (page - 1) * per_page; i < ids.size() && i < std::size_t(page * per_page);
+       ++i) {
+    out.photos.push_back(photo(ids[i]));
+  }
+  return out;
+}
+
+std::set<std::string> ids_of(const PhotoWalk& walk) {
+  std::set<std::string> out;
+  for (const auto& p : walk.photos)
+    out.insert(p.id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("walk: short and empty pages in the middle do not end the walk", "[walk]") {
+  int calls = 0;
+  auto walk = FlickrClient::walk_pages([&](int page) -> Result<PhotoPage> {
+    ++calls;
+    PhotoPage out;
+    out.page = page;
+    out.pages = 4;
+    out.per_page = 3;
+    out.total = 7;
+    if (page == 1) out.photos = {photo(1), photo(2), photo(3)};
+    if (page == 2) out.photos = {photo(4)};  // short: Flickr filtered some out
+    if (page == 3) out.photos = {};          // empty, yet not the last page
+    if (page == 4) out.photos = {photo(5), photo(6), photo(7)};
+    return out;
+  });
+  REQUIRE(walk.ok());
+  CHECK(walk->photos.size() == 7);
+  CHECK(walk->complete);
+  CHECK(walk->passes == 1);
+  CHECK(calls == 4);
+}
+
+TEST_CASE("walk: a photo seen on two pages is kept once", "[walk]") {
+  const std::vector<int> ids = {1, 2, 3, 4, 5, 6};
+  auto walk = FlickrClient::walk_pages([&](int page) -> Result<PhotoPage> {
+    PhotoPage out = page_of(ids, page, 2);
+    if (page == 2) out.photos.insert(out.photos.begin(), photo(2));  // overlap from page 1
+    return out;
+  });
+  REQUIRE(walk.ok());
+  CHECK(walk->photos.size() == 6);
+  CHECK(walk->photos[2].id == "3");
+  CHECK(walk->complete);
+}
+
+TEST_CASE(
+    "walk: a deletion that shifts a photo back across a boundary is caught by a second "
+    "pass",
+    "[walk]") {
+  std::vector<int> ids = {1, 2, 3, 4, 5, 6, 7};
+  int calls = 0;
+  auto walk = FlickrClient::walk_pages([&](int page) -> Result<PhotoPage> {
+    ++calls;
+    if (calls == 2) ids.erase(ids.begin());  // photo 1 deleted after page 1 was read
+    return page_of(ids, page, 3);
+  });
+  REQUIRE(walk.ok());
+  // Pass 1 read {1,2,3} then {5,6,7}: 4 moved to page 1 unseen, and total fell from 7 to 6.
+  // Pass 2 runs on a still listing and is the exact snapshot: 4 found, deleted 1 gone.
+  CHECK(ids_of(*walk) == std::set<std::string>{"2", "3", "4", "5", "6", "7"});
+  CHECK(walk->passes == 2);
+  CHECK(walk->complete);
+}
+
+TEST_CASE("walk: an inflated total ends after a pass that adds nothing, marked incomplete",
+          "[walk]") {
+  int calls = 0;
+  auto walk = FlickrClient::walk_pages([&](int page) -> Result<PhotoPage> {
+    ++calls;
+    PhotoPage out = page_of({1, 2, 3}, page, 2);
+    out.total = 5;  // Flickr counts photos it then filters out
+    return out;
+  });
+  REQUIRE(walk.ok());
+  CHECK(walk->photos.size() == 3);
+  CHECK_FALSE(walk->complete);
+  CHECK(walk->passes == 2);
+  CHECK(calls == 4);
+}
+
+TEST_CASE("walk: a listing that never holds still returns the union of what was seen", "[walk]") {
+  std::vector<int> ids = {1, 2, 3, 4, 5, 6, 7};
+  int next_id = 100;
+  auto walk = FlickrClient::walk_pages([&](int page) -> Result<PhotoPage> {
+    ids.insert(ids.begin(), next_id++);  // a new upload (newest first) before every page
+    return page_of(ids, page, 3);
+  });
+  REQUIRE(walk.ok());
+  CHECK_FALSE(walk->complete);
+  CHECK(walk->passes == 3);
+  const auto seen = ids_of(*walk);
+  for (int id = 1; id <= 7; ++id)
+    CHECK(seen.count(std::to_string(id)) == 1);
+  CHECK(seen.size() == walk->photos.size());  // no duplicates
+}
+
+TEST_CASE("walk: an error stops the walk and is returned", "[walk]") {
+  auto walk = FlickrClient::walk_pages([&](int page) -> Result<PhotoPage> {
+    if (page == 2) return make_error(Errc::unavailable, "down");
+    return page_of({1, 2, 3}, page, 2);
+  });
+  REQUIRE_FALSE(walk.ok());
+  CHECK(walk.error().code == Errc::unavailable);
+}
+
+TEST_CASE("walk: an empty listing is one call", "[walk]") {
+  int calls = 0;
+  auto walk = FlickrClient::walk_pages([&](int page) -> Result<PhotoPage> {
+    ++calls;
+    return page_of({}, page, 500);
+  });
+  REQUIRE(walk.ok());
+  CHECK(walk->photos.empty());
+  CHECK(walk->complete);
+  CHECK(calls == 1);
+}

@@ -1,0 +1,235 @@
+// REST fidelity of flickr-emulator: response shapes and Flickr's quirks (string-or-number
+// scalars, _content wrappers, omitted containers, paging limits, suffix trap, videos,
+// originals only where permitted), error envelopes, and OAuth refusals.
+#include <simdjson.h>
+
+#include <catch2/catch.hpp>
+
+#include "emulator_client.hpp"
+#include "tests/support/emulator_process.hpp"
+
+using flickrfs::test::EmulatorProcess;
+using namespace flickrfs::emulator::test;
+using simdjson::dom::element;
+
+namespace {
+const char* kNsid = "12345678@N00";
+
+element parse(simdjson::dom::parser& parser, const std::string& body) {
+  element doc;
+  REQUIRE(parser.parse(body).get(doc) == simdjson::SUCCESS);
+  return doc;
+}
+
+bool is_string(element e) {
+  return e.type() == simdjson::dom::element_type::STRING;
+}
+
+std::string sv(element e) {
+  return std::string(std::string_view(e));
+}
+}  // namespace
+
+TEST_CASE("people.getPhotos: shape, string total, newest first, per_page clamp, past-end page") {
+  EmulatorProcess emu;
+  simdjson::dom::parser parser;
+  auto r = rest_call(emu.url(),
+                     {{"method", "flickr.people.getPhotos"},
+                      {"user_id", "me"},
+                      {"per_page", "1000"},
+                      {"extras", "date_upload,url_o,url_s,url_m,url_l"}},
+                     true);
+  REQUIRE(r.status == 200);
+  auto doc = parse(parser, r.body);
+  CHECK(sv(doc["stat"]) == "ok");
+  auto photos = doc["photos"];
+  CHECK(int64_t(photos["perpage"]) == 500);
+  CHECK(is_string(photos["total"]));
+  CHECK(sv(photos["total"]) == "200");
+  CHECK(int64_t(photos["page"]) == 1);
+  simdjson::dom::array list = photos["photo"];
+  REQUIRE(list.size() == 200);
+  int64_t previous = INT64_MAX;
+  for (element p : list) {
+    const int64_t up = std::stoll(sv(p["dateupload"]));
+    CHECK(up <= previous);
+    previous = up;
+    CHECK(int64_t(p["farm"]) > 0);
+    CHECK(int64_t(p["ispublic"]) >= 0);  // a number, not a string
+    std::string_view url_s;
+    if (p["url_s"].get(url_s) == simdjson::SUCCESS)
+      CHECK(url_s.find("_m.jpg") != std::string::npos);
+    std::string_view url_l;
+    if (p["url_l"].get(url_l) == simdjson::SUCCESS)
+      CHECK(url_l.find("_b.jpg") != std::string::npos);
+    std::string_view url_m;
+    if (p["url_m"].get(url_m) == simdjson::SUCCESS) {
+      const std::string id = sv(p["id"]);
+      const std::string secret = sv(p["secret"]);
+      CHECK(url_m.find(id + "_" + secret + ".jpg") != std::string::npos);  // no suffix
+    }
+  }
+  auto past = rest_call(
+      emu.url(), {{"method", "flickr.people.getPhotos"}, {"user_id", "me"}, {"page", "99"}}, true);
+  auto past_doc = parse(parser, past.body);
+  CHECK(simdjson::dom::array(past_doc["photos"]["photo"]).size() == 0);
+  CHECK(int64_t(past_doc["photos"]["page"]) == 99);
+}
+
+TEST_CASE("api_key-only calls see public photos only; private ones are not found") {
+  EmulatorProcess emu;
+  simdjson::dom::parser parser;
+  auto pub = rest_call(
+      emu.url(), {{"method", "flickr.people.getPhotos"}, {"user_id", kNsid}, {"per_page", "500"}},
+      false);
+  auto doc = parse(parser, pub.body);
+  const std::string total_public = sv(doc["photos"]["total"]);
+  for (element p : simdjson::dom::array(doc["photos"]["photo"]))
+    CHECK(int64_t(p["ispublic"]) == 1);
+  auto all =
+      rest_call(emu.url(), {{"method", "flickr.people.getPublicPhotos"}, {"user_id", kNsid}}, true);
+  simdjson::dom::parser parser2;
+  auto all_doc = parse(parser2, all.body);
+  CHECK_FALSE(is_string(all_doc["photos"]["total"]));  // a number in this method
+  CHECK(std::to_string(int64_t(all_doc["photos"]["total"])) == total_public);
+  CHECK(std::stoi(total_public) < 200);
+
+  auto login = rest_call(emu.url(), {{"method", "flickr.test.login"}}, false);
+  simdjson::dom::parser parser3;
+  auto login_doc = parse(parser3, login.body);
+  CHECK(login.status == 200);
+  CHECK(sv(login_doc["stat"]) == "fail");
+  CHECK(int64_t(login_doc["code"]) == 99);
+  auto recent =
+      rest_call(emu.url(), {{"method", "flickr.photos.recentlyUpdated"}, {"min_date", "0"}}, false);
+  CHECK(recent.body.find("\"code\":99") != std::string::npos);
+}
+
+TEST_CASE("errors: unknown method 112, bad api_key 100, bad format 111, missing photo 1") {
+  EmulatorProcess emu;
+  auto unknown = rest_call(emu.url(), {{"method", "flickr.nonExistingMethod"}}, false);
+  CHECK(unknown.status == 200);
+  CHECK(unknown.body ==
+        "{\"stat\":\"fail\",\"code\":112,\"message\":\"Method \\\"flickr.nonExistingMethod\\\" "
+        "not found\"}");
+  auto c = httplib::Client(emu.url());
+  auto bad_key =
+      c.Get("/services/rest/?method=flickr.test.echo&api_key=nope&format=json&nojsoncallback=1");
+  REQUIRE(bad_key);
+  CHECK(bad_key->body.find("\"code\":100") != std::string::npos);
+  auto bad_format = rest_call(emu.url(), {{"method", "flickr.test.login"}}, true, "yaml");
+  CHECK(bad_format.body.find("<err code=\"111\"") != std::string::npos);
+  auto missing =
+      rest_call(emu.url(), {{"method", "flickr.photos.getInfo"}, {"photo_id", "1"}}, true);
+  CHECK(missing.body.find("\"code\":1,\"message\":\"Photo \\\"1\\\" not found (invalid ID)\"") !=
+        std::string::npos);
+  auto xml =
+      rest_call(emu.url(), {{"method", "flickr.photos.getInfo"}, {"photo_id", "1"}}, true, "");
+  CHECK(xml.body.find("<rsp stat=\"fail\">") != std::string::npos);
+  auto jsonp =
+      rest_call(emu.url(), {{"method", "flickr.test.login"}, {"format", "json"}}, true, "");
+  CHECK(jsonp.body.rfind("jsonFlickrApi({", 0) == 0);
+}
+
+TEST_CASE("OAuth: one changed byte gives 401 signature_invalid with debug_sbs; replay refused") {
+  EmulatorProcess emu;
+  const std::string url = emu.url() + "/services/rest/";
+  const std::string query = signed_query(
+      url, {{"method", "flickr.test.login"}, {"format", "json"}, {"nojsoncallback", "1"}},
+      "fixed-nonce");
+  auto ok = http_get(emu.url(), "/services/rest/?" + query);
+  CHECK(ok.status == 200);
+  CHECK(ok.body.find("\"username\":{\"_content\":\"demo\"}") != std::string::npos);
+  auto replay = http_get(emu.url(), "/services/rest/?" + query);
+  CHECK(replay.status == 401);
+  CHECK(replay.body == "oauth_problem=nonce_used");
+
+  std::string tampered = signed_query(
+      url, {{"method", "flickr.test.login"}, {"format", "json"}, {"nojsoncallback", "1"}}, "n2");
+  const auto at = tampered.find("flickr.test.login");
+  tampered[at + 7] = 'T';  // flickr.Test.login
+  auto bad = http_get(emu.url(), "/services/rest/?" + tampered);
+  CHECK(bad.status == 401);
+  CHECK(bad.body.rfind(
+            "oauth_problem=signature_invalid&debug_sbs=GET%26http%253A%252F%252F127.0.0.1", 0) ==
+        0);
+
+  auto absent =
+      http_get(emu.url(), "/services/rest/?method=flickr.test.login&oauth_consumer_key=test-key");
+  CHECK(absent.status == 400);
+  CHECK(absent.body.rfind("oauth_problem=parameter_absent&oauth_parameters_absent=", 0) == 0);
+}
+
+TEST_CASE("getInfo, getSizes, comments, contexts: wrappers, mixed types, omitted containers") {
+  EmulatorProcess emu;
+  auto manifest = emu.get("/_emulator/manifest");
+  simdjson::dom::parser mp;
+  auto m = parse(mp, manifest);
+  bool saw_video = false, saw_no_original = false, saw_no_comments = false, saw_no_sets = false;
+  for (element p : simdjson::dom::array(m["photos"])) {
+    const std::string id = sv(p["id"]);
+    simdjson::dom::parser parser;
+    auto info = parse(
+        parser,
+        rest_call(emu.url(), {{"method", "flickr.photos.getInfo"}, {"photo_id", id}}, true).body);
+    CHECK(is_string(info["photo"]["title"]["_content"]));
+    CHECK(sv(info["photo"]["title"]["_content"]) == sv(p["title"]));
+    simdjson::dom::parser sp;
+    auto sizes = parse(
+        sp,
+        rest_call(emu.url(), {{"method", "flickr.photos.getSizes"}, {"photo_id", id}}, true).body);
+    simdjson::dom::array rows = sizes["sizes"]["size"];
+    CHECK(rows.size() == simdjson::dom::array(p["sizes"]).size());
+    bool mixed_number = false, mixed_string = false, has_original = false;
+    for (element row : rows) {
+      (is_string(row["width"]) ? mixed_string : mixed_number) = true;
+      has_original = has_original || sv(row["label"]) == "Original";
+      if (sv(row["media"]) == "video") saw_video = true;
+    }
+    CHECK(mixed_number);
+    CHECK(mixed_string);
+    if (!bool(p["original_allowed"])) {
+      saw_no_original = true;
+      CHECK_FALSE(has_original);
+      CHECK(int64_t(sizes["sizes"]["candownload"]) == 0);
+      CHECK(info["photo"]["originalsecret"].error() == simdjson::NO_SUCH_FIELD);
+    }
+    if (int64_t(p["count_comments"]) == 0 && !saw_no_comments) {
+      saw_no_comments = true;
+      auto c = rest_call(emu.url(),
+                         {{"method", "flickr.photos.comments.getList"}, {"photo_id", id}}, true);
+      CHECK(c.body == "{\"comments\":{\"photo_id\":\"" + id + "\"},\"stat\":\"ok\"}");
+    }
+    if (simdjson::dom::array(p["sets"]).size() == 0 && !saw_no_sets) {
+      saw_no_sets = true;
+      auto c = rest_call(emu.url(), {{"method", "flickr.photos.getAllContexts"}, {"photo_id", id}},
+                         true);
+      CHECK(c.body == "{\"stat\":\"ok\"}");
+    }
+  }
+  CHECK(saw_video);
+  CHECK(saw_no_original);
+  CHECK(saw_no_comments);
+  CHECK(saw_no_sets);
+}
+
+TEST_CASE("photosets, collections, people methods answer in JSON and XML") {
+  EmulatorProcess emu;
+  for (const std::string method :
+       {"flickr.photosets.getList", "flickr.collections.getTree", "flickr.people.getInfo",
+        "flickr.auth.oauth.checkToken", "flickr.test.login"}) {
+    auto json = rest_call(emu.url(), {{"method", method}, {"user_id", kNsid}}, true);
+    CHECK(json.body.find("\"stat\":\"ok\"") != std::string::npos);
+    auto xml = rest_call(emu.url(), {{"method", method}, {"user_id", kNsid}}, true, "rest");
+    CHECK(xml.body.find("<rsp stat=\"ok\">") != std::string::npos);
+  }
+  auto find = rest_call(emu.url(),
+                        {{"method", "flickr.people.findByUsername"}, {"username", "demo"}}, false);
+  CHECK(find.body.find("\"nsid\":\"12345678@N00\"") != std::string::npos);
+  auto sets =
+      rest_call(emu.url(), {{"method", "flickr.photosets.getList"}, {"user_id", kNsid}}, false);
+  CHECK(sets.body.find("\"title\":{\"_content\":") != std::string::npos);
+  auto missing =
+      rest_call(emu.url(), {{"method", "flickr.photosets.getPhotos"}, {"photoset_id", "5"}}, false);
+  CHECK(missing.body.find("\"code\":1,\"message\":\"Photoset not found\"") != std::string::npos);
+}

@@ -1,0 +1,221 @@
+// Operational behaviour of flickr-emulator: fault mix and counting, rate limit, latency,
+// bandwidth, 64 parallel connections, TLS, bad command lines, and 1M-photo startup.
+#include <simdjson.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <future>
+#include <map>
+
+#include "emulator_client.hpp"
+#include "tests/support/emulator_process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+extern char** environ;
+
+using flickrfs::test::EmulatorProcess;
+using namespace flickrfs::emulator::test;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+int run_command(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return -1;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// The id and the Square image path of the first public photo.
+std::pair<std::string, std::string> first_public_photo(const EmulatorProcess& emu) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element m;
+  REQUIRE(parser.parse(emu.get("/_emulator/manifest")).get(m) == simdjson::SUCCESS);
+  for (simdjson::dom::element p : simdjson::dom::array(m["photos"])) {
+    if (int64_t(p["is_public"]) != 1) continue;
+    const std::string url(std::string_view(p["sizes"].at(0)["url"]));
+    return {std::string(std::string_view(p["id"])), url.substr(url.find("/static/"))};
+  }
+  FAIL("no public photo");
+  return {};
+}
+
+int64_t stat_count(const std::string& stats, const std::string& key) {
+  const auto at = stats.find("\"" + key + "\":");
+  return at == std::string::npos ? 0 : std::stoll(stats.substr(at + key.size() + 3));
+}
+
+}  // namespace
+
+TEST_CASE("faults at rate 0.2: every kind occurs over 1000 requests and stats count it") {
+  EmulatorProcess emu(
+      {20,
+       2,
+       1,
+       {"--fault-rate", "0.2", "--fault-seed", "9", "--stall-ms", "150", "--image-kb", "8"}});
+  const auto [id, image] = first_public_photo(emu);
+  std::map<std::string, int> seen;
+  for (int i = 0; i < 1000; ++i) {
+    const bool api = i % 2 == 0;
+    httplib::Client c(emu.url());
+    c.set_read_timeout(10);
+    const std::string path =
+        api ? "/services/rest/?method=flickr.photos.getInfo&api_key=test-key&format=json&"
+              "nojsoncallback=1&photo_id=" +
+                  id
+            : image;
+    const auto start = Clock::now();
+    auto res = c.Get(path.c_str());
+    const bool slow = seconds_since(start) >= 0.14;
+    if (!res) {
+      ++seen["transport"];
+      continue;
+    }
+    if (slow) ++seen["stall"];
+    if (res->status >= 500 || res->status == 429) {
+      ++seen["http" + std::to_string(res->status)];
+      continue;
+    }
+    if (!api) continue;
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(res->body).get(doc) != simdjson::SUCCESS) {
+      ++seen["invalid_json"];
+    } else if (std::string_view(doc["stat"]) == "fail") {
+      ++seen["stat_fail_" + std::to_string(int64_t(doc["code"]))];
+    }
+  }
+  const std::string stats = emu.get("/_emulator/stats");
+  for (const char* kind : {"http500", "http502", "http503", "http429", "stat_fail_201",
+                           "stat_fail_105", "stat_fail_0", "invalid_json", "stall"}) {
+    INFO(kind);
+    CHECK(seen[kind] > 0);
+    CHECK(stat_count(stats, kind) == seen[kind]);
+  }
+  CHECK(stat_count(stats, "truncated") > 0);
+  CHECK(stat_count(stats, "reset") > 0);
+  CHECK(seen["transport"] == stat_count(stats, "truncated") + stat_count(stats, "reset"));
+  int total = 0;
+  for (const auto& [kind, n] : seen)
+    total += n;
+  CHECK(total > 120);
+  CHECK(total < 280);
+}
+
+TEST_CASE("rate limit answers 429 with an HTML body beyond the hourly budget") {
+  EmulatorProcess emu({10, 1, 1, {"--rate-limit-per-hour", "5"}});
+  for (int i = 0; i < 5; ++i) {
+    CHECK(rest_call(emu.url(), {{"method", "flickr.people.findByUsername"}, {"username", "demo"}},
+                    false)
+              .status == 200);
+  }
+  auto limited = rest_call(
+      emu.url(), {{"method", "flickr.people.findByUsername"}, {"username", "demo"}}, false);
+  CHECK(limited.status == 429);
+  CHECK(limited.body.find("<h1>429 Too Many Requests</h1>") != std::string::npos);
+  CHECK(stat_count(emu.get("/_emulator/stats"), "rate_limited") == 1);
+}
+
+TEST_CASE("latency applies to every response and 64 parallel connections do not queue") {
+  EmulatorProcess emu({10, 1, 1, {"--latency-ms", "400"}});
+  std::vector<std::future<int>> calls;
+  const auto start = Clock::now();
+  for (int i = 0; i < 64; ++i) {
+    calls.push_back(std::async(std::launch::async, [&] {
+      return rest_call(emu.url(),
+                       {{"method", "flickr.people.findByUsername"}, {"username", "demo"}}, false)
+          .status;
+    }));
+  }
+  for (auto& c : calls)
+    CHECK(c.get() == 200);
+  const double elapsed = seconds_since(start);
+  CHECK(elapsed >= 0.4);
+  CHECK(elapsed < 4.0);  // serially this would take 25 s
+}
+
+TEST_CASE("bandwidth limit slows image bodies to about the configured rate") {
+  EmulatorProcess emu({4, 1, 2, {"--bandwidth-mbps", "4", "--image-kb", "100"}});
+  simdjson::dom::parser parser;
+  simdjson::dom::element m;
+  REQUIRE(parser.parse(emu.get("/_emulator/manifest")).get(m) == simdjson::SUCCESS);
+  std::string url;
+  uint64_t bytes = 0;
+  for (simdjson::dom::element p : simdjson::dom::array(m["photos"])) {
+    for (simdjson::dom::element s : simdjson::dom::array(p["sizes"])) {
+      if (uint64_t(s["bytes"]) > bytes) {
+        bytes = uint64_t(s["bytes"]);
+        url = std::string(std::string_view(s["url"]));
+      }
+    }
+  }
+  REQUIRE(bytes > 100000);
+  const auto start = Clock::now();
+  auto r = http_get(emu.url(), url.substr(url.find("/static/")));
+  const double elapsed = seconds_since(start);
+  CHECK(r.body.size() == bytes);
+  const double expected = static_cast<double>(bytes) * 8 / 4e6;
+  CHECK(elapsed >= expected * 0.8);
+  CHECK(elapsed < expected * 3 + 1);
+}
+
+TEST_CASE("TLS: --tls-cert/--tls-key serve HTTPS") {
+  flickrfs::test::TempDir dir;
+  const std::string cert = dir.path() + "/cert.pem";
+  const std::string key = dir.path() + "/key.pem";
+  REQUIRE(run_command({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                       "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
+                       "subjectAltName=IP:127.0.0.1"}) == 0);
+  EmulatorProcess emu({10, 1, 1, {"--tls-cert", cert, "--tls-key", key}});
+  CHECK(emu.url().rfind("https://127.0.0.1:", 0) == 0);
+  httplib::SSLClient c("127.0.0.1", emu.port());
+  c.set_ca_cert_path(cert.c_str());
+  c.enable_server_certificate_verification(true);
+  auto res = c.Get(
+      "/services/rest/"
+      "?method=flickr.people.findByUsername&username=demo&api_key=test-key&format=json&"
+      "nojsoncallback=1");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(res->body.find("\"stat\":\"ok\"") != std::string::npos);
+}
+
+TEST_CASE("bad command lines fail with a one-line error and exit 1") {
+  const std::string bin = flickrfs::test::build_binary("flickr-emulator");
+  CHECK(run_command({bin, "--photos", "many"}) == 1);
+  CHECK(run_command({bin, "--fault-rate", "2"}) == 1);
+  CHECK(run_command({bin, "--tls-cert", "x"}) == 1);
+  CHECK(run_command({bin, "--bogus", "1"}) == 1);
+  CHECK(run_command({bin, "--help"}) == 0);
+}
+
+TEST_CASE("one million photos start in under 5 s and 500 MB") {
+  const auto start = Clock::now();
+  EmulatorProcess emu({1000000, 20, 1, {}});
+  const double startup = seconds_since(start);
+  const std::string stats = emu.get("/_emulator/stats");
+  const int64_t rss_kb = stat_count(stats, "rss_kb");
+  WARN("1M photos: startup " << startup << " s, RSS " << rss_kb / 1024 << " MB");
+  CHECK(startup < 5.0);
+  CHECK(rss_kb > 0);
+  CHECK(rss_kb < 500 * 1024);
+  auto page = rest_call(emu.url(),
+                        {{"method", "flickr.people.getPhotos"},
+                         {"user_id", "me"},
+                         {"per_page", "500"},
+                         {"page", "2000"}},
+                        true);
+  CHECK(page.body.find("\"total\":\"1000000\"") != std::string::npos);
+  CHECK(page.body.find("\"pages\":2000") != std::string::npos);
+}

@@ -1,0 +1,46 @@
+// Independent clients against flickr-emulator: python3-flickrapi (Debian, /usr/bin/python3)
+// walks the whole account and downloads originals; Pillow decodes every served image.
+// Both scripts compare with /_emulator/manifest and exit non-zero on any difference.
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+
+#include "tests/support/emulator_process.hpp"
+
+extern char** environ;
+
+using flickrfs::test::EmulatorProcess;
+
+namespace {
+
+int run_python(const std::string& script, std::vector<std::string> args) {
+  std::vector<std::string> all = {"/usr/bin/python3",
+                                  std::string(FLICKRFS_EMULATOR_PY_DIR) + "/" + script};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "python3-flickrapi: oob auth, walk_user, walk_set, getInfo/getSizes/comments, originals") {
+  EmulatorProcess emu({150, 6, 4, {"--image-kb", "30"}});
+  CHECK(run_python("flickrapi_walk.py", {emu.url()}) == 0);
+  const std::string stats = emu.get("/_emulator/stats");
+  CHECK(stats.find("\"flickr.people.getPhotos\":") != std::string::npos);
+  CHECK(stats.find("\"flickr.photosets.getPhotos\":") != std::string::npos);
+}
+
+TEST_CASE("Pillow decodes every JPEG, PNG and GIF at the dimensions the API claims") {
+  EmulatorProcess emu({60, 2, 3, {"--image-kb", "20"}});
+  CHECK(run_python("decode_images.py", {emu.url(), "60"}) == 0);
+}
