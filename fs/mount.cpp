@@ -6,6 +6,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 
 #include "api/flickr_client.hpp"
 #include "cache/blob_store.hpp"
@@ -16,6 +17,7 @@
 #include "fs/daemon.hpp"
 #include "fs/invalidator.hpp"
 #include "fs/log.hpp"
+#include "fs/model/inode.hpp"
 #include "fs/model/tree_diff.hpp"
 #include "fs/session.hpp"
 #include "fs/status_file.hpp"
@@ -73,6 +75,45 @@ api::LogSink client_log_sink() {
   };
 }
 
+// Who owns a token, remembered from the last online mount, so an offline mount of "me"
+// finds its cache. CACHE_ROOT/token-owners: "<hash of the token> <nsid>" lines (the token
+// itself is not written anywhere).
+std::string token_owners_path(const MountConfig& config) {
+  auto root = cache::resolve_cache_dir(config.global.cache_dir);
+  return root.ok() ? *root + "/token-owners" : std::string();
+}
+
+std::string token_hash(const std::string& token) {
+  return std::to_string(model::stable_ino(model::NodeKind::root, {"token", token}));
+}
+
+void remember_token_owner(const MountConfig& config, const std::string& token,
+                          const std::string& nsid) {
+  const std::string path = token_owners_path(config);
+  if (path.empty() || token.empty()) return;
+  auto root = cache::resolve_cache_dir(config.global.cache_dir);
+  if (!root.ok() || !cache::ensure_private_dir(*root).ok()) return;
+  const std::string line = token_hash(token) + " " + nsid;
+  std::ifstream in(path);
+  std::string existing;
+  while (std::getline(in, existing)) {
+    if (existing == line) return;
+  }
+  std::ofstream out(path, std::ios::app);
+  out << line << "\n";
+}
+
+std::string remembered_token_owner(const MountConfig& config, const std::string& token) {
+  std::ifstream in(token_owners_path(config));
+  std::string line;
+  const std::string prefix = token_hash(token) + " ";
+  std::string nsid;
+  while (std::getline(in, line)) {
+    if (line.rfind(prefix, 0) == 0) nsid = line.substr(prefix.size());
+  }
+  return nsid;
+}
+
 // Step 3: the client and whose photos to show. Sets `mounted.nsid` and the catalog user.
 Result<std::string> check_account(const MountConfig& config, Mounted& mounted,
                                   const api::Credentials& credentials) {
@@ -82,6 +123,7 @@ Result<std::string> check_account(const MountConfig& config, Mounted& mounted,
     auto login = mounted.client->test_login();
     if (login.ok()) {
       mounted.nsid = login->nsid;
+      remember_token_owner(config, credentials.oauth_token, mounted.nsid);
       if (user == "me") return std::string("me");
     } else if (login.error().code == Errc::network) {
       log::warning("Flickr unreachable (%s): starting offline", login.error().message.c_str());
@@ -101,6 +143,7 @@ Result<std::string> check_account(const MountConfig& config, Mounted& mounted,
                         "NSID|USERNAME for someone's public photos");
     }
     if (mounted.nsid.empty()) mounted.nsid = credentials.user_nsid;
+    if (mounted.nsid.empty()) mounted.nsid = remembered_token_owner(config, credentials.oauth_token);
     if (mounted.nsid.empty()) {
       return make_error(Errc::network,
                         "Flickr is unreachable and the config file does not name the account");

@@ -6,6 +6,14 @@
 #include "fs/log.hpp"
 #include "fs/ops/ops.hpp"
 
+// With FUSE_USE_VERSION 35 the header maps fuse_session_loop_mt to the 3.2 entry point,
+// which reads a config as the old {clone_fd, max_idle_threads} struct: handing it the
+// opaque config of fuse_loop_cfg_create() turned clone_fd on and the idle limit to garbage
+// (a new thread and /dev/fuse clone per request). The 3.12 entry point (exported by libfuse
+// 3.12+, declared only for FUSE_USE_VERSION >= 312) takes the opaque config, which is also
+// the only way to raise max_threads.
+extern "C" int fuse_session_loop_mt_312(struct fuse_session* se, struct fuse_loop_config* config);
+
 namespace flickrfs::fs {
 
 namespace {
@@ -64,7 +72,9 @@ Result<void> FuseSession::run() {
   if (config == nullptr) return make_error(Errc::internal, "out of memory");
   fuse_loop_cfg_set_max_threads(config, m_max_threads);
   fuse_loop_cfg_set_clone_fd(config, 0);
-  const int rc = fuse_session_loop_mt(m_session, config);
+  // Keep workers alive: a thread per request (the default when idle) costs milliseconds.
+  fuse_loop_cfg_set_idle_threads(config, m_max_threads);
+  const int rc = fuse_session_loop_mt_312(m_session, config);
   fuse_loop_cfg_destroy(config);
   if (rc != 0 && rc != SIGINT && rc != SIGTERM && rc != SIGHUP) {
     return make_error(Errc::io,

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -59,6 +60,8 @@ std::vector<std::pair<std::string, StatusFields>> read_status_files(const std::s
 StatusWriter::StatusWriter(std::string path, std::string mountpoint,
                            std::function<std::string()> lines)
     : m_path(std::move(path)), m_mountpoint(std::move(mountpoint)), m_lines(std::move(lines)) {
+  const auto slash = m_path.rfind('/');
+  if (slash != std::string::npos) ::mkdir(m_path.substr(0, slash).c_str(), 0700);
   write_once();
   m_thread = std::thread([this] { run(); });
 }

@@ -109,6 +109,10 @@ Result<void> Catalog::rebuild() {
     m_has_listing = state.generation > 0;
     listener = m_on_change;
   }
+  {
+    std::lock_guard lock(m_walk_mutex);
+    m_walk_ahead.clear();  // photo indices of the old snapshot
+  }
   if (listener) listener(*before, *next);  // outside the lock: it may be slow
   return success();
 }
@@ -179,14 +183,22 @@ Result<std::uint64_t> Catalog::resolve_size(const model::Tree& tree, const model
 }
 
 void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file) {
+  // Walk-ahead: whoever stats one photo of a page (ls -l, cp -r, rsync, du) stats the next
+  // ones too, in order; keep a window of probes running ahead of it. A window rather than
+  // the whole page, so one `stat` does not cost 500 requests.
+  constexpr std::size_t kWindow = 64;
   if (!online() || !model::is_regular_file(file.kind)) return;
   const std::uint32_t page = tree.photo(file.index).page;
+  const std::size_t page_end = tree.page_range(page).second;
+  std::size_t begin = file.index;
+  const std::size_t end = std::min<std::size_t>(page_end, file.index + 1 + kWindow);
   {
     std::lock_guard lock(m_walk_mutex);
-    if (!m_walked_pages.insert(page).second) return;
+    std::size_t& queued_until = m_walk_ahead[page];
+    if (queued_until >= end) return;
+    begin = std::max(begin, queued_until);
+    queued_until = end;
   }
-  // Walk-ahead: whoever stats one file of a page (ls -l, cp -r, rsync) will stat the rest.
-  const auto [begin, end] = tree.page_range(page);
   for (std::size_t i = begin; i < end; ++i) {
     const auto& record = tree.photo(static_cast<std::uint32_t>(i));
     for (const auto& f : record.files) {

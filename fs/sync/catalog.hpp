@@ -25,9 +25,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -138,9 +138,10 @@ class Catalog final : public model::CatalogView {
   InodeListener m_on_inode;
   bool m_has_listing = false;
 
-  std::mutex m_refresh_mutex;              // serializes refreshes and rebuilds
-  std::mutex m_walk_mutex;                 // guards m_walked_pages
-  std::set<std::uint32_t> m_walked_pages;  // pages whose sizes were queued for probing
+  std::mutex m_refresh_mutex;  // serializes refreshes and rebuilds
+  std::mutex m_walk_mutex;     // guards m_walk_ahead
+  // Per page: photo indices below this value have had their size probes queued.
+  std::map<std::uint32_t, std::size_t> m_walk_ahead;
 
   std::mutex m_loop_mutex;  // guards m_stop, m_wanted_refresh
   std::condition_variable m_loop_wake;
