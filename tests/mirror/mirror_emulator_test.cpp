@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <random>
+#include <set>
 
 #include "tests/mirror/manifest_check.hpp"
 #include "tests/mirror/test_helpers.hpp"
@@ -253,4 +254,44 @@ TEST_CASE("SIGKILL at random moments never leaves a damaged file; a rerun comple
   WARN(complete_before.size() << " photos complete before the final run, " << fetched_again
                               << " fetched again, " << stats.images << " images downloaded");
   CHECK(fetched_again <= 4);
+}
+
+TEST_CASE("one album mirrors with its photos so the links resolve; SIGINT exits 130") {
+  use_emulator_credentials();
+  EmulatorProcess emulator({90, 4, 7, {"--image-kb", "4"}});
+  TempDir tmp;
+  const Manifest manifest = fetch_manifest(emulator);
+  const ManifestSet* album = nullptr;
+  for (const auto& set : manifest.sets) {
+    if (!set.photo_ids.empty() && (album == nullptr || set.photo_ids.size() < 30)) album = &set;
+  }
+  REQUIRE(album != nullptr);
+  REQUIRE(run_mirror(emulator, tmp / "all").exit_code == 0);
+  std::string album_dir;
+  for (const auto& item : fsys::directory_iterator(tmp / "all/sets")) {
+    if (item.path().filename().string().ends_with("_" + album->id)) {
+      album_dir = item.path().filename().string();
+    }
+  }
+  REQUIRE(!album_dir.empty());
+  auto argv = mirror_argv(emulator, tmp / "one");
+  argv[argv.size() - 2] = "flickr:sets/" + album_dir;
+  const auto run = run_process(argv);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  std::set<std::string> expected(album->photo_ids.begin(), album->photo_ids.end());
+  std::set<std::string> got;
+  for (const auto& [id, dir] : photo_dirs(tmp / "one"))
+    got.insert(id);
+  CHECK(got == expected);
+  for (const auto& link : fsys::directory_iterator(tmp / "one/sets/" + album_dir))
+    CHECK(fsys::is_directory(link.path()));  // follows the symlink
+  CHECK(compare_trees(tmp / "all/sets/" + album_dir, tmp / "one/sets/" + album_dir).empty());
+
+  const pid_t pid = spawn_process(mirror_argv(emulator, tmp / "interrupted"), tmp / "log.txt");
+  ::usleep(300 * 1000);
+  ::kill(pid, SIGINT);
+  const int code = wait_process(pid);
+  CHECK((code == 130 || code == 0));
+  CHECK(find_temp_files(tmp / "interrupted").empty());
 }

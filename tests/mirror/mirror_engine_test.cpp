@@ -12,6 +12,7 @@
 
 #include "fs/mirror/atomic_file.hpp"
 #include "fs/mirror/mirror.hpp"
+#include "fs/mirror/mount_detect.hpp"
 #include "fs/mirror/state_file.hpp"
 #include "tests/mirror/test_helpers.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -303,4 +304,22 @@ TEST_CASE("mirror --only keeps the other half and protects it from --delete") {
   flickrfs::test::write_file(tmp / "dst/p1/stray", "x");
   CHECK(run_mirror(tree, fetcher, options, interrupt).status == MirrorStatus::partial);
   CHECK(fsys::exists(tmp / "dst/p1/stray"));
+}
+
+TEST_CASE("a path inside a fuse.flickrfs mount is recognised, with its subtree") {
+  const std::string mountinfo =
+      "22 1 0:21 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"
+      "40 22 0:40 / /home/u/my\\040flickr rw,nosuid,nodev,relatime shared:2 - fuse.flickrfs "
+      "flickrfs ro,user_id=0,group_id=0\n"
+      "41 22 0:41 / /mnt/other rw,relatime - fuse.sshfs host: rw\n";
+  const auto whole = find_flickrfs_mount(mountinfo, "/home/u/my flickr");
+  REQUIRE(whole.has_value());
+  CHECK(whole->mount_point == "/home/u/my flickr");
+  CHECK(whole->subtree.empty());
+  const auto album = find_flickrfs_mount(mountinfo, "/home/u/my flickr/sets/Summer_7215");
+  REQUIRE(album.has_value());
+  CHECK(album->subtree == "sets/Summer_7215");
+  CHECK(!find_flickrfs_mount(mountinfo, "/home/u/my flickrfs").has_value());
+  CHECK(!find_flickrfs_mount(mountinfo, "/mnt/other/x").has_value());
+  CHECK(!find_flickrfs_mount(mountinfo, "/home/u").has_value());
 }

@@ -82,11 +82,9 @@ void compare_node(const std::string& rel, const std::string& expected_root,
 
 }  // namespace
 
-ProcessResult run_process(const std::vector<std::string>& argv) {
-  char out_template[] = "/tmp/flickrfs-proc-out-XXXXXX";
-  char err_template[] = "/tmp/flickrfs-proc-err-XXXXXX";
-  const int out_fd = ::mkstemp(out_template);
-  const int err_fd = ::mkstemp(err_template);
+// Starts argv with stdout on out_fd, stderr on err_fd and stdin from /dev/null; closes the
+// fds in this process.
+pid_t spawn_with(const std::vector<std::string>& argv, int out_fd, int err_fd) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
@@ -97,31 +95,27 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
   const int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   ::close(out_fd);
-  ::close(err_fd);
+  if (err_fd != out_fd) ::close(err_fd);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
+  return pid;
+}
+
+ProcessResult run_process(const std::vector<std::string>& argv) {
+  char out_template[] = "/tmp/flickrfs-proc-out-XXXXXX";
+  char err_template[] = "/tmp/flickrfs-proc-err-XXXXXX";
+  const pid_t pid = spawn_with(argv, ::mkstemp(out_template), ::mkstemp(err_template));
   ProcessResult result;
-  if (rc == 0) result.exit_code = wait_process(pid);
+  result.exit_code = wait_process(pid);
   result.out = read_file(out_template);
   result.err = read_file(err_template);
   ::unlink(out_template);
   ::unlink(err_template);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
   return result;
 }
 
 pid_t spawn_process(const std::vector<std::string>& argv, const std::string& log_path) {
   const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, log_fd, 1);
-  posix_spawn_file_actions_adddup2(&actions, log_fd, 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  auto args = c_argv(argv);
-  pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(log_fd);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
-  return pid;
+  return spawn_with(argv, log_fd, log_fd);
 }
 
 int wait_process(pid_t pid) {
