@@ -1,10 +1,244 @@
-// flickrfs mirror: see commands.hpp.
+// flickrfs mirror SRC DEST: see commands.hpp and DESIGN section 5. Parses the options,
+// picks the source, installs the SIGINT/SIGTERM flag and maps the outcome to an exit code.
+//
+// SRC forms:
+//   flickr:[SUBTREE]     the account of --user through --api-url (no mount needed), e.g.
+//                        flickr:  flickr:sets/<album dir>  flickr:photostream/page-0002
+//   a path in a flickrfs mount (type fuse.flickrfs): the same, with SUBTREE taken from the
+//                        path; listings come from the API, never from walking FUSE
+//   any other directory  copied like `rsync -a SRC/ DEST/`
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <charconv>
+#include <cstdio>
+
+#include "fs/cli/client_setup.hpp"
 #include "fs/cli/commands.hpp"
+#include "fs/cli/exit_code.hpp"
+#include "fs/cli/options.hpp"
+#include "fs/mirror/local_source.hpp"
+#include "fs/mirror/mirror.hpp"
+#include "fs/mirror/mount_detect.hpp"
+#if FLICKRFS_MIRROR_FLICKR
+#include "fs/mirror/flickr_listing.hpp"
+#include "fs/mirror/flickr_tree.hpp"
+#include "fs/mirror/http_fetcher.hpp"
+#include "fs/model/media_choice.hpp"
+#endif
 
 namespace flickrfs::cli {
 
-int cmd_mirror(Args /*args*/) {
-  return not_implemented("mirror");
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+
+extern "C" void on_interrupt(int /*signal*/) {
+  g_interrupted.store(true);
+}
+
+void install_interrupt_handler() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
+}
+
+struct MirrorArgs {
+  GlobalOptions global;
+  std::string src;
+  std::string dest;
+  mirror::MirrorOptions run;
+  std::string sizes = "best";
+  std::optional<bool> progress;  // --progress / --no-progress; default: on a terminal
+};
+
+Result<std::size_t> parse_count(std::string_view name, std::string_view text, std::size_t min) {
+  std::size_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min) {
+    return make_error(Errc::invalid_argument, std::string(name) +
+                                                  " needs a number >= " + std::to_string(min) +
+                                                  ", got '" + std::string(text) + "'");
+  }
+  return value;
+}
+
+// Consumes one mirror option at the cursor; false when the argument is not one.
+Result<bool> parse_mirror_option(ArgCursor& cursor, MirrorArgs& out) {
+  auto& plan = out.run.plan;
+  if (cursor.flag("--delete")) return plan.delete_extraneous = true;
+  if (cursor.flag("--dry-run") || cursor.flag("-n")) return out.run.dry_run = true;
+  if (cursor.flag("--checksum") || cursor.flag("-c")) return plan.checksum = true;
+  if (cursor.flag("--progress")) return (out.progress = true).value();
+  if (cursor.flag("--no-progress")) return !(out.progress = false).value();
+  FLICKRFS_TRY(auto jobs, cursor.value_of("--jobs"));
+  if (jobs) {
+    FLICKRFS_TRY(auto n, parse_count("--jobs", *jobs, 1));
+    out.run.exec.jobs = static_cast<unsigned>(std::min<std::size_t>(n, 256));
+    return true;
+  }
+  FLICKRFS_TRY(auto max_errors, cursor.value_of("--max-errors"));
+  if (max_errors) {
+    FLICKRFS_TRY(out.run.exec.max_errors, parse_count("--max-errors", *max_errors, 0));
+    return true;
+  }
+  FLICKRFS_TRY(auto only, cursor.value_of("--only"));
+  if (only) {
+    if (*only != "images" && *only != "metadata") {
+      return make_error(Errc::invalid_argument, "--only takes images or metadata");
+    }
+    plan.only = *only == "images" ? mirror::OnlyFilter::images : mirror::OnlyFilter::metadata;
+    return true;
+  }
+  FLICKRFS_TRY(auto order, cursor.value_of("--order"));
+  if (order) {
+    if (*order != "oldest" && *order != "newest") {
+      return make_error(Errc::invalid_argument, "--order takes oldest or newest");
+    }
+    plan.order = *order == "oldest" ? mirror::Order::oldest : mirror::Order::newest;
+    return true;
+  }
+  FLICKRFS_TRY(auto sizes, cursor.value_of("--sizes"));
+  if (sizes) {
+    out.sizes = *sizes;
+    return true;
+  }
+  return false;
+}
+
+Result<MirrorArgs> parse_args(Args args) {
+  MirrorArgs out;
+  ArgCursor cursor(args);
+  std::vector<std::string> positional;
+  while (!cursor.done()) {
+    FLICKRFS_TRY(const bool global, parse_global_option(cursor, out.global));
+    if (global) continue;
+    FLICKRFS_TRY(const bool mine, parse_mirror_option(cursor, out));
+    if (mine) continue;
+    const std::string_view arg = cursor.next();
+    if (arg.size() > 1 && arg.front() == '-') {
+      return make_error(Errc::invalid_argument,
+                        "mirror: unknown option '" + std::string(arg) + "' (try flickrfs --help)");
+    }
+    positional.emplace_back(arg);
+  }
+  if (positional.size() != 2) {
+    return make_error(Errc::invalid_argument, "usage: flickrfs mirror SRC DEST [options]");
+  }
+  apply_environment_defaults(out.global);
+  out.src = positional[0];
+  out.dest = positional[1];
+  while (out.dest.size() > 1 && out.dest.back() == '/')
+    out.dest.pop_back();
+  out.run.dest = out.dest;
+  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  out.run.exec.terminal = terminal;
+  out.run.exec.progress = out.progress.value_or(terminal);
+  return out;
+}
+
+int exit_code_of(const mirror::MirrorOutcome& outcome, const std::string& dest) {
+  if (!outcome.message.empty()) {
+    std::fprintf(stderr, "flickrfs mirror: %s\n", outcome.message.c_str());
+  }
+  switch (outcome.status) {
+    case mirror::MirrorStatus::ok:
+      return kExitOk;
+    case mirror::MirrorStatus::partial:
+      std::fprintf(stderr,
+                   "flickrfs mirror: some items failed; see %s/.flickrfs-mirror/failed.txt\n",
+                   dest.c_str());
+      return kExitPartial;
+    case mirror::MirrorStatus::interrupted:
+      std::fputs("flickrfs mirror: interrupted; rerun to resume\n", stderr);
+      return kExitInterrupted;
+    case mirror::MirrorStatus::no_space:
+    case mirror::MirrorStatus::error:
+      return kExitUsage;
+  }
+  return kExitUsage;
+}
+
+int fail(const Error& error) {
+  print_error("mirror", error);
+  return exit_code_for(error);
+}
+
+int mirror_plain_directory(const MirrorArgs& options) {
+  auto tree = mirror::scan_local_tree(options.src);
+  if (!tree) return fail(tree.error());
+  mirror::LocalFetcher fetcher;
+  return exit_code_of(mirror::run_mirror(*tree, fetcher, options.run, g_interrupted), options.dest);
+}
+
+#if FLICKRFS_MIRROR_FLICKR
+// The account through the API: listing calls only, then parallel downloads.
+int mirror_flickr(const MirrorArgs& options, std::string subtree) {
+  if (options.global.offline) {
+    return fail(make_error(Errc::invalid_argument, "mirror needs the network; drop --offline"));
+  }
+  while (!subtree.empty() && subtree.back() == '/')
+    subtree.pop_back();
+  auto sizes = model::parse_sizes_list(options.sizes);
+  if (!sizes) return fail(sizes.error());
+  auto client_opts = client_options(options.global);
+  if (!client_opts) return fail(client_opts.error());
+  api::FlickrClient client(std::move(client_opts).value());
+  mirror::ListingOptions listing;
+  listing.user = options.global.user;
+  listing.jobs = options.run.exec.jobs;
+  listing.comments = options.run.plan.only != mirror::OnlyFilter::images;
+  auto comment_cache = mirror::load_comment_cache(options.dest);
+  listing.comment_cache = &comment_cache;
+  auto catalog = mirror::list_flickr_catalog(client, listing, g_interrupted);
+  if (!catalog) return fail(catalog.error());
+
+  if (options.global.verbosity > 0) {
+    std::fprintf(stderr,
+                 "flickrfs mirror: listed %zu photos, %zu albums: %zu listing pages, %zu comment "
+                 "calls (%zu from the last run)\n",
+                 catalog->photos.size(), catalog->albums.size(), catalog->listing_calls,
+                 catalog->comment_calls, catalog->comments_from_cache);
+  }
+  mirror::FlickrTreeOptions tree_options{std::move(sizes).value(), subtree};
+  auto tree = mirror::desired_tree_from_catalog(std::move(catalog).value(), tree_options);
+  if (!tree) return fail(tree.error());
+  mirror::HttpFetcher fetcher(client);
+  const auto outcome = mirror::run_mirror(*tree, fetcher, options.run, g_interrupted);
+  // Saved after the run (which creates DEST); losing it only costs comment calls next time.
+  if (!options.run.dry_run && listing.comments && outcome.status != mirror::MirrorStatus::error) {
+    (void)mirror::save_comment_cache(options.dest, comment_cache);
+  }
+  return exit_code_of(outcome, options.dest);
+}
+#else
+int mirror_flickr(const MirrorArgs& /*options*/, const std::string& /*subtree*/) {
+  return fail(make_error(Errc::config, "this build has no Flickr source (fs/model missing)"));
+}
+#endif
+
+}  // namespace
+
+int cmd_mirror(Args args) {
+  auto parsed = parse_args(args);
+  if (!parsed) {
+    std::fprintf(stderr, "flickrfs: %s\n", parsed.error().message.c_str());
+    return kExitUsage;
+  }
+  MirrorArgs& options = *parsed;
+  install_interrupt_handler();
+  constexpr std::string_view kFlickrPrefix = "flickr:";
+  if (options.src.rfind(kFlickrPrefix, 0) == 0) {
+    return mirror_flickr(options, options.src.substr(kFlickrPrefix.size()));
+  }
+  auto mount = mirror::detect_flickrfs_mount(options.src);
+  if (!mount) return fail(mount.error());
+  if (*mount) return mirror_flickr(options, (*mount)->subtree);
+  return mirror_plain_directory(options);
 }
 
 }  // namespace flickrfs::cli

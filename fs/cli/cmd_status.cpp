@@ -1,10 +1,112 @@
-// flickrfs status: see commands.hpp.
+// flickrfs status [MOUNTPOINT]: what a running mount is doing, from the status file its
+// daemon keeps (fs/status_file.hpp): online/offline, API calls left this hour, queued
+// probes and downloads, cache use. Without MOUNTPOINT: every mount of this cache directory.
+// Exit 0 when the mount is alive, 1 when there is none (or its daemon is gone).
+#include <signal.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+
+#include "cache/cache_dir.hpp"
+#include "fs/cli/client_setup.hpp"
 #include "fs/cli/commands.hpp"
+#include "fs/cli/exit_code.hpp"
+#include "fs/cli/options.hpp"
+#include "fs/status_file.hpp"
 
 namespace flickrfs::cli {
 
-int cmd_status(Args /*args*/) {
-  return not_implemented("status");
+namespace {
+
+bool daemon_alive(const fs::StatusFields& fields) {
+  const auto pid = fields.find("pid");
+  if (pid == fields.end()) return false;
+  const long value = std::strtol(pid->second.c_str(), nullptr, 10);
+  return value > 0 && (::kill(static_cast<pid_t>(value), 0) == 0 || errno == EPERM);
+}
+
+std::string field(const fs::StatusFields& fields, const std::string& key) {
+  const auto found = fields.find(key);
+  return found == fields.end() ? "?" : found->second;
+}
+
+std::string megabytes(const std::string& bytes) {
+  const double value = std::strtod(bytes.c_str(), nullptr) / (1024.0 * 1024.0);
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MiB", value);
+  return text;
+}
+
+void print_status(const fs::StatusFields& f) {
+  const bool forced = field(f, "forced_offline") == "yes";
+  std::printf("%s\n", field(f, "mountpoint").c_str());
+  std::printf("  state:       %s\n", field(f, "online") == "yes" ? "online"
+                                     : forced                    ? "offline (--offline)"
+                                                                 : "offline (Flickr unreachable)");
+  std::printf("  user:        %s\n", field(f, "user").c_str());
+  std::printf("  photos:      %s in %s pages, %s albums\n", field(f, "photos").c_str(),
+              field(f, "pages").c_str(), field(f, "albums").c_str());
+  std::printf("  API calls:   %s left this hour\n", field(f, "api_calls_left").c_str());
+  std::printf("  queue:       %s size probes, %s downloads\n",
+              field(f, "queue_size_probes").c_str(), field(f, "queue_downloads").c_str());
+  std::printf("  cache:       %s blobs, %s (hits %s, misses %s)\n", field(f, "cache_blobs").c_str(),
+              megabytes(field(f, "cache_bytes")).c_str(), field(f, "cache_hits").c_str(),
+              field(f, "cache_misses").c_str());
+  std::printf("  listing:     checked %s, %s refreshes, %s failed\n",
+              field(f, "last_listing_check").c_str(), field(f, "refreshes").c_str(),
+              field(f, "refresh_failures").c_str());
+  std::printf("  daemon:      pid %s, status of %s\n", field(f, "pid").c_str(),
+              field(f, "updated").c_str());
+}
+
+}  // namespace
+
+int cmd_status(Args args) {
+  GlobalOptions global;
+  std::string mountpoint;
+  ArgCursor cursor(args);
+  while (!cursor.done()) {
+    auto consumed = parse_global_option(cursor, global);
+    if (!consumed.ok()) {
+      print_error("status", consumed.error());
+      return kExitUsage;
+    }
+    if (*consumed) continue;
+    const std::string arg(cursor.next());
+    if (!arg.empty() && arg.front() == '-') {
+      std::fprintf(stderr, "flickrfs status: unknown option '%s'\n", arg.c_str());
+      return kExitUsage;
+    }
+    mountpoint = arg;
+  }
+  auto root = cache::resolve_cache_dir(global.cache_dir);
+  if (!root.ok()) {
+    print_error("status", root.error());
+    return kExitUsage;
+  }
+  if (!mountpoint.empty()) {
+    char resolved[PATH_MAX];
+    if (::realpath(mountpoint.c_str(), resolved) == nullptr) {
+      std::fprintf(stderr, "flickrfs status: %s does not exist\n", mountpoint.c_str());
+      return kExitUsage;
+    }
+    mountpoint = resolved;
+  }
+  int shown = 0;
+  for (const auto& [path, fields] : fs::read_status_files(*root)) {
+    if (!mountpoint.empty() && field(fields, "mountpoint") != mountpoint) continue;
+    if (!daemon_alive(fields)) continue;
+    print_status(fields);
+    ++shown;
+  }
+  if (shown == 0) {
+    std::fprintf(stderr, "flickrfs status: no running flickrfs mount%s%s (cache %s)\n",
+                 mountpoint.empty() ? "" : " at ", mountpoint.c_str(), root->c_str());
+    return kExitUsage;
+  }
+  return kExitOk;
 }
 
 }  // namespace flickrfs::cli

@@ -1,0 +1,86 @@
+// See attr.hpp.
+#include "fs/attr.hpp"
+
+#include <array>
+#include <cstring>
+
+namespace flickrfs::fs {
+
+namespace {
+
+constexpr std::array<std::string_view, 16> kProbeNames = {
+    ".hidden",      "folder.jpg", "Folder.jpg",       "desktop.ini", "Desktop.ini", ".DS_Store",
+    "Thumbs.db",    ".directory", "autorun.inf",      ".git",        ".svn",        "cover.jpg",
+    "AlbumArt.jpg", ".Trash",     ".xdg-volume-info", ".localized",
+};
+
+mode_t mode_of(model::NodeKind kind) {
+  if (model::is_directory(kind)) return S_IFDIR | 0555;
+  if (kind == model::NodeKind::album_link) return S_IFLNK | 0777;
+  return S_IFREG | 0444;
+}
+
+}  // namespace
+
+bool is_probe_name(std::string_view name) {
+  for (const auto probe : kProbeNames) {
+    if (name == probe) return true;
+  }
+  return name.starts_with(".Trash-") || name.starts_with("._");
+}
+
+void fill_stat(const Context& ctx, const model::Attr& attr, struct stat& out) {
+  std::memset(&out, 0, sizeof out);
+  out.st_ino = attr.ino;
+  out.st_mode = mode_of(attr.kind);
+  out.st_nlink = attr.nlink;
+  out.st_uid = ctx.uid;
+  out.st_gid = ctx.gid;
+  out.st_size = attr.size ? static_cast<off_t>(*attr.size) : 0;
+  out.st_blksize = 1 << 20;  // one FUSE read request (max_pages 256)
+  out.st_blocks = (out.st_size + 511) / 512;
+  out.st_mtim.tv_sec = attr.mtime;
+  out.st_ctim.tv_sec = attr.mtime;
+  out.st_atim.tv_sec = attr.mtime;
+}
+
+double attr_timeout(const Context& ctx, const model::Attr& attr) {
+  if (model::is_regular_file(attr.kind) && !attr.size) return 0;
+  return entry_timeout(ctx, attr.kind);
+}
+
+double entry_timeout(const Context& ctx, model::NodeKind kind) {
+  switch (kind) {
+    case model::NodeKind::image_file:
+    case model::NodeKind::size_file:
+      return ctx.timeouts.immutable;
+    case model::NodeKind::photo_dir:
+      return ctx.timeouts.photo_dir;
+    case model::NodeKind::info_json:
+    case model::NodeKind::album_link:
+      return ctx.timeouts.metadata;
+    default:
+      return ctx.timeouts.live;
+  }
+}
+
+fuse_entry_param make_entry(const Context& ctx, const model::Attr& attr) {
+  fuse_entry_param entry;
+  std::memset(&entry, 0, sizeof entry);
+  entry.ino = attr.ino;
+  entry.generation = 1;
+  fill_stat(ctx, attr, entry.attr);
+  entry.attr_timeout = attr_timeout(ctx, attr);
+  entry.entry_timeout = entry_timeout(ctx, attr.kind);
+  return entry;
+}
+
+fuse_entry_param make_negative_entry(const Context& ctx, std::string_view name) {
+  fuse_entry_param entry;
+  std::memset(&entry, 0, sizeof entry);
+  entry.ino = 0;
+  entry.entry_timeout = is_probe_name(name) ? ctx.timeouts.probe : ctx.timeouts.negative;
+  return entry;
+}
+
+}  // namespace flickrfs::fs

@@ -1,0 +1,43 @@
+#pragma once
+// What every FUSE op needs, reached through fuse_req_userdata(req) instead of a global, so
+// the ops stay free functions over explicit state (code-style-anchors 5.14).
+//
+// Thread contract: the fields are set before the session loop starts and read-only
+// afterwards; `catalog` is thread-safe (CatalogView's contract).
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+
+#include <fuse_lowlevel.h>
+
+#include "fs/model/catalog_view.hpp"
+
+namespace flickrfs::fs {
+
+// Kernel cache lifetimes in seconds (fuse-anchors 5.1.3 / 5.3), by how mutable a node is.
+struct Timeouts {
+  double immutable = 3600;  // image files of known size (inode changes with the content)
+  double photo_dir = 3600;  // photo directories (a retitle is pushed by invalidation)
+  double live = 60;         // root, photostream, sets, pages, albums (--dir-cache-time)
+  double metadata = 60;     // info.json and album links
+  double negative = 10;     // names that do not exist
+  double probe = 3600;      // file-manager probes (.hidden, folder.jpg, desktop.ini ...)
+};
+
+struct Context {
+  model::CatalogView* catalog = nullptr;
+  Timeouts timeouts;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  // How long getattr/open may wait for a size probe before failing with EIO.
+  std::chrono::milliseconds size_bound{15000};
+  std::atomic<bool> initialized{false};
+};
+
+[[nodiscard]] inline Context& context_of(fuse_req_t req) {
+  return *static_cast<Context*>(fuse_req_userdata(req));
+}
+
+}  // namespace flickrfs::fs

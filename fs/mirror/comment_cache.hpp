@@ -1,0 +1,32 @@
+#pragma once
+// The comments of each photo as the last run fetched them, in
+// DEST/.flickrfs-mirror/comments.tsv, keyed by photo id with the photo's last_update and
+// count_comments. Flickr bumps last_update when a comment is added, edited or deleted, so a
+// photo whose two values are unchanged needs no photos.comments.getList call: a rerun with
+// nothing changed makes only the listing calls.
+//
+// Thread contract: load/save on one thread; lookups are const.
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "api/result.hpp"
+#include "api/types.hpp"
+
+namespace flickrfs::mirror {
+
+struct CachedComments {
+  std::int64_t last_update = 0;
+  std::int64_t count = 0;
+  std::vector<api::Comment> comments;
+};
+
+using CommentCache = std::unordered_map<std::string, CachedComments>;
+
+// A missing or damaged file is an empty cache (it only saves calls).
+[[nodiscard]] CommentCache load_comment_cache(const std::string& dest);
+[[nodiscard]] Result<void> save_comment_cache(const std::string& dest, const CommentCache& cache);
+
+}  // namespace flickrfs::mirror

@@ -1,0 +1,63 @@
+#pragma once
+// Everything the mirror needs to know about an account, from listing calls only:
+// people.getPhotos (or getPublicPhotos) pages with every extra, photosets.getList, one
+// photosets.getPhotos walk per album, and photos.comments.getList only for photos whose
+// count_comments is above zero. No per-photo getInfo/getSizes: the list extras carry the
+// size ladder (flickr-api.md section 6, flickrmirrorer's API profile).
+//
+// Album pages and comments are fetched on `jobs` threads; the client's rate limiter and
+// retry policy apply to each call.
+//
+// Thread contract: list_flickr_catalog runs on the caller's thread and owns its helpers.
+
+#include <atomic>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "api/flickr_client.hpp"
+#include "api/result.hpp"
+#include "api/types.hpp"
+#include "fs/mirror/comment_cache.hpp"
+
+namespace flickrfs::mirror {
+
+struct CatalogAlbum {
+  api::Photoset set;
+  std::vector<std::string> photo_ids;  // album order
+};
+
+struct FlickrCatalog {
+  std::vector<api::Photo> photos;
+  std::vector<CatalogAlbum> albums;                                     // photosets.getList order
+  std::unordered_map<std::string, std::vector<api::Comment>> comments;  // by photo id
+  std::unordered_map<std::string, std::string> comment_errors;          // photo id -> why
+  // False when a walk came back short of its reported total (--delete then refuses).
+  bool complete = true;
+  std::string incomplete_reason;
+  std::size_t listing_calls = 0;  // pages requested (photostream + albums + getList)
+  std::size_t comment_calls = 0;
+  std::size_t comments_from_cache = 0;
+};
+
+struct ListingOptions {
+  std::string user = "me";
+  unsigned jobs = 8;
+  bool comments = true;  // false with --only images: info.json is not written
+  // Comments of the last run: a photo with the same last_update and count_comments is not
+  // asked again. list_flickr_catalog refreshes it with what it fetched.
+  CommentCache* comment_cache = nullptr;
+};
+
+// Errors of the photostream walk, the album list or an album walk fail the whole listing
+// (a partial album list must not look like deleted albums); a failed comments call only
+// marks that photo (comment_errors).
+[[nodiscard]] Result<FlickrCatalog> list_flickr_catalog(api::FlickrClient& client,
+                                                        const ListingOptions& options,
+                                                        const std::atomic<bool>& interrupt);
+
+// Runs fn(0..count-1) on up to `jobs` threads; stops handing out work once `stop` is set.
+void parallel_for(std::size_t count, unsigned jobs, const std::atomic<bool>& stop,
+                  const std::function<void(std::size_t)>& fn);
+
+}  // namespace flickrfs::mirror

@@ -1,0 +1,35 @@
+#pragma once
+// The desired tree of a Flickr account: the mount's own model::Tree (same names, pages,
+// album symlinks, mtimes; fs/model/tree.hpp) built from a FlickrCatalog, walked into
+// SourceEntries. Image files download from the URL the model chose (media_choice.hpp);
+// info.json is rendered by model::render_info_json with the image's exact byte size as it
+// lies in DEST, exactly as the mount renders it with the size it learnt.
+//
+// A subtree ("photostream/page-0002", "sets/<album dir>", a photo directory) keeps its
+// mount-relative paths in DEST, plus the photostream photos its album links point to, so
+// the links resolve offline.
+//
+// Thread contract: build on one thread; the entries' render functions are thread-safe.
+
+#include <string>
+#include <vector>
+
+#include "api/result.hpp"
+#include "fs/mirror/entry.hpp"
+#include "fs/mirror/flickr_listing.hpp"
+
+namespace flickrfs::mirror {
+
+struct FlickrTreeOptions {
+  std::vector<std::string> sizes = {"best"};  // model::parse_sizes_list output
+  std::string subtree;                        // "" = the whole mount
+};
+
+[[nodiscard]] Result<DesiredTree> desired_tree_from_catalog(FlickrCatalog catalog,
+                                                            const FlickrTreeOptions& options);
+
+// Keeps the entries at or under `subtree`, their ancestors, and what album links inside it
+// point to. Errc::not_found when nothing matches.
+[[nodiscard]] Result<DesiredTree> restrict_to_subtree(DesiredTree tree, const std::string& subtree);
+
+}  // namespace flickrfs::mirror

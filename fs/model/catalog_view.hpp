@@ -1,0 +1,67 @@
+#pragma once
+// What the FUSE adapter (fs/ops) needs from the data layer, and nothing more. The real
+// implementation is sync::Catalog (fs/sync/catalog.hpp: LMDB + Flickr API + blob store);
+// tests can provide their own. Keeping this narrow is what lets the mirror command reuse
+// the catalog without FUSE, and lets the ops stay thin.
+//
+// Blocking rules (the ops rely on them):
+// - tree(), known_size(), note_*() never block on the network;
+// - resolve_size() and open() may, but never longer than the bound they are given (or the
+//   download's own stall timeout for reads), and fail fast when offline;
+// - every method may be called from any FUSE worker thread at once.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "api/result.hpp"
+#include "fs/model/node.hpp"
+#include "fs/model/tree.hpp"
+
+namespace flickrfs::model {
+
+// An open regular file: the bytes are fixed for the life of the handle.
+class OpenFile {
+ public:
+  virtual ~OpenFile() = default;
+  [[nodiscard]] virtual std::uint64_t size() const = 0;
+  // Reads up to out.size() bytes at `offset`; fewer only at end of file. Blocks until the
+  // range has arrived when the file is still downloading.
+  [[nodiscard]] virtual Result<std::size_t> read(std::uint64_t offset, std::span<char> out) = 0;
+};
+
+class CatalogView {
+ public:
+  virtual ~CatalogView() = default;
+
+  // The current snapshot (never null; empty until the first listing is known).
+  [[nodiscard]] virtual std::shared_ptr<const Tree> tree() const = 0;
+
+  // The exact byte size of a regular file if it is known already (no network).
+  [[nodiscard]] virtual std::optional<std::uint64_t> known_size(const Tree& tree,
+                                                                const Node& node) = 0;
+
+  // Finds out the exact byte size (a HEAD/Range probe for images, rendering for info.json),
+  // remembers it, and returns it. Fails with Errc::offline / network / timeout-like errors
+  // within `bound`.
+  [[nodiscard]] virtual Result<std::uint64_t> resolve_size(const Tree& tree, const Node& node,
+                                                           std::chrono::milliseconds bound) = 0;
+
+  // Opens a regular file for reading (resolving its size first).
+  [[nodiscard]] virtual Result<std::unique_ptr<OpenFile>> open(const Tree& tree,
+                                                               const Node& node) = 0;
+
+  // Hints: a directory was listed / a file's attributes were wanted. Used to keep listings
+  // fresh (--dir-cache-time) and to probe sizes of neighbours ahead of `ls -l`.
+  virtual void note_listing(const Tree& tree, const Node& dir) = 0;
+  virtual void note_attr_wanted(const Tree& tree, const Node& file) = 0;
+
+  // The daemon's state as "key=value" lines (online, calls left, queue, cache use), for
+  // `flickrfs status` (fs/status_file.hpp).
+  [[nodiscard]] virtual std::string status_lines() = 0;
+};
+
+}  // namespace flickrfs::model

@@ -1,0 +1,46 @@
+// See inode.hpp. FNV-1a over the parts (with a separator byte so ("ab","c") != ("a","bc")),
+// then a splitmix64 finaliser to spread the bits.
+#include "fs/model/inode.hpp"
+
+namespace flickrfs::model {
+
+namespace {
+
+constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
+constexpr Ino kFirstFreeIno = 16;
+
+std::uint64_t fnv1a(std::uint64_t hash, std::string_view bytes) {
+  for (const char c : bytes) {
+    hash ^= static_cast<std::uint8_t>(c);
+    hash *= kFnvPrime;
+  }
+  return hash;
+}
+
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+Ino stable_ino(NodeKind kind, std::initializer_list<std::string_view> parts,
+               std::uint32_t salt) noexcept {
+  std::uint64_t hash = kFnvOffset;
+  hash ^= static_cast<std::uint8_t>(kind);
+  hash *= kFnvPrime;
+  for (const auto part : parts) {
+    hash = fnv1a(hash, part);
+    hash ^= 0xff;  // separator: 0xff never occurs inside UTF-8 text
+    hash *= kFnvPrime;
+  }
+  Ino ino = splitmix64(hash + salt);
+  while (ino < kFirstFreeIno)
+    ino = splitmix64(ino + 1);
+  return ino;
+}
+
+}  // namespace flickrfs::model

@@ -1,0 +1,29 @@
+#pragma once
+// Stable inode numbers: a 64-bit hash of what a node *is* (kind plus Flickr ids, and for
+// image files the URL, which carries the secret), so the same photo has the same inode on
+// every mount, on every machine, without storing a table. A replaced photo gets a new
+// secret, hence a new image inode, so the kernel's cached pages of the old bytes are never
+// served for the new ones (gcsfuse's generation trick without a generation counter).
+//
+// Collisions (2^-64 per pair) are detected when a snapshot is built and resolved by
+// rehashing with a salt; see tree.cpp.
+//
+// Thread contract: pure functions; safe from any thread.
+
+#include <cstdint>
+#include <initializer_list>
+#include <string_view>
+
+#include "fs/model/node.hpp"
+
+namespace flickrfs::model {
+
+// Never returns 0 or a value below 16 (reserved for the fixed directories).
+[[nodiscard]] Ino stable_ino(NodeKind kind, std::initializer_list<std::string_view> parts,
+                             std::uint32_t salt = 0) noexcept;
+
+// The fixed directories.
+inline constexpr Ino kPhotostreamIno = 2;
+inline constexpr Ino kSetsIno = 3;
+
+}  // namespace flickrfs::model

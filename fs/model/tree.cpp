@@ -1,0 +1,164 @@
+// Building a Tree snapshot (see tree.hpp); the queries live in tree_query.cpp.
+#include <algorithm>
+#include <unordered_set>
+
+#include "fs/model/dates.hpp"
+#include "fs/model/inode.hpp"
+#include "fs/model/naming.hpp"
+#include "fs/model/tree.hpp"
+
+namespace flickrfs::model {
+
+namespace {
+
+bool upload_order(const api::Photo& a, const api::Photo& b) {
+  if (a.date_upload != b.date_upload) return a.date_upload < b.date_upload;
+  if (a.id.size() != b.id.size()) return a.id.size() < b.id.size();  // numeric ids
+  return a.id < b.id;
+}
+
+// Keeps only the size rows the files use, so a 100k-photo snapshot stays small; choosing
+// again on the pruned list gives the same files (the chosen rows are still there).
+void prune_sizes(api::Photo& photo, const std::vector<PhotoFile>& files) {
+  std::vector<api::Size> kept;
+  for (auto& size : photo.sizes) {
+    const bool used = std::any_of(files.begin(), files.end(), [&](const PhotoFile& f) {
+      return f.choice.url == size.source && f.choice.label == size.label;
+    });
+    if (used) kept.push_back(std::move(size));
+  }
+  photo.sizes = std::move(kept);
+}
+
+}  // namespace
+
+std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options) {
+  std::shared_ptr<Tree> tree(new Tree());
+  tree->m_options = std::move(options);
+  if (tree->m_options.page_size == 0) tree->m_options.page_size = kPhotosPerPage;
+  if (tree->m_options.sizes.empty()) tree->m_options.sizes = {"best"};
+  tree->add_photos(std::move(input.photos));
+  tree->add_albums(std::move(input.albums));
+  tree->compute_dir_mtimes();
+  tree->index_nodes();
+  return tree;
+}
+
+Ino Tree::unique_ino(NodeKind kind, std::initializer_list<std::string_view> parts) {
+  for (std::uint32_t salt = 0;; ++salt) {
+    const Ino ino = stable_ino(kind, parts, salt);
+    if (m_used_inos.emplace(ino, 0).second) return ino;
+  }
+}
+
+void Tree::add_photos(std::vector<api::Photo> photos) {
+  std::sort(photos.begin(), photos.end(), upload_order);
+  // A photo listed twice (a page boundary moved during the walk) is kept once.
+  photos.erase(std::unique(photos.begin(), photos.end(),
+                           [](const api::Photo& a, const api::Photo& b) { return a.id == b.id; }),
+               photos.end());
+  m_photos.reserve(photos.size());
+  for (auto& photo : photos) {
+    PhotoRecord record;
+    record.stem = photo_stem(photo.date_taken, photo.title, photo.id);
+    record.page = static_cast<std::uint32_t>(m_photos.size() / m_options.page_size + 1);
+    record.taken_mtime = parse_date_taken(photo.date_taken).value_or(photo.date_upload);
+    record.dir_ino = unique_ino(NodeKind::photo_dir, {photo.id});
+    record.info_ino = unique_ino(NodeKind::info_json, {photo.id});
+    for (const auto& label : m_options.sizes) {
+      auto choice = choose_named(photo, label);
+      if (!choice) continue;
+      const bool best = label == "best";
+      const bool duplicate =
+          std::any_of(record.files.begin(), record.files.end(),
+                      [&](const PhotoFile& f) { return f.choice.url == choice->url; });
+      if (!best && duplicate) continue;  // "--sizes original" when best is the original
+      PhotoFile file;
+      file.sizes_label = label;
+      file.name =
+          best ? record.stem + "." + choice->ext : record.stem + "." + label + "." + choice->ext;
+      file.ino = unique_ino(best ? NodeKind::image_file : NodeKind::size_file,
+                            {photo.id, label, choice->url});
+      file.choice = std::move(*choice);
+      record.files.push_back(std::move(file));
+    }
+    prune_sizes(photo, record.files);
+    record.photo = std::move(photo);
+    m_photos.push_back(std::move(record));
+  }
+  for (std::uint32_t i = 0; i < m_photos.size(); ++i)
+    m_photo_by_id.emplace(m_photos[i].photo.id, i);
+  const std::size_t pages = (m_photos.size() + m_options.page_size - 1) / m_options.page_size;
+  for (std::size_t page = 1; page <= pages; ++page)
+    m_page_inos.push_back(unique_ino(NodeKind::page_dir, {page_dir_name(page)}));
+}
+
+void Tree::add_albums(std::vector<AlbumInput> albums) {
+  std::unordered_set<std::string> seen_albums;
+  for (auto& input : albums) {
+    if (!seen_albums.insert(input.set.id).second) continue;
+    AlbumRecord album;
+    album.name = album_dir_name(input.set.title, input.set.id);
+    album.ino = unique_ino(NodeKind::album_dir, {input.set.id});
+    const auto album_index = static_cast<std::uint32_t>(m_albums.size());
+    std::unordered_set<std::uint32_t> seen_photos;
+    for (const auto& id : input.photo_ids) {
+      const auto found = m_photo_by_id.find(id);
+      if (found == m_photo_by_id.end() || !seen_photos.insert(found->second).second) continue;
+      album.members.push_back(found->second);
+      album.link_inos.push_back(unique_ino(NodeKind::album_link, {input.set.id, id}));
+      m_photos[found->second].albums.push_back(album_index);
+    }
+    album.set = std::move(input.set);
+    m_albums.push_back(std::move(album));
+  }
+  for (std::uint32_t i = 0; i < m_albums.size(); ++i)
+    m_album_by_id.emplace(m_albums[i].set.id, i);
+}
+
+void Tree::compute_dir_mtimes() {
+  m_page_mtimes.assign(m_page_inos.size(), 0);
+  for (auto& record : m_photos) {
+    record.dir_mtime = std::max(record.taken_mtime, record.photo.last_update);
+    auto& page_mtime = m_page_mtimes[record.page - 1];
+    page_mtime = std::max(page_mtime, record.dir_mtime);
+    m_photostream_mtime = std::max(m_photostream_mtime, record.dir_mtime);
+  }
+  for (auto& album : m_albums) {
+    album.mtime = album.set.date_update;
+    for (const auto member : album.members)
+      album.mtime = std::max(album.mtime, m_photos[member].dir_mtime);
+    m_sets_mtime = std::max(m_sets_mtime, album.mtime);
+  }
+}
+
+void Tree::index_nodes() {
+  std::vector<Node>& nodes = m_by_ino;
+  nodes.reserve(3 + m_page_inos.size() + m_photos.size() * 3 + m_albums.size());
+  nodes.push_back({kRootIno, NodeKind::root, 0, 0, 0});
+  nodes.push_back({kPhotostreamIno, NodeKind::photostream, 0, 0, 0});
+  nodes.push_back({kSetsIno, NodeKind::sets, 0, 0, 0});
+  for (std::uint32_t page = 1; page <= m_page_inos.size(); ++page)
+    nodes.push_back({m_page_inos[page - 1], NodeKind::page_dir, page, 0, 0});
+  for (std::uint32_t i = 0; i < m_photos.size(); ++i) {
+    const auto& record = m_photos[i];
+    nodes.push_back({record.dir_ino, NodeKind::photo_dir, i, 0, 0});
+    nodes.push_back({record.info_ino, NodeKind::info_json, i, 0, 0});
+    for (std::uint32_t f = 0; f < record.files.size(); ++f) {
+      const auto kind =
+          record.files[f].sizes_label == "best" ? NodeKind::image_file : NodeKind::size_file;
+      nodes.push_back({record.files[f].ino, kind, i, f, 0});
+    }
+  }
+  for (std::uint32_t a = 0; a < m_albums.size(); ++a) {
+    const auto& album = m_albums[a];
+    nodes.push_back({album.ino, NodeKind::album_dir, a, 0, 0});
+    for (std::uint32_t p = 0; p < album.members.size(); ++p)
+      nodes.push_back({album.link_inos[p], NodeKind::album_link, album.members[p], p, a});
+  }
+  std::sort(nodes.begin(), nodes.end(), [](const Node& a, const Node& b) { return a.ino < b.ino; });
+  nodes.shrink_to_fit();
+  m_used_inos = {};
+}
+
+}  // namespace flickrfs::model

@@ -1,0 +1,146 @@
+#pragma once
+// The tree of DESIGN section 3 as an immutable snapshot: built once from the catalog's
+// photos and albums, then queried by inode and by (parent, name) from any thread.
+// A refresh builds a new Tree and swaps the shared_ptr (fs/sync/catalog.hpp); readers keep
+// the snapshot they started with, so a listing never mixes two generations.
+//
+//   MOUNT/photostream/page-0001/<stem>/<stem>.<ext>      best file (media_choice.hpp)
+//                                    /<stem>.<label>.<ext>  --sizes extras
+//                                    /info.json
+//   MOUNT/sets/<title>_<album id>/0001_<stem> -> ../../photostream/page-0001/<stem>
+//
+// Photos are ordered oldest upload first (ties by id), 500 per page, so a new upload only
+// changes the last page. Album photos missing from the photostream (not visible to the
+// caller) are left out of the album directory. Byte sizes are not part of the snapshot: they
+// are learnt over time and passed in by the caller (attr()).
+//
+// Thread contract: immutable after build(); safe from any thread.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "api/result.hpp"
+#include "api/types.hpp"
+#include "fs/model/media_choice.hpp"
+#include "fs/model/node.hpp"
+
+namespace flickrfs::model {
+
+inline constexpr std::size_t kPhotosPerPage = 500;
+inline constexpr std::string_view kInfoJsonName = "info.json";
+
+struct AlbumInput {
+  api::Photoset set;
+  std::vector<std::string> photo_ids;  // album order
+};
+
+struct CatalogInput {
+  std::vector<api::Photo> photos;  // any order; build() sorts them
+  std::vector<AlbumInput> albums;  // album-list order (kept)
+};
+
+struct TreeOptions {
+  std::vector<std::string> sizes = {"best"};  // parse_sizes_list() output
+  std::size_t page_size = kPhotosPerPage;
+};
+
+// One file of a photo directory.
+struct PhotoFile {
+  std::string name;
+  Ino ino = 0;
+  std::string sizes_label;  // "best" or the --sizes label
+  FileChoice choice;
+};
+
+struct PhotoRecord {
+  api::Photo photo;  // sizes pruned to the ones the files use
+  std::string stem;
+  Ino dir_ino = 0;
+  Ino info_ino = 0;
+  std::uint32_t page = 0;  // 1-based
+  std::int64_t taken_mtime = 0;
+  std::int64_t dir_mtime = 0;
+  std::vector<PhotoFile> files;       // files[0] is the best file when the photo has one
+  std::vector<std::uint32_t> albums;  // album indices holding this photo
+};
+
+struct AlbumRecord {
+  api::Photoset set;
+  std::string name;
+  Ino ino = 0;
+  std::int64_t mtime = 0;
+  std::vector<std::uint32_t> members;  // photo indices, album order
+  std::vector<Ino> link_inos;          // parallel to members
+};
+
+class Tree {
+ public:
+  using EntryFn = std::function<bool(const DirEntry& entry, std::uint64_t next_offset)>;
+
+  [[nodiscard]] static std::shared_ptr<const Tree> build(CatalogInput input, TreeOptions options);
+
+  // The node an inode number names in this snapshot; empty if it does not exist (any more).
+  [[nodiscard]] std::optional<Node> node(Ino ino) const;
+  [[nodiscard]] std::optional<Node> lookup(Ino parent, std::string_view name) const;
+  // Children of `dir` from `offset` (0 = first, "." and ".." included), in order, until
+  // `fn` returns false. Errc::not_found if `dir` is not a directory of this snapshot.
+  [[nodiscard]] Result<void> list(Ino dir, std::uint64_t offset, const EntryFn& fn) const;
+  // Attributes; `file_size` is the known byte size of a regular file (ignored otherwise).
+  [[nodiscard]] Attr attr(const Node& node, std::optional<std::uint64_t> file_size) const;
+  [[nodiscard]] std::string name_of(const Node& node) const;
+  [[nodiscard]] Ino parent_of(const Node& node) const;
+  // "../../photostream/page-0003/<stem>" for an album_link.
+  [[nodiscard]] std::string link_target(const Node& node) const;
+
+  [[nodiscard]] const PhotoRecord& photo(std::uint32_t index) const { return m_photos[index]; }
+  [[nodiscard]] const AlbumRecord& album(std::uint32_t index) const { return m_albums[index]; }
+  // The file an image_file / size_file node serves.
+  [[nodiscard]] const PhotoFile& file(const Node& node) const;
+  [[nodiscard]] std::vector<api::PhotosetRef> sets_of(std::uint32_t photo_index) const;
+  [[nodiscard]] std::optional<std::uint32_t> photo_index(std::string_view photo_id) const;
+
+  [[nodiscard]] std::size_t photo_count() const { return m_photos.size(); }
+  [[nodiscard]] std::size_t album_count() const { return m_albums.size(); }
+  [[nodiscard]] std::size_t page_count() const { return m_page_mtimes.size(); }
+  [[nodiscard]] std::span<const PhotoRecord> photos() const { return m_photos; }
+  [[nodiscard]] std::span<const AlbumRecord> albums() const { return m_albums; }
+  [[nodiscard]] const TreeOptions& options() const { return m_options; }
+  [[nodiscard]] Ino page_ino(std::size_t page) const;
+  // Photo indices of a 1-based page.
+  [[nodiscard]] std::pair<std::size_t, std::size_t> page_range(std::size_t page) const;
+
+  Tree(const Tree&) = delete;
+  Tree& operator=(const Tree&) = delete;
+
+ private:
+  Tree() = default;
+  void add_photos(std::vector<api::Photo> photos);
+  void add_albums(std::vector<AlbumInput> albums);
+  void compute_dir_mtimes();
+  void index_nodes();
+  Ino unique_ino(NodeKind kind, std::initializer_list<std::string_view> parts);
+  void list_fixed(const Node& dir, std::vector<DirEntry>& out) const;
+  [[nodiscard]] std::optional<Node> lookup_in(const Node& dir, std::string_view name) const;
+  [[nodiscard]] std::int64_t dir_mtime(const Node& node) const;
+
+  TreeOptions m_options;
+  std::vector<PhotoRecord> m_photos;
+  std::vector<AlbumRecord> m_albums;
+  std::vector<std::int64_t> m_page_mtimes;  // index page-1
+  std::vector<Ino> m_page_inos;
+  std::int64_t m_photostream_mtime = 0;
+  std::int64_t m_sets_mtime = 0;
+  std::vector<Node> m_by_ino;                                         // sorted by ino
+  std::unordered_map<std::string_view, std::uint32_t> m_photo_by_id;  // views into m_photos
+  std::unordered_map<std::string_view, std::uint32_t> m_album_by_id;  // views into m_albums
+  std::unordered_map<Ino, int> m_used_inos;  // build-time collision check; cleared after
+};
+
+}  // namespace flickrfs::model

@@ -1,0 +1,87 @@
+// See tree_diff.hpp.
+#include "fs/model/tree_diff.hpp"
+
+#include <unordered_map>
+
+#include "fs/model/inode.hpp"
+
+namespace flickrfs::model {
+
+namespace {
+
+using Children = std::vector<std::pair<std::string, Ino>>;
+
+Children children_of(const Tree& tree, Ino dir) {
+  Children out;
+  (void)tree.list(dir, 2, [&](const DirEntry& e, std::uint64_t) {  // 2: skip "." and ".."
+    out.emplace_back(e.name, e.ino);
+    return true;
+  });
+  return out;
+}
+
+// Compares one directory present in `before`; appends invalidations.
+void diff_dir(const Tree& before, const Tree& after, Ino dir, std::vector<Invalidation>& out) {
+  const Children old_children = children_of(before, dir);
+  const Children new_children = after.node(dir) ? children_of(after, dir) : Children{};
+  if (old_children == new_children) return;
+  out.push_back({Invalidation::Type::inode, dir, {}});
+  std::unordered_map<std::string_view, Ino> now;
+  for (const auto& [name, ino] : new_children)
+    now.emplace(name, ino);
+  for (const auto& [name, ino] : old_children) {
+    const auto found = now.find(name);
+    if (found == now.end() || found->second != ino) {
+      out.push_back({Invalidation::Type::entry, dir, name});
+    }
+  }
+  // New names: drop negative dentries the kernel may hold for them (a lookup made before
+  // the photo existed).
+  std::unordered_map<std::string_view, Ino> was;
+  for (const auto& [name, ino] : old_children)
+    was.emplace(name, ino);
+  for (const auto& [name, ino] : new_children) {
+    if (was.find(name) == was.end()) out.push_back({Invalidation::Type::entry, dir, name});
+  }
+}
+
+bool same_photo(const PhotoRecord& a, const PhotoRecord& b) {
+  if (a.stem != b.stem || a.photo.last_update != b.photo.last_update ||
+      a.files.size() != b.files.size() || a.page != b.page) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.files.size(); ++i) {
+    if (a.files[i].ino != b.files[i].ino || a.files[i].name != b.files[i].name) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after) {
+  std::vector<Invalidation> out;
+  for (const Ino fixed : {kRootIno, kPhotostreamIno, kSetsIno})
+    diff_dir(before, after, fixed, out);
+  for (std::size_t page = 1; page <= before.page_count(); ++page)
+    diff_dir(before, after, before.page_ino(page), out);
+  for (const auto& album : before.albums()) {
+    diff_dir(before, after, album.ino, out);
+    // Same link name, new target (the photo moved to another page).
+    for (std::size_t p = 0; p < album.members.size(); ++p) {
+      const auto old_node = before.node(album.link_inos[p]);
+      const auto new_node = after.node(album.link_inos[p]);
+      if (old_node && new_node && before.link_target(*old_node) != after.link_target(*new_node)) {
+        out.push_back({Invalidation::Type::inode, album.link_inos[p], {}});
+      }
+    }
+  }
+  for (const auto& record : before.photos()) {
+    const auto index = after.photo_index(record.photo.id);
+    if (index && same_photo(record, after.photo(*index))) continue;
+    diff_dir(before, after, record.dir_ino, out);
+    out.push_back({Invalidation::Type::inode, record.info_ino, {}});
+  }
+  return out;
+}
+
+}  // namespace flickrfs::model

@@ -1,0 +1,28 @@
+#pragma once
+// What changed between two snapshots, as the kernel invalidations that make the change
+// visible without a remount (DESIGN section 4, issue "Freshness"): a removed or renamed
+// name gets an entry invalidation in its parent (so does a new name, which may be cached
+// as negative), a directory whose listing or a file whose
+// content changed gets an inode invalidation. Computed here (pure, unit-tested) and applied
+// by fs/invalidator.cpp off the FUSE worker threads.
+//
+// Thread contract: pure function; safe from any thread.
+
+#include <string>
+#include <vector>
+
+#include "fs/model/node.hpp"
+#include "fs/model/tree.hpp"
+
+namespace flickrfs::model {
+
+struct Invalidation {
+  enum class Type : std::uint8_t { entry, inode };
+  Type type = Type::inode;
+  Ino ino = 0;       // inode: the inode; entry: the parent directory
+  std::string name;  // entry only
+};
+
+[[nodiscard]] std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after);
+
+}  // namespace flickrfs::model

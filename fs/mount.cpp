@@ -1,0 +1,315 @@
+// See mount.hpp.
+#include "fs/mount.hpp"
+
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include "api/flickr_client.hpp"
+#include "cache/blob_store.hpp"
+#include "cache/cache_dir.hpp"
+#include "cache/meta_store.hpp"
+#include "fs/cli/client_setup.hpp"
+#include "fs/cli/exit_code.hpp"
+#include "fs/daemon.hpp"
+#include "fs/invalidator.hpp"
+#include "fs/log.hpp"
+#include "fs/model/inode.hpp"
+#include "fs/model/tree_diff.hpp"
+#include "fs/session.hpp"
+#include "fs/status_file.hpp"
+#include "fs/sync/catalog.hpp"
+#include "fs/sync/client_downloader.hpp"
+
+namespace flickrfs::fs {
+
+namespace {
+
+// A startup failure: the exit code and the one line for the terminal.
+struct Failure {
+  int exit_code = cli::kExitUsage;
+  std::string message;
+};
+
+Failure fail(const Error& error, std::string_view what) {
+  std::string line = "flickrfs: " + std::string(what) + ": " + error.describe();
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return {cli::exit_code_for(error), line};
+}
+
+std::string absolute(const std::string& path) {
+  if (path.empty() || path.front() == '/') return path;
+  char cwd[PATH_MAX];
+  if (::getcwd(cwd, sizeof cwd) == nullptr) return path;
+  return std::string(cwd) + "/" + path;
+}
+
+// Everything that lives while the mount is served, destroyed in reverse order.
+struct Mounted {
+  std::unique_ptr<api::FlickrClient> client;
+  std::unique_ptr<Connectivity> connectivity;
+  std::unique_ptr<cache::MetaStore> meta;
+  std::unique_ptr<cache::BlobStore> blobs;
+  std::unique_ptr<Catalog> catalog;
+  std::unique_ptr<Context> context;
+  std::unique_ptr<FuseSession> session;
+  std::string nsid;
+  std::string cache_root;
+};
+
+api::LogSink client_log_sink() {
+  return [](api::LogLevel level, std::string_view line) {
+    const std::string text(line);
+    if (level == api::LogLevel::warning) {
+      log::warning("%s", text.c_str());
+    } else if (level == api::LogLevel::info) {
+      log::info("%s", text.c_str());
+    } else {
+      log::debug("%s", text.c_str());
+    }
+  };
+}
+
+// Who owns a token, remembered from the last online mount, so an offline mount of "me"
+// finds its cache. CACHE_ROOT/token-owners: "<hash of the token> <nsid>" lines (the token
+// itself is not written anywhere).
+std::string token_owners_path(const MountConfig& config) {
+  auto root = cache::resolve_cache_dir(config.global.cache_dir);
+  return root.ok() ? *root + "/token-owners" : std::string();
+}
+
+std::string token_hash(const std::string& token) {
+  return std::to_string(model::stable_ino(model::NodeKind::root, {"token", token}));
+}
+
+void remember_token_owner(const MountConfig& config, const std::string& token,
+                          const std::string& nsid) {
+  const std::string path = token_owners_path(config);
+  if (path.empty() || token.empty()) return;
+  auto root = cache::resolve_cache_dir(config.global.cache_dir);
+  if (!root.ok() || !cache::ensure_private_dir(*root).ok()) return;
+  const std::string line = token_hash(token) + " " + nsid;
+  std::ifstream in(path);
+  std::string existing;
+  while (std::getline(in, existing)) {
+    if (existing == line) return;
+  }
+  std::ofstream out(path, std::ios::app);
+  out << line << "\n";
+}
+
+std::string remembered_token_owner(const MountConfig& config, const std::string& token) {
+  std::ifstream in(token_owners_path(config));
+  std::string line;
+  const std::string prefix = token_hash(token) + " ";
+  std::string nsid;
+  while (std::getline(in, line)) {
+    if (line.rfind(prefix, 0) == 0) nsid = line.substr(prefix.size());
+  }
+  return nsid;
+}
+
+// Step 3: the client and whose photos to show. Sets `mounted.nsid` and the catalog user.
+Result<std::string> check_account(const MountConfig& config, Mounted& mounted,
+                                  const api::Credentials& credentials) {
+  const std::string& user = config.global.user;
+  const bool offline = mounted.connectivity->offline();
+  if (!offline && mounted.client->authenticated()) {
+    auto login = mounted.client->test_login();
+    if (login.ok()) {
+      mounted.nsid = login->nsid;
+      remember_token_owner(config, credentials.oauth_token, mounted.nsid);
+      if (user == "me") return std::string("me");
+    } else if (login.error().code == Errc::network) {
+      log::warning("Flickr unreachable (%s): starting offline", login.error().message.c_str());
+      mounted.connectivity->set_offline();
+    } else {
+      return std::move(login).error();
+    }
+  }
+  if (user.find('@') != std::string::npos) {
+    mounted.nsid = user;
+    return user;
+  }
+  if (user == "me") {
+    if (!credentials.has_token()) {
+      return make_error(Errc::config,
+                        "--user me needs an OAuth token: run `flickrfs auth`, or give --user "
+                        "NSID|USERNAME for someone's public photos");
+    }
+    if (mounted.nsid.empty()) mounted.nsid = credentials.user_nsid;
+    if (mounted.nsid.empty()) mounted.nsid = remembered_token_owner(config, credentials.oauth_token);
+    if (mounted.nsid.empty()) {
+      return make_error(Errc::network,
+                        "Flickr is unreachable and the config file does not name the account");
+    }
+    return std::string("me");
+  }
+  if (mounted.connectivity->offline()) {
+    return make_error(Errc::network, "a username needs the network; offline, give --user NSID");
+  }
+  FLICKRFS_TRY(mounted.nsid, mounted.client->resolve_user(user));
+  return mounted.nsid;
+}
+
+Result<void> open_cache(const MountConfig& config, Mounted& mounted) {
+  FLICKRFS_TRY(mounted.cache_root, cache::resolve_cache_dir(config.global.cache_dir));
+  mounted.cache_root = absolute(mounted.cache_root);
+  FLICKRFS_CHECK(cache::ensure_private_dir(mounted.cache_root));
+  FLICKRFS_TRY(auto env, cache::open_user_env(mounted.cache_root, mounted.nsid));
+  FLICKRFS_TRY(mounted.meta, cache::MetaStore::open(env));
+  std::shared_ptr<cache::Downloader> downloader;
+  if (mounted.client) {
+    downloader = std::make_shared<ClientDownloader>(*mounted.client, *mounted.connectivity);
+  }
+  cache::BlobStore::Options options;
+  options.max_bytes = config.cache_size;
+  options.download_jobs = config.jobs;
+  options.offline = config.global.offline;
+  FLICKRFS_TRY(mounted.blobs,
+               cache::BlobStore::open(
+                   *mounted.meta, downloader,
+                   cache::blobs_dir(cache::user_dir(mounted.cache_root, mounted.nsid)), options));
+  return success();
+}
+
+Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failure) {
+  FLICKRFS_TRY(auto options, cli::client_options(config.global));
+  options.log = client_log_sink();
+  options.retry.max_attempts = 4;  // a dead network must not hold a reader for long
+  options.retry.max_delay = std::chrono::milliseconds(4000);
+  const api::Credentials credentials = options.credentials;
+  mounted.connectivity = std::make_unique<Connectivity>(config.global.offline);
+  if (!config.global.offline) {
+    if (!credentials.has_key()) {
+      return make_error(Errc::config,
+                        "no API key: run `flickrfs auth` or set FLICKRFS_API_KEY and "
+                        "FLICKRFS_API_SECRET");
+    }
+    mounted.client = std::make_unique<api::FlickrClient>(std::move(options));
+  }
+  auto user = check_account(config, mounted, credentials);
+  if (!user.ok()) {
+    failure = fail(user.error(),
+                   user.error().code == Errc::auth ? "authentication failed" : "cannot mount");
+    return std::move(user).error();
+  }
+  FLICKRFS_CHECK(open_cache(config, mounted));
+  CatalogOptions catalog;
+  catalog.user = *user;
+  catalog.sizes = config.sizes;
+  catalog.dir_cache_time = config.dir_cache_time;
+  catalog.poll_interval = config.poll_interval;
+  mounted.catalog = std::make_unique<Catalog>(mounted.client.get(), *mounted.meta, *mounted.blobs,
+                                              *mounted.connectivity, catalog);
+  FLICKRFS_CHECK(mounted.catalog->load_from_cache());
+  if (!mounted.catalog->has_listing()) {
+    if (mounted.connectivity->offline()) {
+      failure = {cli::kExitNetwork,
+                 "flickrfs: cannot mount: Flickr is unreachable (or --offline) and nothing is "
+                 "cached for this account yet"};
+      return make_error(Errc::network, failure.message);
+    }
+    auto first = mounted.catalog->refresh_all();
+    if (!first.ok()) {
+      failure = fail(first.error(), "cannot list the photostream");
+      if (first.error().code == Errc::network || first.error().code == Errc::offline) {
+        failure.exit_code = cli::kExitNetwork;
+      }
+      return std::move(first).error();
+    }
+    log::info("listed %zu photos in %zu albums", first->photos, first->albums);
+  }
+  return success();
+}
+
+void configure_log(const MountConfig& config) {
+  log::Config log_config;
+  log_config.level = config.global.verbosity >= 2   ? log::Level::debug
+                     : config.global.verbosity == 1 ? log::Level::info
+                                                    : log::Level::warning;
+  if (!config.global.log_file.empty()) {
+    log_config.sink = log::Sink::file;
+    log_config.file = config.global.log_file;
+  } else if (!config.foreground) {
+    log_config.sink = log::Sink::syslog;
+  }
+  auto configured = log::configure(log_config);
+  if (!configured.ok()) {
+    std::fprintf(stderr, "flickrfs: %s\n", configured.error().describe().c_str());
+  }
+}
+
+int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
+  mounted.context = std::make_unique<Context>();
+  Context& ctx = *mounted.context;
+  ctx.catalog = mounted.catalog.get();
+  ctx.uid = ::getuid();
+  ctx.gid = ::getgid();
+  ctx.timeouts.live = static_cast<double>(config.dir_cache_time.count());
+  SessionOptions session_options;
+  session_options.mountpoint = config.mountpoint;
+  session_options.allow_other = config.allow_other;
+  session_options.debug = config.debug;
+  session_options.fsname = "flickrfs:" + mounted.nsid;
+  auto session = FuseSession::mount(session_options, ctx);
+  if (!session.ok()) {
+    link.report_failure(cli::kExitUsage, "flickrfs: " + session.error().message);
+    return cli::kExitUsage;
+  }
+  mounted.session = std::move(session).value();
+  link.report_ready();
+  {
+    Invalidator invalidator(mounted.session->raw());
+    mounted.catalog->set_change_listener(
+        [&invalidator](const model::Tree& before, const model::Tree& after) {
+          invalidator.push(model::diff_trees(before, after));
+        });
+    StatusWriter status(status_file_path(mounted.cache_root, config.mountpoint), config.mountpoint,
+                        [&] { return mounted.catalog->status_lines(); });
+    mounted.catalog->start();
+    auto ran = mounted.session->run();
+    mounted.catalog->stop();
+    mounted.catalog->set_change_listener(nullptr);
+    if (!ran.ok()) log::error("%s", ran.error().describe().c_str());
+  }
+  log::info("unmounted %s", config.mountpoint.c_str());
+  return cli::kExitOk;
+}
+
+}  // namespace
+
+int run_mount(MountConfig config) {
+  if (config.help) {
+    std::fputs(mount_usage().c_str(), stdout);
+    return cli::kExitOk;
+  }
+  char resolved[PATH_MAX];
+  if (::realpath(config.mountpoint.c_str(), resolved) == nullptr) {
+    std::fprintf(stderr, "flickrfs: mountpoint %s does not exist\n", config.mountpoint.c_str());
+    return cli::kExitUsage;
+  }
+  config.mountpoint = resolved;
+  config.global.cache_dir = absolute(config.global.cache_dir);
+  config.global.config = absolute(config.global.config);
+  config.global.log_file = absolute(config.global.log_file);
+  config.global.ca_file = absolute(config.global.ca_file);
+  configure_log(config);
+  DaemonLink link = config.foreground ? DaemonLink() : DaemonLink::fork_daemon();
+  Mounted mounted;
+  Failure failure;
+  auto prepared = prepare(config, mounted, failure);
+  if (!prepared.ok()) {
+    if (failure.message.empty()) failure = fail(prepared.error(), "cannot mount");
+    link.report_failure(failure.exit_code, failure.message);
+    return failure.exit_code;
+  }
+  return serve(config, mounted, link);
+}
+
+}  // namespace flickrfs::fs

@@ -1,0 +1,37 @@
+// op::getattr: stat(2), fstat(2), and `ls -l`.
+//
+// Valid replies: fuse_reply_attr, fuse_reply_err (ENOENT for an inode gone from the current
+// snapshot, EIO when a size cannot be resolved: offline or the probe failed, ENOMEM).
+// Cache effects: attr timeout by kind; this is where an unknown image size is resolved (a
+// HEAD/Range probe bounded by Context::size_bound, remembered forever), so stat, fstat on an
+// open fd and the bytes read always agree. The catalog also starts probing the neighbours
+// of the photo in the background (ahead of `ls -l` / `cp -r` walking the page).
+#include "fs/attr.hpp"
+#include "fs/errno_map.hpp"
+#include "fs/ops/guard.hpp"
+#include "fs/ops/node_attr.hpp"
+#include "fs/ops/ops.hpp"
+
+namespace flickrfs::fs::op {
+
+void getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info* /*fi*/) {
+  guarded(req, "getattr", [&] {
+    Context& ctx = context_of(req);
+    const auto tree = ctx.catalog->tree();
+    const auto node = tree->node(ino);
+    if (!node) {
+      fuse_reply_err(req, ENOENT);
+      return;
+    }
+    const auto attr = node_attr(ctx, *tree, *node, SizePolicy::resolve);
+    if (!attr.ok()) {
+      fuse_reply_err(req, to_errno(attr.error()));
+      return;
+    }
+    struct stat st;
+    fill_stat(ctx, *attr, st);
+    fuse_reply_attr(req, &st, attr_timeout(ctx, *attr));
+  });
+}
+
+}  // namespace flickrfs::fs::op

@@ -1,0 +1,36 @@
+// op::lookup: a name in a directory.
+//
+// Valid replies: fuse_reply_entry (also for "no such name": ino 0 = a negative entry the
+// kernel caches), fuse_reply_err (ENOMEM, EIO).
+// Cache effects: entry/attr timeouts by kind (attr.cpp); a file whose byte size is not known
+// yet gets attr timeout 0, so the next stat() comes back as getattr, which resolves it.
+// Never waits on the network: `find` and `ls` walk the tree without a request per photo.
+#include "fs/attr.hpp"
+#include "fs/errno_map.hpp"
+#include "fs/ops/guard.hpp"
+#include "fs/ops/node_attr.hpp"
+#include "fs/ops/ops.hpp"
+
+namespace flickrfs::fs::op {
+
+void lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
+  guarded(req, "lookup", [&] {
+    Context& ctx = context_of(req);
+    const auto tree = ctx.catalog->tree();
+    const auto node = tree->lookup(parent, name);
+    if (!node) {
+      const fuse_entry_param negative = make_negative_entry(ctx, name);
+      fuse_reply_entry(req, &negative);
+      return;
+    }
+    const auto attr = node_attr(ctx, *tree, *node, SizePolicy::known_only);
+    if (!attr.ok()) {
+      fuse_reply_err(req, to_errno(attr.error()));
+      return;
+    }
+    const fuse_entry_param entry = make_entry(ctx, *attr);
+    fuse_reply_entry(req, &entry);
+  });
+}
+
+}  // namespace flickrfs::fs::op

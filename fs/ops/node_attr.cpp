@@ -1,0 +1,19 @@
+// See node_attr.hpp.
+#include "fs/ops/node_attr.hpp"
+
+namespace flickrfs::fs::op {
+
+Result<model::Attr> node_attr(Context& ctx, const model::Tree& tree, const model::Node& node,
+                              SizePolicy policy) {
+  if (!model::is_regular_file(node.kind)) return tree.attr(node, std::nullopt);
+  std::optional<std::uint64_t> size = ctx.catalog->known_size(tree, node);
+  if (!size && policy == SizePolicy::resolve) {
+    ctx.catalog->note_attr_wanted(tree, node);
+    FLICKRFS_TRY(const std::uint64_t resolved,
+                 ctx.catalog->resolve_size(tree, node, ctx.size_bound));
+    size = resolved;
+  }
+  return tree.attr(node, size);
+}
+
+}  // namespace flickrfs::fs::op

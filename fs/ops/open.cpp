@@ -1,0 +1,51 @@
+// op::open: a regular file, read-only.
+//
+// Valid replies: fuse_reply_open, fuse_reply_err (ENOENT stale inode, EISDIR, EROFS for any
+// write access, EIO when the size or the first bytes cannot be had: offline and not cached,
+// or the download failed; ENOMEM).
+// Cache effects: the size is resolved *before* replying, so fstat() on the fd and the bytes
+// read agree even for a file whose size was unknown at lookup. Image files set keep_cache
+// (their inode changes with their content, model/inode.hpp); info.json does not (it is
+// re-rendered when the photo changes and must not show stale pages).
+#include <fcntl.h>
+
+#include "fs/context.hpp"
+#include "fs/errno_map.hpp"
+#include "fs/ops/guard.hpp"
+#include "fs/ops/ops.hpp"
+
+namespace flickrfs::fs::op {
+
+void open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  guarded(req, "open", [&] {
+    Context& ctx = context_of(req);
+    if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC) != 0) {
+      fuse_reply_err(req, EROFS);
+      return;
+    }
+    const auto tree = ctx.catalog->tree();
+    const auto node = tree->node(ino);
+    if (!node) {
+      fuse_reply_err(req, ENOENT);
+      return;
+    }
+    if (!model::is_regular_file(node->kind)) {
+      fuse_reply_err(req, EISDIR);
+      return;
+    }
+    auto file = ctx.catalog->open(*tree, *node);
+    if (!file.ok()) {
+      fuse_reply_err(req, to_errno(file.error()));
+      return;
+    }
+    fi->keep_cache = node->kind == model::NodeKind::info_json ? 0 : 1;
+    fi->noflush = 1;
+    fi->fh = reinterpret_cast<std::uint64_t>(std::move(file).value().release());
+    if (fuse_reply_open(req, fi) != 0) {
+      // The opener is gone (interrupted); nobody will call release for this handle.
+      delete reinterpret_cast<model::OpenFile*>(fi->fh);
+    }
+  });
+}
+
+}  // namespace flickrfs::fs::op

@@ -1,0 +1,52 @@
+#pragma once
+// FuseSession: the libfuse session, its signal handlers and its mount, as one RAII object
+// that tears down in reverse order (replacing passthrough_hp's goto ladder). SIGINT, SIGTERM
+// and SIGHUP end the loop (fuse_set_signal_handlers); the destructor then unmounts, so a
+// signal always leaves a clean mountpoint. `fusermount3 -u` ends the loop the same way.
+//
+// Thread contract: created, run and destroyed by the main thread; raw() may be used by the
+// invalidator thread while run() is in progress.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fuse_lowlevel.h>
+
+#include "api/result.hpp"
+#include "fs/context.hpp"
+
+namespace flickrfs::fs {
+
+struct SessionOptions {
+  std::string mountpoint;
+  std::string fsname = "flickrfs";
+  bool allow_other = false;
+  bool debug = false;         // libfuse's request trace (-d)
+  unsigned max_threads = 32;  // FUSE workers; size probes and first reads may wait
+};
+
+class FuseSession {
+ public:
+  // Creates the session and mounts it. Errors are one line, for the terminal.
+  [[nodiscard]] static Result<std::unique_ptr<FuseSession>> mount(const SessionOptions& options,
+                                                                  Context& ctx);
+  ~FuseSession();
+  FuseSession(const FuseSession&) = delete;
+  FuseSession& operator=(const FuseSession&) = delete;
+
+  // Serves requests on a multithreaded loop until unmounted or signalled.
+  [[nodiscard]] Result<void> run();
+  // Ends run() from another thread (tests, fatal errors).
+  void exit();
+  [[nodiscard]] fuse_session* raw() const { return m_session; }
+
+ private:
+  FuseSession() = default;
+  fuse_session* m_session = nullptr;
+  bool m_handlers = false;
+  bool m_mounted = false;
+  unsigned m_max_threads = 32;
+};
+
+}  // namespace flickrfs::fs

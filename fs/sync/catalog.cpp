@@ -1,0 +1,332 @@
+// Catalog (see catalog.hpp): snapshot, sizes, open files, status. The listing refresh and
+// the background loop live in catalog_refresh.cpp.
+#include "fs/sync/catalog.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "fs/log.hpp"
+#include "fs/model/dates.hpp"
+#include "fs/model/info_json.hpp"
+#include "fs/sync/open_files.hpp"
+
+namespace flickrfs::fs {
+
+namespace {
+
+// The secret inside an image URL ".../<id>_<secret>[_<suffix>].<ext>": sizes from 1600 px up
+// and the original each have their own (flickr-api.md section 7). Falls back to the photo's
+// shared secret for URLs of another shape (video streams).
+std::string content_secret(const api::Photo& photo, std::string_view url) {
+  const auto query = url.find_first_of("?#");
+  if (query != std::string_view::npos) url = url.substr(0, query);
+  const auto slash = url.rfind('/');
+  std::string_view name = slash == std::string_view::npos ? url : url.substr(slash + 1);
+  const std::string prefix = photo.id + "_";
+  if (!name.starts_with(prefix)) return photo.secret;
+  name.remove_prefix(prefix.size());
+  const auto end = name.find_first_of("_.");
+  const std::string_view secret = name.substr(0, end);
+  return secret.empty() ? photo.secret : std::string(secret);
+}
+
+std::string size_key(const cache::BlobKey& key) {
+  return key.record_key();
+}
+
+std::string comments_state_key(std::string_view photo_id) {
+  return "comments_at:" + std::string(photo_id);
+}
+
+}  // namespace
+
+Catalog::Catalog(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobStore& blobs,
+                 Connectivity& connectivity, CatalogOptions options)
+    : m_client(client),
+      m_meta(meta),
+      m_blobs(blobs),
+      m_connectivity(connectivity),
+      m_options(std::move(options)),
+      m_resolver(m_options.probe_threads),
+      m_tree(model::Tree::build({}, {m_options.sizes, model::kPhotosPerPage})) {}
+
+Catalog::~Catalog() {
+  stop();
+}
+
+bool Catalog::online() const {
+  return m_client != nullptr && !m_connectivity.offline();
+}
+
+std::shared_ptr<const model::Tree> Catalog::tree() const {
+  std::lock_guard lock(m_tree_mutex);
+  return m_tree;
+}
+
+bool Catalog::has_listing() const {
+  std::lock_guard lock(m_tree_mutex);
+  return m_has_listing;
+}
+
+void Catalog::set_change_listener(ChangeListener listener) {
+  std::lock_guard lock(m_tree_mutex);
+  m_on_change = std::move(listener);
+}
+
+void Catalog::set_inode_listener(InodeListener listener) {
+  std::lock_guard lock(m_tree_mutex);
+  m_on_inode = std::move(listener);
+}
+
+Result<model::CatalogInput> Catalog::read_cache() const {
+  model::CatalogInput input;
+  FLICKRFS_TRY(const auto ids, m_meta.photostream());
+  FLICKRFS_TRY(auto photos, m_meta.photos(ids));
+  input.photos.reserve(photos.size());
+  for (auto& cached : photos) {
+    if (cached) input.photos.push_back(std::move(cached->photo));
+  }
+  FLICKRFS_TRY(auto albums, m_meta.albums());
+  for (auto& set : albums) {
+    FLICKRFS_TRY(auto members, m_meta.album_photos(set.id));
+    model::AlbumInput album;
+    album.set = std::move(set);
+    if (members) album.photo_ids = std::move(*members);
+    input.albums.push_back(std::move(album));
+  }
+  return input;
+}
+
+Result<void> Catalog::rebuild() {
+  FLICKRFS_TRY(auto input, read_cache());
+  FLICKRFS_TRY(const auto state, m_meta.listing_state(cache::ListingId::photostream()));
+  auto next = model::Tree::build(std::move(input), {m_options.sizes, model::kPhotosPerPage});
+  std::shared_ptr<const model::Tree> before;
+  ChangeListener listener;
+  {
+    std::lock_guard lock(m_tree_mutex);
+    before = std::exchange(m_tree, next);
+    m_has_listing = state.generation > 0;
+    listener = m_on_change;
+  }
+  {
+    std::lock_guard lock(m_walk_mutex);
+    m_walk_ahead.clear();  // photo indices of the old snapshot
+  }
+  if (listener) listener(*before, *next);  // outside the lock: it may be slow
+  return success();
+}
+
+Result<void> Catalog::load_from_cache() {
+  std::lock_guard lock(m_refresh_mutex);
+  return rebuild();
+}
+
+// ---- sizes ---------------------------------------------------------------------------------
+
+cache::BlobKey Catalog::blob_key(const model::PhotoRecord& record, const model::PhotoFile& file) {
+  return {record.photo.id, content_secret(record.photo, file.choice.url), file.choice.label};
+}
+
+std::optional<std::uint64_t> Catalog::stored_size(const model::PhotoRecord& record,
+                                                  const model::PhotoFile& file) const {
+  const cache::BlobKey key = blob_key(record, file);
+  const auto remote = m_meta.remote_size(key.photo_id, key.label, key.secret);
+  if (remote.ok() && remote->has_value()) return (*remote)->bytes;
+  const auto blob = m_blobs.record(key);
+  if (blob.ok() && blob->has_value()) return (*blob)->size;
+  return std::nullopt;
+}
+
+Result<std::uint64_t> Catalog::probe_and_store(const model::PhotoRecord& record,
+                                               const model::PhotoFile& file) {
+  if (!online()) return make_error(Errc::offline, "offline: size of " + file.name + " unknown");
+  auto probed = m_client->probe_size(file.choice.url);
+  if (!probed.ok()) {
+    m_connectivity.report(probed.error());
+    return std::move(probed).error();
+  }
+  const cache::BlobKey key = blob_key(record, file);
+  FLICKRFS_CHECK(
+      m_meta.put_remote_size(key.photo_id, key.label, key.secret, {probed->bytes, probed->etag}));
+  return probed->bytes;
+}
+
+Result<std::uint64_t> Catalog::image_size(const model::PhotoRecord& record,
+                                          const model::PhotoFile& file,
+                                          std::chrono::milliseconds bound) {
+  if (const auto known = stored_size(record, file)) return *known;
+  if (!online()) return make_error(Errc::offline, "offline: size of " + file.name + " unknown");
+  // The probe owns copies: it may outlive this call (and the snapshot) when the bound hits.
+  auto probe = [this, record_copy = record, file_copy = file] {
+    return probe_and_store(record_copy, file_copy);
+  };
+  return m_resolver.resolve(size_key(blob_key(record, file)), std::move(probe), bound);
+}
+
+std::optional<std::uint64_t> Catalog::known_size(const model::Tree& tree, const model::Node& node) {
+  if (node.kind == model::NodeKind::info_json) {
+    const auto text = render_known(tree, node.index);
+    if (!text) return std::nullopt;
+    return text->size();
+  }
+  return stored_size(tree.photo(node.index), tree.file(node));
+}
+
+Result<std::uint64_t> Catalog::resolve_size(const model::Tree& tree, const model::Node& node,
+                                            std::chrono::milliseconds bound) {
+  if (node.kind == model::NodeKind::info_json) {
+    FLICKRFS_TRY(const std::string text, info_json(tree, node.index, bound));
+    return text.size();
+  }
+  return image_size(tree.photo(node.index), tree.file(node), bound);
+}
+
+void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file) {
+  // Walk-ahead: whoever stats one photo of a page (ls -l, cp -r, rsync, du) stats the next
+  // ones too, in order; keep a window of probes running ahead of it. A window rather than
+  // the whole page, so one `stat` does not cost 500 requests.
+  constexpr std::size_t kWindow = 64;
+  if (!online() || !model::is_regular_file(file.kind)) return;
+  const std::uint32_t page = tree.photo(file.index).page;
+  const std::size_t page_end = tree.page_range(page).second;
+  std::size_t begin = file.index;
+  const std::size_t end = std::min<std::size_t>(page_end, file.index + 1 + kWindow);
+  {
+    std::lock_guard lock(m_walk_mutex);
+    std::size_t& queued_until = m_walk_ahead[page];
+    if (queued_until >= end) return;
+    begin = std::max(begin, queued_until);
+    queued_until = end;
+  }
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto& record = tree.photo(static_cast<std::uint32_t>(i));
+    for (const auto& f : record.files) {
+      if (stored_size(record, f)) continue;
+      m_resolver.prefetch(size_key(blob_key(record, f)), [this, record_copy = record, f_copy = f] {
+        return probe_and_store(record_copy, f_copy);
+      });
+    }
+  }
+}
+
+// ---- info.json -----------------------------------------------------------------------------
+
+Result<std::vector<api::Comment>> Catalog::comments_of(const api::Photo& photo,
+                                                       bool allow_network) {
+  if (photo.count_comments == 0) return std::vector<api::Comment>{};
+  const auto fetched_at = m_meta.state(comments_state_key(photo.id));
+  const bool fresh = fetched_at.ok() && fetched_at->has_value() &&
+                     **fetched_at == std::to_string(photo.last_update);
+  if (fresh) {
+    FLICKRFS_TRY(auto stored, m_meta.comments(photo.id));
+    if (stored) return std::move(*stored);
+  }
+  if (!allow_network || !online()) {
+    // Stale comments beat none when offline; a photo never fetched has nothing to show.
+    FLICKRFS_TRY(auto stored, m_meta.comments(photo.id));
+    if (stored && !allow_network) return make_error(Errc::offline, "comments not fresh");
+    if (stored) return std::move(*stored);
+    return make_error(Errc::offline, "offline: comments of photo " + photo.id + " unknown");
+  }
+  auto comments = m_client->comments(photo.id);
+  if (!comments.ok()) {
+    m_connectivity.report(comments.error());
+    return std::move(comments).error();
+  }
+  FLICKRFS_CHECK(m_meta.put_comments(photo.id, *comments));
+  FLICKRFS_CHECK(m_meta.put_state(comments_state_key(photo.id), std::to_string(photo.last_update)));
+  return std::move(comments).value();
+}
+
+std::optional<std::string> Catalog::render_known(const model::Tree& tree,
+                                                 std::uint32_t photo_index) {
+  const auto& record = tree.photo(photo_index);
+  std::optional<std::uint64_t> bytes;
+  std::optional<model::FileChoice> image;
+  if (!record.files.empty()) {
+    bytes = stored_size(record, record.files[0]);
+    if (!bytes) return std::nullopt;
+    image = record.files[0].choice;
+  }
+  auto comments = comments_of(record.photo, false);
+  if (!comments.ok()) return std::nullopt;
+  const auto sets = tree.sets_of(photo_index);
+  return model::render_info_json({record.photo, sets, *comments, image, bytes});
+}
+
+Result<std::string> Catalog::info_json(const model::Tree& tree, std::uint32_t photo_index,
+                                       std::chrono::milliseconds bound) {
+  const auto& record = tree.photo(photo_index);
+  std::optional<std::uint64_t> bytes;
+  std::optional<model::FileChoice> image;
+  if (!record.files.empty()) {
+    image = record.files[0].choice;
+    auto size = image_size(record, record.files[0], bound);
+    // Offline and never probed: the file says "bytes": null rather than fail entirely.
+    if (size.ok()) {
+      bytes = *size;
+    } else if (size.error().code != Errc::offline) {
+      return std::move(size).error();
+    }
+  }
+  FLICKRFS_TRY(const auto comments, comments_of(record.photo, true));
+  const auto sets = tree.sets_of(photo_index);
+  return model::render_info_json({record.photo, sets, comments, image, bytes});
+}
+
+// ---- open ----------------------------------------------------------------------------------
+
+Result<std::unique_ptr<model::OpenFile>> Catalog::open(const model::Tree& tree,
+                                                       const model::Node& node) {
+  constexpr std::chrono::seconds kOpenBound{20};
+  if (node.kind == model::NodeKind::info_json) {
+    FLICKRFS_TRY(std::string text, info_json(tree, node.index, kOpenBound));
+    return std::unique_ptr<model::OpenFile>(new StringFile(std::move(text)));
+  }
+  const auto& record = tree.photo(node.index);
+  const auto& file = tree.file(node);
+  const cache::BlobKey key = blob_key(record, file);
+  // Cached bytes first: works offline and needs no size probe.
+  FLICKRFS_TRY(auto cached, m_blobs.open_cached(key));
+  if (cached) {
+    FLICKRFS_TRY(const std::uint64_t size, cached->size());
+    return std::unique_ptr<model::OpenFile>(new BlobFile(std::move(*cached), size));
+  }
+  FLICKRFS_TRY(const std::uint64_t size, image_size(record, file, kOpenBound));
+  if (!online()) return make_error(Errc::offline, "offline: " + file.name + " is not cached");
+  auto reader = m_blobs.open(key, {file.choice.url, size});
+  if (!reader.ok()) {
+    m_connectivity.report(reader.error());
+    return std::move(reader).error();
+  }
+  return std::unique_ptr<model::OpenFile>(new BlobFile(std::move(reader).value(), size));
+}
+
+// ---- status --------------------------------------------------------------------------------
+
+std::string Catalog::status_lines() {
+  const auto snapshot = tree();
+  const auto blobs = m_blobs.stats();
+  std::ostringstream out;
+  out << "online=" << (online() ? "yes" : "no") << "\n";
+  out << "forced_offline=" << (m_connectivity.forced_offline() ? "yes" : "no") << "\n";
+  out << "user=" << m_options.user << "\n";
+  out << "photos=" << snapshot->photo_count() << "\n";
+  out << "albums=" << snapshot->album_count() << "\n";
+  out << "pages=" << snapshot->page_count() << "\n";
+  out << "api_calls_left=" << (m_client != nullptr ? m_client->calls_left() : 0) << "\n";
+  out << "queue_size_probes=" << m_resolver.pending() << "\n";
+  out << "queue_downloads=" << blobs.downloads_in_flight << "\n";
+  out << "cache_blobs=" << blobs.blobs << "\n";
+  out << "cache_bytes=" << blobs.bytes << "\n";
+  out << "cache_hits=" << blobs.hits << "\n";
+  out << "cache_misses=" << blobs.misses << "\n";
+  const std::int64_t checked = m_last_check.load();
+  out << "last_listing_check=" << (checked > 0 ? model::iso8601_utc(checked) : "never") << "\n";
+  out << "refreshes=" << m_refreshes.load() << "\n";
+  out << "refresh_failures=" << m_refresh_failures.load() << "\n";
+  return out.str();
+}
+
+}  // namespace flickrfs::fs

@@ -1,0 +1,157 @@
+#pragma once
+// Catalog: the data layer behind the mount (model::CatalogView) and, without FUSE, behind
+// the mirror command. It owns the current Tree snapshot and keeps it in step with Flickr:
+//
+// - load_from_cache(): the snapshot from MetaStore alone (instant, offline-safe);
+// - refresh_all(): a full listing (people.getPhotos with extras, every page; the album list;
+//   each album whose date_update or count changed), written to MetaStore, then a rebuild;
+// - background (start()): listings older than --dir-cache-time are re-checked when used
+//   (a cheap first-page check, a full walk only when something was added or removed);
+//   flickr.photos.recentlyUpdated every --poll-interval; a health check while offline.
+//   A failed refresh never removes anything (the cache keeps serving).
+// - sizes: exact byte sizes from MetaStore / the blob store, else HEAD/Range probes
+//   (SizeResolver), stored forever in MetaStore;
+// - open(): image bytes from the BlobStore (single flight, streaming while downloading),
+//   info.json rendered by model::render_info_json.
+//
+// Every rebuild that changes the tree calls the change listener with the old and new
+// snapshots (the mount turns that into kernel invalidations, fs/invalidator.hpp).
+//
+// Thread contract: thread-safe. CatalogView methods may be called from any number of
+// threads; refreshes are serialized on m_refresh_mutex; the snapshot pointer is swapped
+// under m_tree_mutex (held only for the copy of a shared_ptr).
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/flickr_client.hpp"
+#include "cache/blob_store.hpp"
+#include "cache/meta_store.hpp"
+#include "fs/model/catalog_view.hpp"
+#include "fs/model/tree.hpp"
+#include "fs/sync/connectivity.hpp"
+#include "fs/sync/size_resolver.hpp"
+
+namespace flickrfs::fs {
+
+struct CatalogOptions {
+  std::string user = "me";  // "me" or an NSID (already resolved)
+  std::vector<std::string> sizes = {"best"};
+  std::chrono::seconds dir_cache_time{60};
+  std::chrono::seconds poll_interval{300};
+  unsigned probe_threads = 16;
+  std::chrono::seconds health_interval{3};
+};
+
+struct RefreshReport {
+  std::size_t photos = 0;
+  std::size_t albums = 0;
+  bool complete = false;  // every listing was read in full
+};
+
+class Catalog final : public model::CatalogView {
+ public:
+  using ChangeListener = std::function<void(const model::Tree& before, const model::Tree& after)>;
+  // Called when a file's byte size became known after it may have been reported unknown
+  // (its info.json mentions it).
+  using InodeListener = std::function<void(model::Ino ino)>;
+
+  // `client` may be null (offline mount); the others must outlive the catalog.
+  Catalog(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobStore& blobs,
+          Connectivity& connectivity, CatalogOptions options);
+  ~Catalog() override;
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  [[nodiscard]] Result<void> load_from_cache();
+  [[nodiscard]] Result<RefreshReport> refresh_all();
+  // Background refresher, poller and health check. stop() (or the destructor) joins them.
+  void start();
+  void stop();
+  void set_change_listener(ChangeListener listener);
+  void set_inode_listener(InodeListener listener);
+  // True once a listing has been loaded or fetched.
+  [[nodiscard]] bool has_listing() const;
+
+  // ---- model::CatalogView ----------------------------------------------------------------
+  [[nodiscard]] std::shared_ptr<const model::Tree> tree() const override;
+  [[nodiscard]] std::optional<std::uint64_t> known_size(const model::Tree& tree,
+                                                        const model::Node& node) override;
+  [[nodiscard]] Result<std::uint64_t> resolve_size(const model::Tree& tree, const model::Node& node,
+                                                   std::chrono::milliseconds bound) override;
+  [[nodiscard]] Result<std::unique_ptr<model::OpenFile>> open(const model::Tree& tree,
+                                                              const model::Node& node) override;
+  void note_listing(const model::Tree& tree, const model::Node& dir) override;
+  void note_attr_wanted(const model::Tree& tree, const model::Node& file) override;
+  [[nodiscard]] std::string status_lines() override;
+
+  // ---- for the mirror and tests --------------------------------------------------------
+  // The exact size of a photo's file (probing if needed, waiting at most `bound`).
+  [[nodiscard]] Result<std::uint64_t> image_size(const model::PhotoRecord& record,
+                                                 const model::PhotoFile& file,
+                                                 std::chrono::milliseconds bound);
+  // The info.json bytes of a photo, as the mount serves them.
+  [[nodiscard]] Result<std::string> info_json(const model::Tree& tree, std::uint32_t photo_index,
+                                              std::chrono::milliseconds bound);
+  [[nodiscard]] static cache::BlobKey blob_key(const model::PhotoRecord& record,
+                                               const model::PhotoFile& file);
+
+ private:
+  [[nodiscard]] Result<void> rebuild();
+  [[nodiscard]] Result<model::CatalogInput> read_cache() const;
+  [[nodiscard]] Result<void> fetch_photostream();
+  [[nodiscard]] Result<bool> photostream_unchanged();
+  [[nodiscard]] Result<void> fetch_albums(bool& complete);
+  [[nodiscard]] Result<void> fetch_video_sizes(std::span<const api::Photo> photos);
+  [[nodiscard]] Result<void> poll_recently_updated();
+  void refresh_if_stale();
+  void background_loop();
+  void check_health();
+  [[nodiscard]] Result<std::uint64_t> probe_and_store(const model::PhotoRecord& record,
+                                                      const model::PhotoFile& file);
+  [[nodiscard]] std::optional<std::uint64_t> stored_size(const model::PhotoRecord& record,
+                                                         const model::PhotoFile& file) const;
+  [[nodiscard]] Result<std::vector<api::Comment>> comments_of(const api::Photo& photo,
+                                                              bool allow_network);
+  [[nodiscard]] std::optional<std::string> render_known(const model::Tree& tree,
+                                                        std::uint32_t photo_index);
+  [[nodiscard]] bool online() const;
+
+  api::FlickrClient* m_client;
+  cache::MetaStore& m_meta;
+  cache::BlobStore& m_blobs;
+  Connectivity& m_connectivity;
+  const CatalogOptions m_options;
+  SizeResolver m_resolver;
+
+  mutable std::mutex m_tree_mutex;  // guards m_tree, m_listeners (lock order: after refresh)
+  std::shared_ptr<const model::Tree> m_tree;
+  ChangeListener m_on_change;
+  InodeListener m_on_inode;
+  bool m_has_listing = false;
+
+  std::mutex m_refresh_mutex;  // serializes refreshes and rebuilds
+  std::mutex m_walk_mutex;     // guards m_walk_ahead
+  // Per page: photo indices below this value have had their size probes queued.
+  std::map<std::uint32_t, std::size_t> m_walk_ahead;
+
+  std::mutex m_loop_mutex;  // guards m_stop, m_wanted_refresh
+  std::condition_variable m_loop_wake;
+  bool m_stop = false;
+  bool m_wanted_refresh = false;
+  std::atomic<std::int64_t> m_last_check{0};  // unix seconds of the last listing check
+  std::atomic<std::int64_t> m_last_poll{0};
+  std::atomic<std::uint64_t> m_refreshes{0};
+  std::atomic<std::uint64_t> m_refresh_failures{0};
+  std::thread m_thread;
+};
+
+}  // namespace flickrfs::fs

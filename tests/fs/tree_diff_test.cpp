@@ -1,0 +1,63 @@
+// fs/model/tree_diff.cpp: the invalidations that make a change visible without a remount.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "fs/model/inode.hpp"
+#include "fs/model/tree_diff.hpp"
+#include "tests/fs/fake_catalog.hpp"
+
+using namespace flickrfs;
+using namespace flickrfs::model;
+
+namespace {
+
+bool has_entry(const std::vector<Invalidation>& list, Ino parent, const std::string& name) {
+  return std::any_of(list.begin(), list.end(), [&](const Invalidation& i) {
+    return i.type == Invalidation::Type::entry && i.ino == parent && i.name == name;
+  });
+}
+
+bool has_inode(const std::vector<Invalidation>& list, Ino ino) {
+  return std::any_of(list.begin(), list.end(), [&](const Invalidation& i) {
+    return i.type == Invalidation::Type::inode && i.ino == ino;
+  });
+}
+
+}  // namespace
+
+TEST_CASE("an unchanged catalog needs no invalidation", "[model]") {
+  const auto a = Tree::build(test::make_catalog(700), {});
+  const auto b = Tree::build(test::make_catalog(700), {});
+  CHECK(diff_trees(*a, *b).empty());
+}
+
+TEST_CASE("a new upload invalidates only the last page", "[model]") {
+  auto input = test::make_catalog(700);
+  const auto before = Tree::build(input, {});
+  input.photos.push_back(test::make_photo("99999", "new", 2000000000));
+  const auto after = Tree::build(input, {});
+  const auto diff = diff_trees(*before, *after);
+  CHECK(has_inode(diff, before->page_ino(2)));
+  CHECK_FALSE(has_inode(diff, before->page_ino(1)));
+}
+
+TEST_CASE("retitle and delete invalidate the old names", "[model]") {
+  AlbumInput album;
+  album.set.id = "7";
+  album.set.title = "A";
+  album.photo_ids = {"1001", "1002"};
+  auto input = test::make_catalog(3, {album});
+  const auto before = Tree::build(input, {});
+  input.photos[1].title = "renamed";
+  input.photos.erase(input.photos.begin() + 2);
+  const auto after = Tree::build(input, {});
+  const auto diff = diff_trees(*before, *after);
+  const Ino page = before->page_ino(1);
+  CHECK(has_entry(diff, page, before->photo(1).stem));
+  CHECK(has_entry(diff, page, before->photo(2).stem));
+  CHECK(has_inode(diff, page));
+  CHECK(has_inode(diff, before->photo(1).info_ino));
+  CHECK(has_inode(diff, before->album(0).ino));
+  CHECK_FALSE(has_inode(diff, before->photo(0).dir_ino));
+}

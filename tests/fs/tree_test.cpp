@@ -1,0 +1,222 @@
+// fs/model/tree*.cpp: the tree of DESIGN section 3 over an in-memory catalog.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "fs/model/inode.hpp"
+#include "fs/model/naming.hpp"
+#include "fs/model/tree.hpp"
+#include "tests/fs/fake_catalog.hpp"
+
+using namespace flickrfs;
+using namespace flickrfs::model;
+
+namespace {
+
+std::vector<DirEntry> list_all(const Tree& tree, Ino dir, std::uint64_t offset = 0) {
+  std::vector<DirEntry> out;
+  REQUIRE(tree.list(dir, offset, [&](const DirEntry& e, std::uint64_t) {
+    out.push_back(e);
+    return true;
+  }));
+  return out;
+}
+
+Node walk(const Tree& tree, std::initializer_list<std::string_view> path) {
+  Node node = *tree.node(kRootIno);
+  for (const auto part : path) {
+    const auto next = tree.lookup(node.ino, part);
+    REQUIRE(next);
+    node = *next;
+  }
+  return node;
+}
+
+}  // namespace
+
+TEST_CASE("the photostream is paged 500 per directory, oldest upload first", "[model]") {
+  auto input = test::make_catalog(1001);
+  std::reverse(input.photos.begin(), input.photos.end());  // input order must not matter
+  const auto tree = Tree::build(std::move(input), {});
+  CHECK(tree->page_count() == 3);
+  const auto pages = list_all(*tree, kPhotostreamIno);
+  REQUIRE(pages.size() == 5);  // . .. page-0001..3
+  CHECK(pages[2].name == "page-0001");
+  CHECK(pages[4].name == "page-0003");
+  const auto first = list_all(*tree, walk(*tree, {"photostream", "page-0001"}).ino);
+  CHECK(first.size() == 502);
+  CHECK(first[2].name == "2019-07-14_photo 0_1000");
+  const auto last = list_all(*tree, walk(*tree, {"photostream", "page-0003"}).ino);
+  REQUIRE(last.size() == 3);
+  CHECK(last[2].name == "2019-07-14_photo 1000_2000");
+}
+
+TEST_CASE("a photo directory holds the best file and info.json", "[model]") {
+  const auto tree = Tree::build(test::make_catalog(3), {});
+  const Node dir = walk(*tree, {"photostream", "page-0001", "2019-07-14_photo 1_1001"});
+  const auto files = list_all(*tree, dir.ino);
+  REQUIRE(files.size() == 4);
+  CHECK(files[2].name == "2019-07-14_photo 1_1001.jpg");
+  CHECK(files[2].kind == NodeKind::image_file);
+  CHECK(files[3].name == "info.json");
+  const Node image = walk(*tree, {"photostream", "page-0001", "2019-07-14_photo 1_1001",
+                                  "2019-07-14_photo 1_1001.jpg"});
+  CHECK(tree->file(image).choice.label == "Original");
+  const Attr attr = tree->attr(image, std::nullopt);
+  CHECK_FALSE(attr.size);  // unknown: never guessed
+  CHECK(attr.immutable);
+  CHECK(attr.mtime == 1563127380);  // date taken
+  CHECK(tree->attr(image, 42).size == 42u);
+  const Node info = *tree->lookup(dir.ino, "info.json");
+  CHECK(tree->attr(info, 10).mtime == tree->photo(info.index).photo.last_update);
+  // The directory is as new as its newest child (here the date taken).
+  CHECK(tree->attr(dir, std::nullopt).mtime == 1563127380);
+}
+
+TEST_CASE("--sizes adds labelled files when the photo has the size", "[model]") {
+  TreeOptions options;
+  options.sizes = {"best", "large", "large2048"};
+  const auto tree = Tree::build(test::make_catalog(1), options);
+  const Node dir = walk(*tree, {"photostream", "page-0001", "2019-07-14_photo 0_1000"});
+  const auto files = list_all(*tree, dir.ino);
+  REQUIRE(files.size() == 5);
+  CHECK(files[3].name == "2019-07-14_photo 0_1000.large.jpg");
+  CHECK(files[3].kind == NodeKind::size_file);
+  CHECK(tree->lookup(dir.ino, files[3].name));
+}
+
+TEST_CASE("albums are symlinks into the photostream, album order kept", "[model]") {
+  AlbumInput album;
+  album.set.id = "72157709876543210";
+  album.set.title = "Summer 2019";
+  album.photo_ids = {"1700", "1000", "9999999", "1000"};  // unknown and duplicate ids dropped
+  const auto tree = Tree::build(test::make_catalog(800, {album}), {});
+  const auto sets = list_all(*tree, kSetsIno);
+  REQUIRE(sets.size() == 3);
+  CHECK(sets[2].name == "Summer 2019_72157709876543210");
+  const auto entries = list_all(*tree, sets[2].ino);
+  REQUIRE(entries.size() == 4);
+  CHECK(entries[2].name == "0001_2019-07-14_photo 700_1700");
+  CHECK(entries[3].name == "0002_2019-07-14_photo 0_1000");
+  const Node link = *tree->lookup(sets[2].ino, entries[2].name);
+  CHECK(link.kind == NodeKind::album_link);
+  CHECK(tree->link_target(link) == "../../photostream/page-0002/2019-07-14_photo 700_1700");
+  CHECK(tree->attr(link, std::nullopt).size == tree->link_target(link).size());
+  const auto sets_of = tree->sets_of(*tree->photo_index("1000"));
+  REQUIRE(sets_of.size() == 1);
+  CHECK(sets_of[0].title == "Summer 2019");
+}
+
+TEST_CASE("lookups reject names that only share the id", "[model]") {
+  const auto tree = Tree::build(test::make_catalog(600), {});
+  const Node page1 = walk(*tree, {"photostream", "page-0001"});
+  CHECK(tree->lookup(page1.ino, "2019-07-14_photo 1_1001"));
+  CHECK_FALSE(tree->lookup(page1.ino, "x_1001"));
+  CHECK_FALSE(tree->lookup(page1.ino, "2019-07-14_photo 550_1550"));  // lives on page 2
+  CHECK_FALSE(tree->lookup(kPhotostreamIno, "page-1"));
+  CHECK_FALSE(tree->lookup(kPhotostreamIno, "page-0009"));
+  CHECK_FALSE(tree->lookup(kRootIno, ".hidden"));
+  CHECK_FALSE(tree->lookup(page1.ino, "folder.jpg"));
+  CHECK_FALSE(tree->lookup(kSetsIno, "desktop.ini"));
+  CHECK(tree->lookup(page1.ino, "..")->ino == kPhotostreamIno);
+}
+
+TEST_CASE("inode numbers are stable across builds and unique", "[model]") {
+  const auto a = Tree::build(test::make_catalog(50), {});
+  const auto b = Tree::build(test::make_catalog(50), {});
+  std::set<Ino> seen;
+  for (const auto& record : a->photos()) {
+    const auto other = b->photo(*b->photo_index(record.photo.id));
+    CHECK(record.dir_ino == other.dir_ino);
+    CHECK(record.files[0].ino == other.files[0].ino);
+    CHECK(seen.insert(record.dir_ino).second);
+    CHECK(seen.insert(record.info_ino).second);
+    CHECK(seen.insert(record.files[0].ino).second);
+  }
+}
+
+TEST_CASE("a replaced photo gets a new image inode, a retitled one keeps its dir inode",
+          "[model]") {
+  auto input = test::make_catalog(1);
+  const auto before = Tree::build(input, {});
+  input.photos[0].title = "new title";
+  input.photos[0].sizes.back().source += "?v=2";  // new original secret -> new URL
+  const auto after = Tree::build(input, {});
+  CHECK(before->photo(0).dir_ino == after->photo(0).dir_ino);
+  CHECK(before->photo(0).stem != after->photo(0).stem);
+  CHECK(before->photo(0).files[0].ino != after->photo(0).files[0].ino);
+}
+
+TEST_CASE("hostile titles give valid, unique, resolvable names", "[model]") {
+  const std::vector<std::string> titles = {"a/b/../c",
+                                           "..",
+                                           ".",
+                                           "",
+                                           std::string(400, 'x'),
+                                           "\x01\x7f\x1b[31m",
+                                           "\xe2\x80\xae"
+                                           "evil",
+                                           "same",
+                                           "same",
+                                           "emoji \xF0\x9F\x98\x80",
+                                           "\xff\xfe",
+                                           "   "};
+  CatalogInput input;
+  for (std::size_t i = 0; i < titles.size(); ++i)
+    input.photos.push_back(test::make_photo(std::to_string(5000 + i), titles[i], 100 + i));
+  AlbumInput album;
+  album.set.id = "1";
+  album.set.title = "../..";
+  for (const auto& p : input.photos)
+    album.photo_ids.push_back(p.id);
+  input.albums = {album};
+  const auto tree = Tree::build(std::move(input), {});
+  std::set<std::string> names;
+  const Node page = walk(*tree, {"photostream", "page-0001"});
+  for (const auto& entry : list_all(*tree, page.ino, 2)) {
+    CHECK(is_valid_name(entry.name));
+    CHECK(names.insert(entry.name).second);
+    REQUIRE(tree->lookup(page.ino, entry.name));
+    for (const auto& file : list_all(*tree, entry.ino, 2)) {
+      CHECK(is_valid_name(file.name));
+      CHECK(tree->lookup(entry.ino, file.name));
+    }
+  }
+  CHECK(names.size() == titles.size());
+  const auto sets = list_all(*tree, kSetsIno, 2);
+  REQUIRE(sets.size() == 1);
+  CHECK(is_valid_name(sets[0].name));
+  for (const auto& link : list_all(*tree, sets[0].ino, 2)) {
+    CHECK(is_valid_name(link.name));
+    CHECK(tree->lookup(sets[0].ino, link.name));
+  }
+}
+
+TEST_CASE("listing resumes at an offset", "[model]") {
+  const auto tree = Tree::build(test::make_catalog(10), {});
+  const Ino page = walk(*tree, {"photostream", "page-0001"}).ino;
+  const auto all = list_all(*tree, page);
+  std::vector<DirEntry> resumed;
+  std::uint64_t offset = 0;
+  while (true) {
+    std::size_t got = 0;
+    REQUIRE(tree->list(page, offset, [&](const DirEntry& e, std::uint64_t next) {
+      resumed.push_back(e);
+      offset = next;
+      return ++got < 3;  // a small reply buffer
+    }));
+    if (got == 0) break;
+  }
+  REQUIRE(resumed.size() == all.size());
+  for (std::size_t i = 0; i < all.size(); ++i)
+    CHECK(resumed[i].name == all[i].name);
+}
+
+TEST_CASE("unknown inodes and non-directories are reported", "[model]") {
+  const auto tree = Tree::build(test::make_catalog(1), {});
+  CHECK_FALSE(tree->node(999));
+  const Node info =
+      walk(*tree, {"photostream", "page-0001", "2019-07-14_photo 0_1000", "info.json"});
+  CHECK_FALSE(tree->list(info.ino, 0, [](const DirEntry&, std::uint64_t) { return true; }));
+  CHECK_FALSE(tree->lookup(info.ino, "x"));
+}

@@ -1,0 +1,261 @@
+// Mounted: the life of a mount (offline remount, changes under a mount, auth errors, daemon
+// mode, signals, mount.fuse3).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <simdjson.h>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "tests/mount/mount_support.hpp"
+#include "tests/support/emulator_process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace flickrfs::test;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Polls `condition` every 100 ms for at most `seconds`.
+bool eventually(const std::function<bool()>& condition, int seconds) {
+  const auto deadline = Clock::now() + std::chrono::seconds(seconds);
+  while (Clock::now() < deadline) {
+    try {
+      if (condition()) return true;
+    } catch (...) {
+      // not there yet (a listing or file may be mid-change)
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+bool has_photo(const std::string& root, const std::string& id) {
+  try {
+    (void)photo_dir(root, id);
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+std::vector<std::string> mutate_ids(const EmulatorProcess& emulator, const std::string& body) {
+  int status = 0;
+  const std::string reply = emulator.post("/_emulator/mutate", body, &status);
+  REQUIRE(status == 200);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(reply);
+  std::vector<std::string> ids;
+  simdjson::dom::array array;
+  if (doc["ids"].get(array) == simdjson::SUCCESS) {
+    for (simdjson::dom::element id : array)
+      ids.emplace_back(std::string_view(id));
+  }
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a remount with the emulator stopped serves what was read and EIO for the rest",
+          "[mount]") {
+  EmulatorProcess emulator({300, 2, 21, {"--image-kb", "30"}});
+  TempDir temp;
+  const MountWork work = make_work(temp.path());
+  const Manifest manifest = fetch_manifest(emulator);
+  std::vector<std::pair<std::string, std::string>> read_before;  // relative path, sha256
+  std::vector<std::string> never_read;
+  {
+    FlickrfsMount mount(emulator.url(), work);
+    for (std::size_t i = 0; i < 5; ++i) {
+      const std::string file = main_file(photo_dir(mount.root(), manifest.photos[i * 7].id));
+      read_before.emplace_back(file.substr(mount.root().size()), sha256_hex(read_file(file)));
+    }
+    for (std::size_t i = 200; i < 203; ++i) {
+      const std::string dir = photo_dir(mount.root(), manifest.photos[i].id);
+      never_read.push_back(dir.substr(mount.root().size()));  // listed, never opened
+    }
+    CHECK(mount.unmount() == 0);
+  }
+  emulator.stop();
+  FlickrfsMount offline(emulator.url(), work);
+  const auto listing = Clock::now();
+  CHECK(run_command({"ls", "-lR", offline.root() + "/photostream"}, {}, 30).status <= 1);
+  CHECK(Clock::now() - listing < std::chrono::seconds(10));
+  for (const auto& [path, sha] : read_before)
+    CHECK(sha256_hex(read_file(offline.root() + path)) == sha);
+  for (const auto& dir : never_read) {
+    std::string file;
+    for (const auto& name : list_dir(offline.root() + dir)) {
+      if (name != "info.json") file = offline.root() + dir + "/" + name;
+    }
+    REQUIRE(!file.empty());
+    const auto start = Clock::now();
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    int err = errno;
+    if (fd >= 0) {
+      char byte = 0;
+      err = ::read(fd, &byte, 1) < 0 ? errno : 0;
+      ::close(fd);
+    }
+    const auto took = Clock::now() - start;
+    CHECK(err == EIO);
+    CHECK(took < std::chrono::seconds(1));
+  }
+  CHECK(offline.unmount() == 0);
+}
+
+TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
+  EmulatorProcess emulator({300, 3, 23, {"--image-kb", "20"}});
+  TempDir temp;
+  const MountWork work = make_work(temp.path());
+  FlickrfsMount mount(emulator.url(), work, {"--dir-cache-time", "1", "--poll-interval", "1"});
+  const std::string& root = mount.root();
+  const Manifest manifest = fetch_manifest(emulator);
+
+  SECTION("an upload appears on the last page") {
+    const auto ids = mutate_ids(emulator, R"({"op":"add","title":"fresh upload"})");
+    REQUIRE(ids.size() == 1);
+    CHECK(eventually([&] { return has_photo(root, ids[0]); }, 20));
+    CHECK(photo_dir(root, ids[0]).find("fresh upload") != std::string::npos);
+  }
+  SECTION("a deleted photo disappears") {
+    const std::string id = manifest.photos[10].id;
+    REQUIRE(has_photo(root, id));
+    mutate_ids(emulator, R"({"op":"delete","id":")" + id + "\"}");
+    CHECK(eventually([&] { return !has_photo(root, id); }, 20));
+  }
+  SECTION("a retitled photo is renamed") {
+    const std::string id = manifest.photos[20].id;
+    const std::string before = photo_dir(root, id);
+    mutate_ids(emulator, R"({"op":"retitle","id":")" + id + R"(","title":"Brand new name"})");
+    CHECK(eventually(
+        [&] { return photo_dir(root, id).find("Brand new name") != std::string::npos; }, 20));
+    struct stat st;
+    CHECK(::stat(before.c_str(), &st) != 0);
+  }
+  SECTION("a replaced photo serves the new bytes") {
+    const std::string id = manifest.photos[30].id;
+    const std::string old_sha = sha256_hex(read_file(main_file(photo_dir(root, id))));
+    mutate_ids(emulator, R"({"op":"replace","id":")" + id + "\"}");
+    const Manifest after = fetch_manifest(emulator);
+    const auto* photo = after.photo(id);
+    REQUIRE(photo != nullptr);
+    CHECK(eventually(
+        [&] {
+          const std::string sha = sha256_hex(read_file(main_file(photo_dir(root, id))));
+          for (const auto* size : expected_sizes(*photo)) {
+            if (size->sha256 == sha) return true;
+          }
+          return false;
+        },
+        20));
+    CHECK(sha256_hex(read_file(main_file(photo_dir(root, id)))) != old_sha);
+  }
+  SECTION("a photo added to an album gets a link") {
+    const auto& set = manifest.sets.front();
+    const std::string id = manifest.photos[5].id;
+    mutate_ids(emulator, R"({"op":"set_add","set_id":")" + set.id + R"(","id":")" + id + "\"}");
+    CHECK(eventually(
+        [&] {
+          for (const auto& name : list_dir(root + "/sets")) {
+            if (trailing_id(name) != set.id) continue;
+            for (const auto& link : list_dir(root + "/sets/" + name)) {
+              if (trailing_id(link) == id) return true;
+            }
+          }
+          return false;
+        },
+        20));
+  }
+}
+
+TEST_CASE("a wrong token is a clear error at mount time, exit 2, nothing mounted", "[mount]") {
+  EmulatorProcess emulator({20, 1, 1, {}});
+  TempDir temp;
+  const MountWork work = make_work(temp.path());
+  Env env = mount_env(emulator.url(), work);
+  env["FLICKRFS_OAUTH_TOKEN_SECRET"] = "not-the-secret";
+  const auto result = run_command({build_binary("flickrfs"), "mount", work.mountpoint()}, env, 60);
+  INFO(result.output);
+  CHECK(result.status == 2);
+  CHECK(result.output.find("authentication") != std::string::npos);
+  CHECK(std::count(result.output.begin(), result.output.end(), '\n') == 1);
+  CHECK(result.output.find("not-the-secret") == std::string::npos);
+  CHECK_FALSE(is_mounted(work.mountpoint()));
+}
+
+TEST_CASE("daemon mode: mount returns, status reports, fusermount3 -u unmounts", "[mount]") {
+  EmulatorProcess emulator({120, 2, 2, {}});
+  TempDir temp;
+  const MountWork work = make_work(temp.path());
+  const Env env = mount_env(emulator.url(), work);
+  const auto mounted = run_command(
+      {build_binary("flickrfs"), "mount", work.mountpoint(), "--log-file", work.log()}, env, 120);
+  INFO(mounted.output);
+  REQUIRE(mounted.status == 0);
+  char resolved[PATH_MAX];
+  REQUIRE(::realpath(work.mountpoint().c_str(), resolved) != nullptr);
+  const std::string root = resolved;
+  REQUIRE(is_mounted(root));
+  CHECK(list_dir(root) == std::vector<std::string>{"photostream", "sets"});
+  const auto status = run_command({build_binary("flickrfs"), "status", root}, env, 30);
+  INFO(status.output);
+  CHECK(status.status == 0);
+  CHECK(status.output.find("online") != std::string::npos);
+  CHECK(status.output.find("120 in 1 pages") != std::string::npos);
+  CHECK(run_command({"fusermount3", "-u", root}).status == 0);
+  CHECK_FALSE(is_mounted(root));
+  // The daemon notices and exits; its status file goes with it.
+  CHECK(eventually(
+      [&] {
+        return run_command({build_binary("flickrfs"), "status", root}, env, 30).status != 0;
+      },
+      10));
+  keep_log(work.log(), "daemon-mode");
+}
+
+TEST_CASE("SIGTERM and SIGINT unmount cleanly", "[mount]") {
+  EmulatorProcess emulator({50, 1, 4, {}});
+  for (const int signal : {SIGTERM, SIGINT}) {
+    TempDir temp;
+    const MountWork work = make_work(temp.path());
+    FlickrfsMount mount(emulator.url(), work);
+    REQUIRE(is_mounted(mount.root()));
+    CHECK(mount.stop_with(signal) == 0);
+    CHECK_FALSE(is_mounted(mount.root()));
+  }
+}
+
+TEST_CASE("mount.fuse3 (fstab) form with -o options", "[mount]") {
+  std::string helper;
+  for (const char* path : {"/sbin/mount.fuse3", "/usr/sbin/mount.fuse3"}) {
+    if (::access(path, X_OK) == 0) helper = path;
+  }
+  if (helper.empty()) {
+    WARN("mount.fuse3 is not installed; fstab form not checked");
+    return;
+  }
+  EmulatorProcess emulator({60, 1, 6, {}});
+  TempDir temp;
+  const MountWork work = make_work(temp.path());
+  Env env = mount_env(emulator.url(), work);
+  // fstab has no environment for the paths: they travel as -o options.
+  env.erase("FLICKRFS_CACHE_DIR");
+  env.erase("FLICKRFS_API_URL");
+  const std::string options = "ro,nodev,nosuid,allow_other,cache_dir=" + work.cache() +
+                              ",api_url=" + emulator.url() + ",dir_cache_time=30s";
+  const auto mounted = run_command(
+      {helper, build_binary("flickrfs") + "#12345678@N00", work.mountpoint(), "-o", options}, env,
+      120);
+  INFO(mounted.output);
+  REQUIRE(mounted.status == 0);
+  char resolved[PATH_MAX];
+  REQUIRE(::realpath(work.mountpoint().c_str(), resolved) != nullptr);
+  CHECK(is_mounted(resolved));
+  CHECK(list_dir(std::string(resolved) + "/photostream") == std::vector<std::string>{"page-0001"});
+  CHECK(run_command({"fusermount3", "-u", resolved}).status == 0);
+}

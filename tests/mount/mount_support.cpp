@@ -1,0 +1,365 @@
+#include "tests/mount/mount_support.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <simdjson.h>
+
+#include "tests/support/emulator_process.hpp"
+
+namespace flickrfs::test {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<char*> c_strings(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings)
+    out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+pid_t spawn(std::vector<std::string> argv, const Env& env, int out_fd) {
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    for (const auto& [key, value] : env)
+      ::setenv(key.c_str(), value.c_str(), 1);
+    if (out_fd >= 0) {
+      ::dup2(out_fd, STDOUT_FILENO);
+      ::dup2(out_fd, STDERR_FILENO);
+    }
+    const int null_fd = ::open("/dev/null", O_RDONLY);
+    if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
+    auto args = c_strings(argv);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int decode_status(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace
+
+MountWork make_work(const std::string& dir) {
+  MountWork work{dir};
+  ::mkdir(work.mountpoint().c_str(), 0755);
+  ::mkdir(work.cache().c_str(), 0700);
+  return work;
+}
+
+Env mount_env(const std::string& url, const MountWork& work) {
+  return {{"FLICKRFS_API_URL", url},
+          {"FLICKRFS_CACHE_DIR", work.cache()},
+          {"FLICKRFS_CONFIG", work.dir + "/config"},
+          {"FLICKRFS_API_KEY", "test-key"},
+          {"FLICKRFS_API_SECRET", "test-secret"},
+          {"FLICKRFS_OAUTH_TOKEN", "test-token"},
+          {"FLICKRFS_OAUTH_TOKEN_SECRET", "test-token-secret"},
+          {"FLICKRFS_API_CALLS_PER_HOUR", "0"},
+          {"FLICKRFS_IMAGE_REQUESTS_PER_HOUR", "0"},
+          {"ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0"}};
+}
+
+CommandResult run_command(const std::vector<std::string>& argv, const Env& env, int timeout_s) {
+  char path[] = "/tmp/flickrfs-cmd-XXXXXX";
+  const int fd = ::mkstemp(path);
+  if (fd < 0) throw std::runtime_error("mkstemp failed");
+  ::unlink(path);
+  const pid_t pid = spawn(argv, env, fd);
+  CommandResult result;
+  const auto deadline = Clock::now() + std::chrono::seconds(timeout_s);
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (Clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      result.output = "(timed out)\n";
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  result.status = decode_status(status);
+  ::lseek(fd, 0, SEEK_SET);
+  char buffer[4096];
+  ssize_t n = 0;
+  while ((n = ::read(fd, buffer, sizeof buffer)) > 0)
+    result.output.append(buffer, static_cast<std::size_t>(n));
+  ::close(fd);
+  return result;
+}
+
+bool is_mounted(const std::string& mountpoint) {
+  std::ifstream mounts("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(mounts, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, devices, root, point;
+    fields >> id >> parent >> devices >> root >> point;
+    if (point == mountpoint && line.find("fuse.flickrfs") != std::string::npos) return true;
+  }
+  return false;
+}
+
+void keep_log(const std::string& log_path, const std::string& name) {
+  const std::string dir = build_binary("Testing/mount-logs");
+  ::mkdir(build_binary("Testing").c_str(), 0755);
+  ::mkdir(dir.c_str(), 0755);
+  std::ifstream in(log_path, std::ios::binary);
+  if (!in) return;
+  std::ofstream out(dir + "/" + name + ".log", std::ios::binary | std::ios::app);
+  out << in.rdbuf();
+}
+
+FlickrfsMount::FlickrfsMount(const std::string& url, const MountWork& work,
+                             std::vector<std::string> extra_args, Env env) {
+  char resolved[PATH_MAX];
+  if (::realpath(work.mountpoint().c_str(), resolved) == nullptr) {
+    throw std::runtime_error("no mountpoint " + work.mountpoint());
+  }
+  m_root = resolved;
+  m_log = work.log();
+  Env full = mount_env(url, work);
+  for (auto& [key, value] : env)
+    full[key] = value;
+  std::vector<std::string> argv = {
+      build_binary("flickrfs"), "mount", m_root, "-f", "--log-file", m_log, "-v"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  m_pid = spawn(argv, full, -1);
+  const auto deadline = Clock::now() + std::chrono::seconds(180);
+  while (!is_mounted(m_root)) {
+    int status = 0;
+    if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
+      m_pid = -1;
+      throw std::runtime_error("flickrfs exited (" + std::to_string(decode_status(status)) +
+                               ") before mounting; log:\n" + read_file(m_log));
+    }
+    if (Clock::now() > deadline) {
+      ::kill(m_pid, SIGKILL);
+      reap(10);
+      throw std::runtime_error("flickrfs did not mount within 180 s");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  m_mounted = true;
+}
+
+int FlickrfsMount::reap(int timeout_s) {
+  if (m_pid <= 0) return -1;
+  const auto deadline = Clock::now() + std::chrono::seconds(timeout_s);
+  int status = 0;
+  while (::waitpid(m_pid, &status, WNOHANG) == 0) {
+    if (Clock::now() > deadline) {
+      ::kill(m_pid, SIGKILL);
+      ::waitpid(m_pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  m_pid = -1;
+  return decode_status(status);
+}
+
+int FlickrfsMount::unmount() {
+  if (m_mounted) {
+    if (run_command({"fusermount3", "-u", m_root}, {}, 30).status != 0) {
+      run_command({"fusermount3", "-uz", m_root}, {}, 30);
+    }
+    m_mounted = false;
+  }
+  return reap(30);
+}
+
+int FlickrfsMount::stop_with(int signal) {
+  if (m_pid > 0) ::kill(m_pid, signal);
+  const int status = reap(30);
+  m_mounted = is_mounted(m_root);
+  if (m_mounted) run_command({"fusermount3", "-uz", m_root}, {}, 30);
+  m_mounted = false;
+  return status;
+}
+
+FlickrfsMount::~FlickrfsMount() {
+  try {
+    unmount();
+    const auto slash = m_root.rfind('/', m_root.size() - 5);
+    keep_log(m_log, m_root.substr(slash + 1, m_root.size() - slash - 5));
+  } catch (...) {
+    // A destructor must not throw; the mount is gone either way (-uz above).
+  }
+}
+
+// ---- manifest ------------------------------------------------------------------------------
+
+const ManifestPhoto* Manifest::photo(const std::string& id) const {
+  for (const auto& p : photos) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
+}
+
+Manifest parse_manifest(const std::string& json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(json);
+  Manifest manifest;
+  simdjson::dom::array photos;
+  if (doc["photos"].get(photos) != simdjson::SUCCESS) return manifest;
+  for (simdjson::dom::element p : photos) {
+    ManifestPhoto photo;
+    photo.id = std::string(std::string_view(p["id"]));
+    photo.title = std::string(std::string_view(p["title"]));
+    photo.media = std::string(std::string_view(p["media"]));
+    photo.date_taken = std::string(std::string_view(p["date_taken"]));
+    photo.last_update = int64_t(p["last_update"]);
+    photo.original_allowed = bool(p["original_allowed"]);
+    photo.count_comments = int64_t(p["count_comments"]);
+    for (simdjson::dom::element s : p["sets"].get_array())
+      photo.sets.emplace_back(std::string_view(s));
+    for (simdjson::dom::element s : p["sizes"].get_array()) {
+      ManifestSize size;
+      size.label = std::string(std::string_view(s["label"]));
+      size.media = std::string(std::string_view(s["media"]));
+      size.width = static_cast<int>(int64_t(s["width"]));
+      size.height = static_cast<int>(int64_t(s["height"]));
+      size.url = std::string(std::string_view(s["url"]));
+      size.bytes = uint64_t(s["bytes"]);
+      size.sha256 = std::string(std::string_view(s["sha256"]));
+      photo.sizes.push_back(size);
+    }
+    manifest.photos.push_back(std::move(photo));
+  }
+  simdjson::dom::array sets;
+  if (doc["sets"].get(sets) != simdjson::SUCCESS) return manifest;  // only with offset=0
+  for (simdjson::dom::element s : sets) {
+    ManifestSet set;
+    set.id = std::string(std::string_view(s["id"]));
+    set.title = std::string(std::string_view(s["title"]));
+    for (simdjson::dom::element id : s["photo_ids"].get_array())
+      set.photo_ids.emplace_back(std::string_view(id));
+    manifest.sets.push_back(std::move(set));
+  }
+  return manifest;
+}
+
+// ---- files ---------------------------------------------------------------------------------
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  if (in.bad()) throw std::runtime_error("read error on " + path);
+  return out.str();
+}
+
+std::string sha256_hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+std::vector<std::string> list_dir(const std::string& path) {
+  std::vector<std::string> names;
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) throw std::runtime_error("cannot list " + path);
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  ::closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string trailing_id(const std::string& name) {
+  std::string stem = name;
+  const auto underscore = stem.rfind('_');
+  if (underscore == std::string::npos) return stem;
+  stem = stem.substr(underscore + 1);
+  return stem.substr(0, stem.find('.'));
+}
+
+}  // namespace flickrfs::test
+
+namespace flickrfs::test {
+
+Manifest fetch_manifest(const EmulatorProcess& emulator) {
+  Manifest all;
+  for (std::size_t offset = 0;; offset += 500) {
+    Manifest page = parse_manifest(
+        emulator.get("/_emulator/manifest?offset=" + std::to_string(offset) + "&limit=500"));
+    if (offset == 0) all.sets = std::move(page.sets);
+    if (page.photos.empty()) break;
+    const bool last = page.photos.size() < 100;
+    for (auto& photo : page.photos)
+      all.photos.push_back(std::move(photo));
+    if (last) break;
+  }
+  return all;
+}
+
+std::vector<const ManifestSize*> expected_sizes(const ManifestPhoto& photo) {
+  std::vector<const ManifestSize*> out;
+  for (const auto& size : photo.sizes) {
+    if (size.media == "video") out.push_back(&size);
+  }
+  if (photo.media == "video" && !out.empty()) return out;
+  out.clear();
+  const ManifestSize* best = nullptr;
+  for (const auto& size : photo.sizes) {
+    if (size.media != "photo") continue;
+    if (size.label == "Original" && photo.original_allowed) return {&size};
+    if (best == nullptr || static_cast<long>(size.width) * size.height >=
+                               static_cast<long>(best->width) * best->height) {
+      best = &size;
+    }
+  }
+  if (best != nullptr) out.push_back(best);
+  return out;
+}
+
+std::string photo_dir(const std::string& root, const std::string& id) {
+  for (const auto& page : list_dir(root + "/photostream")) {
+    for (const auto& name : list_dir(root + "/photostream/" + page)) {
+      if (trailing_id(name) == id) return root + "/photostream/" + page + "/" + name;
+    }
+  }
+  throw std::runtime_error("no photo directory for " + id);
+}
+
+std::string main_file(const std::string& dir) {
+  for (const auto& name : list_dir(dir)) {
+    if (name != "info.json") return dir + "/" + name;
+  }
+  throw std::runtime_error("no image file in " + dir);
+}
+
+}  // namespace flickrfs::test
