@@ -143,7 +143,8 @@ Result<std::string> check_account(const MountConfig& config, Mounted& mounted,
                         "NSID|USERNAME for someone's public photos");
     }
     if (mounted.nsid.empty()) mounted.nsid = credentials.user_nsid;
-    if (mounted.nsid.empty()) mounted.nsid = remembered_token_owner(config, credentials.oauth_token);
+    if (mounted.nsid.empty())
+      mounted.nsid = remembered_token_owner(config, credentials.oauth_token);
     if (mounted.nsid.empty()) {
       return make_error(Errc::network,
                         "Flickr is unreachable and the config file does not name the account");

@@ -62,7 +62,7 @@ std::vector<std::string> mutate_ids(const EmulatorProcess& emulator, const std::
 
 TEST_CASE("a remount with the emulator stopped serves what was read and EIO for the rest",
           "[mount]") {
-  EmulatorProcess emulator({300, 2, 21, {"--image-kb", "30"}});
+  EmulatorProcess emulator({300, 2, 21, {"--image-kb", "10"}});
   TempDir temp;
   const MountWork work = make_work(temp.path());
   const Manifest manifest = fetch_manifest(emulator);
@@ -109,26 +109,26 @@ TEST_CASE("a remount with the emulator stopped serves what was read and EIO for 
 }
 
 TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
-  EmulatorProcess emulator({300, 3, 23, {"--image-kb", "20"}});
+  EmulatorProcess emulator({300, 3, 23, {"--image-kb", "10"}});
   TempDir temp;
   const MountWork work = make_work(temp.path());
   FlickrfsMount mount(emulator.url(), work, {"--dir-cache-time", "1", "--poll-interval", "1"});
   const std::string& root = mount.root();
   const Manifest manifest = fetch_manifest(emulator);
 
-  SECTION("an upload appears on the last page") {
+  {  // an upload appears on the last page
     const auto ids = mutate_ids(emulator, R"({"op":"add","title":"fresh upload"})");
     REQUIRE(ids.size() == 1);
     CHECK(eventually([&] { return has_photo(root, ids[0]); }, 20));
     CHECK(photo_dir(root, ids[0]).find("fresh upload") != std::string::npos);
   }
-  SECTION("a deleted photo disappears") {
+  {  // a deleted photo disappears
     const std::string id = manifest.photos[10].id;
     REQUIRE(has_photo(root, id));
     mutate_ids(emulator, R"({"op":"delete","id":")" + id + "\"}");
     CHECK(eventually([&] { return !has_photo(root, id); }, 20));
   }
-  SECTION("a retitled photo is renamed") {
+  {  // a retitled photo is renamed
     const std::string id = manifest.photos[20].id;
     const std::string before = photo_dir(root, id);
     mutate_ids(emulator, R"({"op":"retitle","id":")" + id + R"(","title":"Brand new name"})");
@@ -137,7 +137,7 @@ TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
     struct stat st;
     CHECK(::stat(before.c_str(), &st) != 0);
   }
-  SECTION("a replaced photo serves the new bytes") {
+  {  // a replaced photo serves the new bytes
     const std::string id = manifest.photos[30].id;
     const std::string old_sha = sha256_hex(read_file(main_file(photo_dir(root, id))));
     mutate_ids(emulator, R"({"op":"replace","id":")" + id + "\"}");
@@ -155,7 +155,7 @@ TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
         20));
     CHECK(sha256_hex(read_file(main_file(photo_dir(root, id)))) != old_sha);
   }
-  SECTION("a photo added to an album gets a link") {
+  {  // a photo added to an album gets a link
     const auto& set = manifest.sets.front();
     const std::string id = manifest.photos[5].id;
     mutate_ids(emulator, R"({"op":"set_add","set_id":")" + set.id + R"(","id":")" + id + "\"}");

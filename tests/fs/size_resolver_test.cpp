@@ -1,0 +1,77 @@
+// fs/sync/size_resolver.cpp: single flight, foreground first, bounded waits.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "fs/sync/size_resolver.hpp"
+
+using namespace flickrfs;
+using namespace flickrfs::fs;
+using namespace std::chrono_literals;
+
+TEST_CASE("concurrent resolves of one key run one probe", "[fs]") {
+  SizeResolver resolver(4);
+  std::atomic<int> probes{0};
+  auto probe = [&]() -> Result<std::uint64_t> {
+    ++probes;
+    std::this_thread::sleep_for(50ms);
+    return std::uint64_t{1234};
+  };
+  std::vector<std::thread> threads;
+  std::atomic<int> right{0};
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&] {
+      const auto size = resolver.resolve("k", probe, 5s);
+      if (size.ok() && *size == 1234) ++right;
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  CHECK(right == 16);
+  CHECK(probes == 1);
+}
+
+TEST_CASE("a resolve waits at most its bound", "[fs]") {
+  SizeResolver resolver(1);
+  std::atomic<bool> release{false};
+  auto slow = [&]() -> Result<std::uint64_t> {
+    while (!release)
+      std::this_thread::sleep_for(5ms);
+    return std::uint64_t{1};
+  };
+  const auto start = std::chrono::steady_clock::now();
+  const auto size = resolver.resolve("slow", slow, 100ms);
+  CHECK_FALSE(size.ok());
+  CHECK(std::chrono::steady_clock::now() - start < 2s);
+  release = true;
+}
+
+TEST_CASE("foreground probes overtake queued walk-ahead probes", "[fs]") {
+  SizeResolver resolver(1);
+  std::atomic<bool> release{false};
+  std::vector<std::string> order;
+  std::mutex order_mutex;
+  auto record = [&](std::string name) {
+    return [&, name]() -> Result<std::uint64_t> {
+      while (!release)
+        std::this_thread::sleep_for(1ms);
+      std::lock_guard lock(order_mutex);
+      order.push_back(name);
+      return std::uint64_t{0};
+    };
+  };
+  resolver.prefetch("blocker", record("blocker"));
+  std::this_thread::sleep_for(20ms);  // the only worker is now busy with "blocker"
+  for (int i = 0; i < 5; ++i)
+    resolver.prefetch("bg" + std::to_string(i), record("bg" + std::to_string(i)));
+  std::thread foreground([&] { (void)resolver.resolve("fg", record("fg"), 5s); });
+  std::this_thread::sleep_for(20ms);
+  release = true;
+  foreground.join();
+  while (resolver.pending() > 0)
+    std::this_thread::sleep_for(5ms);
+  REQUIRE(order.size() == 7);
+  CHECK(order[0] == "blocker");
+  CHECK(order[1] == "fg");
+}
