@@ -127,6 +127,21 @@ Result<ReconcileReport> BlobStore::reconcile() {
   return report;
 }
 
+Result<void> BlobStore::Impl::count_records() {
+  FLICKRFS_TRY(auto records, read_records(env, dbs.blobs));
+  std::uint64_t count = 0;
+  std::uint64_t bytes = 0;
+  for (const auto& stored : records) {
+    if (!stored.record) continue;
+    count += 1;
+    bytes += stored.record->size;
+  }
+  std::lock_guard<std::mutex> lock(mutex);
+  blob_count = count;
+  blob_bytes = bytes;
+  return success();
+}
+
 // ---- eviction ---------------------------------------------------------------------------------
 
 Result<void> BlobStore::Impl::remove_blobs(const std::vector<std::string>& record_keys,

@@ -257,6 +257,9 @@ void BlobStore::Impl::run_download(const BlobKey& key, const BlobSource& source,
       blob_bytes += state->available;
     }
   }
+  // Evict before announcing completion, so a caller that waited sees the cache within its
+  // limits (readers can already read every byte meanwhile).
+  if (stored) maybe_evict(0);
   {
     std::lock_guard<std::mutex> lock(state->mutex);
     if (stored) {
@@ -267,7 +270,6 @@ void BlobStore::Impl::run_download(const BlobKey& key, const BlobSource& source,
     }
   }
   state->changed.notify_all();
-  if (stored) maybe_evict(0);
 }
 
 // ---- BlobStore ------------------------------------------------------------------------------
@@ -288,6 +290,8 @@ Result<std::unique_ptr<BlobStore>> BlobStore::open(MetaStore& meta,
   if (options.reconcile_at_open) {
     FLICKRFS_TRY(auto report, store->reconcile());
     (void)report;
+  } else {
+    FLICKRFS_CHECK(store->m_impl->count_records());
   }
   store->m_impl->start_workers();
   return store;

@@ -82,6 +82,8 @@ struct BlobStore::Impl {
   // Evicts only when the in-memory totals say a limit is crossed.
   void maybe_evict(std::uint64_t extra_bytes);
   [[nodiscard]] Result<void> flush();
+  // Sets blob_count and blob_bytes from the records (when reconcile does not run).
+  [[nodiscard]] Result<void> count_records();
   [[nodiscard]] Result<void> remove_blobs(const std::vector<std::string>& record_keys,
                                           std::uint64_t& freed);
 };

@@ -187,7 +187,8 @@ Result<std::shared_ptr<Env>> Env::open(const std::string& path, Options options)
   if (int rc = mdb_env_set_mapsize(env, options.initial_map_size); rc != 0) {
     return fail(rc, "mapsize");
   }
-  if (int rc = mdb_env_open(env, path.c_str(), MDB_NOSUBDIR | MDB_NOTLS, 0600); rc != 0) {
+  unsigned flags = MDB_NOSUBDIR | MDB_NOTLS | (options.sync_commits ? 0u : unsigned{MDB_NOSYNC});
+  if (int rc = mdb_env_open(env, path.c_str(), flags, 0600); rc != 0) {
     return fail(rc, "open");
   }
   return std::shared_ptr<Env>(new Env(env, path, options));
@@ -211,7 +212,17 @@ Result<void> Env::drop_db(WriteTxn& txn, Dbi db) {
 
 Result<ReadTxn> Env::read() const {
   for (int attempt = 0; attempt < 2; ++attempt) {
-    std::shared_lock<std::shared_mutex> guard(m_resize);
+    // New readers queue behind a pending growth (m_gate), otherwise a steady stream of
+    // readers would starve it (the rwlock prefers readers). A nested reader on a thread that
+    // already holds a txn skips the gate: the grower waits for that thread's first txn, so
+    // blocking the second one would deadlock; the reader-preferring rwlock lets it in.
+    std::shared_lock<std::shared_mutex> guard(m_resize, std::defer_lock);
+    if (t_live_txns == 0) {
+      std::lock_guard<std::mutex> gate(m_gate);
+      guard.lock();
+    } else {
+      guard.lock();
+    }
     MDB_txn* txn = nullptr;
     int rc = mdb_txn_begin(m_env, nullptr, MDB_RDONLY, &txn);
     if (rc == 0) return ReadTxn(txn, std::move(guard));
@@ -226,6 +237,7 @@ Result<ReadTxn> Env::read() const {
 }
 
 Result<void> Env::adopt_resized_map() const {
+  std::lock_guard<std::mutex> gate(m_gate);
   std::unique_lock<std::shared_mutex> exclusive(m_resize);
   if (int rc = mdb_env_set_mapsize(m_env, 0); rc != 0) return lmdb_error(rc, "adopt map size");
   MDB_envinfo info{};
@@ -241,6 +253,7 @@ Result<void> Env::grow_map(std::unique_lock<std::mutex>& /*writer held*/) {
                                           std::to_string(m_options.max_map_size) + " bytes");
   }
   std::size_t next = std::min(current * 2, m_options.max_map_size);
+  std::lock_guard<std::mutex> gate(m_gate);                 // no new readers from now on
   std::unique_lock<std::shared_mutex> exclusive(m_resize);  // waits for every live txn
   if (int rc = mdb_env_set_mapsize(m_env, next); rc != 0) return lmdb_error(rc, "grow map");
   MDB_envinfo info{};

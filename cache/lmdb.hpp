@@ -132,6 +132,9 @@ class Env {
     std::size_t max_map_size = std::size_t{64} << 30;      // beyond this: Errc::no_space
     unsigned max_dbs = 32;
     unsigned max_readers = 256;  // FUSE threads + refresher + mirror jobs, with room
+    // false: MDB_NOSYNC, commits are not fsynced (a crash of the machine, not of the process,
+    // may lose the last commits). Only for tests that measure or stress, never for caches.
+    bool sync_commits = true;
   };
 
   // Opens (creating) the environment stored in the single file `path` (MDB_NOSUBDIR; LMDB
@@ -174,6 +177,9 @@ class Env {
   // lifetime; growth takes it exclusively (with m_writer held) so no txn is alive.
   mutable std::mutex m_writer;
   mutable std::shared_mutex m_resize;
+  // Taken by growth for its whole duration and briefly by each new (outermost) reader, so
+  // growth is not starved by a stream of readers. Lock order: m_writer, m_gate, m_resize.
+  mutable std::mutex m_gate;
 };
 
 }  // namespace flickrfs::cache::lmdb

@@ -65,6 +65,13 @@ struct RemoteSize {
   std::string etag;
 };
 
+struct RemoteSizeEntry {
+  std::string photo_id;
+  std::string label;
+  std::string secret;
+  RemoteSize size;
+};
+
 // What `flickrfs cache pin` keeps.
 struct Pin {
   enum class Kind : std::uint8_t { album, page };
@@ -143,6 +150,8 @@ class MetaStore {
   // ---- exact remote sizes (forever) --------------------------------------------------------
   [[nodiscard]] Result<void> put_remote_size(std::string_view photo_id, std::string_view label,
                                              std::string_view secret, const RemoteSize& size);
+  // Many in one write txn (a batch of HEAD probes).
+  [[nodiscard]] Result<void> put_remote_sizes(std::span<const RemoteSizeEntry> sizes);
   [[nodiscard]] Result<std::optional<RemoteSize>> remote_size(std::string_view photo_id,
                                                               std::string_view label,
                                                               std::string_view secret) const;
@@ -166,6 +175,10 @@ class MetaStore {
   [[nodiscard]] Result<std::vector<std::string>> pinned_photo_ids() const;
 
   [[nodiscard]] Result<MetaCounts> counts() const;
+  // `flickrfs cache clear`: forgets every photo, listing, size, comment and sync state in one
+  // txn; keeps inode numbers (stable across mounts), pins and blob records (BlobStore::clear
+  // removes those with their files).
+  [[nodiscard]] Result<void> clear_metadata();
   [[nodiscard]] const std::shared_ptr<lmdb::Env>& env() const { return m_env; }
   [[nodiscard]] const Databases& databases() const { return m_dbs; }
   // What open() did with the schema (created, current, migrated, rebuilt).

@@ -41,12 +41,21 @@ std::optional<std::uint64_t> decode_varint(std::string_view bytes) {
 
 Result<void> MetaStore::put_remote_size(std::string_view photo_id, std::string_view label,
                                         std::string_view secret, const RemoteSize& size) {
-  RecordWriter out;
-  out.varint(size.bytes);
-  out.str(size.etag);
-  std::string value = out.take();
-  return m_env->update([&](lmdb::WriteTxn& txn) {
-    return txn.put(m_dbs.remote_sizes, remote_size_key(photo_id, label, secret), value);
+  RemoteSizeEntry entry{std::string(photo_id), std::string(label), std::string(secret), size};
+  return put_remote_sizes({&entry, 1});
+}
+
+Result<void> MetaStore::put_remote_sizes(std::span<const RemoteSizeEntry> sizes) {
+  return m_env->update([&](lmdb::WriteTxn& txn) -> Result<void> {
+    for (const auto& entry : sizes) {
+      RecordWriter out;
+      out.varint(entry.size.bytes);
+      out.str(entry.size.etag);
+      FLICKRFS_CHECK(txn.put(m_dbs.remote_sizes,
+                             remote_size_key(entry.photo_id, entry.label, entry.secret),
+                             out.take()));
+    }
+    return success();
   });
 }
 
@@ -138,6 +147,16 @@ Result<MetaCounts> MetaStore::counts() const {
   struct stat st {};
   if (::stat(m_env->path().c_str(), &st) == 0) counts.file_bytes = std::uint64_t(st.st_size);
   return counts;
+}
+
+Result<void> MetaStore::clear_metadata() {
+  return m_env->update([&](lmdb::WriteTxn& txn) -> Result<void> {
+    for (lmdb::Dbi db : {m_dbs.photos, m_dbs.comments, m_dbs.lists, m_dbs.albums, m_dbs.albums_of,
+                         m_dbs.remote_sizes, m_dbs.listings, m_dbs.state}) {
+      FLICKRFS_CHECK(txn.clear(db));
+    }
+    return success();
+  });
 }
 
 // ---- opening

@@ -1,0 +1,89 @@
+// Tests for `flickrfs cache ...` (fs/cli/cmd_cache.cpp, fs/cli/cache_target.cpp) on a real
+// cache directory.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "fs/cli/cache_target.hpp"
+#include "fs/cli/commands.hpp"
+#include "tests/cache/cache_fixture.hpp"
+
+using namespace flickrfs;
+
+namespace {
+
+int run(const std::vector<std::string>& args) {
+  return cli::cmd_cache(args);
+}
+
+}  // namespace
+
+TEST_CASE("pin paths name an album or a photostream page", "[cache]") {
+  auto album = cli::parse_pin_path("/mnt/flickr/sets/Summer 2019_72157709876543210/");
+  REQUIRE(album.ok());
+  CHECK(album->kind == cache::Pin::Kind::album);
+  CHECK(album->album_id == "72157709876543210");
+  CHECK(cli::parse_pin_path("sets/72157709876543210")->album_id == "72157709876543210");
+  auto page = cli::parse_pin_path("/mnt/flickr/photostream/page-0012");
+  REQUIRE(page.ok());
+  CHECK(page->kind == cache::Pin::Kind::page);
+  CHECK(page->page == 12);
+  for (const char* bad :
+       {"/mnt/flickr", "/mnt/flickr/photostream/page-0000", "/mnt/flickr/photostream/page-x",
+        "/mnt/flickr/sets/Title_abc", "/mnt/flickr/other/x_1", "page-0001"}) {
+    INFO(bad);
+    auto pin = cli::parse_pin_path(bad);
+    REQUIRE_FALSE(pin.ok());
+    CHECK(pin.error().code == Errc::invalid_argument);
+  }
+}
+
+TEST_CASE("cache stats, verify, pin and clear work on a real cache", "[cache]") {
+  test::CacheFixture f;
+  f.open_all();
+  f.downloader->add("http://x/1", test::make_content(4000, 1));
+  f.downloader->add("http://x/2", test::make_content(4000, 2));
+  REQUIRE(f.blobs->fetch({"1", "s", "Original"}, {"http://x/1", {}}).ok());
+  REQUIRE(f.blobs->fetch({"2", "s", "Original"}, {"http://x/2", {}}).ok());
+  auto photo = test::sample_photo("1");
+  REQUIRE(f.meta->upsert_photos({&photo, 1}, cache::PhotoSource::list));
+  REQUIRE(f.meta->replace_album_photos("72157700000000001", std::vector<std::string>{"1"}, 1));
+  f.close();
+  const std::string dir = "--cache-dir=" + f.cache_dir();
+
+  CHECK(run({"stats", dir}) == 0);
+  CHECK(run({"verify", dir}) == 0);
+  CHECK(run({"bogus", dir}) == 1);
+  CHECK(run({"pin", dir}) == 1);  // PATH missing
+  CHECK(run({"pin", "/mnt/sets/Trip_72157700000000001", dir}) == 0);
+  CHECK(run({"pin", "/mnt/photostream/page-0002", dir, "--user", "12345678@N00"}) == 0);
+
+  {  // corrupt one blob behind the cache's back
+    std::fstream file(f.blob_dir() + "/" + cache::BlobKey{"2", "s", "Original"}.file_name(),
+                      std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(10);
+    file.put('\x01');
+  }
+  CHECK(run({"verify", dir}) == 23);
+  CHECK(run({"verify", "--repair", dir}) == 23);
+  CHECK(run({"verify", dir}) == 0);
+
+  f.open_all();
+  CHECK(f.meta->pins()->size() == 2);
+  CHECK(f.blobs->is_cached({"1", "s", "Original"}));
+  f.close();
+  if (::isatty(STDIN_FILENO) == 0) CHECK(run({"clear", dir}) == 1);  // no terminal, no --yes
+  CHECK(run({"unpin", "/mnt/photostream/page-0002", dir}) == 0);
+  CHECK(run({"clear", "--yes", dir}) == 0);
+  f.open_all();
+  CHECK_FALSE(f.blobs->is_cached({"1", "s", "Original"}));
+  CHECK(f.meta->counts()->photos == 0);
+  CHECK(f.meta->pins()->size() == 1);
+}
+
+TEST_CASE("cache commands on an empty cache directory fail clearly", "[cache]") {
+  test::TempDir dir;
+  CHECK(run({"stats", "--cache-dir", dir.path() + "/none"}) != 0);
+  CHECK(run({"stats", "--cache-dir", dir.path()}) != 0);
+}

@@ -1,0 +1,227 @@
+// Tests for cache/meta_store.hpp and cache/schema.hpp.
+#include "cache/meta_store.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "tests/cache/cache_fixture.hpp"
+
+using namespace flickrfs;
+using cache::PhotoSource;
+
+namespace {
+
+std::vector<std::string> numbered_ids(int count, int first = 1000) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < count; ++i)
+    ids.push_back(std::to_string(first + i));
+  return ids;
+}
+
+api::Photoset album(const std::string& id, const std::string& title) {
+  api::Photoset set;
+  set.id = id;
+  set.title = title;
+  return set;
+}
+
+}  // namespace
+
+TEST_CASE("photos survive a reopen with every field", "[cache]") {
+  test::CacheFixture f;
+  f.open_meta();
+  CHECK(f.meta->open_action() == cache::SchemaOpen::Action::created);
+  auto photo = test::sample_photo("48291234567");
+  REQUIRE(f.meta->upsert_photos({&photo, 1}, PhotoSource::list));
+  f.close();
+  f.open_meta();
+  CHECK(f.meta->open_action() == cache::SchemaOpen::Action::current);
+  auto stored = f.meta->photo("48291234567");
+  REQUIRE(stored.ok());
+  REQUIRE(stored->has_value());
+  CHECK((*stored)->photo.title == photo.title);
+  CHECK((*stored)->photo.sizes.size() == 3);
+  CHECK_FALSE((*stored)->has_detail);
+  CHECK_FALSE(f.meta->photo("1")->has_value());
+}
+
+TEST_CASE("a list upsert keeps detail fields and a getSizes ladder", "[cache]") {
+  test::CacheFixture f;
+  f.open_meta();
+  auto info = test::sample_photo("7");
+  info.rotation = 270;
+  info.can_download = false;
+  REQUIRE(f.meta->upsert_photos({&info, 1}, PhotoSource::info));
+  std::vector<api::Size> ladder(info.sizes);
+  ladder.push_back(api::Size{"Large 2048", "k", 2048, 1536, "https://x/7_k.jpg", {}});
+  REQUIRE(f.meta->put_sizes("7", info.secret, ladder));
+
+  auto listed = test::sample_photo("7");  // a later list call: no detail, url_* extras only
+  listed.title = "Retitled";
+  listed.sizes.resize(1);
+  REQUIRE(f.meta->upsert_photos({&listed, 1}, PhotoSource::list));
+  auto stored = f.meta->photo("7")->value();
+  CHECK(stored.photo.title == "Retitled");
+  CHECK(stored.photo.rotation == 270);
+  CHECK_FALSE(stored.photo.can_download);
+  CHECK(stored.has_detail);
+  CHECK(stored.has_full_sizes);
+  CHECK(stored.photo.sizes.size() == 4);
+
+  listed.secret = "newsecret00";  // replaced photo: the old ladder is stale
+  REQUIRE(f.meta->upsert_photos({&listed, 1}, PhotoSource::list));
+  stored = f.meta->photo("7")->value();
+  CHECK(stored.photo.sizes.size() == 1);
+  CHECK_FALSE(stored.has_full_sizes);
+}
+
+TEST_CASE("photostream pages are 500 ids, oldest first", "[cache]") {
+  test::CacheFixture f;
+  f.open_meta();
+  auto ids = numbered_ids(1203);
+  REQUIRE(f.meta->replace_photostream(ids, 1700000000));
+  auto page1 = f.meta->photostream_page(1).value();
+  auto page3 = f.meta->photostream_page(3).value();
+  REQUIRE(page1.size() == 500);
+  CHECK(page1.front() == "1000");
+  REQUIRE(page3.size() == 203);
+  CHECK(page3.back() == "2202");
+  CHECK(f.meta->photostream_page(4)->empty());
+  CHECK(f.meta->photostream_page(0)->empty());
+  auto state = f.meta->listing_state(cache::ListingId::photostream()).value();
+  CHECK(state.generation == 1);
+  CHECK(state.fetched_at == 1700000000);
+  CHECK(state.count == 1203);
+  REQUIRE(f.meta->replace_photostream(ids, 1700000060));
+  CHECK(f.meta->listing_state(cache::ListingId::photostream())->generation == 2);
+}
+
+TEST_CASE("a shorter listing never deletes photos; only an explicit prune does", "[cache]") {
+  test::CacheFixture f;
+  f.open_meta();
+  std::vector<api::Photo> photos = {test::sample_photo("1"), test::sample_photo("2"),
+                                    test::sample_photo("3")};
+  REQUIRE(f.meta->upsert_photos(photos, PhotoSource::list));
+  REQUIRE(f.meta->replace_photostream(std::vector<std::string>{"1", "2", "3"}, 1));
+  REQUIRE(f.meta->replace_album_photos("99", std::vector<std::string>{"3"}, 1));
+  REQUIRE(f.meta->replace_albums(std::vector<api::Photoset>{album("99", "Trip")}, 1));
+  REQUIRE(f.meta->replace_photostream(std::vector<std::string>{"1"}, 2));
+  CHECK(f.meta->photo("2")->has_value());
+  CHECK(f.meta->counts()->photos == 3);
+  CHECK(f.meta->prune_unlisted_photos().value() == 1);  // "2": in no listing; "3" in album
+  CHECK_FALSE(f.meta->photo("2")->has_value());
+  CHECK(f.meta->photo("3")->has_value());
+}
+
+TEST_CASE("albums keep their order and the reverse index follows changes", "[cache]") {
+  test::CacheFixture f;
+  f.open_meta();
+  std::vector<api::Photoset> sets = {album("300", "Zebra"), album("100", "Alpha"),
+                                     album("200", "Middle")};
+  REQUIRE(f.meta->replace_albums(sets, 10));
+  REQUIRE(f.meta->replace_album_photos("300", std::vector<std::string>{"5", "6"}, 10));
+  REQUIRE(f.meta->replace_album_photos("100", std::vector<std::string>{"6", "7"}, 10));
+  auto listed = f.meta->albums().value();
+  REQUIRE(listed.size() == 3);
+  CHECK(listed[0].id == "300");
+  CHECK(listed[2].id == "200");
+  auto of6 = f.meta->albums_of("6").value();
+  REQUIRE(of6.size() == 2);
+  CHECK(of6[0].id == "300");  // album order, not id order
+  CHECK(of6[0].title == "Zebra");
+  CHECK(of6[1].id == "100");
+
+  REQUIRE(f.meta->replace_album_photos("300", std::vector<std::string>{"6", "5"}, 11));
+  CHECK(f.meta->album_photos("300")->value() == std::vector<std::string>{"6", "5"});
+  REQUIRE(f.meta->replace_album_photos("300", std::vector<std::string>{"5"}, 12));
+  CHECK(f.meta->albums_of("6")->size() == 1);
+  REQUIRE(f.meta->replace_albums(std::vector<api::Photoset>{album("200", "Middle")}, 13));
+  CHECK(f.meta->albums_of("6")->empty());  // album 100 deleted on Flickr
+  CHECK(f.meta->albums_of("5")->empty());
+  CHECK_FALSE(f.meta->album_photos("100")->has_value());
+  CHECK(f.meta->listing_state(cache::ListingId::album("300"))->generation == 3);
+}
+
+TEST_CASE("remote sizes, comments and sync state are kept", "[cache]") {
+  test::CacheFixture f;
+  f.open_meta();
+  REQUIRE(f.meta->put_remote_size("7", "Original", "sec", {123456789012, "\"abc\""}));
+  auto size = f.meta->remote_size("7", "Original", "sec").value();
+  REQUIRE(size.has_value());
+  CHECK(size->bytes == 123456789012);
+  CHECK(size->etag == "\"abc\"");
+  CHECK_FALSE(f.meta->remote_size("7", "Original", "other")->has_value());
+  std::vector<api::Comment> comments = {{"c1", "1@N00", "Ann", 1600000000, "url", "Nice! 🌅"}};
+  REQUIRE(f.meta->put_comments("7", comments));
+  CHECK(f.meta->comments("7")->value()[0].text == "Nice! 🌅");
+  REQUIRE(f.meta->put_state("recently_updated", "1700000000"));
+  CHECK(f.meta->state("recently_updated")->value() == "1700000000");
+}
+
+TEST_CASE("inode numbers are stable across reopen and never reused", "[cache]") {
+  test::CacheFixture f;
+  f.open_meta();
+  auto a = f.meta->inode_for("d:sets").value();
+  CHECK(a >= 2);
+  std::vector<std::string> keys = {"p:1", "p:2", "d:sets", "p:3"};
+  auto batch = f.meta->inodes_for(keys).value();
+  CHECK(batch[2] == a);
+  CHECK(batch[0] != batch[1]);
+  f.close();
+  f.open_meta();
+  CHECK(f.meta->inodes_for(keys).value() == batch);
+  auto fresh = f.meta->inode_for("p:4").value();
+  for (auto ino : batch)
+    CHECK(fresh != ino);
+}
+
+TEST_CASE("pins resolve to album and page photo ids", "[cache]") {
+  test::CacheFixture f;
+  f.open_meta();
+  REQUIRE(f.meta->replace_photostream(numbered_ids(1200), 1));
+  REQUIRE(f.meta->replace_album_photos("55", std::vector<std::string>{"x1", "x2"}, 1));
+  cache::Pin page{cache::Pin::Kind::page, "", 2, 0};
+  cache::Pin set{cache::Pin::Kind::album, "55", 0, 0};
+  REQUIRE(f.meta->add_pin(page));
+  REQUIRE(f.meta->add_pin(set));
+  auto ids = f.meta->pinned_photo_ids().value();
+  CHECK(ids.size() == 502);
+  CHECK(std::binary_search(ids.begin(), ids.end(), "1500"));
+  CHECK_FALSE(std::binary_search(ids.begin(), ids.end(), "1499"));
+  CHECK(std::binary_search(ids.begin(), ids.end(), "x2"));
+  CHECK(f.meta->remove_pin(page).value());
+  CHECK_FALSE(f.meta->remove_pin(page).value());
+  CHECK(f.meta->pinned_photo_ids()->size() == 2);
+}
+
+TEST_CASE("a version 1 cache is migrated, keeping its data", "[cache]") {
+  test::CacheFixture f;
+  f.open_meta();
+  auto photo = test::sample_photo("6");
+  REQUIRE(f.meta->upsert_photos({&photo, 1}, PhotoSource::list));
+  REQUIRE(f.meta->replace_albums(std::vector<api::Photoset>{album("100", "A")}, 1));
+  REQUIRE(f.meta->replace_album_photos("100", std::vector<std::string>{"6"}, 1));
+  // Make it look like version 1: no reverse index yet.
+  auto dbs = f.meta->databases();
+  REQUIRE(f.env->update([&](cache::lmdb::WriteTxn& txn) { return txn.clear(dbs.albums_of); }));
+  REQUIRE(cache::write_schema_version(*f.env, 1));
+  f.close();
+  f.open_meta();
+  CHECK(f.meta->open_action() == cache::SchemaOpen::Action::migrated);
+  CHECK(f.meta->counts()->schema_version == cache::kSchemaVersion);
+  CHECK(f.meta->photo("6")->has_value());
+  REQUIRE(f.meta->albums_of("6")->size() == 1);
+}
+
+TEST_CASE("an unknown schema version is rebuilt, never misread", "[cache]") {
+  auto version = GENERATE(as<std::uint32_t>{}, 0u, 99u);
+  test::CacheFixture f;
+  f.open_meta();
+  auto photo = test::sample_photo("6");
+  REQUIRE(f.meta->upsert_photos({&photo, 1}, PhotoSource::list));
+  REQUIRE(cache::write_schema_version(*f.env, version));
+  f.close();
+  f.open_meta();
+  CHECK(f.meta->open_action() == cache::SchemaOpen::Action::rebuilt);
+  CHECK_FALSE(f.meta->photo("6")->has_value());
+  CHECK(f.meta->counts()->schema_version == cache::kSchemaVersion);
+}
