@@ -243,12 +243,12 @@ def is_mounted(mountpoint):
 class Mount:
     """`flickrfs mount MOUNTPOINT -f` as a child; waits until the kernel shows the mount."""
 
-    def __init__(self, flickrfs, env, mountpoint, args=(), timeout=180):
+    def __init__(self, flickrfs, env, mountpoint, args=(), timeout=180, wrapper=()):
         os.makedirs(mountpoint, exist_ok=True)
         self.root = os.path.realpath(mountpoint)
         self.log = self.root + ".log"
         self.mounted = False
-        argv = [flickrfs, "mount", self.root, "-f", "--log-file", self.log, "-v"] + list(args)
+        argv = list(wrapper) + [flickrfs, "mount", self.root, "-f", "--log-file", self.log, "-v"] + list(args)
         start = now()
         self.proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=open(self.log + ".err",

@@ -47,9 +47,9 @@ def emulator(photos, sets=3, args=()):
     return h.Emulator(EMULATOR, photos=photos, sets=sets, args=list(args))
 
 
-def mount(emu_url, work, args=(), env_extra=None):
+def mount(emu_url, work, args=(), env_extra=None, wrapper=()):
     env = h.flickrfs_env(emu_url, work, env_extra)
-    return h.Mount(FLICKRFS, env, os.path.join(work, "mnt"), args=args)
+    return h.Mount(FLICKRFS, env, os.path.join(work, "mnt"), args=args, wrapper=wrapper)
 
 
 def flickrfs(args, emu_url, work, env_extra=None, timeout=300):
