@@ -130,8 +130,10 @@ TEST_CASE("rate limit answers 429 with an HTML body beyond the hourly budget") {
   CHECK(stat_count(emu.get("/_emulator/stats"), "rate_limited") == 1);
 }
 
+// Speed is measured by scripts/bench (as a ratio to the latency); here only facts that cannot
+// flake: the delay happened (a lower bound) and the requests overlapped inside the server.
 TEST_CASE("latency applies to every response and 64 parallel connections do not queue") {
-  EmulatorProcess emu({10, 1, 1, {"--latency-ms", "400"}});
+  EmulatorProcess emu({10, 1, 1, {"--latency-ms", "500"}});
   std::vector<std::future<int>> calls;
   const auto start = Clock::now();
   for (int i = 0; i < 64; ++i) {
@@ -143,9 +145,13 @@ TEST_CASE("latency applies to every response and 64 parallel connections do not 
   }
   for (auto& c : calls)
     CHECK(c.get() == 200);
-  const double elapsed = seconds_since(start);
-  CHECK(elapsed >= 0.4);
-  CHECK(elapsed < 4.0);  // serially this would take 25 s
+  CHECK(seconds_since(start) >= 0.5);
+  // httplib's default pool has max(8, cores - 1) workers; a queueing server never shows more
+  // than that many requests inside the delay at once. 32 leaves room for slow thread starts.
+  const int64_t peak = stat_count(emu.get("/_emulator/stats"), "peak_concurrent_delayed");
+  INFO("peak concurrent requests inside the latency delay: " << peak);
+  CHECK(peak >= 32);
+  CHECK(peak <= 64);
 }
 
 TEST_CASE("bandwidth limit slows image bodies to about the configured rate") {
@@ -169,8 +175,7 @@ TEST_CASE("bandwidth limit slows image bodies to about the configured rate") {
   const double elapsed = seconds_since(start);
   CHECK(r.body.size() == bytes);
   const double expected = static_cast<double>(bytes) * 8 / 4e6;
-  CHECK(elapsed >= expected * 0.8);
-  CHECK(elapsed < expected * 3 + 1);
+  CHECK(elapsed >= expected * 0.8);  // the cap applied; its accuracy is in scripts/bench
 }
 
 TEST_CASE("TLS: --tls-cert/--tls-key serve HTTPS") {
@@ -203,21 +208,14 @@ TEST_CASE("bad command lines fail with a one-line error and exit 1") {
   CHECK(run_command({bin, "--help"}) == 0);
 }
 
-// The 5 s budget is for a normal build; sanitizer builds run the same code 3-10x slower.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr double kStartupBudget = 30.0;
-#else
-constexpr double kStartupBudget = 5.0;
-#endif
-
-TEST_CASE("one million photos start in under 5 s and 500 MB") {
+// Startup time is a scripts/bench figure; the memory bound is a fact of the design.
+TEST_CASE("one million photos start in under 500 MB") {
   const auto start = Clock::now();
   EmulatorProcess emu({1000000, 20, 1, {}});
   const double startup = seconds_since(start);
   const std::string stats = emu.get("/_emulator/stats");
   const int64_t rss_kb = stat_count(stats, "rss_kb");
   WARN("1M photos: startup " << startup << " s, RSS " << rss_kb / 1024 << " MB");
-  CHECK(startup < kStartupBudget);
   CHECK(rss_kb > 0);
   CHECK(rss_kb < 500 * 1024);
   auto page = rest_call(emu.url(),

@@ -47,7 +47,12 @@ void configure(httplib::Server& server, ServerState& state) {
   server.set_keep_alive_max_count(1000);
   server.set_payload_max_length(64 * 1024 * 1024);
   server.set_pre_routing_handler([&state](const httplib::Request& req, httplib::Response&) {
-    if (req.path.rfind("/_emulator/", 0) != 0) sleep_ms(state.options.latency_ms);
+    if (req.path.rfind("/_emulator/", 0) == 0 || state.options.latency_ms == 0) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    state.stats.enter_delay();
+    sleep_ms(state.options.latency_ms);
+    state.stats.leave_delay();
     return httplib::Server::HandlerResponse::Unhandled;
   });
   install_rest_routes(server, state);

@@ -38,6 +38,17 @@ void Stats::count_oauth_refused(const std::string& problem) {
   ++m_oauth_refused[problem];
 }
 
+void Stats::enter_delay() {
+  std::lock_guard lock(m_mutex);
+  ++m_in_delay;
+  if (m_in_delay > m_peak_in_delay) m_peak_in_delay = m_in_delay;
+}
+
+void Stats::leave_delay() {
+  std::lock_guard lock(m_mutex);
+  --m_in_delay;
+}
+
 namespace {
 // Resident set size of this process in kB (VmRSS), for startup measurements.
 long long resident_kb() {
@@ -71,6 +82,7 @@ std::string Stats::to_json() const {
          ",\"faults\":" + json_map(m_faults) +
          ",\"rate_limited\":" + std::to_string(m_rate_limited) +
          ",\"oauth_refused\":" + json_map(m_oauth_refused) +
+         ",\"peak_concurrent_delayed\":" + std::to_string(m_peak_in_delay) +
          ",\"process\":{\"rss_kb\":" + std::to_string(resident_kb()) + "}}";
 }
 
@@ -86,6 +98,7 @@ void Stats::reset() {
   m_faults.clear();
   m_rate_limited = 0;
   m_oauth_refused.clear();
+  m_peak_in_delay = m_in_delay;  // requests still sleeping stay counted
 }
 
 }  // namespace flickrfs::emulator

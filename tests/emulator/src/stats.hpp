@@ -1,6 +1,7 @@
 #pragma once
 // Introspection counters behind GET /_emulator/stats: calls per method, images and bytes
-// served, HEAD and Range requests, faults injected by kind, rate-limited requests.
+// served, HEAD and Range requests, faults injected by kind, rate-limited requests, and the
+// peak number of requests inside the --latency-ms delay at once (proves requests overlap).
 //
 // Thread contract: thread-safe (one mutex; every operation is short).
 
@@ -18,6 +19,9 @@ class Stats {
   void count_fault(const std::string& kind);
   void count_rate_limited();
   void count_oauth_refused(const std::string& problem);
+  // Bracket the injected latency delay of one request.
+  void enter_delay();
+  void leave_delay();
   [[nodiscard]] std::string to_json() const;
   void reset();
 
@@ -33,6 +37,8 @@ class Stats {
   std::map<std::string, std::uint64_t> m_faults;
   std::uint64_t m_rate_limited = 0;
   std::map<std::string, std::uint64_t> m_oauth_refused;
+  std::uint64_t m_in_delay = 0;
+  std::uint64_t m_peak_in_delay = 0;
 };
 
 }  // namespace flickrfs::emulator

@@ -1,0 +1,346 @@
+# The lines of scripts/bench (issue 9). Each line function takes a Config and returns
+# (rows, raw): rows for the table (value, baseline, ratio = value / baseline, unit) and raw
+# per-run times for bench-results/latest.json. Every baseline is measured or computed in the
+# same run, never copied from an earlier one.
+#
+# Thread contract: called one at a time from scripts/bench; lines may start threads.
+import math
+import os
+import shutil
+import urllib.request
+
+import bench_harness as h
+
+LATENCY_MS = 50
+BANDWIDTH_MBPS = 100  # per response: flickr-emulator paces each body separately
+
+
+class Config:
+    def __init__(self, bin_dir, quick, runs, work):
+        self.bin_dir, self.quick, self.runs, self.work = bin_dir, quick, runs, work
+        self.page_photos = 520  # page-0001 holds 500
+        self.tree_photos = 2000 if quick else 100000
+        self.read_photos = 50
+        self.copy_photos = 100 if quick else 2000
+        self.image_kb = 100 if quick else 300
+        self.jobs = 8  # flickrfs default --jobs (downloads and size probes)
+        self.emulator = os.path.join(bin_dir, "flickr-emulator")
+        self.flickrfs = os.path.join(bin_dir, "flickrfs")
+        self._n = 0
+
+    def describe(self):
+        return {"latency_ms": LATENCY_MS, "bandwidth_mbps_per_response": BANDWIDTH_MBPS,
+                "image_kb": self.image_kb, "tree_photos": self.tree_photos,
+                "copy_photos": self.copy_photos, "jobs": self.jobs}
+
+    def fresh(self, tag):
+        """A new empty work directory (cold cache)."""
+        self._n += 1
+        path = os.path.join(self.work, f"{tag}-{self._n}")
+        os.makedirs(path)
+        return path
+
+    def emu(self, photos, latency=LATENCY_MS, bandwidth=BANDWIDTH_MBPS, image_kb=None, sets=4,
+            extra=()):
+        args = ["--latency-ms", latency, "--image-kb", image_kb or self.image_kb] + list(extra)
+        if bandwidth:
+            args += ["--bandwidth-mbps", bandwidth]
+        return h.Emulator(self.emulator, photos=photos, sets=sets, args=args)
+
+    def mount(self, emu, work, args=(), timeout=180):
+        return h.Mount(self.flickrfs, h.flickrfs_env(emu.url, work), os.path.join(work, "mnt"),
+                       args=args, timeout=timeout)
+
+
+def row(line, name, value, baseline, unit, baseline_is):
+    ratio = value / baseline if value is not None and baseline else None
+    return {"line": line, "name": name, "value": value, "baseline": baseline, "ratio": ratio,
+            "unit": unit, "baseline_is": baseline_is}
+
+
+def na(line, name, reason):
+    return {"line": line, "name": name, "na": reason}
+
+
+def timed_shell(command, timeout=600):
+    rc, out, secs = h.run(["sh", "-c", command], timeout=timeout)
+    if rc != 0:
+        raise RuntimeError(f"`{command[:60]}` exited {rc}: {out.strip()[-200:]}")
+    return secs
+
+
+def local_replica(src, dest):
+    """The tree's shape with sparse files of the same sizes and the same symlinks, for the
+    metadata-only baselines (find, ls -lR)."""
+    for dirpath, dirs, files in os.walk(src):
+        rel = os.path.relpath(dirpath, src)
+        target = os.path.join(dest, rel)
+        os.makedirs(target, exist_ok=True)
+        for name in dirs + files:
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path):
+                os.symlink(os.readlink(path), os.path.join(target, name))
+                if name in dirs:
+                    dirs.remove(name)
+            elif name in files:
+                with open(os.path.join(target, name), "wb") as f:
+                    f.truncate(os.lstat(path).st_size)
+
+
+def line1_cold_ls(cfg):
+    """cold ls -l of a 500-photo page vs (1 listing + size probes) x latency"""
+    emu = cfg.emu(cfg.page_photos)
+    times = []
+    try:
+        for _ in range(cfg.runs):
+            work = cfg.fresh("ls")
+            m = cfg.mount(emu, work)
+            page = os.path.join(m.root, "photostream", "page-0001")
+            times.append(timed_shell(f"ls -l '{page}'/* > /dev/null"))
+            m.close()
+    finally:
+        emu.close()
+    floor = (1 + math.ceil(500 / cfg.jobs)) * LATENCY_MS / 1000
+    return [row("1", "cold ls -l page-0001/* (500 photos)", h.median(times), floor, "s",
+                f"floor (1+ceil(500/{cfg.jobs}))x{LATENCY_MS}ms")], {"runs": times,
+                                                                     "floor": floor}
+
+
+def line2_warm_tree(cfg):
+    """warm find / ls -lR over the tree, network stopped, vs a local copy; line 7 too"""
+    n = cfg.tree_photos
+    emu = cfg.emu(n, latency=0, bandwidth=0, image_kb=20, sets=20)
+    work = cfg.fresh("tree")
+    m = cfg.mount(emu, work, timeout=3600)  # the first mount lists the whole account
+    raw = {"photos": n, "mount_seconds_latency0": m.mount_seconds}
+    try:
+        fill = h.now()
+        timed_shell(f"ls -lR '{m.root}' > /dev/null", timeout=1800)
+        raw["fill_seconds_latency0"] = h.now() - fill
+        emu.close()  # network stopped: everything below comes from the cache
+        local = os.path.join(work, "local")
+        local_replica(m.root, local)
+        cmds = {"find": "find '{}' -type f | wc -l > /dev/null", "ls": "ls -lR '{}' > /dev/null"}
+        for key, cmd in cmds.items():
+            raw[key + "_mount"] = [timed_shell(cmd.format(m.root)) for _ in range(cfg.runs)]
+            raw[key + "_local"] = [timed_shell(cmd.format(local)) for _ in range(cfg.runs)]
+        rss = h.rss_kb(m.proc.pid)
+        lmdb = sum(h.disk_bytes(os.path.join(dp, f))
+                   for dp, _, fs in os.walk(os.path.join(work, "cache"))
+                   for f in fs if f.endswith(".mdb") or "lmdb" in dp + f)
+        raw.update({"rss_kb": rss, "lmdb_bytes": lmdb})
+    finally:
+        m.close()
+        emu.close()
+    label = f"{n // 1000}k photos"
+    rows = [
+        row("2", f"warm find -type f | wc -l, {label}, offline", h.median(raw["find_mount"]),
+            h.median(raw["find_local"]), "s", "same on a local copy"),
+        row("2", f"warm ls -lR, {label}, offline", h.median(raw["ls_mount"]),
+            h.median(raw["ls_local"]), "s", "same on a local copy"),
+        row("7", f"daemon RSS after line 2 ({label})", rss, None, "MB", ""),
+        row("7", "LMDB bytes per photo", round(lmdb / n) if lmdb else None, None, "B",
+            "allocated blocks of the .mdb files"),
+    ]
+    return rows, raw
+
+
+def manifest_urls(manifest, files):
+    urls = []
+    for path in files:
+        m = h.ID_RE.search(os.path.basename(path))
+        sizes = manifest.expected_sizes(manifest.by_id[m.group(1)])
+        urls.append(sizes[0]["url"])
+    return urls
+
+
+def line3_reads(cfg):
+    """cold sequential read of 50 originals vs curl; warm read vs cat of a local copy"""
+    emu = cfg.emu(cfg.read_photos + 20)
+    raw = {"cold": [], "curl": [], "warm": [], "cat": []}
+    try:
+        manifest = emu.manifest()
+        for _ in range(cfg.runs):
+            work = cfg.fresh("read")
+            m = cfg.mount(emu, work)
+            files = h.photo_files(m.root, cfg.read_photos)[:cfg.read_photos]
+            quoted = " ".join(f"'{f}'" for f in files)
+            raw["cold"].append(timed_shell(f"cat {quoted} > /dev/null"))
+            raw["warm"].append(timed_shell(f"cat {quoted} > /dev/null"))
+            local = os.path.join(work, "local")
+            os.makedirs(local)
+            for i, f in enumerate(files):
+                shutil.copyfile(f, os.path.join(local, str(i)))
+            raw["cat"].append(timed_shell(f"cat '{local}'/* > /dev/null"))
+            m.close()
+            args = []
+            for url in manifest_urls(manifest, files):
+                args += ["-o", "/dev/null", url]
+            rc, out, secs = h.run(["curl", "-sSf"] + args, timeout=600)
+            if rc != 0:
+                raise RuntimeError(f"curl failed: {out[-200:]}")
+            raw["curl"].append(secs)
+    finally:
+        emu.close()
+    return [
+        row("3", "cold sequential read, 50 originals", h.median(raw["cold"]),
+            h.median(raw["curl"]), "s", "curl of the same URLs (1 connection)"),
+        row("3", "warm read, same 50 files", h.median(raw["warm"]), h.median(raw["cat"]), "s",
+            "cat of a local copy"),
+    ], raw
+
+
+def mirror_cmd(cfg, emu, work, dest):
+    env = h.flickrfs_env(emu.url, work)
+    return h.run([cfg.flickrfs, "mirror", "flickr:", dest, "--no-progress"], env=env,
+                 timeout=1800)
+
+
+def line4_copy(cfg):
+    """cold full copy: mirror vs rsync -a / cp -r over the mount vs floor; lines 5 and 6"""
+    n = cfg.copy_photos
+    emu = cfg.emu(n, sets=6)
+    raw = {"mirror": [], "rsync": [], "cp": [], "mirror_calls": [], "rerun": [],
+           "rerun_calls": [], "rerun_images": []}
+    rows = []
+    try:
+        manifest = emu.manifest()
+        total = manifest.total_best_bytes()
+        for _ in range(cfg.runs):
+            work = cfg.fresh("mirror")
+            emu.reset_stats()
+            rc, out, secs = mirror_cmd(cfg, emu, work, os.path.join(work, "dest"))
+            if rc != 0:
+                raise RuntimeError(f"mirror exited {rc}: {out.strip()[-160:]}")
+            raw["mirror"].append(secs)
+            raw["mirror_calls"].append(emu.stats()["api_calls_total"])
+            emu.reset_stats()
+            rc, out, secs = mirror_cmd(cfg, emu, work, os.path.join(work, "dest"))
+            stats = emu.stats()
+            raw["rerun"].append(secs)
+            raw["rerun_calls"].append(stats["api_calls_total"])
+            raw["rerun_images"].append(stats["images"])
+            for tool, cmd in (("rsync", "rsync -a '{}/' '{}/'"), ("cp", "cp -r '{}' '{}'")):
+                work = cfg.fresh(tool)
+                m = cfg.mount(emu, work)
+                raw[tool].append(timed_shell(cmd.format(m.root, os.path.join(work, "dest")),
+                                             timeout=3600))
+                m.close()
+        album_calls = 1 + sum(max(1, math.ceil(len(s["photo_ids"]) / 500))
+                              for s in manifest.sets)
+        commented = sum(1 for p in manifest.photos if p.get("count_comments", 0) > 0)
+        minimum = math.ceil(n / 500) + album_calls + commented
+        floor = total * 8 / (BANDWIDTH_MBPS * 1e6) + (math.ceil(n / 500) + album_calls) * \
+            LATENCY_MS / 1000
+        raw.update({"bytes": total, "floor": floor, "min_calls": minimum})
+        what = f"{n} photos, {total / 1e6:.0f} MB"
+        base = "floor bytes/bandwidth + listings"
+        rows += [
+            row("4", f"cold copy {what}: flickrfs mirror", h.median(raw["mirror"]), floor, "s",
+                base),
+            row("4", "  rsync -a over the mount", h.median(raw["rsync"]), floor, "s", base),
+            row("4", "  cp -r over the mount", h.median(raw["cp"]), floor, "s", base),
+            row("5", "mirror rerun, nothing changed", h.median(raw["rerun"]),
+                h.median(raw["mirror"]), "s", "the cold mirror"),
+            row("5", "  API calls / images of the rerun", h.median(raw["rerun_calls"]), None, "",
+                f"images {h.median(raw['rerun_images'])}"),
+            row("6", "API calls for a full mirror", h.median(raw["mirror_calls"]), minimum, "",
+                "ceil(N/500)+albums+commented"),
+        ]
+    finally:
+        emu.close()
+    return rows, raw
+
+
+def read_all(path, nbytes=None):
+    return len(h.read_prefix(path, nbytes))
+
+
+def line8_mixed(cfg):
+    """16 thumbnail readers (64 KB of 500 photos) while one large read streams vs alone"""
+    emu = cfg.emu(cfg.page_photos, image_kb=3000)
+    raw = {"alone": [], "loaded": []}
+    try:
+        for loaded in [False, True] * cfg.runs:
+            work = cfg.fresh("mixed")
+            m = cfg.mount(emu, work)
+            files = h.photo_files(m.root, 501)
+            big = files[0]  # the same photo each run; every run has a fresh (cold) cache
+            thumbs = [f for f in files if f != big][:500]
+            start = h.now()
+            if not loaded:
+                read_all(big)
+                raw["alone"].append(h.now() - start)
+            else:
+                done = {}
+
+                def stream():
+                    t = h.now()
+                    read_all(big)
+                    done["big"] = h.now() - t
+
+                def reader(k):
+                    def run():
+                        for f in thumbs[k::16]:
+                            try:
+                                read_all(f, 65536)
+                            except OSError as e:  # counted: a figure over failed reads lies
+                                raw.setdefault("thumb_errors", []).append(f"{e.errno} {f}")
+                    return run
+
+                h.run_parallel([stream] + [reader(k) for k in range(16)])
+                raw["loaded"].append(done["big"])
+            m.close()
+    finally:
+        emu.close()
+    if raw.get("thumb_errors"):
+        return [na("8", "large read while 16 readers take 64 KB of 500",
+                   f"{len(raw['thumb_errors'])} thumbnail reads failed, first "
+                   f"{raw['thumb_errors'][0][-90:]}")], raw
+    return [row("8", "large read while 16 readers take 64 KB of 500", h.median(raw["loaded"]),
+                h.median(raw["alone"]), "s", "the same read alone")], raw
+
+
+def emulator_lines(cfg):
+    """emulator: 1M-photo startup and RSS, 64 parallel requests, bandwidth cap accuracy"""
+    raw = {"startup_1m": [], "startup_1": [], "rss_1m": 0, "rss_1": 0, "parallel64": [],
+           "bw_seconds": [], "bw_bytes": 0}
+    for _ in range(cfg.runs):
+        for n, key in ((1000000, "1m"), (1, "1")):
+            e = h.Emulator(cfg.emulator, photos=n, sets=20 if n > 1 else 1)
+            raw["startup_" + key].append(e.startup_seconds)
+            raw["rss_" + key] = e.stats().get("process", {}).get("rss_kb")
+            e.close()
+    latency = 0.2
+    e = h.Emulator(cfg.emulator, photos=10, sets=1, args=["--latency-ms", int(latency * 1000)])
+    url = (f"http://127.0.0.1:{e.port}/services/rest/?method=flickr.people.findByUsername"
+           "&username=demo&api_key=test-key&format=json&nojsoncallback=1")
+    for _ in range(cfg.runs):
+        e.reset_stats()
+        start = h.now()
+        h.run_parallel([lambda: urllib.request.urlopen(url, timeout=60).read()] * 64)
+        raw["parallel64"].append(h.now() - start)
+    raw["peak_concurrent"] = e.stats().get("peak_concurrent_delayed")
+    e.close()
+    cap = 20
+    e = h.Emulator(cfg.emulator, photos=2, sets=1,
+                   args=["--bandwidth-mbps", cap, "--image-kb", 1000])
+    size = max((s for p in e.manifest().photos for s in p["sizes"]), key=lambda s: s["bytes"])
+    for _ in range(cfg.runs):
+        raw["bw_seconds"].append(h.run(["curl", "-sSf", "-o", "/dev/null", size["url"]])[2])
+    raw["bw_bytes"] = size["bytes"]
+    e.close()
+    expected = size["bytes"] * 8 / (cap * 1e6)
+    return [
+        row("E", "emulator startup, 1M photos", h.median(raw["startup_1m"]),
+            h.median(raw["startup_1"]), "s", "startup with 1 photo"),
+        row("E", "emulator RSS, 1M photos", raw["rss_1m"], raw["rss_1"], "MB", "RSS, 1 photo"),
+        row("E", "64 parallel requests (threads) at 200 ms latency", h.median(raw["parallel64"]),
+            latency, "s", f"one latency; peak in server {raw['peak_concurrent']}"),
+        row("E", f"1 MB image at --bandwidth-mbps {cap}", h.median(raw["bw_seconds"]), expected,
+            "s", "bytes x 8 / cap"),
+    ], raw
+
+
+ALL = [("1", line1_cold_ls), ("2", line2_warm_tree), ("3", line3_reads), ("4", line4_copy),
+       ("8", line8_mixed), ("E", emulator_lines)]
