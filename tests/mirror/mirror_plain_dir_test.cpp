@@ -184,6 +184,11 @@ TEST_CASE("a full disk stops the run with exit 1, a clear message and no partial
     WARN("cannot mount a 1 MiB tmpfs here (needs CAP_SYS_ADMIN); full-disk test not run");
     return;
   }
+  // Unmounted even when an assertion throws, so no test leaves a mount behind.
+  struct Unmount {
+    std::string path;
+    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmount{tmp / "small"};
   fsys::create_directories(tmp / "src");
   for (int i = 0; i < 6; ++i)
     write_file(tmp / "src/file" + std::to_string(i),
@@ -200,7 +205,6 @@ TEST_CASE("a full disk stops the run with exit 1, a clear message and no partial
       partial.push_back(name);
     }
   }
-  ::umount2((tmp / "small").c_str(), MNT_DETACH);
   INFO(run.err);
   CHECK(run.exit_code == 1);
   CHECK(run.err.find("no space left on device") != std::string::npos);
