@@ -1,5 +1,5 @@
 #pragma once
-// Translates model attributes into what the kernel gets (struct stat, fuse_entry_param) and
+// Translates model attributes into what the kernel is told (struct stat, fuse_entry_param) and
 // decides the cache timeouts per node kind. The one place that knows how long the kernel
 // may trust what we said.
 //

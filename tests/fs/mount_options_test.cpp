@@ -49,7 +49,7 @@ TEST_CASE("the mount.fuse3 form takes SOURCE MOUNTPOINT -o LIST", "[fs]") {
   CHECK(ok->dir_cache_time == std::chrono::seconds(30));
 }
 
-TEST_CASE("a generic source keeps the default user; -oLIST without a space works", "[fs]") {
+TEST_CASE("a generic source keeps the default user and -oLIST without a space works", "[fs]") {
   const auto config = parse({"flickrfs", "/mnt/f", "-oallow_other,ro"});
   REQUIRE(config);
   CHECK(config->global.user == "me");

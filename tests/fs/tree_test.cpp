@@ -73,7 +73,7 @@ TEST_CASE("a photo directory holds the best file and info.json", "[model]") {
   CHECK(tree->attr(dir, std::nullopt).mtime == 1563127380);
 }
 
-TEST_CASE("--sizes adds labelled files when the photo has the size", "[model]") {
+TEST_CASE("extra sizes (--sizes) add labelled files when the photo has the size", "[model]") {
   TreeOptions options;
   options.sizes = {"best", "large", "large2048"};
   const auto tree = Tree::build(test::make_catalog(1), options);

@@ -61,7 +61,7 @@ std::string iso_utc(std::int64_t t) {
 
 }  // namespace
 
-TEST_CASE("200 sampled files: stat size = bytes read = manifest size, sha256 = manifest",
+TEST_CASE("200 sampled files have stat size = bytes read = manifest size and the manifest sha256",
           "[mount]") {
   EmulatorProcess emulator({1000, 5, 11, {"--image-kb", "10"}});
   TempDir temp;
@@ -193,7 +193,7 @@ TEST_CASE("cp -r and rsync -a of a page and an album are byte-identical with wor
   }
 }
 
-TEST_CASE("64 parallel readers; one file read by 16 at once is downloaded once", "[mount]") {
+TEST_CASE("64 parallel readers with one file read by 16 at once download it once", "[mount]") {
   EmulatorProcess emulator({300, 2, 13, {"--image-kb", "200", "--bandwidth-mbps", "200"}});
   TempDir temp;
   const MountWork work = make_work(temp.path());

@@ -173,7 +173,8 @@ TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
   }
 }
 
-TEST_CASE("a wrong token is a clear error at mount time, exit 2, nothing mounted", "[mount]") {
+TEST_CASE("a wrong token is a clear error at mount time with exit 2 and nothing mounted",
+          "[mount]") {
   EmulatorProcess emulator({20, 1, 1, {}});
   TempDir temp;
   const MountWork work = make_work(temp.path());
@@ -188,7 +189,7 @@ TEST_CASE("a wrong token is a clear error at mount time, exit 2, nothing mounted
   CHECK_FALSE(is_mounted(work.mountpoint()));
 }
 
-TEST_CASE("daemon mode: mount returns, status reports, fusermount3 -u unmounts", "[mount]") {
+TEST_CASE("daemon mode: mount returns and status reports and fusermount3 -u unmounts", "[mount]") {
   EmulatorProcess emulator({120, 2, 2, {}});
   TempDir temp;
   const MountWork work = make_work(temp.path());

@@ -147,7 +147,7 @@ FlickrfsMount::FlickrfsMount(const std::string& url, const MountWork& work,
       build_binary("flickrfs"), "mount", m_root, "-f", "--log-file", m_log, "-v"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   m_pid = spawn(argv, full, -1);
-  const auto deadline = Clock::now() + std::chrono::seconds(180);
+  const auto deadline = Clock::now() + std::chrono::seconds(600);
   while (!is_mounted(m_root)) {
     int status = 0;
     if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
@@ -158,7 +158,7 @@ FlickrfsMount::FlickrfsMount(const std::string& url, const MountWork& work,
     if (Clock::now() > deadline) {
       ::kill(m_pid, SIGKILL);
       reap(10);
-      throw std::runtime_error("flickrfs did not mount within 180 s");
+      throw std::runtime_error("flickrfs did not mount within 600 s");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

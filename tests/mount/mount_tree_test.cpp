@@ -32,7 +32,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-TEST_CASE("find over 5,000 photos lists exactly the manifest's photos and albums", "[mount]") {
+TEST_CASE("find over 5000 photos lists exactly the manifest's photos and albums", "[mount]") {
   EmulatorProcess emulator({5000, 12, 7, {"--image-kb", "8"}});
   TempDir temp;
   const MountWork work = make_work(temp.path());
