@@ -18,7 +18,7 @@ std::size_t prefetch_of(std::vector<std::string> args) {
 
 }  // namespace
 
-TEST_CASE("--prefetch N sets the window cap, --no-prefetch turns it off", "[prefetch]") {
+TEST_CASE("mount option prefetch N sets the window cap, no-prefetch turns it off", "[prefetch]") {
   CHECK(prefetch_of({"mnt"}) == 16);
   CHECK(prefetch_of({"mnt", "--prefetch", "4"}) == 4);
   CHECK(prefetch_of({"mnt", "--prefetch=32"}) == 32);
