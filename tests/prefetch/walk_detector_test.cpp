@@ -92,7 +92,7 @@ TEST_CASE("cp's inode order and rsync's name order are recognised", "[prefetch]"
   CHECK(advice.first == 100 - 46);
 }
 
-TEST_CASE("a jump out of order ends the walk; a new streak starts small again", "[prefetch]") {
+TEST_CASE("a jump out of order ends the walk, a new streak starts small again", "[prefetch]") {
   WalkDetector detector(options());
   WalkClock::time_point t{};
   detector.note_listing(kPage, t);
