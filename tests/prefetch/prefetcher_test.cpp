@@ -102,7 +102,7 @@ TEST_CASE("a walk prefetches the next photos, within the window, and counts used
   CHECK(stats.prefetched_bytes == stats.used_bytes + stats.wasted_bytes);
 }
 
-TEST_CASE("window 0 starts nothing; stop() during downloads joins cleanly", "[prefetch]") {
+TEST_CASE("window 0 starts nothing, stop() during downloads joins cleanly", "[prefetch]") {
   World w;
   {
     fs::prefetch::PrefetchOptions off;

@@ -92,7 +92,7 @@ TEST_CASE("cp's inode order and rsync's name order are recognised", "[prefetch]"
   CHECK(advice.first == 100 - 46);
 }
 
-TEST_CASE("a jump out of order ends the walk; a new streak starts small again", "[prefetch]") {
+TEST_CASE("a jump out of order ends the walk, a new streak starts small again", "[prefetch]") {
   WalkDetector detector(options());
   WalkClock::time_point t{};
   detector.note_listing(kPage, t);
@@ -118,7 +118,7 @@ TEST_CASE("another file of the same photo keeps the walk where it is", "[prefetc
   CHECK(again.window == first.window);
 }
 
-TEST_CASE("idle walks expire; pages are independent; window 0 never walks", "[prefetch]") {
+TEST_CASE("idle walks expire, pages are independent, window 0 never walks", "[prefetch]") {
   WalkDetector detector(options());
   WalkClock::time_point t{};
   detector.note_listing(kPage, t);
