@@ -89,7 +89,7 @@ Result<PhotoPage> FlickrClient::photos_page(const std::string& user, int page, i
 Result<PhotoPage> FlickrClient::photoset_photos_page(const std::string& photoset_id,
                                                      const std::string& owner, int page,
                                                      int per_page) {
-  constexpr std::string_view kMethod = "flickr.photosets.getPhotos";
+  static constexpr std::string_view kMethod = "flickr.photosets.getPhotos";
   oauth::Params params = {{"photoset_id", photoset_id},
                           {"extras", std::string(kPhotoExtras)},
                           {"per_page", clamp_per_page(per_page)},
@@ -100,7 +100,7 @@ Result<PhotoPage> FlickrClient::photoset_photos_page(const std::string& photoset
 }
 
 Result<PhotoPage> FlickrClient::recently_updated(std::int64_t min_date, int page, int per_page) {
-  constexpr std::string_view kMethod = "flickr.photos.recentlyUpdated";
+  static constexpr std::string_view kMethod = "flickr.photos.recentlyUpdated";
   if (!authenticated()) {
     return make_error(Errc::config, "photos.recentlyUpdated needs an OAuth token (flickrfs auth)");
   }
@@ -207,13 +207,13 @@ Result<User> FlickrClient::people_info(const std::string& nsid) {
 }
 
 Result<User> FlickrClient::find_by_username(const std::string& username) {
-  constexpr std::string_view kMethod = "flickr.people.findByUsername";
+  static constexpr std::string_view kMethod = "flickr.people.findByUsername";
   return call<User>(kMethod, {{"username", username}}, false,
                     [](std::string_view body) { return parse::user_ref(body, kMethod); });
 }
 
 Result<User> FlickrClient::test_login() {
-  constexpr std::string_view kMethod = "flickr.test.login";
+  static constexpr std::string_view kMethod = "flickr.test.login";
   if (!authenticated()) return make_error(Errc::auth, "flickr.test.login needs an OAuth token");
   return call<User>(kMethod, {}, false,
                     [](std::string_view body) { return parse::user_ref(body, kMethod); });

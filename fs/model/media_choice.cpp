@@ -170,8 +170,10 @@ Result<std::vector<std::string>> parse_sizes_list(std::string_view list) {
     if (item.empty() || item == "best") continue;
     if (find_named(item) == nullptr) {
       std::string known = "best";
-      for (const auto& k : kKnownSizeLabels)
-        known += "," + std::string(k.name);
+      for (const auto& k : kKnownSizeLabels) {
+        known += ',';  // two appends: GCC 12 -O2 reports a false -Wrestrict for "," + string
+        known += k.name;
+      }
       return make_error(Errc::invalid_argument, "unknown size '" + std::string(item) +
                                                     "' in --sizes (known: " + known + ")");
     }

@@ -94,7 +94,7 @@ TEST_CASE("save creates the directory 0700 and the file 0600, atomically replace
   CHECK(entries == 1);
 }
 
-TEST_CASE("a missing file is empty credentials; a directory in the way is an error", "[config]") {
+TEST_CASE("a missing file is empty credentials, a directory in the way is an error", "[config]") {
   test::TempDir dir;
   auto missing = load_credentials(dir / "nope");
   REQUIRE(missing.ok());

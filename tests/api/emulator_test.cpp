@@ -230,7 +230,7 @@ TEST_CASE("flickrfs auth end to end, then flickrfs call with the stored token", 
   CHECK(info_call.out.empty());
 }
 
-TEST_CASE("wrong secrets exit 2 with one line; -v output never shows a secret", "[emulator]") {
+TEST_CASE("wrong secrets exit 2 with one line, -v output never shows a secret", "[emulator]") {
   EmulatorProcess emulator({30, 2, 1, {}});
   test::TempDir home;
   const std::string config = home / "config";

@@ -95,7 +95,7 @@ TEST_CASE("photos_page: people.getPhotos for me, signed, 500 per page, every ext
   CHECK_FALSE(request.has("api_key"));
 }
 
-TEST_CASE("without a token: getPublicPhotos with api_key, no signature; me is a config error",
+TEST_CASE("without a token: getPublicPhotos with api_key, no signature, me is a config error",
           "[client]") {
   CannedServer server(
       [](const RecordedRequest&) { return json(fixture("photos_empty_no_array.json")); });
@@ -344,7 +344,7 @@ TEST_CASE("verbose logs never contain the secrets", "[client]") {
   CHECK(log.find("oauth_signature=") == std::string::npos);
 }
 
-TEST_CASE("API calls take rate-limiter tokens; calls_left drops", "[client]") {
+TEST_CASE("API calls take rate-limiter tokens, calls_left drops", "[client]") {
   CannedServer server([](const RecordedRequest&) { return json(fixture("test_login.json")); });
   ClientOptions options = options_for(server);
   options.rate_limiter = std::make_shared<RateLimiter>(RateLimits{{3600, 3}, {0, 1}});
@@ -357,7 +357,7 @@ TEST_CASE("API calls take rate-limiter tokens; calls_left drops", "[client]") {
   CHECK(client.calls_left() == 3596);
 }
 
-TEST_CASE("download retries resume where the cut happened; the sink sees each byte once",
+TEST_CASE("download retries resume where the cut happened, the sink sees each byte once",
           "[client]") {
   std::string content(200'000, '\0');
   for (std::size_t i = 0; i < content.size(); ++i)

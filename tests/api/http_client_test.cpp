@@ -150,7 +150,7 @@ TEST_CASE("download: whole file, from an offset, and from a server that ignores 
   }
 }
 
-TEST_CASE("download: error statuses never reach the sink; sink errors and cancel stop it",
+TEST_CASE("download: error statuses never reach the sink, sink errors and cancel stop it",
           "[http]") {
   int status = 404;
   CannedServer server([&](const RecordedRequest&) {

@@ -84,7 +84,7 @@ TEST_CASE("acquire gives up after max_wait and honours cancel", "[ratelimit]") {
   CHECK(cancelled.error().code == Errc::interrupted);
 }
 
-TEST_CASE("calls_left counts the last hour; images are a separate bucket", "[ratelimit]") {
+TEST_CASE("calls_left counts the last hour, images are a separate bucket", "[ratelimit]") {
   FakeClock clock;
   RateLimiter limiter({{3600, 100}, {36000, 5}}, clock);
   CHECK(limiter.calls_left() == 3600);

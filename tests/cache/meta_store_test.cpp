@@ -95,7 +95,7 @@ TEST_CASE("photostream pages are 500 ids, oldest first", "[cache]") {
   CHECK(f.meta->listing_state(cache::ListingId::photostream())->generation == 2);
 }
 
-TEST_CASE("a shorter listing never deletes photos; only an explicit prune does", "[cache]") {
+TEST_CASE("a shorter listing never deletes photos, only an explicit prune does", "[cache]") {
   test::CacheFixture f;
   f.open_meta();
   std::vector<api::Photo> photos = {test::sample_photo("1"), test::sample_photo("2"),

@@ -76,7 +76,7 @@ TEST_CASE("people.getPhotos: shape, string total, newest first, per_page clamp, 
   CHECK(int64_t(past_doc["photos"]["page"]) == 99);
 }
 
-TEST_CASE("api_key-only calls see public photos only; private ones are not found") {
+TEST_CASE("api_key-only calls see public photos only, private ones are not found") {
   EmulatorProcess emu;
   simdjson::dom::parser parser;
   auto pub = rest_call(
@@ -131,7 +131,7 @@ TEST_CASE("errors: unknown method 112, bad api_key 100, bad format 111, missing 
   CHECK(jsonp.body.rfind("jsonFlickrApi({", 0) == 0);
 }
 
-TEST_CASE("OAuth: one changed byte gives 401 signature_invalid with debug_sbs; replay refused") {
+TEST_CASE("OAuth: one changed byte gives 401 signature_invalid with debug_sbs, replay refused") {
   EmulatorProcess emu;
   const std::string url = emu.url() + "/services/rest/";
   const std::string query = signed_query(

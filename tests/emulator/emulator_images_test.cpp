@@ -93,7 +93,7 @@ TEST_CASE("HEAD, Range 206/416, ETag 304, Last-Modified") {
   CHECK(stats.find("\"range_requests\":4") != std::string::npos);
 }
 
-TEST_CASE("mutations: add, retitle, replace, comment, delete, albums; recentlyUpdated sees them") {
+TEST_CASE("mutations: add, retitle, replace, comment, delete, albums, recentlyUpdated sees them") {
   EmulatorProcess emu({30, 3, 7, {}});
   simdjson::dom::parser parser;
   element m;

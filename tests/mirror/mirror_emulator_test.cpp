@@ -87,7 +87,7 @@ ProcessResult run_mirror(const EmulatorProcess& emulator, const std::string& des
 
 }  // namespace
 
-TEST_CASE("mirror of 2000 photos matches the manifest; a rerun downloads nothing") {
+TEST_CASE("mirror of 2000 photos matches the manifest, a rerun downloads nothing") {
   use_emulator_credentials();
   EmulatorProcess emulator({2000, 20, 1, {"--image-kb", "1"}});
   TempDir tmp;
@@ -154,7 +154,7 @@ TEST_CASE("mutations are applied exactly: add, retitle, replace, delete with --d
   CHECK(photo_dirs(tmp / "dst").count(deleted) == 0);
 }
 
-TEST_CASE("mirror without --delete keeps photos gone from Flickr; an empty listing refuses") {
+TEST_CASE("mirror without --delete keeps photos gone from Flickr, an empty listing refuses") {
   use_emulator_credentials();
   TempDir tmp;
   {
@@ -203,7 +203,7 @@ TEST_CASE("with faults the mirror is correct or exits 23 with the failures liste
   CHECK(joined(check_against_manifest(tmp / "dst", manifest)) == "");
 }
 
-TEST_CASE("SIGKILL at random moments never leaves a damaged file; a rerun completes") {
+TEST_CASE("SIGKILL at random moments never leaves a damaged file, a rerun completes") {
   use_emulator_credentials();
   EmulatorProcess emulator({60, 3, 6, {"--image-kb", "32", "--latency-ms", "2"}});
   const Manifest manifest = fetch_manifest(emulator);
@@ -260,7 +260,7 @@ TEST_CASE("SIGKILL at random moments never leaves a damaged file; a rerun comple
   CHECK(fetched_again <= 4);
 }
 
-TEST_CASE("one album mirrors with its photos so the links resolve; SIGINT exits 130") {
+TEST_CASE("one album mirrors with its photos so the links resolve, SIGINT exits 130") {
   use_emulator_credentials();
   EmulatorProcess emulator({90, 4, 7, {"--image-kb", "4"}});
   TempDir tmp;
