@@ -18,15 +18,13 @@
 #include "fs/cli/commands.hpp"
 #include "fs/cli/exit_code.hpp"
 #include "fs/cli/options.hpp"
-#include "fs/mirror/local_source.hpp"
-#include "fs/mirror/mirror.hpp"
-#include "fs/mirror/mount_detect.hpp"
-#if FLICKRFS_MIRROR_FLICKR
 #include "fs/mirror/flickr_listing.hpp"
 #include "fs/mirror/flickr_tree.hpp"
 #include "fs/mirror/http_fetcher.hpp"
+#include "fs/mirror/local_source.hpp"
+#include "fs/mirror/mirror.hpp"
+#include "fs/mirror/mount_detect.hpp"
 #include "fs/model/media_choice.hpp"
-#endif
 
 namespace flickrfs::cli {
 
@@ -175,7 +173,6 @@ int mirror_plain_directory(const MirrorArgs& options) {
   return exit_code_of(mirror::run_mirror(*tree, fetcher, options.run, g_interrupted), options.dest);
 }
 
-#if FLICKRFS_MIRROR_FLICKR
 // The account through the API: listing calls only, then parallel downloads.
 int mirror_flickr(const MirrorArgs& options, std::string subtree) {
   if (options.global.offline) {
@@ -220,11 +217,6 @@ int mirror_flickr(const MirrorArgs& options, std::string subtree) {
   }
   return exit_code_of(outcome, options.dest);
 }
-#else
-int mirror_flickr(const MirrorArgs& /*options*/, const std::string& /*subtree*/) {
-  return fail(make_error(Errc::config, "this build has no Flickr source (fs/model missing)"));
-}
-#endif
 
 }  // namespace
 
