@@ -461,4 +461,12 @@ Result<void> BlobReader::wait() {
   return success();
 }
 
+Result<bool> BlobReader::wait_for(std::chrono::milliseconds timeout) {
+  Inflight& s = *m_state;
+  std::unique_lock<std::mutex> lock(s.mutex);
+  const bool finished = s.changed.wait_for(lock, timeout, [&] { return s.done || s.error; });
+  if (s.error) return *s.error;
+  return finished;
+}
+
 }  // namespace flickrfs::cache

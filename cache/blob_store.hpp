@@ -33,6 +33,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -98,6 +99,9 @@ class BlobReader {
   [[nodiscard]] Result<std::uint64_t> size();
   // Waits until the whole blob is stored (or failed).
   [[nodiscard]] Result<void> wait();
+  // Waits at most `timeout`: true once stored, false while still downloading (so a caller
+  // that must stop promptly can give up waiting; the download itself goes on).
+  [[nodiscard]] Result<bool> wait_for(std::chrono::milliseconds timeout);
   [[nodiscard]] bool from_cache() const { return m_hit; }
   [[nodiscard]] const BlobKey& key() const { return m_key; }
 
@@ -121,7 +125,8 @@ struct ReconcileReport {
 struct VerifyReport {
   std::uint64_t checked = 0;
   std::vector<BlobKey> bad;   // missing file, size or sha256 mismatch, undecodable record
-  std::uint64_t removed = 0;  // with Repair::yes
+  std::uint64_t removed = 0;         // with Repair::yes: record and file gone
+  std::vector<BlobKey> unrepaired;  // with Repair::yes: bad ones that could not be removed
 };
 
 struct EvictionReport {

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +25,7 @@
 #include "fs/status_file.hpp"
 #include "fs/sync/catalog.hpp"
 #include "fs/sync/client_downloader.hpp"
+#include "fs/sync/pin_keeper.hpp"
 
 namespace flickrfs::fs {
 
@@ -58,6 +60,7 @@ struct Mounted {
   std::unique_ptr<cache::BlobStore> blobs;
   std::unique_ptr<Catalog> catalog;
   std::unique_ptr<prefetch::Prefetcher> prefetcher;  // before catalog/blobs go
+  std::unique_ptr<PinKeeper> pin_keeper;             // before catalog/blobs go
   std::unique_ptr<Context> context;
   std::unique_ptr<FuseSession> session;
   std::string nsid;
@@ -183,6 +186,18 @@ Result<void> open_cache(const MountConfig& config, Mounted& mounted) {
   return success();
 }
 
+// Downloads pinned albums and pages (`flickrfs cache pin`); nothing on an --offline mount.
+void start_pin_keeper(const MountConfig& config, Mounted& mounted) {
+  if (mounted.client == nullptr) return;
+  PinKeeperOptions options;
+  options.workers = std::max(1U, config.jobs / 4);  // a background job: foreground first
+  Connectivity* connectivity = mounted.connectivity.get();
+  mounted.pin_keeper =
+      std::make_unique<PinKeeper>(*mounted.meta, *mounted.blobs, *mounted.catalog, options,
+                                  [connectivity] { return !connectivity->offline(); });
+  mounted.pin_keeper->start();
+}
+
 void start_prefetcher(const MountConfig& config, Mounted& mounted) {
   if (config.prefetch == 0 || mounted.client == nullptr) return;  // off, or --offline
   prefetch::PrefetchOptions options;
@@ -287,17 +302,22 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
   link.report_ready();
   {
     Invalidator invalidator(mounted.session->raw());
+    start_pin_keeper(config, mounted);
     mounted.catalog->set_change_listener(
-        [&invalidator](const model::Tree& before, const model::Tree& after) {
+        [&invalidator, &mounted](const model::Tree& before, const model::Tree& after) {
           invalidator.push(model::diff_trees(before, after));
+          if (mounted.pin_keeper) mounted.pin_keeper->note_refresh();  // new pinned photos
         });
     StatusWriter status(status_file_path(mounted.cache_root, config.mountpoint), config.mountpoint,
                         [&] {
                           return mounted.catalog->status_lines() +
-                                 (mounted.prefetcher ? mounted.prefetcher->status_lines() : "");
+                                 (mounted.prefetcher ? mounted.prefetcher->status_lines() : "") +
+                                 (mounted.pin_keeper ? mounted.pin_keeper->status_lines() : "") +
+                                 "cache_user=" + mounted.nsid + "\n";
                         });
     mounted.catalog->start();
     auto ran = mounted.session->run();
+    if (mounted.pin_keeper) mounted.pin_keeper->stop();
     if (mounted.prefetcher) mounted.prefetcher->stop();
     mounted.catalog->stop();
     mounted.catalog->set_change_listener(nullptr);

@@ -1,7 +1,14 @@
 // flickrfs cache stats|verify [--repair]|clear [--yes]|pin PATH|unpin PATH (DESIGN section 2).
-// Works on the cache only; never touches the network. See commands.hpp.
+// Works on the cache only; the one network use is `cache pin` with no mount of the account
+// running: it downloads the pinned photos itself (image URLs only, no API call). With a
+// mount running, that mount's pin keeper downloads them (fs/sync/pin_keeper.hpp).
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -12,9 +19,13 @@
 #include "cache/cache_dir.hpp"
 #include "cache/meta_store.hpp"
 #include "fs/cli/cache_target.hpp"
+#include "fs/cli/client_setup.hpp"
 #include "fs/cli/commands.hpp"
 #include "fs/cli/exit_code.hpp"
 #include "fs/cli/options.hpp"
+#include "fs/status_file.hpp"
+#include "fs/sync/client_downloader.hpp"
+#include "fs/sync/pin_keeper.hpp"
 
 namespace flickrfs::cli {
 
@@ -37,6 +48,8 @@ struct OpenCache {
   std::string nsid;
   std::shared_ptr<cache::lmdb::Env> env;
   std::unique_ptr<cache::MetaStore> meta;
+  std::unique_ptr<api::FlickrClient> client;  // only for `pin` without a running mount
+  std::unique_ptr<fs::Connectivity> connectivity;
   std::unique_ptr<cache::BlobStore> blobs;
 };
 
@@ -74,20 +87,32 @@ Result<CacheArgs> parse(Args args) {
   return out;
 }
 
-Result<OpenCache> open_cache(const CacheArgs& args) {
+Result<OpenCache> open_meta(const CacheArgs& args) {
   OpenCache c;
   FLICKRFS_TRY(c.dir, cache::resolve_cache_dir(args.global.cache_dir));
   FLICKRFS_TRY(c.nsid, resolve_cached_user(c.dir, args.global.user));
   FLICKRFS_TRY(c.env, cache::open_user_env(c.dir, c.nsid));
   FLICKRFS_TRY(c.meta, cache::MetaStore::open(c.env));
-  cache::BlobStore::Options options;
-  options.offline = true;             // this command never downloads
-  options.reconcile_at_open = false;  // a mount may be running on the same cache
-  options.download_jobs = 1;
-  FLICKRFS_TRY(c.blobs,
-               cache::BlobStore::open(*c.meta, nullptr,
-                                      cache::blobs_dir(cache::user_dir(c.dir, c.nsid)), options));
   return c;
+}
+
+// `downloads`: a client for image downloads (pin without a mount); otherwise offline.
+Result<void> open_blobs(const CacheArgs& args, OpenCache& c, bool downloads) {
+  std::shared_ptr<cache::Downloader> downloader;
+  if (downloads) {
+    FLICKRFS_TRY(auto options, client_options(args.global));
+    c.client = std::make_unique<api::FlickrClient>(std::move(options));
+    c.connectivity = std::make_unique<fs::Connectivity>(false);
+    downloader = std::make_shared<fs::ClientDownloader>(*c.client, *c.connectivity);
+  }
+  cache::BlobStore::Options options;
+  options.offline = !downloads;
+  options.reconcile_at_open = false;  // a mount may be running on the same cache
+  options.download_jobs = downloads ? 4 : 1;
+  FLICKRFS_TRY(c.blobs,
+               cache::BlobStore::open(*c.meta, downloader,
+                                      cache::blobs_dir(cache::user_dir(c.dir, c.nsid)), options));
+  return success();
 }
 
 std::string human_bytes(std::uint64_t bytes) {
@@ -131,17 +156,30 @@ int run_stats(OpenCache& c) {
   return kExitOk;
 }
 
+// Exit 0 when every blob is good, or with --repair when every bad one was removed (the
+// next read downloads it again); 23 when bad blobs remain (listed on stderr).
 int run_verify(OpenCache& c, bool repair) {
   auto report = c.blobs->verify(repair ? cache::Repair::yes : cache::Repair::no);
   if (!report) return fail(report.error());
-  for (const auto& key : report->bad) {
+  auto print_bad = [](const cache::BlobKey& key, const char* what) {
     std::fprintf(stderr, "bad blob: photo %s size %s (%s)%s\n", key.photo_id.c_str(),
-                 key.label.c_str(), key.file_name().c_str(), repair ? ", removed" : "");
+                 key.label.c_str(), key.file_name().c_str(), what);
+  };
+  for (const auto& key : report->bad) {
+    const bool left = std::find(report->unrepaired.begin(), report->unrepaired.end(), key) !=
+                      report->unrepaired.end();
+    print_bad(key, !repair ? "" : left ? ", could NOT be removed" : ", removed");
   }
-  std::printf("verified %llu blobs: %zu bad%s\n", static_cast<unsigned long long>(report->checked),
-              report->bad.size(),
-              report->bad.empty() || repair ? "" : " (run with --repair to remove them)");
-  return report->bad.empty() ? kExitOk : kExitPartial;
+  if (!repair) {
+    std::printf("verified %llu blobs: %zu bad%s\n",
+                static_cast<unsigned long long>(report->checked), report->bad.size(),
+                report->bad.empty() ? "" : " (run with --repair to remove them)");
+    return report->bad.empty() ? kExitOk : kExitPartial;
+  }
+  std::printf("verified %llu blobs: %zu bad, %llu removed, %zu could not be removed\n",
+              static_cast<unsigned long long>(report->checked), report->bad.size(),
+              static_cast<unsigned long long>(report->removed), report->unrepaired.size());
+  return report->unrepaired.empty() ? kExitOk : kExitPartial;
 }
 
 bool confirm(const std::string& question) {
@@ -174,8 +212,49 @@ int run_clear(OpenCache& c, bool yes) {
   return kExitOk;
 }
 
-int run_pin(OpenCache& c, const std::string& path, bool add) {
-  auto pin = parse_pin_path(path);
+// The mountpoint of a live mount of this account's cache (its status file names the cache
+// user and its daemon's pid), if any.
+std::optional<std::string> running_mount(const OpenCache& c) {
+  for (const auto& [path, fields] : fs::read_status_files(c.dir)) {
+    const auto user = fields.find("cache_user");
+    const auto pid = fields.find("pid");
+    if (user == fields.end() || user->second != c.nsid || pid == fields.end()) continue;
+    const long value = std::strtol(pid->second.c_str(), nullptr, 10);
+    if (value <= 0 || (::kill(static_cast<pid_t>(value), 0) != 0 && errno != EPERM)) continue;
+    const auto mountpoint = fields.find("mountpoint");
+    return mountpoint == fields.end() ? path : mountpoint->second;
+  }
+  return std::nullopt;
+}
+
+// No mount is running: download the pinned photos now, as a mount would (best files).
+int download_pins_now(const CacheArgs& args, OpenCache& c) {
+  if (auto opened = open_blobs(args, c, true); !opened) return fail(opened.error());
+  fs::Catalog catalog(c.client.get(), *c.meta, *c.blobs, *c.connectivity, fs::CatalogOptions{});
+  if (auto loaded = catalog.load_from_cache(); !loaded) return fail(loaded.error());
+  fs::PinKeeperOptions options;
+  options.workers = 4;
+  fs::PinKeeper keeper(*c.meta, *c.blobs, catalog, options, [] { return true; });
+  std::printf("no mount of %s is running: downloading the pinned photos now\n", c.nsid.c_str());
+  std::fflush(stdout);
+  auto done = keeper.run_once();
+  if (!done) {
+    std::fprintf(stderr,
+                 "flickrfs cache: the pin is recorded but the download stopped: %s; the next "
+                 "mount downloads the rest\n",
+                 done.error().describe().c_str());
+    return kExitPartial;
+  }
+  std::printf("pinned files: %llu, cached: %llu (%llu downloaded now), failed: %llu\n",
+              static_cast<unsigned long long>(done->pinned_files),
+              static_cast<unsigned long long>(done->cached_files),
+              static_cast<unsigned long long>(done->downloaded),
+              static_cast<unsigned long long>(done->failed));
+  return done->failed == 0 ? kExitOk : kExitPartial;
+}
+
+int run_pin(const CacheArgs& args, OpenCache& c, bool add) {
+  auto pin = parse_pin_path(args.path);
   if (!pin) return fail(pin.error());
   if (!add) {
     auto removed = c.meta->remove_pin(*pin);
@@ -185,13 +264,22 @@ int run_pin(OpenCache& c, const std::string& path, bool add) {
   }
   pin->pinned_at = static_cast<std::int64_t>(::time(nullptr));
   if (auto added = c.meta->add_pin(*pin); !added) return fail(added.error());
+  std::printf("pinned %s: its photos are never evicted\n", pin->key().c_str());
   auto ids = c.meta->pinned_photo_ids();
-  std::printf("pinned %s: its photos are never evicted; a running mount downloads them\n",
-              pin->key().c_str());
   if (ids && ids->empty()) {
-    std::printf("(its listing is not cached yet; it is kept as soon as the mount lists it)\n");
+    std::printf("its listing is not cached yet: a mount downloads it once it has listed it\n");
+    return kExitOk;
   }
-  return kExitOk;
+  if (const auto mountpoint = running_mount(c)) {
+    std::printf("the mount at %s is downloading them (see `flickrfs status`)\n",
+                mountpoint->c_str());
+    return kExitOk;
+  }
+  if (args.global.offline) {
+    std::printf("--offline: the next online mount (or `cache pin` again) downloads them\n");
+    return kExitOk;
+  }
+  return download_pins_now(args, c);
 }
 
 }  // namespace
@@ -205,12 +293,13 @@ int cmd_cache(Args args) {
     return fail(make_error(Errc::invalid_argument,
                            "unknown cache action '" + action + "'; " + std::string(kUsage)));
   }
-  auto opened = open_cache(*parsed);
+  auto opened = open_meta(*parsed);
   if (!opened) return fail(opened.error());
+  if (action == "pin" || action == "unpin") return run_pin(*parsed, *opened, action == "pin");
+  if (auto blobs = open_blobs(*parsed, *opened, false); !blobs) return fail(blobs.error());
   if (action == "stats") return run_stats(*opened);
   if (action == "verify") return run_verify(*opened, parsed->repair);
-  if (action == "clear") return run_clear(*opened, parsed->yes);
-  return run_pin(*opened, parsed->path, action == "pin");
+  return run_clear(*opened, parsed->yes);
 }
 
 }  // namespace flickrfs::cli

@@ -62,6 +62,11 @@ void print_status(const fs::StatusFields& f) {
         megabytes(field(f, "prefetch_used_bytes")).c_str(),
         megabytes(field(f, "prefetch_wasted_bytes")).c_str(), field(f, "prefetch_failed").c_str());
   }
+  if (f.contains("pin_files")) {
+    std::printf("  pins:        %s of %s pinned files cached, %s downloading, %s failed\n",
+                field(f, "pin_cached").c_str(), field(f, "pin_files").c_str(),
+                field(f, "pin_pending").c_str(), field(f, "pin_failed").c_str());
+  }
   std::printf("  listing:     checked %s, %s refreshes, %s failed\n",
               field(f, "last_listing_check").c_str(), field(f, "refreshes").c_str(),
               field(f, "refresh_failures").c_str());

@@ -1,0 +1,247 @@
+// See pin_keeper.hpp.
+#include "fs/sync/pin_keeper.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "fs/log.hpp"
+
+namespace flickrfs::fs {
+
+namespace {
+
+constexpr std::chrono::milliseconds kWaitSlice{200};
+
+// Errors that say "the network is gone": the rest of a pass would fail the same way.
+bool stops_the_pass(const Error& error) {
+  return error.code == Errc::offline || error.code == Errc::network ||
+         error.code == Errc::interrupted || error.code == Errc::no_space;
+}
+
+}  // namespace
+
+PinKeeper::PinKeeper(cache::MetaStore& meta, cache::BlobStore& blobs, Catalog& catalog,
+                     PinKeeperOptions options, Gate online)
+    : m_meta(meta),
+      m_blobs(blobs),
+      m_catalog(catalog),
+      m_options(std::move(options)),
+      m_online(std::move(online)) {}
+
+PinKeeper::~PinKeeper() {
+  stop();
+}
+
+void PinKeeper::start() {
+  std::lock_guard lock(m_mutex);
+  if (!m_threads.empty() || m_stop) return;
+  m_threads.emplace_back([this] { scanner_loop(); });
+  for (unsigned i = 0; i < std::max(1U, m_options.workers); ++i)
+    m_threads.emplace_back([this] { worker_loop(); });
+}
+
+void PinKeeper::note_refresh() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_refreshed = true;
+    m_kick = true;
+  }
+  m_wake.notify_all();
+}
+
+void PinKeeper::stop() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(m_mutex);
+    m_stop = true;
+    m_stopping = true;
+    m_queue.clear();
+    threads.swap(m_threads);
+  }
+  m_wake.notify_all();
+  m_work.notify_all();
+  for (auto& thread : threads)
+    thread.join();
+}
+
+std::string PinKeeper::pins_signature() const {
+  auto pins = m_meta.pins();
+  if (!pins.ok()) return "?";
+  std::string signature;
+  for (const auto& pin : *pins)
+    signature += pin.key() + "\n";
+  return signature;
+}
+
+Result<PinKeeper::Scan> PinKeeper::scan() const {
+  Scan result;
+  result.pins_signature = pins_signature();
+  FLICKRFS_TRY(const auto ids, m_meta.pinned_photo_ids());
+  const auto tree = m_catalog.tree();
+  for (const auto& id : ids) {
+    const auto index = tree->photo_index(id);
+    if (!index) continue;  // not in the photostream any more (or not visible)
+    const auto& record = tree->photo(*index);
+    for (std::size_t f = 0; f < record.files.size(); ++f) {
+      cache::BlobKey key = Catalog::blob_key(record, record.files[f]);
+      result.files += 1;
+      if (m_blobs.is_cached(key)) {
+        result.cached += 1;
+      } else {
+        result.missing.push_back({tree, *index, f, std::move(key)});
+      }
+    }
+  }
+  return result;
+}
+
+Result<void> PinKeeper::fetch(const Task& task, const std::atomic<bool>& stopping) {
+  const auto& file = task.tree->photo(task.photo).files[task.file];
+  cache::BlobSource source;
+  source.url = file.choice.url;
+  const auto remote = m_meta.remote_size(task.key.photo_id, task.key.label, task.key.secret);
+  if (remote.ok() && remote->has_value()) source.expected_size = (*remote)->bytes;
+  FLICKRFS_TRY(auto reader, m_blobs.open(task.key, source));
+  while (true) {
+    FLICKRFS_TRY(const bool stored, reader.wait_for(kWaitSlice));
+    if (stored) return success();
+    if (stopping) return make_error(Errc::interrupted, "stopping: pinned download abandoned");
+  }
+}
+
+bool PinKeeper::look_due(const std::string& pins_seen) {
+  {
+    std::lock_guard lock(m_mutex);
+    const bool retry =
+        m_incomplete && std::chrono::steady_clock::now() - m_last_look >= m_options.retry_interval;
+    if (m_refreshed || retry) return true;
+  }
+  return pins_signature() != pins_seen;
+}
+
+void PinKeeper::look() {
+  auto scanned = scan();
+  std::lock_guard lock(m_mutex);
+  m_last_look = std::chrono::steady_clock::now();
+  m_refreshed = false;
+  if (!scanned.ok()) {
+    m_incomplete = true;
+    log::warning("pins: %s", scanned.error().describe().c_str());
+    return;
+  }
+  m_pins_seen = scanned->pins_signature;
+  m_stats.pinned_files = scanned->files;
+  m_stats.cached_files = scanned->cached;
+  m_incomplete = false;
+  for (auto& task : scanned->missing) {
+    if (!m_pending.insert(task.key.record_key()).second) continue;  // already on its way
+    m_queue.push_back(std::move(task));
+  }
+  m_stats.pending = m_pending.size();
+  if (!m_queue.empty()) {
+    log::info("pins: downloading %zu files", m_queue.size());
+    m_work.notify_all();
+  }
+}
+
+void PinKeeper::scanner_loop() {
+  std::unique_lock lock(m_mutex);
+  while (!m_stop) {
+    const std::string seen = m_pins_seen;
+    lock.unlock();
+    if (m_online() && look_due(seen)) look();
+    lock.lock();
+    m_wake.wait_for(lock, m_options.poll_interval, [this] { return m_stop || m_kick; });
+    m_kick = false;
+  }
+}
+
+void PinKeeper::finish_task_locked(const Task& task, const Result<void>& outcome) {
+  m_pending.erase(task.key.record_key());
+  if (outcome.ok()) {
+    m_stats.downloaded += 1;
+    m_stats.cached_files += 1;
+  } else if (outcome.error().code != Errc::interrupted) {
+    m_stats.failed += 1;
+    m_incomplete = true;  // retried after retry_interval or the next listing rebuild
+    log::info("pins: %s: %s", task.key.file_name().c_str(), outcome.error().describe().c_str());
+    if (stops_the_pass(outcome.error())) {
+      for (const auto& queued : m_queue)
+        m_pending.erase(queued.key.record_key());
+      m_queue.clear();
+    }
+  }
+  m_stats.pending = m_pending.size();
+}
+
+void PinKeeper::worker_loop() {
+  std::unique_lock lock(m_mutex);
+  while (true) {
+    m_work.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+    if (m_stop) return;
+    Task task = std::move(m_queue.front());
+    m_queue.pop_front();
+    lock.unlock();
+    Result<void> outcome = m_online() ? fetch(task, m_stopping)
+                                      : Result<void>(make_error(Errc::offline, "offline"));
+    lock.lock();
+    finish_task_locked(task, outcome);
+  }
+}
+
+Result<PinStats> PinKeeper::run_once() {
+  FLICKRFS_TRY(const auto scanned, scan());
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> abort{false};
+  std::atomic<std::uint64_t> downloaded{0};
+  std::atomic<std::uint64_t> failed{0};
+  std::mutex error_mutex;
+  std::optional<Error> stopped_by;
+  auto work = [&] {
+    for (std::size_t i = next++; i < scanned.missing.size() && !abort; i = next++) {
+      auto got = fetch(scanned.missing[i], abort);
+      if (got.ok()) {
+        downloaded += 1;
+        continue;
+      }
+      failed += 1;
+      if (stops_the_pass(got.error())) {
+        std::lock_guard lock(error_mutex);
+        if (!stopped_by) stopped_by = got.error();
+        abort = true;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  const std::size_t count =
+      std::min<std::size_t>(std::max(1U, m_options.workers), scanned.missing.size());
+  for (std::size_t i = 0; i < count; ++i)
+    threads.emplace_back(work);
+  for (auto& thread : threads)
+    thread.join();
+  if (stopped_by) return *stopped_by;
+  PinStats stats;
+  stats.pinned_files = scanned.files;
+  stats.cached_files = scanned.cached + downloaded;
+  stats.downloaded = downloaded;
+  stats.failed = failed;
+  return stats;
+}
+
+PinStats PinKeeper::stats() const {
+  std::lock_guard lock(m_mutex);
+  return m_stats;
+}
+
+std::string PinKeeper::status_lines() const {
+  const PinStats s = stats();
+  std::ostringstream out;
+  out << "pin_files=" << s.pinned_files << "\n";
+  out << "pin_cached=" << s.cached_files << "\n";
+  out << "pin_downloaded=" << s.downloaded << "\n";
+  out << "pin_failed=" << s.failed << "\n";
+  out << "pin_pending=" << s.pending << "\n";
+  return out.str();
+}
+
+}  // namespace flickrfs::fs
