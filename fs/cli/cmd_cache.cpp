@@ -35,12 +35,26 @@ constexpr std::string_view kUsage =
     "usage: flickrfs cache stats|verify [--repair]|clear [--yes]|pin PATH|unpin PATH "
     "[--cache-dir DIR] [--user NSID]";
 
+constexpr std::string_view kHelp =
+    "flickrfs cache ACTION [--cache-dir DIR] [--user NSID]\n"
+    "  stats              photos, blobs, bytes, hit rate, pins, schema version\n"
+    "  verify [--repair]  re-hash every blob against its record; exit 23 listing bad ones;\n"
+    "                     --repair removes them (exit 0 once all are gone, 23 if some remain)\n"
+    "  clear [--yes]      remove every cached photo and the metadata (asks unless --yes)\n"
+    "  pin PATH           keep an album (MOUNT/sets/<album>) or a page\n"
+    "                     (MOUNT/photostream/page-NNNN): never evicted, and downloaded:\n"
+    "                     by the account's running mount (within seconds; progress in\n"
+    "                     `flickrfs status`), else right away by this command; with\n"
+    "                     --offline only recorded, and the next online mount downloads it\n"
+    "  unpin PATH         evictable again (downloaded files stay until evicted)\n";
+
 struct CacheArgs {
   GlobalOptions global;
   std::string action;
   std::string path;  // pin/unpin
   bool repair = false;
   bool yes = false;
+  bool help = false;
 };
 
 struct OpenCache {
@@ -68,6 +82,9 @@ Result<CacheArgs> parse(Args args) {
       out.repair = true;
     } else if (cursor.flag("--yes") || cursor.flag("-y")) {
       out.yes = true;
+    } else if (cursor.flag("--help") || cursor.flag("-h")) {
+      out.help = true;
+      return out;
     } else if (cursor.peek().starts_with("-") && cursor.peek() != "-") {
       return make_error(Errc::invalid_argument, "unknown option " + std::string(cursor.peek()));
     } else if (out.action.empty()) {
@@ -287,6 +304,10 @@ int run_pin(const CacheArgs& args, OpenCache& c, bool add) {
 int cmd_cache(Args args) {
   auto parsed = parse(args);
   if (!parsed) return fail(parsed.error());
+  if (parsed->help) {
+    std::fputs(std::string(kHelp).c_str(), stdout);
+    return kExitOk;
+  }
   const std::string& action = parsed->action;
   if (action != "stats" && action != "verify" && action != "clear" && action != "pin" &&
       action != "unpin") {

@@ -1,12 +1,14 @@
 // Tests for `flickrfs cache ...` (fs/cli/cmd_cache.cpp, fs/cli/cache_target.cpp) on a real
 // cache directory.
 #include <fcntl.h>
+#include <pty.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "fs/cli/cache_target.hpp"
@@ -39,6 +41,26 @@ std::pair<int, std::string> run_captured(const std::vector<std::string>& args,
   std::stringstream text;
   text << in.rdbuf();
   return {code, text.str()};
+}
+
+// Runs `flickrfs cache clear DIR` with a terminal on stdin that answers `answer`.
+int clear_answering(const std::string& dir, const std::string& answer) {
+  int master = -1;
+  int slave = -1;
+  REQUIRE(::openpty(&master, &slave, nullptr, nullptr, nullptr) == 0);
+  const std::string line = answer + "\n";
+  REQUIRE(::write(master, line.data(), line.size()) == static_cast<ssize_t>(line.size()));
+  const int saved = ::dup(STDIN_FILENO);
+  ::dup2(slave, STDIN_FILENO);
+  std::cin.clear();
+  const int code = run({"clear", dir});
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
+  ::close(slave);
+  ::close(master);
+  std::cin.clear();
+  std::clearerr(stdin);
+  return code;
 }
 
 }  // namespace
@@ -157,4 +179,22 @@ TEST_CASE("cache verify --repair exits 23 when a bad blob cannot be removed", "[
   CHECK(text.find("1 bad, 0 removed, 1 could not be removed") != std::string::npos);
   REQUIRE(::rmdir(path.c_str()) == 0);
   CHECK(run({"verify", dir}) == 0);  // its record went with the first repair
+}
+
+TEST_CASE("cache clear asks on a terminal and removes nothing unless told yes", "[cache]") {
+  test::CacheFixture f;
+  f.open_all();
+  f.downloader->add("http://x/4", test::make_content(2000, 4));
+  const cache::BlobKey key{"4", "s", "Original"};
+  REQUIRE(f.blobs->fetch(key, {"http://x/4", {}}).ok());
+  f.close();
+  const std::string dir = "--cache-dir=" + f.cache_dir();
+  CHECK(clear_answering(dir, "n") == 1);
+  CHECK(clear_answering(dir, "") == 1);
+  f.open_all();
+  CHECK(f.blobs->is_cached(key));
+  f.close();
+  CHECK(clear_answering(dir, "y") == 0);
+  f.open_all();
+  CHECK_FALSE(f.blobs->is_cached(key));
 }
