@@ -124,8 +124,8 @@ struct ReconcileReport {
 
 struct VerifyReport {
   std::uint64_t checked = 0;
-  std::vector<BlobKey> bad;   // missing file, size or sha256 mismatch, undecodable record
-  std::uint64_t removed = 0;         // with Repair::yes: record and file gone
+  std::vector<BlobKey> bad;         // missing file, size or sha256 mismatch, undecodable record
+  std::uint64_t removed = 0;        // with Repair::yes: record and file gone
   std::vector<BlobKey> unrepaired;  // with Repair::yes: bad ones that could not be removed
 };
 

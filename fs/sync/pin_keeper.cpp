@@ -182,8 +182,8 @@ void PinKeeper::worker_loop() {
     Task task = std::move(m_queue.front());
     m_queue.pop_front();
     lock.unlock();
-    Result<void> outcome = m_online() ? fetch(task, m_stopping)
-                                      : Result<void>(make_error(Errc::offline, "offline"));
+    Result<void> outcome =
+        m_online() ? fetch(task, m_stopping) : Result<void>(make_error(Errc::offline, "offline"));
     lock.lock();
     finish_task_locked(task, outcome);
   }

@@ -107,14 +107,14 @@ class PinKeeper {
   const Gate m_online;
 
   std::atomic<bool> m_stopping{false};
-  mutable std::mutex m_mutex;  // guards everything below
+  mutable std::mutex m_mutex;      // guards everything below
   std::condition_variable m_wake;  // the scanner: stop, or a listing was rebuilt
   std::condition_variable m_work;  // the workers: stop, or the queue has work
   bool m_stop = false;
-  bool m_kick = false;          // note_refresh() since the scanner last woke
-  bool m_refreshed = true;      // a look is due (start, listing rebuilt)
-  bool m_incomplete = false;    // the last pass could not fetch everything
-  std::string m_pins_seen;      // pins signature of the last look
+  bool m_kick = false;        // note_refresh() since the scanner last woke
+  bool m_refreshed = true;    // a look is due (start, listing rebuilt)
+  bool m_incomplete = false;  // the last pass could not fetch everything
+  std::string m_pins_seen;    // pins signature of the last look
   std::chrono::steady_clock::time_point m_last_look{};
   std::deque<Task> m_queue;
   std::unordered_set<std::string> m_pending;  // record keys queued or downloading

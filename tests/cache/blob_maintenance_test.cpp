@@ -218,5 +218,30 @@ TEST_CASE("a full disk gives no_space and leaves a consistent cache", "[cache]")
     std::string got(small.size(), '\0');
     CHECK(*reader->read(0, got) == small.size());
     CHECK(got == small);
+    reader.reset();
+
+    // Metadata on the full disk: fill it, then a big write fails whole with no_space and
+    // what was committed before stays readable; with room again, writes work.
+    auto one = test::sample_photo("1");
+    REQUIRE((*meta)->upsert_photos({&one, 1}, cache::PhotoSource::list));
+    const std::string filler = mount_point.path() + "/filler";
+    {
+      std::ofstream fill(filler, std::ios::binary);
+      const std::string block(64 * 1024, 'x');
+      while (fill.write(block.data(), block.size()) && fill.flush()) {
+      }
+    }
+    std::vector<api::Photo> many;
+    for (int i = 2; i < 200; ++i)
+      many.push_back(test::sample_photo(std::to_string(i)));
+    auto full = (*meta)->upsert_photos(many, cache::PhotoSource::list);
+    REQUIRE_FALSE(full.ok());
+    CHECK(full.error().code == Errc::no_space);
+    CHECK((*meta)->counts()->photos == 1);
+    CHECK((*meta)->photo("1")->has_value());
+    CHECK_FALSE((*meta)->photo("2")->has_value());
+    REQUIRE(::unlink(filler.c_str()) == 0);
+    CHECK((*meta)->upsert_photos(many, cache::PhotoSource::list).ok());
+    CHECK((*meta)->counts()->photos == 199);
   }
 }

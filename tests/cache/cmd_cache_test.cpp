@@ -138,8 +138,9 @@ TEST_CASE("cache stats, verify, pin and clear work on a real cache", "[cache]") 
     CHECK(text.find("2 blobs: 1 bad, 1 removed, 0 could not be removed") != std::string::npos);
   }
   CHECK(run({"verify", dir}) == 0);
-  CHECK_FALSE(::access((f.blob_dir() + "/" + cache::BlobKey{"2", "s", "Original"}.file_name()).c_str(),
-                       F_OK) == 0);
+  CHECK_FALSE(
+      ::access((f.blob_dir() + "/" + cache::BlobKey{"2", "s", "Original"}.file_name()).c_str(),
+               F_OK) == 0);
 
   f.open_all();
   CHECK(f.meta->pins()->size() == 2);
