@@ -131,7 +131,15 @@ void PinKeeper::look() {
   }
   m_pins_seen = scanned->pins_signature;
   m_stats.pinned_files = scanned->files;
-  m_stats.cached_files = scanned->cached;
+  // A download that finished during the scan was counted as cached there and will be
+  // counted again when its worker reports: count it once, at the report.
+  std::unordered_set<std::string> missing;
+  for (const auto& task : scanned->missing)
+    missing.insert(task.key.record_key());
+  std::uint64_t reported_later = 0;
+  for (const auto& key : m_pending)
+    reported_later += missing.contains(key) ? 0 : 1;
+  m_stats.cached_files = scanned->cached - std::min(reported_later, scanned->cached);
   m_incomplete = false;
   for (auto& task : scanned->missing) {
     if (!m_pending.insert(task.key.record_key()).second) continue;  // already on its way
