@@ -6,7 +6,8 @@
 // lines (online, forced_offline, user, photos, albums, pages, api_calls_left,
 // queue_size_probes, queue_downloads, cache_blobs, cache_bytes, cache_hits, cache_misses,
 // last_listing_check, refreshes, refresh_failures), then the prefetcher's prefetch_* lines
-// (fs/prefetch/prefetcher.hpp) when prefetch is on.
+// (fs/prefetch/prefetcher.hpp) when prefetch is on, the pin keeper's pin_* lines
+// (fs/sync/pin_keeper.hpp) when online, and cache_user (the NSID whose cache is mounted).
 // A status file instead of a virtual xattr on the mount root: xattrs are answered ENOSYS so
 // the kernel stops asking (fs/ops/xattr.cpp), and a file also survives a hung mount.
 //
