@@ -4,9 +4,11 @@
 # same run, never copied from an earlier one.
 #
 # Thread contract: called one at a time from scripts/bench; lines may start threads.
+import errno
 import math
 import os
 import shutil
+import sys
 import urllib.request
 
 import bench_harness as h
@@ -23,6 +25,9 @@ class Config:
         self.read_photos = 50
         self.copy_photos = 100 if quick else 2000
         self.image_kb = 100 if quick else 300
+        # Issue 10's page copy: without prefetch every file pays its latencies in sequence.
+        self.prefetch_photos = 100 if quick else 500
+        self.prefetch_runs = 1 if quick else runs
         self.jobs = 8  # flickrfs default --jobs (downloads and size probes)
         self.emulator = os.path.join(bin_dir, "flickr-emulator")
         self.flickrfs = os.path.join(bin_dir, "flickrfs")
@@ -31,7 +36,8 @@ class Config:
     def describe(self):
         return {"latency_ms": LATENCY_MS, "bandwidth_mbps_per_response": BANDWIDTH_MBPS,
                 "image_kb": self.image_kb, "tree_photos": self.tree_photos,
-                "copy_photos": self.copy_photos, "jobs": self.jobs}
+                "copy_photos": self.copy_photos, "prefetch_photos": self.prefetch_photos,
+                "prefetch_runs": self.prefetch_runs, "jobs": self.jobs}
 
     def fresh(self, tag):
         """A new empty work directory (cold cache)."""
@@ -301,6 +307,80 @@ def line8_mixed(cfg):
                 h.median(raw["alone"]), "s", "the same read alone")], raw
 
 
+def line_prefetch(cfg):
+    """cp -r / rsync -a of a page over the mount, prefetch on and off, vs flickrfs mirror"""
+    n = cfg.prefetch_photos  # the whole world is one page, so `mirror flickr:` copies it
+    emu = cfg.emu(n, sets=1)
+    raw = {"photos": n}
+    try:
+        for _ in range(cfg.prefetch_runs):
+            for tool, cmd in (("cp", "cp -r '{}' '{}/'"), ("rsync", "rsync -a '{}' '{}/'")):
+                for mode, args in (("on", []), ("off", ["--no-prefetch"])):
+                    work = cfg.fresh(f"pf-{tool}-{mode}")
+                    m = cfg.mount(emu, work, args=args)
+                    os.listdir(os.path.join(m.root, "photostream"))  # listing, not the bytes
+                    page = os.path.join(m.root, "photostream", "page-0001")
+                    dest = os.path.join(work, "dest")
+                    os.makedirs(dest)
+                    raw.setdefault(f"{tool}_{mode}", []).append(
+                        timed_shell(cmd.format(page, dest), timeout=3600))
+                    m.close()
+            work = cfg.fresh("pf-mirror")
+            rc, out, secs = mirror_cmd(cfg, emu, work, os.path.join(work, "dest"))
+            if rc != 0:
+                raise RuntimeError(f"mirror exited {rc}: {out.strip()[-160:]}")
+            raw.setdefault("mirror", []).append(secs)
+    finally:
+        emu.close()
+    base = h.median(raw["mirror"])
+    what = "flickrfs mirror of the same photos"
+    return [row("P", f"cp -r of a {n}-photo page, prefetch on", h.median(raw["cp_on"]), base,
+                "s", what),
+            row("P", "  cp -r, --no-prefetch", h.median(raw["cp_off"]), base, "s", what),
+            row("P", "  rsync -a, prefetch on", h.median(raw["rsync_on"]), base, "s", what),
+            row("P", "  rsync -a, --no-prefetch", h.median(raw["rsync_off"]), base, "s", what)], raw
+
+
+OFFLINE_READER = """
+import sys, time
+for path in sys.argv[1:]:
+    start = time.monotonic()
+    try:
+        open(path, 'rb').read(); outcome = 'OK'
+    except OSError as e:
+        outcome = 'ERRNO%d' % e.errno
+    print(outcome, time.monotonic() - start, flush=True)
+"""
+
+
+def line_offline(cfg):
+    """uncached read with the emulator stopped fails (EIO) within 1 s (DESIGN promise)"""
+    emu = cfg.emu(40, image_kb=16)
+    work = cfg.fresh("offline")
+    m = cfg.mount(emu, work, args=["--no-prefetch"])  # nothing but the listing is cached
+    raw = {"seconds": [], "outcomes": []}
+    try:
+        files = h.photo_files(m.root)[:20]
+        for f in files:
+            os.lstat(f)  # sizes known: only the bytes are missing offline
+        emu.close()
+        rc, out, _ = h.run([sys.executable, "-c", OFFLINE_READER] + files, timeout=120)
+        for line in out.splitlines():
+            outcome, secs = line.split()
+            raw["outcomes"].append(outcome)
+            raw["seconds"].append(float(secs))
+        raw["blocked"] = rc == -9
+    finally:
+        m.close()
+        emu.close()
+    name = f"offline uncached read ({len(files)} files): error after"
+    wrong = [o for o in raw["outcomes"] if o != f"ERRNO{errno.EIO}"]
+    if raw["blocked"] or wrong or len(raw["outcomes"]) != len(files):
+        return [na("O", name, f"blocked {raw['blocked']}, outcomes {raw['outcomes'][:3]}")], raw
+    return [row("O", name + " (max; median in json)", max(raw["seconds"]), 1.0, "s",
+                "DESIGN: EIO within 1 s")], raw
+
+
 def emulator_lines(cfg):
     """emulator: 1M-photo startup and RSS, 64 parallel requests, bandwidth cap accuracy"""
     raw = {"startup_1m": [], "startup_1": [], "rss_1m": 0, "rss_1": 0, "parallel64": [],
@@ -343,4 +423,4 @@ def emulator_lines(cfg):
 
 
 ALL = [("1", line1_cold_ls), ("2", line2_warm_tree), ("3", line3_reads), ("4", line4_copy),
-       ("8", line8_mixed), ("E", emulator_lines)]
+       ("8", line8_mixed), ("P", line_prefetch), ("O", line_offline), ("E", emulator_lines)]
