@@ -13,22 +13,30 @@ using namespace std::chrono_literals;
 TEST_CASE("concurrent resolves of one key run one probe", "[fs]") {
   SizeResolver resolver(4);
   std::atomic<int> probes{0};
+  std::atomic<int> arrived{0};
+  constexpr int kThreads = 16;
+  // The probe lasts until every thread is about to resolve (and a little longer), so a
+  // second probe can only come from a broken single flight, not from a late thread on a
+  // loaded machine. The bound is generous: this test is not about time.
   auto probe = [&]() -> Result<std::uint64_t> {
     ++probes;
-    std::this_thread::sleep_for(50ms);
+    while (arrived < kThreads)
+      std::this_thread::sleep_for(1ms);
+    std::this_thread::sleep_for(100ms);
     return std::uint64_t{1234};
   };
   std::vector<std::thread> threads;
   std::atomic<int> right{0};
-  for (int i = 0; i < 16; ++i) {
+  for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&] {
-      const auto size = resolver.resolve("k", probe, 5s);
+      ++arrived;
+      const auto size = resolver.resolve("k", probe, 10min);
       if (size.ok() && *size == 1234) ++right;
     });
   }
   for (auto& t : threads)
     t.join();
-  CHECK(right == 16);
+  CHECK(right == kThreads);
   CHECK(probes == 1);
 }
 
