@@ -88,6 +88,9 @@ TEST_CASE("request: refused, reset, truncated and stalled exchanges are network 
     CannedReply reply;
     reply.body = std::string(1000, 'x');
     reply.fault = fault;
+    // The stalled reply is a complete, valid one sent late: only the 800 ms request timeout
+    // can turn it into an error, so the error below proves the timeout fired (how fast is
+    // measured by scripts/bench, not here).
     if (fault == CannedReply::Fault::stall) reply.stall = std::chrono::milliseconds(2500);
     return reply;
   });
@@ -97,11 +100,9 @@ TEST_CASE("request: refused, reset, truncated and stalled exchanges are network 
   for (auto kind :
        {CannedReply::Fault::reset, CannedReply::Fault::truncate, CannedReply::Fault::stall}) {
     fault = kind;
-    const auto started = std::chrono::steady_clock::now();
     auto reply = client.request({"GET", server.url() + "/", {}, "", {}});
     REQUIRE_FALSE(reply.ok());
     CHECK(reply.error().code == Errc::network);
-    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
   }
   auto refused = client.request({"GET", "http://127.0.0.1:1/", {}, "", {}});
   REQUIRE_FALSE(refused.ok());

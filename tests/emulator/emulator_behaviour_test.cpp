@@ -8,6 +8,7 @@
 #include <chrono>
 #include <future>
 #include <map>
+#include <thread>
 
 #include "emulator_client.hpp"
 #include "tests/support/emulator_process.hpp"
@@ -127,6 +128,21 @@ TEST_CASE("rate limit answers 429 with an HTML body beyond the hourly budget") {
       emu.url(), {{"method", "flickr.people.findByUsername"}, {"username", "demo"}}, false);
   CHECK(limited.status == 429);
   CHECK(limited.body.find("<h1>429 Too Many Requests</h1>") != std::string::npos);
+  CHECK(stat_count(emu.get("/_emulator/stats"), "rate_limited") == 1);
+}
+
+TEST_CASE("a shortened rate window admits calls again once it has passed") {
+  EmulatorProcess emu({10, 1, 1, {"--rate-limit-per-hour", "2", "--rate-limit-window-s", "1"}});
+  const auto call = [&] {
+    return rest_call(emu.url(), {{"method", "flickr.people.findByUsername"}, {"username", "demo"}},
+                     false)
+        .status;
+  };
+  CHECK(call() == 200);
+  CHECK(call() == 200);
+  CHECK(call() == 429);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the whole window passed
+  CHECK(call() == 200);
   CHECK(stat_count(emu.get("/_emulator/stats"), "rate_limited") == 1);
 }
 

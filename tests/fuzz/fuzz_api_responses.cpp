@@ -1,8 +1,11 @@
-// Fuzz target: every Flickr JSON response parser of api/parse/ on the same input. A crash, a
-// sanitizer report or an exception escaping a parser fails it; any Result is fine.
+// Fuzz target: every Flickr JSON response parser of api/parse/ and the Content-Range header
+// parser of api/http on the same input. A crash, a sanitizer report or an exception escaping a
+// parser fails it; any Result is fine.
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
+#include "api/http/curl.hpp"
 #include "api/parse/envelope.hpp"
 #include "api/parse/people.hpp"
 #include "api/parse/photo_detail.hpp"
@@ -23,5 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)person_info(body);
   (void)user_ref(body, "flickr.test.login");
   (void)token_info(body);
+  std::uint64_t start = 0;
+  std::optional<std::uint64_t> total;
+  (void)flickrfs::api::http::parse_content_range(body, start, total);
   return 0;
 }

@@ -1,6 +1,5 @@
 #include "tests/mirror/manifest_check.hpp"
 
-#include <openssl/evp.h>
 #include <simdjson.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,17 +18,6 @@ namespace {
 std::string str(simdjson::dom::element e, const char* key) {
   std::string_view v;
   return e[key].get(v) == simdjson::SUCCESS ? std::string(v) : std::string();
-}
-
-std::vector<std::string> strings(simdjson::dom::element e, const char* key) {
-  std::vector<std::string> out;
-  simdjson::dom::array list;
-  if (e[key].get(list) != simdjson::SUCCESS) return out;
-  for (auto item : list) {
-    std::string_view v;
-    if (item.get(v) == simdjson::SUCCESS) out.emplace_back(v);
-  }
-  return out;
 }
 
 // The sizes DESIGN section 3 allows a photo directory to serve: the original when the owner
@@ -141,54 +129,6 @@ void check_albums(const std::string& dest, const Manifest& manifest,
 
 }  // namespace
 
-Manifest fetch_manifest(const EmulatorProcess& emulator) {
-  const std::string body = emulator.get("/_emulator/manifest");
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc = parser.parse(body);
-  Manifest manifest;
-  for (auto p : doc["photos"].get_array()) {
-    ManifestPhoto photo;
-    photo.id = str(p, "id");
-    photo.title = str(p, "title");
-    photo.media = str(p, "media");
-    photo.date_taken = str(p, "date_taken");
-    bool allowed = false;
-    photo.original_allowed = p["original_allowed"].get(allowed) == simdjson::SUCCESS && allowed;
-    photo.sets = strings(p, "sets");
-    for (auto s : p["sizes"].get_array()) {
-      ManifestSize size;
-      size.label = str(s, "label");
-      size.media = str(s, "media");
-      std::int64_t width = 0;
-      if (s["width"].get(width) != simdjson::SUCCESS) width = 0;
-      size.width = static_cast<int>(width);
-      if (s["bytes"].get(size.bytes) != simdjson::SUCCESS) size.bytes = 0;
-      size.sha256 = str(s, "sha256");
-      photo.sizes.push_back(size);
-    }
-    manifest.photos[photo.id] = photo;
-  }
-  simdjson::dom::array sets;
-  if (doc["sets"].get(sets) == simdjson::SUCCESS) {
-    for (auto s : sets)
-      manifest.sets.push_back({str(s, "id"), strings(s, "photo_ids")});
-  }
-  return manifest;
-}
-
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4U];
-    out += kHex[digest[i] & 0xFU];
-  }
-  return out;
-}
-
 std::map<std::string, std::string> photo_dirs(const std::string& dest) {
   std::map<std::string, std::string> out;
   if (!fsys::exists(dest + "/photostream")) return out;
@@ -205,16 +145,16 @@ std::map<std::string, std::string> photo_dirs(const std::string& dest) {
 std::vector<std::string> check_against_manifest(const std::string& dest, const Manifest& manifest) {
   std::vector<std::string> problems;
   const auto dirs = photo_dirs(dest);
-  for (const auto& [id, photo] : manifest.photos) {
-    const auto dir = dirs.find(id);
+  for (const auto& photo : manifest.photos) {
+    const auto dir = dirs.find(photo.id);
     if (dir == dirs.end()) {
-      problems.push_back(id + ": no photo directory");
+      problems.push_back(photo.id + ": no photo directory");
       continue;
     }
     check_photo(dest, dir->second, photo, problems);
   }
   for (const auto& [id, dir] : dirs) {
-    if (manifest.photos.count(id) == 0) problems.push_back(dir + ": not in the manifest");
+    if (manifest.photo(id) == nullptr) problems.push_back(dir + ": not in the manifest");
   }
   check_albums(dest, manifest, problems);
   for (const auto& temp : find_temp_files(dest))

@@ -102,7 +102,7 @@ TEST_CASE("mirror of 2000 photos matches the manifest, a rerun downloads nothing
   std::size_t with_comments = 0;
   CHECK(cold.calls.count("flickr.photos.getInfo") == 0);
   std::size_t videos = 0;
-  for (const auto& [id, photo] : manifest.photos)
+  for (const auto& photo : manifest.photos)
     videos += photo.media == "video" ? 1 : 0;
   CHECK(cold.calls["flickr.photos.getSizes"] == videos);  // streams: one call per video
   CHECK(cold.calls["flickr.people.getPhotos"] == 4);      // ceil(2000 / 500)
@@ -131,10 +131,9 @@ TEST_CASE("mutations are applied exactly: add, retitle, replace, delete with --d
   TempDir tmp;
   REQUIRE(run_mirror(emulator, tmp / "dst").exit_code == 0);
   const Manifest before = fetch_manifest(emulator);
-  auto it = before.photos.begin();
-  const std::string retitled = (it++)->first;
-  const std::string replaced = (it++)->first;
-  const std::string deleted = (it++)->first;
+  const std::string retitled = before.photos.at(0).id;
+  const std::string replaced = before.photos.at(1).id;
+  const std::string deleted = before.photos.at(2).id;
   mutate(emulator, R"({"op":"retitle","id":")" + retitled + R"(","title":"A brand new title"})");
   mutate(emulator, R"({"op":"replace","id":")" + replaced + R"("})");
   mutate(emulator, R"({"op":"delete","id":")" + deleted + R"("})");
@@ -160,7 +159,7 @@ TEST_CASE("mirror without --delete keeps photos gone from Flickr, an empty listi
   {
     EmulatorProcess emulator({30, 2, 3, {"--image-kb", "2"}});
     REQUIRE(run_mirror(emulator, tmp / "dst").exit_code == 0);
-    const std::string gone = fetch_manifest(emulator).photos.begin()->first;
+    const std::string gone = fetch_manifest(emulator).photos.at(0).id;
     mutate(emulator, R"({"op":"delete","id":")" + gone + R"("})");
     REQUIRE(run_mirror(emulator, tmp / "dst").exit_code == 0);
     CHECK(photo_dirs(tmp / "dst").count(gone) == 1);
@@ -186,7 +185,8 @@ TEST_CASE("with faults the mirror is correct or exits 23 with the failures liste
     for (const auto& item : fsys::directory_iterator(tmp / "dst" + "/" + dir)) {
       if (item.path().filename() == "info.json") continue;
       const std::string sha = sha256_hex(read_file(item.path().string()));
-      const auto& sizes = manifest.photos.at(id).sizes;
+      REQUIRE(manifest.photo(id) != nullptr);
+      const auto& sizes = manifest.photo(id)->sizes;
       CHECK(
           std::any_of(sizes.begin(), sizes.end(), [&](const auto& s) { return s.sha256 == sha; }));
     }
@@ -229,7 +229,8 @@ TEST_CASE("SIGKILL at random moments never leaves a damaged file, a rerun comple
         const std::string name = item.path().filename().string();
         if (name == "info.json" || name.find(".flickrfs-tmp-") != std::string::npos) continue;
         const std::string sha = sha256_hex(read_file(item.path().string()));
-        const auto& sizes = manifest.photos.at(id).sizes;
+        REQUIRE(manifest.photo(id) != nullptr);
+        const auto& sizes = manifest.photo(id)->sizes;
         CHECK(std::any_of(sizes.begin(), sizes.end(),
                           [&](const auto& s) { return s.sha256 == sha; }));
       }

@@ -7,8 +7,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -16,8 +14,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-#include <simdjson.h>
 
 #include "tests/support/emulator_process.hpp"
 
@@ -210,58 +206,6 @@ FlickrfsMount::~FlickrfsMount() {
   }
 }
 
-// ---- manifest ------------------------------------------------------------------------------
-
-const ManifestPhoto* Manifest::photo(const std::string& id) const {
-  for (const auto& p : photos) {
-    if (p.id == id) return &p;
-  }
-  return nullptr;
-}
-
-Manifest parse_manifest(const std::string& json) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc = parser.parse(json);
-  Manifest manifest;
-  simdjson::dom::array photos;
-  if (doc["photos"].get(photos) != simdjson::SUCCESS) return manifest;
-  for (simdjson::dom::element p : photos) {
-    ManifestPhoto photo;
-    photo.id = std::string(std::string_view(p["id"]));
-    photo.title = std::string(std::string_view(p["title"]));
-    photo.media = std::string(std::string_view(p["media"]));
-    photo.date_taken = std::string(std::string_view(p["date_taken"]));
-    photo.last_update = int64_t(p["last_update"]);
-    photo.original_allowed = bool(p["original_allowed"]);
-    photo.count_comments = int64_t(p["count_comments"]);
-    for (simdjson::dom::element s : p["sets"].get_array())
-      photo.sets.emplace_back(std::string_view(s));
-    for (simdjson::dom::element s : p["sizes"].get_array()) {
-      ManifestSize size;
-      size.label = std::string(std::string_view(s["label"]));
-      size.media = std::string(std::string_view(s["media"]));
-      size.width = static_cast<int>(int64_t(s["width"]));
-      size.height = static_cast<int>(int64_t(s["height"]));
-      size.url = std::string(std::string_view(s["url"]));
-      size.bytes = uint64_t(s["bytes"]);
-      size.sha256 = std::string(std::string_view(s["sha256"]));
-      photo.sizes.push_back(size);
-    }
-    manifest.photos.push_back(std::move(photo));
-  }
-  simdjson::dom::array sets;
-  if (doc["sets"].get(sets) != simdjson::SUCCESS) return manifest;  // only with offset=0
-  for (simdjson::dom::element s : sets) {
-    ManifestSet set;
-    set.id = std::string(std::string_view(s["id"]));
-    set.title = std::string(std::string_view(s["title"]));
-    for (simdjson::dom::element id : s["photo_ids"].get_array())
-      set.photo_ids.emplace_back(std::string_view(id));
-    manifest.sets.push_back(std::move(set));
-  }
-  return manifest;
-}
-
 // ---- files ---------------------------------------------------------------------------------
 
 std::string read_file(const std::string& path) {
@@ -271,19 +215,6 @@ std::string read_file(const std::string& path) {
   out << in.rdbuf();
   if (in.bad()) throw std::runtime_error("read error on " + path);
   return out.str();
-}
-
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
 }
 
 std::vector<std::string> list_dir(const std::string& path) {
@@ -310,44 +241,6 @@ std::string trailing_id(const std::string& name) {
 }  // namespace flickrfs::test
 
 namespace flickrfs::test {
-
-Manifest fetch_manifest(const EmulatorProcess& emulator) {
-  Manifest all;
-  // Small pages: the emulator hashes every size of a page while the client waits (5 s).
-  constexpr std::size_t kPage = 100;
-  for (std::size_t offset = 0;; offset += kPage) {
-    Manifest page =
-        parse_manifest(emulator.get("/_emulator/manifest?offset=" + std::to_string(offset) +
-                                    "&limit=" + std::to_string(kPage)));
-    if (offset == 0) all.sets = std::move(page.sets);
-    if (page.photos.empty()) break;
-    const bool last = page.photos.size() < kPage;
-    for (auto& photo : page.photos)
-      all.photos.push_back(std::move(photo));
-    if (last) break;
-  }
-  return all;
-}
-
-std::vector<const ManifestSize*> expected_sizes(const ManifestPhoto& photo) {
-  std::vector<const ManifestSize*> out;
-  for (const auto& size : photo.sizes) {
-    if (size.media == "video") out.push_back(&size);
-  }
-  if (photo.media == "video" && !out.empty()) return out;
-  out.clear();
-  const ManifestSize* best = nullptr;
-  for (const auto& size : photo.sizes) {
-    if (size.media != "photo") continue;
-    if (size.label == "Original" && photo.original_allowed) return {&size};
-    if (best == nullptr || static_cast<long>(size.width) * size.height >=
-                               static_cast<long>(best->width) * best->height) {
-      best = &size;
-    }
-  }
-  if (best != nullptr) out.push_back(best);
-  return out;
-}
 
 std::string photo_dir(const std::string& root, const std::string& id) {
   for (const auto& page : list_dir(root + "/photostream")) {

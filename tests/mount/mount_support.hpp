@@ -1,7 +1,7 @@
 #pragma once
 // Support for the mounted tests (label mount): a real flickrfs mount of a real emulator
-// through /dev/fuse, with an RAII guard that always unmounts, plus the manifest and file
-// helpers the tests compare against.
+// through /dev/fuse, with an RAII guard that always unmounts, plus file helpers; the
+// manifest reader is tests/support/manifest.hpp (included here for the tests).
 //
 // Thread contract: one FlickrfsMount per test; helpers are free functions.
 
@@ -10,6 +10,8 @@
 #include <map>
 #include <string>
 #include <vector>
+
+#include "tests/support/manifest.hpp"
 
 namespace flickrfs::test {
 
@@ -64,42 +66,8 @@ class FlickrfsMount {
 [[nodiscard]] bool is_mounted(const std::string& mountpoint);
 void keep_log(const std::string& log_path, const std::string& name);
 
-// ---- the emulator's manifest -----------------------------------------------------------
-struct ManifestSize {
-  std::string label;
-  std::string media;
-  int width = 0;
-  int height = 0;
-  std::string url;
-  std::uint64_t bytes = 0;
-  std::string sha256;
-};
-struct ManifestPhoto {
-  std::string id;
-  std::string title;
-  std::string media;
-  std::string date_taken;
-  std::int64_t last_update = 0;
-  bool original_allowed = false;
-  std::int64_t count_comments = 0;
-  std::vector<std::string> sets;
-  std::vector<ManifestSize> sizes;
-};
-struct ManifestSet {
-  std::string id;
-  std::string title;
-  std::vector<std::string> photo_ids;
-};
-struct Manifest {
-  std::vector<ManifestPhoto> photos;  // oldest upload first
-  std::vector<ManifestSet> sets;
-  [[nodiscard]] const ManifestPhoto* photo(const std::string& id) const;
-};
-Manifest parse_manifest(const std::string& json);
-
 // ---- files ---------------------------------------------------------------------------------
-std::string read_file(const std::string& path);  // throws on error
-std::string sha256_hex(const std::string& bytes);
+std::string read_file(const std::string& path);              // throws on error
 std::vector<std::string> list_dir(const std::string& path);  // names, no . and .., sorted
 // The id at the end of "<...>_<id>" (extension stripped).
 std::string trailing_id(const std::string& name);
@@ -107,12 +75,6 @@ std::string trailing_id(const std::string& name);
 }  // namespace flickrfs::test
 
 namespace flickrfs::test {
-class EmulatorProcess;
-// The whole manifest, fetched in pages of 500 (large worlds hash every size per page).
-Manifest fetch_manifest(const EmulatorProcess& emulator);
-// The manifest size a photo's main file must serve: the original when allowed, else the
-// largest photo size; for videos the rows with media "video" (any of them).
-std::vector<const ManifestSize*> expected_sizes(const ManifestPhoto& photo);
 // The photo directory of `id` under MNT/photostream (searching the pages).
 std::string photo_dir(const std::string& root, const std::string& id);
 // The one image/video file of a photo directory (not info.json).

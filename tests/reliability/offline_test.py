@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # Offline: after a warm run the emulator is stopped. Cached files give the same bytes,
-# uncached ones fail with EIO within 1 s (scripts/bench measures speed; here a 10 s timeout
-# only proves nothing blocks), listings and stat still answer, and a fresh `--offline` mount
-# of the same cache starts and serves the same bytes.
+# uncached ones fail with EIO (the time is printed; scripts/bench line O measures it against
+# the 1 s promise; here a 10 s timeout only proves nothing blocks), listings and stat still
+# answer, and a fresh `--offline` mount of the same cache starts and serves the same bytes.
 import errno
 import os
 import subprocess
@@ -25,14 +25,20 @@ emu.close()  # network gone
 
 def read_in_child(path):
     """Reads path in a child process so a blocking read cannot hang the test."""
-    code = ("import sys\ntry:\n open(sys.argv[1],'rb').read(); print('OK')\n"
-            "except OSError as e:\n print('ERRNO', e.errno)")
+    code = ("import sys, time\nt = time.monotonic()\ntry:\n open(sys.argv[1],'rb').read()\n"
+            " r = 'OK'\nexcept OSError as e:\n r = 'ERRNO %d' % e.errno\n"
+            "print(r); print(time.monotonic() - t)")
     try:
         out = subprocess.run(["python3", "-c", code, path], stdout=subprocess.PIPE, timeout=10,
-                             text=True).stdout.strip()
+                             text=True).stdout.strip().splitlines()
     except subprocess.TimeoutExpired:
         return "BLOCKED"
-    return out
+    if len(out) == 2:
+        error_seconds.append(float(out[1]))  # reported, not asserted: scripts/bench line O
+    return out[0] if out else "NO OUTPUT"
+
+
+error_seconds = []
 
 
 def check_mount(m, label):
@@ -52,7 +58,8 @@ def check_mount(m, label):
 m_root_of_warm = m.root
 check_mount(m, "network stopped")
 m.close()
-note("network stopped: cached bytes same, uncached EIO, no command blocked")
+note("network stopped: cached bytes same, uncached EIO, no command blocked; slowest failed "
+     f"read {max(error_seconds, default=0):.3f} s (DESIGN: within 1 s; measured by scripts/bench)")
 m = mount(url, work, args=["--offline"])
 check(h.is_mounted(m.root), "--offline mount did not start without the network")
 check_mount(m, "--offline")

@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 # Rate limit: the emulator allows 120 REST calls per hour; flickrfs given the same budget
-# (FLICKRFS_API_CALLS_PER_HOUR=120, burst 120) mirrors without a single 429. With a budget the
-# emulator does not grant (flickrfs unlimited, emulator 8/hour), the 429s are retried with
-# backoff (several 429s seen), the run ends with a clear failure, and no partial file is left.
+# (FLICKRFS_API_CALLS_PER_HOUR=120, burst 120) mirrors without a single 429. With 429s forced
+# (a short emulator window, flickrfs unlimited) the mirror backs off, resumes and finishes.
 import os
 
 from rel_common import check, emulator, finish, flickrfs, h, note, workdir
@@ -22,18 +21,24 @@ good, bad, leftovers = h.check_tree(dest, manifest)
 check(good == len(manifest.photos) and not bad, f"{good} good, bad {bad[:2]}")
 emu.close()
 
-emu = emulator(60, sets=3, args=["--rate-limit-per-hour", "8", "--image-kb", "8"])
+# Forced 429s: the emulator grants 6 calls per 2-second window (--rate-limit-window-s shortens
+# its hour), flickrfs is unlimited, so bursts of calls are answered 429. The client backs off
+# (at least 2 s on a 429, api/retry.hpp), the window has passed by then, and the mirror
+# resumes and finishes with every file correct.
+emu = emulator(60, sets=3, args=["--rate-limit-per-hour", "6", "--rate-limit-window-s", "2",
+                                 "--image-kb", "8"])
 manifest = emu.manifest()
 work = workdir("rate-forced")
 dest = os.path.join(work, "dest")
 rc, out, secs = flickrfs(["mirror", "flickr:", dest, "--no-progress"], emu.url, work,
-                         timeout=600)
+                         timeout=300)
 stats = emu.stats()
-note(f"forced 429s: exit {rc} in {secs:.1f} s, {stats['rate_limited']} answered 429")
-check(rc not in (0, -9), f"mirror over budget: exit {rc} (want a failure, not success/hang)")
-check(stats["rate_limited"] >= 2, "the 429 was not retried")
-check(out.strip() != "", "no message on a failed run")
-good, bad, leftovers = h.check_tree(dest, manifest) if os.path.isdir(dest) else (0, [], [])
-check(not bad and not leftovers, f"after 429s: bad {bad[:2]}, partial {leftovers[:2]}")
+note(f"forced 429s: exit {rc} in {secs:.1f} s, {stats['api_calls_total']} calls served, "
+     f"{stats['rate_limited']} answered 429")
+check(stats["rate_limited"] >= 1, "no request was answered 429: the test forced nothing")
+check(rc == 0, f"mirror after 429s did not resume to success: exit {rc}: {out[-300:]}")
+good, bad, leftovers = h.check_tree(dest, manifest)
+check(good == len(manifest.photos) and not bad and not leftovers,
+      f"after 429s: {good}/{len(manifest.photos)} good, bad {bad[:2]}, partial {leftovers[:2]}")
 emu.close()
 finish()

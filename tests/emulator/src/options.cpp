@@ -10,7 +10,8 @@ namespace flickrfs::emulator {
 const char* usage_text() {
   return "usage: flickr-emulator [--port 0] [--photos 2000] [--sets 20] [--seed 1]\n"
          "  [--latency-ms 0] [--bandwidth-mbps 0] [--fault-rate 0] [--fault-seed 1]\n"
-         "  [--rate-limit-per-hour 0] [--image-kb 300] [--stall-ms 5000]\n"
+         "  [--rate-limit-per-hour 0] [--rate-limit-window-s 3600] [--image-kb 300]\n"
+         "  [--stall-ms 5000]\n"
          "  [--tls-cert FILE --tls-key FILE]\n"
          "A local Flickr for tests; see tests/emulator/README.md.\n";
 }
@@ -74,6 +75,8 @@ bool parse_options(int argc, char** argv, Options* o, bool* help, std::string* e
       ok = parse_number<std::uint64_t>(value, 0, UINT64_MAX, &o->fault_seed);
     else if (flag == "--rate-limit-per-hour")
       ok = parse_number(value, 0, 100000000, &o->rate_limit_per_hour);
+    else if (flag == "--rate-limit-window-s")
+      ok = parse_number(value, 1, 86400, &o->rate_limit_window_s);
     else if (flag == "--image-kb")
       ok = parse_number(value, 1, 1000000, &o->image_kb);
     else if (flag == "--stall-ms")

@@ -18,6 +18,7 @@ struct Options {
   double fault_rate = 0;
   std::uint64_t fault_seed = 1;
   int rate_limit_per_hour = 0;
+  int rate_limit_window_s = 3600;  // tests shorten the hour to see a mirror resume
   int image_kb = 300;
   int stall_ms = 5000;
   std::string tls_cert;

@@ -48,14 +48,16 @@ class RequestTokens {
   std::uint64_t m_next = 1;
 };
 
-// Sliding one-hour window of API calls for --rate-limit-per-hour.
+// Sliding window of API calls for --rate-limit-per-hour: at most `per_window` calls in the
+// last `window_s` seconds (one hour unless --rate-limit-window-s shortens it).
 class RateLimiter {
  public:
-  explicit RateLimiter(int per_hour) : m_per_hour(per_hour) {}
+  RateLimiter(int per_window, int window_s) : m_per_window(per_window), m_window_s(window_s) {}
   bool admit();
 
  private:
-  int m_per_hour;
+  int m_per_window;
+  std::int64_t m_window_s;
   std::mutex m_mutex;
   std::deque<std::int64_t> m_calls;  // steady-clock milliseconds
 };

@@ -48,14 +48,14 @@ std::optional<std::string> RequestTokens::secret(const std::string& token) const
 }
 
 bool RateLimiter::admit() {
-  if (m_per_hour <= 0) return true;
+  if (m_per_window <= 0) return true;
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::steady_clock::now().time_since_epoch())
                        .count();
   std::lock_guard lock(m_mutex);
-  while (!m_calls.empty() && m_calls.front() <= now - 3600 * 1000)
+  while (!m_calls.empty() && m_calls.front() <= now - m_window_s * 1000)
     m_calls.pop_front();
-  if (m_calls.size() >= static_cast<std::size_t>(m_per_hour)) return false;
+  if (m_calls.size() >= static_cast<std::size_t>(m_per_window)) return false;
   m_calls.push_back(now);
   return true;
 }
@@ -69,7 +69,7 @@ ServerState::ServerState(const Options& o)
                  if (token == kAccessToken) return std::string(kAccessTokenSecret);
                  return request_tokens.secret(token);
                }),
-      limiter(o.rate_limit_per_hour),
+      limiter(o.rate_limit_per_hour, o.rate_limit_window_s),
       images(o.seed) {}
 
 }  // namespace flickrfs::emulator

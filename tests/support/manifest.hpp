@@ -1,0 +1,65 @@
+#pragma once
+// The emulator's /_emulator/manifest (tests/emulator/README.md) as plain structs, the one C++
+// reader of it shared by the mount and mirror tests, and the rule for which size a photo's
+// main file must serve. Written from the manifest and DESIGN section 3, not from fs/model,
+// so a bug shared by the filesystem and the model still shows.
+//
+// Thread contract: plain values and free functions; fetch_manifest() calls the emulator.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace flickrfs::test {
+
+class EmulatorProcess;
+
+struct ManifestSize {
+  std::string label;
+  std::string media;
+  int width = 0;
+  int height = 0;
+  std::string url;
+  std::uint64_t bytes = 0;
+  std::string sha256;
+};
+
+struct ManifestPhoto {
+  std::string id;
+  std::string title;
+  std::string media;
+  std::string date_taken;
+  std::int64_t last_update = 0;
+  bool original_allowed = false;
+  std::int64_t count_comments = 0;
+  std::vector<std::string> sets;
+  std::vector<ManifestSize> sizes;
+};
+
+struct ManifestSet {
+  std::string id;
+  std::string title;
+  std::vector<std::string> photo_ids;
+};
+
+struct Manifest {
+  std::vector<ManifestPhoto> photos;  // oldest upload first
+  std::vector<ManifestSet> sets;
+  // The photo with `id`, or nullptr.
+  [[nodiscard]] const ManifestPhoto* photo(const std::string& id) const;
+};
+
+// One manifest page (the JSON body); sets are only present in the page with offset=0.
+// Throws simdjson_error on a malformed body.
+Manifest parse_manifest(const std::string& json);
+
+// The whole manifest, fetched in pages of 100 (large worlds hash every size per page).
+Manifest fetch_manifest(const EmulatorProcess& emulator);
+
+// The manifest sizes a photo's main file may serve: the original when allowed, else the
+// largest photo size; for videos the rows with media "video" (any of them).
+std::vector<const ManifestSize*> expected_sizes(const ManifestPhoto& photo);
+
+std::string sha256_hex(const std::string& bytes);
+
+}  // namespace flickrfs::test
