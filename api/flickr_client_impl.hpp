@@ -25,6 +25,7 @@ Result<T> FlickrClient::with_retries(std::string_view what, TokenBucket& bucket,
                                      const std::function<Result<T>()>& attempt,
                                      const std::atomic<bool>* cancel) {
   const int attempts = std::max(1, m_options.retry.max_attempts);
+  const auto started = m_clock->now();
   for (int number = 1;; ++number) {
     FLICKRFS_CHECK(bucket.acquire(m_options.rate_limit_max_wait, cancel));
     Result<T> result = attempt();
@@ -35,6 +36,12 @@ Result<T> FlickrClient::with_retries(std::string_view what, TokenBucket& bucket,
       return error;
     }
     const auto delay = backoff_delay(m_options.retry, number, error, detail::random_unit());
+    const auto budget = m_options.retry.unreachable_budget;
+    if (budget.count() > 0 && is_unreachable(error) && m_clock->now() - started + delay > budget) {
+      error.message += " (host unreachable; gave up after " + std::to_string(number) +
+                       (number == 1 ? " attempt)" : " attempts)");
+      return error;
+    }
     log(LogLevel::info, std::string(what) + ": attempt " + std::to_string(number) + " failed (" +
                             error.describe() + "); retrying in " + std::to_string(delay.count()) +
                             " ms");

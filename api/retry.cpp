@@ -2,6 +2,7 @@
 #include "api/retry.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 
 namespace flickrfs::api {
@@ -25,6 +26,11 @@ bool is_retryable(const Error& error) noexcept {
     default:
       return false;
   }
+}
+
+bool is_unreachable(const Error& error) noexcept {
+  return error.code == Errc::network &&
+         (error.sys_errno == ECONNREFUSED || error.sys_errno == EHOSTUNREACH);
 }
 
 std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int retry, const Error& error,

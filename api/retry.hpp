@@ -24,6 +24,11 @@ struct RetryPolicy {
   double multiplier = 2.0;
   // A 429 waits at least this long (Flickr sends no Retry-After; throttling lasts seconds).
   std::chrono::milliseconds rate_limited_min_delay{2'000};
+  // When the host cannot be reached at all (connection refused, name not resolved), stop
+  // retrying once this much time has been spent on the request; 0 = retry like any network
+  // error. The mount sets it so that a reader on a dead network gets EIO within 1 s (DESIGN
+  // section 4) instead of waiting out the whole backoff; the mirror keeps the full retries.
+  std::chrono::milliseconds unreachable_budget{0};
 };
 
 // Tests shrink every delay to `delay` (attempts unchanged).
@@ -31,6 +36,10 @@ struct RetryPolicy {
     int max_attempts = 5, std::chrono::milliseconds delay = std::chrono::milliseconds(1));
 
 [[nodiscard]] bool is_retryable(const Error& error) noexcept;
+
+// True for a transport failure before any byte was exchanged: the host refused the connection
+// or its name did not resolve (http/curl.cpp sets sys_errno ECONNREFUSED / EHOSTUNREACH).
+[[nodiscard]] bool is_unreachable(const Error& error) noexcept;
 
 // Delay before retry number `retry` (1 = after the first failure): uniformly random in
 // [cap/2, cap] where cap = min(max_delay, initial_delay * multiplier^(retry-1)), raised to

@@ -217,6 +217,7 @@ Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failu
   options.log = client_log_sink();
   options.retry.max_attempts = 4;  // a dead network must not hold a reader for long
   options.retry.max_delay = std::chrono::milliseconds(4000);
+  options.retry.unreachable_budget = std::chrono::milliseconds(600);  // EIO within 1 s
   const api::Credentials credentials = options.credentials;
   mounted.connectivity = std::make_unique<Connectivity>(config.global.offline);
   if (!config.global.offline) {

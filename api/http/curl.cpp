@@ -2,6 +2,7 @@
 #include "api/http/curl.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <mutex>
 
@@ -140,6 +141,15 @@ Error curl_error(CURLcode code, const char* error_buffer, std::string_view url) 
       return make_error(Errc::invalid_argument, "bad URL " + where + ": " + detail);
     case CURLE_SSL_CACERT_BADFILE:
       return make_error(Errc::config, "cannot use the CA file: " + detail);
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: {
+      // Nothing was exchanged: the retry policy may give up early
+      // (RetryPolicy::unreachable_budget).
+      Error error = make_error(Errc::network, where + ": " + detail);
+      error.sys_errno = code == CURLE_COULDNT_CONNECT ? ECONNREFUSED : EHOSTUNREACH;
+      return error;
+    }
     default:
       return make_error(Errc::network, where + ": " + detail);
   }

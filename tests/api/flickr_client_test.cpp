@@ -166,6 +166,33 @@ TEST_CASE("retries are bounded and end with a clear error", "[client]") {
   CHECK(server.request_count() == 3);
 }
 
+TEST_CASE("an unreachable host stops retrying once the unreachable budget is spent", "[client]") {
+  // Port 1 on 127.0.0.1 refuses connections: nothing is ever exchanged.
+  CannedServer server([](const RecordedRequest&) { return json("unused"); });
+  ClientOptions options = options_for(server);
+  options.api_url = "http://127.0.0.1:1";
+  options.retry = fast_retry_policy_for_tests(5);
+  SECTION("without a budget every attempt is made") {
+    FlickrClient client(options);
+    auto page = client.photos_page("me", 1);
+    REQUIRE_FALSE(page.ok());
+    CHECK(page.error().code == Errc::network);
+    CHECK(page.error().message.find("gave up after 5 attempts") != std::string::npos);
+  }
+  SECTION("with a budget smaller than two backoff delays it gives up after one or two") {
+    options.retry.initial_delay = options.retry.max_delay = std::chrono::milliseconds(200);
+    options.retry.unreachable_budget = std::chrono::milliseconds(150);  // delays are 100..200
+    FlickrClient client(options);
+    auto page = client.photos_page("me", 1);
+    REQUIRE_FALSE(page.ok());
+    CHECK(page.error().code == Errc::network);
+    const std::string& message = page.error().message;
+    CHECK(message.find("host unreachable") != std::string::npos);
+    CHECK((message.find("after 1 attempt)") != std::string::npos ||
+           message.find("after 2 attempts)") != std::string::npos));
+  }
+}
+
 TEST_CASE("permanent errors are not retried and map to their kind", "[client]") {
   std::string body;
   int status = 200;
