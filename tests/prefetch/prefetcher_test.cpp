@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <memory>
 #include <thread>
 
 #include "fs/prefetch/prefetcher.hpp"
@@ -71,16 +72,22 @@ void settle(const fs::prefetch::Prefetcher& prefetcher) {
   FAIL("prefetch did not settle");
 }
 
+// A window of 4 and 2 workers over the world's blob store, online while w.online is.
+std::unique_ptr<fs::prefetch::Prefetcher> small_prefetcher(World& w) {
+  fs::prefetch::PrefetchOptions options;
+  options.window = 4;
+  options.workers = 2;
+  return std::make_unique<fs::prefetch::Prefetcher>(
+      *w.cache.blobs, w.view, options, [&w] { return w.online.load(); }, [] { return true; });
+}
+
 }  // namespace
 
 TEST_CASE("a walk prefetches the next photos, within the window, and counts used and wasted",
           "[prefetch]") {
   World w;
-  fs::prefetch::PrefetchOptions options;
-  options.window = 4;
-  options.workers = 2;
-  fs::prefetch::Prefetcher prefetcher(
-      *w.cache.blobs, w.view, options, [&] { return w.online.load(); }, [] { return true; });
+  const auto owned = small_prefetcher(w);
+  fs::prefetch::Prefetcher& prefetcher = *owned;
   prefetcher.note_listing(w.tree, *w.tree->node(w.tree->page_ino(1)));
   prefetcher.note_open(w.tree, w.image(0));
   settle(prefetcher);
@@ -113,11 +120,8 @@ TEST_CASE("a walk prefetches the next photos, within the window, and counts used
 
 TEST_CASE("a walk that copies info.json warms the info.json of what it prefetches", "[prefetch]") {
   World w;
-  fs::prefetch::PrefetchOptions options;
-  options.window = 4;
-  options.workers = 2;
-  fs::prefetch::Prefetcher prefetcher(
-      *w.cache.blobs, w.view, options, [] { return true; }, [] { return true; });
+  const auto owned = small_prefetcher(w);
+  fs::prefetch::Prefetcher& prefetcher = *owned;
   prefetcher.note_listing(w.tree, *w.tree->node(w.tree->page_ino(1)));
   prefetcher.note_open(w.tree, w.image(0));
   prefetcher.note_open(w.tree, w.info(0));
@@ -146,13 +150,10 @@ std::uint32_t index_of(const World& w, int id) {
 }  // namespace
 
 TEST_CASE("a walk through an album's links (cp -rL) is followed in album order", "[prefetch]") {
-  fs::prefetch::PrefetchOptions options;
-  options.window = 4;
-  options.workers = 2;
   SECTION("listed album") {
     World w(album_world());
-    fs::prefetch::Prefetcher prefetcher(
-        *w.cache.blobs, w.view, options, [] { return true; }, [] { return true; });
+    const auto owned = small_prefetcher(w);
+    fs::prefetch::Prefetcher& prefetcher = *owned;
     REQUIRE(w.tree->photo(index_of(w, 1013)).page == 2);
     prefetcher.note_listing(w.tree, *w.tree->node(w.tree->album(0).ino));
     prefetcher.note_open(w.tree, w.image(index_of(w, 1003)));
@@ -166,8 +167,8 @@ TEST_CASE("a walk through an album's links (cp -rL) is followed in album order",
   }
   SECTION("the same opens without the album listed are no walk") {
     World w(album_world());
-    fs::prefetch::Prefetcher prefetcher(
-        *w.cache.blobs, w.view, options, [] { return true; }, [] { return true; });
+    const auto owned = small_prefetcher(w);
+    fs::prefetch::Prefetcher& prefetcher = *owned;
     for (const int id : {1003, 1013, 1023, 1033})
       prefetcher.note_open(w.tree, w.image(index_of(w, id)));
     settle(prefetcher);
