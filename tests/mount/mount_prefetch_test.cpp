@@ -114,15 +114,16 @@ TEST_CASE("cp -rL of an album follows the album's order and copies it byte-ident
   const auto diff = run_command({"diff", "-r", source, dest + "/" + album});
   INFO(diff.output);
   CHECK(diff.status == 0);
-  // Only the album's order walks these photos (a chance page-order streak prefetches at most
-  // the initial window of 4): most of the album was prefetched.
+  // Only the album's order walks all these photos: nearly the whole album is prefetched
+  // (measured: 58 files for 51 photos; with album walks switched off, chance page-order
+  // streaks prefetched 17 to 25).
   const Env env = mount_env(emulator.url(), work);
   long files = -1;
-  for (int i = 0; i < 40 && files < photos / 2; ++i) {
+  for (int i = 0; i < 40 && files < 3 * photos / 4; ++i) {
     std::this_thread::sleep_for(250ms);
     files = prefetched_files(mount.root(), env);
   }
-  CHECK(files >= photos / 2);
+  CHECK(files >= 3 * photos / 4);
   CHECK(mount.unmount() == 0);
 }
 
