@@ -130,8 +130,10 @@ void Prefetcher::note_open(const std::shared_ptr<const model::Tree>& tree,
   if (m_stop) return;
   if (info) {  // the walk copies metadata too: warm the info.json of what it prefetches
     m_info_wanted[page_key(record.page)] = true;
-    for (const std::uint32_t album : record.albums)
-      m_info_wanted[album_key(album)] = true;
+    for (const std::uint32_t album : record.albums) {
+      const std::uint64_t key = album_key(album);
+      if (m_detector.listed_recently(key, now)) m_info_wanted[key] = true;
+    }
     return;
   }
   count_foreground_open_locked(record_key_of(*tree, file));

@@ -2,7 +2,7 @@
 // WalkDetector: decides, from the order in which photos of one page are opened, whether a
 // program is walking the page (cp -r, rsync -a, tar, find -exec, a thumbnailer) and how far
 // ahead of it to prefetch. Pure logic: no I/O, no threads, time passed in, so it is tested
-// with a fake clock (tests/fs/walk_detector_test.cpp).
+// with a fake clock (tests/prefetch/walk_detector_test.cpp).
 //
 // Tools walk a directory in different orders: readdir order (tar, find), names sorted
 // bytewise (rsync) and inode numbers sorted (GNU cp, through gnulib savedir's FASTREAD).
