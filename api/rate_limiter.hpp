@@ -32,8 +32,13 @@ struct BucketLimit {
 };
 
 struct RateLimits {
-  BucketLimit api{3600, 10};       // Flickr's published key budget; bursts of 10
-  BucketLimit images{36'000, 50};  // downloads and size probes: 10/s sustained
+  BucketLimit api{3600, 10};  // Flickr's published key budget; bursts of 10
+  // Downloads and size probes (live.staticflickr.com). Flickr documents no image limit, but
+  // bulk downloaders do get 429 there (flickr-api.md section 3), so a long copy settles at
+  // 10 requests/s. The burst is one page's worth (500 GETs + 500 HEAD/Range probes): a
+  // browser scrolling a photostream page fetches that many images at once, and with a burst
+  // of 50 a walk-ahead `cp -r` of one page was held to 10 photos/s even with no latency.
+  BucketLimit images{36'000, 1'000};
 };
 
 // Limits from the environment, for tests, benchmarks and users with a bigger budget:

@@ -2,7 +2,6 @@
 #include "fs/prefetch/prefetcher.hpp"
 
 #include <algorithm>
-#include <numeric>
 #include <sstream>
 
 #include "fs/sync/catalog.hpp"
@@ -14,6 +13,7 @@ namespace {
 constexpr std::uint64_t kUnknownSizeEstimate = std::uint64_t{1} << 20;
 constexpr std::chrono::milliseconds kHousekeeping{500};
 constexpr std::chrono::milliseconds kRateBackoff{20};
+constexpr std::chrono::milliseconds kInfoBound{15'000};
 
 bool is_image(model::NodeKind kind) {
   return kind == model::NodeKind::image_file || kind == model::NodeKind::size_file;
@@ -21,6 +21,47 @@ bool is_image(model::NodeKind kind) {
 
 std::string record_key_of(const model::Tree& tree, const model::Node& file) {
   return Catalog::blob_key(tree.photo(file.index), tree.file(file)).record_key();
+}
+
+// Walk keys: a page number, or an album index with the album bit set (page numbers are
+// 1-based, so 0 means "no walk key").
+constexpr std::uint64_t kAlbumBit = std::uint64_t{1} << 32;
+
+std::uint64_t page_key(std::uint32_t page) {
+  return page;
+}
+
+std::uint64_t album_key(std::uint32_t album) {
+  return kAlbumBit | album;
+}
+
+// One entry of a walk key's directory: the photo, and the name and inode the walking
+// program sees for it (the photo directory in a page, the link in an album).
+struct ListedPhoto {
+  std::uint32_t photo = 0;
+  std::string_view name;
+  model::Ino ino = 0;
+};
+
+std::vector<ListedPhoto> walk_listing(const model::Tree& tree, std::uint64_t key) {
+  std::vector<ListedPhoto> listing;
+  if ((key & kAlbumBit) != 0) {
+    const auto album_index = static_cast<std::uint32_t>(key & ~kAlbumBit);
+    if (album_index >= tree.album_count()) return listing;
+    const auto& album = tree.album(album_index);
+    for (std::uint32_t p = 0; p < album.members.size(); ++p) {
+      // Link names start with the zero-padded album position: album order is name order
+      // (up to 9,999 entries, where the padding stops being enough).
+      listing.push_back({album.members[p], {}, album.link_inos[p]});
+    }
+    return listing;
+  }
+  const auto [begin, end] = tree.page_range(static_cast<std::size_t>(key));
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto& record = tree.photo(static_cast<std::uint32_t>(i));
+    listing.push_back({static_cast<std::uint32_t>(i), record.stem, record.dir_ino});
+  }
+  return listing;
 }
 
 }  // namespace
@@ -70,88 +111,109 @@ void Prefetcher::stop() {
 void Prefetcher::note_listing(const std::shared_ptr<const model::Tree>& tree,
                               const model::Node& dir) {
   if (m_options.window == 0) return;
-  std::uint32_t page = 0;
-  if (dir.kind == model::NodeKind::page_dir) page = dir.index;
-  if (dir.kind == model::NodeKind::photo_dir) page = tree->photo(dir.index).page;
-  if (page == 0) return;
+  std::uint64_t key = 0;
+  if (dir.kind == model::NodeKind::page_dir) key = page_key(dir.index);
+  if (dir.kind == model::NodeKind::photo_dir) key = page_key(tree->photo(dir.index).page);
+  if (dir.kind == model::NodeKind::album_dir) key = album_key(dir.index);
+  if (key == 0) return;
   std::lock_guard lock(m_mutex);
-  m_detector.note_listing(page, WalkClock::now());
+  m_detector.note_listing(key, WalkClock::now());
 }
 
 void Prefetcher::note_open(const std::shared_ptr<const model::Tree>& tree,
                            const model::Node& file) {
-  if (m_options.window == 0 || !is_image(file.kind)) return;
+  const bool info = file.kind == model::NodeKind::info_json;
+  if (m_options.window == 0 || (!info && !is_image(file.kind))) return;
   const auto& record = tree->photo(file.index);
-  const std::uint32_t page = record.page;
   const auto now = WalkClock::now();
   std::lock_guard lock(m_mutex);
   if (m_stop) return;
-  count_foreground_open_locked(record_key_of(*tree, file));
-  end_walks_locked(now);
-  const PageOrders& orders = orders_locked(tree, page);
-  const auto offset = file.index - tree->page_range(page).first;
-  WalkOpen open{page, {}};
-  for (std::size_t o = 0; o < kWalkOrders; ++o)
-    open.ranks[o] = orders.rank_of[o][offset];
-  std::uint64_t& slots = m_slots[page];
-  if (file.sub < 64) slots |= std::uint64_t{1} << file.sub;
-  const WalkAdvice advice = m_detector.note_open(open, now);
-  if (!advice.walking) {
-    drop_queued_locked(page);  // the walk stopped (or has not started): nothing ahead
+  if (info) {  // the walk copies metadata too: warm the info.json of what it prefetches
+    m_info_wanted[page_key(record.page)] = true;
+    for (const std::uint32_t album : record.albums) {
+      const std::uint64_t key = album_key(album);
+      if (m_detector.listed_recently(key, now)) m_info_wanted[key] = true;
+    }
     return;
   }
-  if (!m_online()) return;
-  enqueue_locked(*tree, page, advice, slots);
-  m_wake.notify_all();
+  count_foreground_open_locked(record_key_of(*tree, file));
+  end_walks_locked(now);
+  follow_walk_locked(tree, page_key(record.page), file, now);
+  for (const std::uint32_t album : record.albums) {
+    const std::uint64_t key = album_key(album);
+    if (m_detector.listed_recently(key, now)) follow_walk_locked(tree, key, file, now);
+  }
 }
 
 // ---- scheduling -----------------------------------------------------------------------------
 
+void Prefetcher::follow_walk_locked(const std::shared_ptr<const model::Tree>& tree,
+                                    std::uint64_t key, const model::Node& file,
+                                    WalkClock::time_point now) {
+  const PageOrders& orders = orders_locked(tree, key);
+  WalkOpen open{key, {}};
+  for (std::size_t o = 0; o < kWalkOrders; ++o) {
+    const auto found = orders.rank_of[o].find(file.index);
+    if (found == orders.rank_of[o].end()) return;  // not in this album of an older snapshot
+    open.ranks[o] = found->second;
+  }
+  std::uint64_t& slots = m_slots[key];
+  if (file.sub < 64) slots |= std::uint64_t{1} << file.sub;
+  const WalkAdvice advice = m_detector.note_open(open, now);
+  if (!advice.walking) {
+    drop_queued_locked(key);  // the walk stopped (or has not started): nothing ahead
+    return;
+  }
+  if (!m_online()) return;
+  enqueue_locked(tree, key, advice, slots);
+  m_wake.notify_all();
+}
+
 const Prefetcher::PageOrders& Prefetcher::orders_locked(
-    const std::shared_ptr<const model::Tree>& tree, std::uint32_t page) {
+    const std::shared_ptr<const model::Tree>& tree, std::uint64_t key) {
   if (m_orders_tree != tree) {
     m_orders.clear();
     m_orders_tree = tree;
   }
-  auto found = m_orders.find(page);
+  auto found = m_orders.find(key);
   if (found != m_orders.end()) return found->second;
-  const auto [begin, end] = tree->page_range(page);
+  const auto& listing = walk_listing(*tree, key);
   PageOrders orders;
-  std::vector<std::uint32_t> indices(end - begin);
-  std::iota(indices.begin(), indices.end(), static_cast<std::uint32_t>(begin));
-  orders.by_rank[std::size_t(WalkOrder::listing)] = indices;
-  auto by_name = indices;  // rsync: names compared bytewise (char_traits<char> is unsigned)
-  std::sort(by_name.begin(), by_name.end(),
-            [&](auto a, auto b) { return tree->photo(a).stem < tree->photo(b).stem; });
-  orders.by_rank[std::size_t(WalkOrder::name)] = std::move(by_name);
-  auto by_inode = indices;  // GNU cp: savedir sorts entries by d_ino
-  std::sort(by_inode.begin(), by_inode.end(),
-            [&](auto a, auto b) { return tree->photo(a).dir_ino < tree->photo(b).dir_ino; });
-  orders.by_rank[std::size_t(WalkOrder::inode)] = std::move(by_inode);
+  for (const auto& entry : listing)
+    orders.by_rank[std::size_t(WalkOrder::listing)].push_back(entry.photo);
+  auto by_name = listing;  // rsync: names compared bytewise (char_traits<char> is unsigned)
+  std::stable_sort(by_name.begin(), by_name.end(),
+                   [](auto& a, auto& b) { return a.name < b.name; });
+  auto by_inode = listing;  // GNU cp: savedir sorts entries by d_ino
+  std::sort(by_inode.begin(), by_inode.end(), [](auto& a, auto& b) { return a.ino < b.ino; });
+  for (const auto& entry : by_name)
+    orders.by_rank[std::size_t(WalkOrder::name)].push_back(entry.photo);
+  for (const auto& entry : by_inode)
+    orders.by_rank[std::size_t(WalkOrder::inode)].push_back(entry.photo);
   for (std::size_t o = 0; o < kWalkOrders; ++o) {
-    orders.rank_of[o].resize(indices.size());
     for (std::uint32_t rank = 0; rank < orders.by_rank[o].size(); ++rank)
-      orders.rank_of[o][orders.by_rank[o][rank] - begin] = rank;
+      orders.rank_of[o].emplace(orders.by_rank[o][rank], rank);  // first place in an album
   }
-  return m_orders.emplace(page, std::move(orders)).first->second;
+  return m_orders.emplace(key, std::move(orders)).first->second;
 }
 
-void Prefetcher::enqueue_locked(const model::Tree& tree, std::uint32_t page,
+void Prefetcher::enqueue_locked(const std::shared_ptr<const model::Tree>& tree, std::uint64_t key,
                                 const WalkAdvice& advice, std::uint64_t slots) {
-  const auto& ranked = m_orders.at(page).by_rank[std::size_t(advice.order)];
+  const auto& ranked = m_orders.at(key).by_rank[std::size_t(advice.order)];
   const std::size_t end = std::min<std::size_t>(ranked.size(), advice.first + advice.window);
   for (std::size_t rank = advice.first; rank < end; ++rank) {
-    const auto& record = tree.photo(ranked[rank]);
+    const auto& record = tree->photo(ranked[rank]);
     for (std::size_t sub = 0; sub < record.files.size() && sub < 64; ++sub) {
       if ((slots & (std::uint64_t{1} << sub)) == 0) continue;
       const auto& file = record.files[sub];
-      cache::BlobKey key = Catalog::blob_key(record, file);
-      std::string record_key = key.record_key();
+      cache::BlobKey blob = Catalog::blob_key(record, file);
+      std::string record_key = blob.record_key();
       if (m_entries.contains(record_key)) continue;
-      const auto node = tree.node(file.ino);
-      const auto size = node ? m_catalog.known_size(tree, *node) : std::nullopt;
-      m_entries.emplace(record_key, Entry{page, State::queued, size.value_or(estimate_locked())});
-      m_queue.push_back({std::move(record_key), std::move(key), {file.choice.url, size}});
+      const auto node = tree->node(file.ino);
+      const auto size = node ? m_catalog.known_size(*tree, *node) : std::nullopt;
+      m_entries.emplace(record_key, Entry{key, State::queued, size.value_or(estimate_locked())});
+      m_queue.push_back(
+          {std::move(record_key), std::move(blob), {file.choice.url, size}, tree, ranked[rank]});
     }
   }
 }
@@ -169,6 +231,7 @@ void Prefetcher::end_walks_locked(WalkClock::time_point now) {
   for (const std::uint64_t dir : m_detector.expire(now)) {
     drop_queued_locked(dir);
     m_slots.erase(dir);
+    m_info_wanted.erase(dir);
     for (auto it = m_entries.begin(); it != m_entries.end();) {
       Entry& entry = it->second;
       if (entry.dir != dir) {
@@ -245,8 +308,10 @@ void Prefetcher::worker_loop() {
     entry.state = State::running;
     m_running += 1;
     m_bytes_running += entry.bytes;
+    const bool warm_info = m_info_wanted.contains(entry.dir);
     lock.unlock();
     run_task(task);
+    if (warm_info) warm_info_json(task);
     lock.lock();
   }
 }
@@ -292,6 +357,15 @@ void Prefetcher::run_task(const Task& task) {
     entry.state = State::done;
     m_bytes_unused += size;
   }
+}
+
+void Prefetcher::warm_info_json(const Task& task) {
+  // After the image: info.json states the image's byte size, known now without a probe.
+  const auto& record = task.tree->photo(task.photo);
+  const auto node = task.tree->node(record.info_ino);
+  if (!node || m_catalog.known_size(*task.tree, *node)) return;
+  // Stores the comments (and the size) in the cache; a failure is the foreground's to see.
+  (void)m_catalog.resolve_size(*task.tree, *node, kInfoBound);
 }
 
 // ---- stats ----------------------------------------------------------------------------------

@@ -16,6 +16,12 @@
 // A walk that stops (out-of-order open) drops its queued prefetches; a walk idle for
 // `idle_timeout` ends and what it prefetched but nobody opened counts as wasted.
 //
+// Walks are followed over two kinds of directory ("walk keys"): a photostream page, and an
+// album listed just before (`cp -rL sets/X`, `rsync -L`: the album's links resolve to photo
+// directories in many pages, so no page sees a walk; the album order does). Once a walk has
+// opened an info.json, each prefetched photo's info.json is warmed too (its size needs the
+// photo's comments: one API call that would otherwise be a serial round trip per photo).
+//
 // Thread contract: thread-safe. note_*() are called from FUSE threads and never block on
 // I/O (in-memory bookkeeping only). Worker threads block on downloads. stop() (or the
 // destructor) drops queued work and joins the workers after their current download; it
@@ -91,17 +97,22 @@ class Prefetcher {
     std::string record_key;
     cache::BlobKey key;
     cache::BlobSource source;
+    std::shared_ptr<const model::Tree> tree;  // for warming the photo's info.json
+    std::uint32_t photo = 0;
   };
-  // A page's photos in each candidate order: rank -> photo index, photo offset -> rank.
+  // A walk key's photos in each candidate order: rank -> photo index, photo index -> rank.
   struct PageOrders {
     std::array<std::vector<std::uint32_t>, kWalkOrders> by_rank;
-    std::array<std::vector<std::uint32_t>, kWalkOrders> rank_of;
+    std::array<std::unordered_map<std::uint32_t, std::uint32_t>, kWalkOrders> rank_of;
   };
 
   const PageOrders& orders_locked(const std::shared_ptr<const model::Tree>& tree,
-                                  std::uint32_t page);
-  void enqueue_locked(const model::Tree& tree, std::uint32_t page, const WalkAdvice& advice,
-                      std::uint64_t slots);
+                                  std::uint64_t key);
+  void follow_walk_locked(const std::shared_ptr<const model::Tree>& tree, std::uint64_t key,
+                          const model::Node& file, WalkClock::time_point now);
+  void enqueue_locked(const std::shared_ptr<const model::Tree>& tree, std::uint64_t key,
+                      const WalkAdvice& advice, std::uint64_t slots);
+  void warm_info_json(const Task& task);
   void drop_queued_locked(std::uint64_t dir);
   void end_walks_locked(WalkClock::time_point now);
   void count_foreground_open_locked(const std::string& record_key);
@@ -120,9 +131,10 @@ class Prefetcher {
   std::condition_variable m_wake;
   bool m_stop = false;
   WalkDetector m_detector;
-  std::shared_ptr<const model::Tree> m_orders_tree;  // the snapshot m_orders belongs to
-  std::map<std::uint32_t, PageOrders> m_orders;
-  std::unordered_map<std::uint64_t, std::uint64_t> m_slots;  // page -> bitmask of file subs
+  std::shared_ptr<const model::Tree> m_orders_tree;          // the snapshot m_orders belongs to
+  std::map<std::uint64_t, PageOrders> m_orders;              // by walk key
+  std::unordered_map<std::uint64_t, std::uint64_t> m_slots;  // walk key -> file subs opened
+  std::unordered_map<std::uint64_t, bool> m_info_wanted;     // walk key -> info.json opened
   std::deque<Task> m_queue;
   std::unordered_map<std::string, Entry> m_entries;  // by record key
   std::uint64_t m_running = 0;

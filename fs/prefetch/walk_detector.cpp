@@ -16,10 +16,20 @@ bool WalkDetector::follows(std::uint32_t last, std::uint32_t rank) const {
   return rank > last && rank - last <= 1 + m_options.max_skip;
 }
 
+bool WalkDetector::recent(const DirState& state, WalkClock::time_point now) const {
+  return state.listed && now - state.listed_at <= m_options.listing_recent;
+}
+
+bool WalkDetector::listed_recently(std::uint64_t dir, WalkClock::time_point now) const {
+  const auto found = m_dirs.find(dir);
+  if (found == m_dirs.end()) return false;
+  // A walk under way keeps its album: cp -rL of a big album outlasts listing_recent.
+  return recent(found->second, now) || found->second.window > 0;
+}
+
 std::size_t WalkDetector::needed_streak(const DirState& state, WalkClock::time_point now) const {
-  const bool recently_listed = state.listed && now - state.listed_at <= m_options.listing_recent;
   const std::size_t needed = m_options.confirm_opens;
-  return recently_listed && needed > 1 ? needed - 1 : needed;
+  return recent(state, now) && needed > 1 ? needed - 1 : needed;
 }
 
 WalkAdvice WalkDetector::note_open(const WalkOpen& open, WalkClock::time_point now) {

@@ -2,7 +2,7 @@
 // WalkDetector: decides, from the order in which photos of one page are opened, whether a
 // program is walking the page (cp -r, rsync -a, tar, find -exec, a thumbnailer) and how far
 // ahead of it to prefetch. Pure logic: no I/O, no threads, time passed in, so it is tested
-// with a fake clock (tests/fs/walk_detector_test.cpp).
+// with a fake clock (tests/prefetch/walk_detector_test.cpp).
 //
 // Tools walk a directory in different orders: readdir order (tar, find), names sorted
 // bytewise (rsync) and inode numbers sorted (GNU cp, through gnulib savedir's FASTREAD).
@@ -60,6 +60,8 @@ class WalkDetector {
 
   void note_listing(std::uint64_t dir, WalkClock::time_point now);
   [[nodiscard]] WalkAdvice note_open(const WalkOpen& open, WalkClock::time_point now);
+  // True when `dir` was listed within listing_recent (album walks are only followed then).
+  [[nodiscard]] bool listed_recently(std::uint64_t dir, WalkClock::time_point now) const;
   // Forgets walks idle for longer than idle_timeout; returns their directories.
   [[nodiscard]] std::vector<std::uint64_t> expire(WalkClock::time_point now);
   [[nodiscard]] std::size_t walks() const;  // directories with a confirmed walk
@@ -78,6 +80,7 @@ class WalkDetector {
   };
   [[nodiscard]] bool follows(std::uint32_t last, std::uint32_t rank) const;
   [[nodiscard]] std::size_t needed_streak(const DirState& state, WalkClock::time_point now) const;
+  [[nodiscard]] bool recent(const DirState& state, WalkClock::time_point now) const;
 
   WalkOptions m_options;
   std::unordered_map<std::uint64_t, DirState> m_dirs;

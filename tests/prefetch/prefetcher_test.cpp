@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <memory>
 #include <thread>
 
 #include "fs/prefetch/prefetcher.hpp"
@@ -15,15 +16,18 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Only what the prefetcher asks: no size is known (sizes come from the downloads).
+// Only what the prefetcher asks: no size is known (sizes come from the downloads). Counts
+// the info.json sizes the prefetcher resolves (warming their comments).
 class NoSizes final : public model::CatalogView {
  public:
+  std::atomic<int> info_resolves{0};
   std::shared_ptr<const model::Tree> tree() const override { return nullptr; }
   std::optional<std::uint64_t> known_size(const model::Tree&, const model::Node&) override {
     return std::nullopt;
   }
-  Result<std::uint64_t> resolve_size(const model::Tree&, const model::Node&,
+  Result<std::uint64_t> resolve_size(const model::Tree&, const model::Node& node,
                                      std::chrono::milliseconds) override {
+    if (node.kind == model::NodeKind::info_json) info_resolves += 1;
     return make_error(Errc::offline, "not in this test");
   }
   Result<std::unique_ptr<model::OpenFile>> open(const model::Tree&, const model::Node&) override {
@@ -36,17 +40,22 @@ class NoSizes final : public model::CatalogView {
 
 struct World {
   test::CacheFixture cache;
-  std::shared_ptr<const model::Tree> tree = model::Tree::build(test::make_catalog(40), {});
+  std::shared_ptr<const model::Tree> tree;
   NoSizes view;
   std::atomic<bool> online{true};
 
-  World() {
+  explicit World(
+      std::shared_ptr<const model::Tree> world = model::Tree::build(test::make_catalog(40), {}))
+      : tree(std::move(world)) {
     cache.open_all();
     for (std::uint32_t i = 0; i < tree->photo_count(); ++i)
       cache.downloader->add(tree->photo(i).files.at(0).choice.url, test::make_content(1000 + i, i));
   }
   [[nodiscard]] model::Node image(std::uint32_t i) const {
     return *tree->node(tree->photo(i).files.at(0).ino);
+  }
+  [[nodiscard]] model::Node info(std::uint32_t i) const {
+    return *tree->node(tree->photo(i).info_ino);
   }
   [[nodiscard]] bool cached(std::uint32_t i) const {
     return cache.blobs->is_cached(
@@ -63,16 +72,22 @@ void settle(const fs::prefetch::Prefetcher& prefetcher) {
   FAIL("prefetch did not settle");
 }
 
+// A window of 4 and 2 workers over the world's blob store, online while w.online is.
+std::unique_ptr<fs::prefetch::Prefetcher> small_prefetcher(World& w) {
+  fs::prefetch::PrefetchOptions options;
+  options.window = 4;
+  options.workers = 2;
+  return std::make_unique<fs::prefetch::Prefetcher>(
+      *w.cache.blobs, w.view, options, [&w] { return w.online.load(); }, [] { return true; });
+}
+
 }  // namespace
 
 TEST_CASE("a walk prefetches the next photos, within the window, and counts used and wasted",
           "[prefetch]") {
   World w;
-  fs::prefetch::PrefetchOptions options;
-  options.window = 4;
-  options.workers = 2;
-  fs::prefetch::Prefetcher prefetcher(
-      *w.cache.blobs, w.view, options, [&] { return w.online.load(); }, [] { return true; });
+  const auto owned = small_prefetcher(w);
+  fs::prefetch::Prefetcher& prefetcher = *owned;
   prefetcher.note_listing(w.tree, *w.tree->node(w.tree->page_ino(1)));
   prefetcher.note_open(w.tree, w.image(0));
   settle(prefetcher);
@@ -100,6 +115,65 @@ TEST_CASE("a walk prefetches the next photos, within the window, and counts used
   CHECK(stats.used_bytes == 1002 + 1003 + 1004);
   CHECK(stats.wasted_bytes == 1005 + 1006);  // prefetched, never opened
   CHECK(stats.prefetched_bytes == stats.used_bytes + stats.wasted_bytes);
+  CHECK(w.view.info_resolves == 0);  // the walk never opened an info.json
+}
+
+TEST_CASE("a walk that copies info.json warms the info.json of what it prefetches", "[prefetch]") {
+  World w;
+  const auto owned = small_prefetcher(w);
+  fs::prefetch::Prefetcher& prefetcher = *owned;
+  prefetcher.note_listing(w.tree, *w.tree->node(w.tree->page_ino(1)));
+  prefetcher.note_open(w.tree, w.image(0));
+  prefetcher.note_open(w.tree, w.info(0));
+  prefetcher.note_open(w.tree, w.image(1));
+  settle(prefetcher);
+  CHECK(w.cache.downloader->calls() == 4);  // photos 2..5
+  CHECK(w.view.info_resolves == 4);         // and their info.json
+}
+
+namespace {
+
+// 40 photos on pages of 10, and one album whose order jumps between the pages.
+std::shared_ptr<const model::Tree> album_world() {
+  model::AlbumInput album;
+  album.set.id = "72157700000000001";
+  album.set.title = "Across pages";
+  for (const int id : {1003, 1013, 1023, 1033, 1005, 1015, 1025, 1035, 1007, 1017})
+    album.photo_ids.push_back(std::to_string(id));
+  return model::Tree::build(test::make_catalog(40, {album}), {{"best"}, 10});
+}
+
+std::uint32_t index_of(const World& w, int id) {
+  return *w.tree->photo_index(std::to_string(id));
+}
+
+}  // namespace
+
+TEST_CASE("a walk through an album's links (cp -rL) is followed in album order", "[prefetch]") {
+  SECTION("listed album") {
+    World w(album_world());
+    const auto owned = small_prefetcher(w);
+    fs::prefetch::Prefetcher& prefetcher = *owned;
+    REQUIRE(w.tree->photo(index_of(w, 1013)).page == 2);
+    prefetcher.note_listing(w.tree, *w.tree->node(w.tree->album(0).ino));
+    prefetcher.note_open(w.tree, w.image(index_of(w, 1003)));
+    prefetcher.note_open(w.tree, w.image(index_of(w, 1013)));
+    settle(prefetcher);
+    CHECK(w.cache.downloader->calls() == 4);
+    for (const int id : {1023, 1033, 1005, 1015})
+      CHECK(w.cached(index_of(w, id)));
+    CHECK_FALSE(w.cached(index_of(w, 1025)));
+    CHECK_FALSE(w.cached(index_of(w, 1004)));  // the pages' own neighbours are not walked
+  }
+  SECTION("the same opens without the album listed are no walk") {
+    World w(album_world());
+    const auto owned = small_prefetcher(w);
+    fs::prefetch::Prefetcher& prefetcher = *owned;
+    for (const int id : {1003, 1013, 1023, 1033})
+      prefetcher.note_open(w.tree, w.image(index_of(w, id)));
+    settle(prefetcher);
+    CHECK(w.cache.downloader->calls() == 0);
+  }
 }
 
 TEST_CASE("window 0 starts nothing, stop() during downloads joins cleanly", "[prefetch]") {
