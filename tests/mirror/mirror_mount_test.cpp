@@ -3,6 +3,7 @@
 // `diff -r` and `rsync -ai --dry-run` (modes and mtimes included) and stays writable by its
 // owner; --checksum repairs a damaged copy from the blob store; a damaged blob is never
 // copied (downloaded instead, matching the emulator's sha256).
+#include <fcntl.h>
 #include <simdjson.h>
 #include <sys/stat.h>
 
@@ -73,6 +74,7 @@ void flip_first_byte(const std::string& path) {
 TEST_CASE("mirror of a mount copies cached images from its blob store and equals the mount") {
   EmulatorProcess emulator({60, 3, 4, {"--image-kb", "8"}});
   TempDir tmp;
+  ::mkdir((tmp / "work").c_str(), 0700);
   const MountWork work = make_work(tmp / "work");
   FlickrfsMount mount(emulator.url(), work, {"-o", "no_prefetch"});
   const std::string& root = mount.root();
