@@ -207,29 +207,27 @@ Result<FlickrCatalog> list_flickr_catalog(api::FlickrClient& client, const Listi
                                           const std::atomic<bool>& interrupt) {
   FlickrCatalog catalog;
   FLICKRFS_TRY(const std::string who, client.resolve_user(options.user));
-  // Albums need nothing from the photostream: they are listed from the start, beside it.
+  FLICKRFS_TRY(auto walk, walk_in_parallel([&](int page) { return client.photos_page(who, page); },
+                                           [&] { return client.all_photos(who); }, options.jobs,
+                                           interrupt, catalog.listing_calls));
+  note_incomplete(catalog, "the photostream", walk);
+  catalog.photos = std::move(walk.photos);
+  // Albums, video streams and comments are independent of each other: listed at the same
+  // time. (Albums are not listed beside the photostream walk: big album pages then delay the
+  // photostream's on a busy server, which costs more than the overlap saves.) Comment lists
+  // are small, latency-bound calls, so they get more threads than downloads would.
   FlickrCatalog album_part;
   Result<void> albums = success();
   std::thread albums_thread(
       [&] { albums = list_albums(client, who, options.jobs, interrupt, album_part); });
-  auto walk = walk_in_parallel([&](int page) { return client.photos_page(who, page); },
-                               [&] { return client.all_photos(who); }, options.jobs, interrupt,
-                               catalog.listing_calls);
-  if (walk) {
-    note_incomplete(catalog, "the photostream", *walk);
-    catalog.photos = std::move(walk->photos);
-    // Video streams and comments both need the photo list and not each other. Comment lists
-    // are small, latency-bound calls, so they get more threads than downloads would.
-    std::thread videos_thread(
-        [&] { list_video_sizes(client, options.jobs, interrupt, options.video_sizes, catalog); });
-    if (options.comments) {
-      const unsigned comment_jobs = std::clamp(options.jobs * 2, 8U, 32U);
-      list_comments(client, comment_jobs, interrupt, options.comment_cache, catalog);
-    }
-    videos_thread.join();
+  std::thread videos_thread(
+      [&] { list_video_sizes(client, options.jobs, interrupt, options.video_sizes, catalog); });
+  if (options.comments) {
+    const unsigned comment_jobs = std::clamp(options.jobs * 2, 8U, 32U);
+    list_comments(client, comment_jobs, interrupt, options.comment_cache, catalog);
   }
+  videos_thread.join();
   albums_thread.join();
-  if (!walk) return std::move(walk).error();
   FLICKRFS_CHECK(albums);
   catalog.albums = std::move(album_part.albums);
   catalog.listing_calls += album_part.listing_calls;
