@@ -15,7 +15,9 @@ constexpr std::array<std::string_view, 16> kProbeNames = {
 };
 
 mode_t mode_of(model::NodeKind kind) {
-  if (model::is_directory(kind)) return S_IFDIR | 0555;
+  // 0755 like any read-only mounted disk (the ro mount refuses writes with EROFS), so a copy
+  // that stays deletable by its owner (`flickrfs mirror`, `rsync -a`) has the same modes.
+  if (model::is_directory(kind)) return S_IFDIR | 0755;
   if (kind == model::NodeKind::album_link) return S_IFLNK | 0777;
   return S_IFREG | 0444;
 }

@@ -39,7 +39,8 @@ void for_each_item(od::value value, const std::function<void(od::value)>& on_ite
 
 using MemberHandler = std::function<void(std::string_view key, od::value value)>;
 
-// Parses `body` (JSONP wrapper and trailing commas tolerated), calls `on_member` for every
+// Parses `body` (JSONP wrapper and trailing commas tolerated; ill-formed UTF-8 bytes read as
+// U+FFFD instead of failing the whole reply), calls `on_member` for every
 // top-level member other than stat/code/message, and checks stat.
 [[nodiscard]] Result<void> parse_root(std::string_view body, std::string_view method,
                                       const MemberHandler& on_member);

@@ -8,16 +8,20 @@
 //                        path; listings come from the API, never from walking FUSE
 //   any other directory  copied like `rsync -a SRC/ DEST/`
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <charconv>
 #include <cstdio>
 
+#include "cache/cache_dir.hpp"
+#include "fs/cli/cache_target.hpp"
 #include "fs/cli/client_setup.hpp"
 #include "fs/cli/commands.hpp"
 #include "fs/cli/exit_code.hpp"
 #include "fs/cli/options.hpp"
+#include "fs/mirror/cache_fetcher.hpp"
 #include "fs/mirror/flickr_listing.hpp"
 #include "fs/mirror/flickr_tree.hpp"
 #include "fs/mirror/http_fetcher.hpp"
@@ -25,6 +29,7 @@
 #include "fs/mirror/mirror.hpp"
 #include "fs/mirror/mount_detect.hpp"
 #include "fs/model/media_choice.hpp"
+#include "fs/status_file.hpp"
 
 namespace flickrfs::cli {
 
@@ -166,6 +171,63 @@ int fail(const Error& error) {
   return exit_code_for(error);
 }
 
+bool same_directory(const std::string& a, const std::string& b) {
+  struct stat sa {};
+  struct stat sb {};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+// The user of the mount at `mount_point` when its status file lies under `cache_root`, i.e.
+// when the mount uses the cache this command resolves; nullopt otherwise.
+std::optional<std::string> mount_user(const std::string& cache_root,
+                                      const std::string& mount_point) {
+  for (auto& [path, fields] : fs::read_status_files(cache_root)) {
+    const std::string& point = fields["mountpoint"];
+    if (point == mount_point || same_directory(point, mount_point)) return fields["user"];
+  }
+  return std::nullopt;
+}
+
+// SRC on a mount: its cache serves the images it already holds and the sizes it knows.
+// Any reason not to use it only costs downloads, so it is reported with -v, never fatal.
+std::unique_ptr<mirror::CacheFetcher> open_mount_cache(const MirrorArgs& options,
+                                                       const std::string& mount_point,
+                                                       const api::Credentials& credentials,
+                                                       mirror::Fetcher& fallback) {
+  const auto say = [&](const std::string& why) {
+    if (options.global.verbosity > 0) {
+      std::fprintf(stderr, "flickrfs mirror: not using the mount's cache: %s\n", why.c_str());
+    }
+  };
+  auto root = cache::resolve_cache_dir(options.global.cache_dir);
+  if (!root) {
+    say(root.error().message);
+    return nullptr;
+  }
+  const auto user = mount_user(*root, mount_point);
+  if (!user) {
+    say("no status of " + mount_point + " under " + *root + " (another --cache-dir?)");
+    return nullptr;
+  }
+  std::string nsid = *user;
+  if (nsid.find('@') == std::string::npos) nsid = credentials.user_nsid;
+  if (nsid.empty()) {
+    auto cached = resolve_cached_user(*root, "me");
+    if (!cached) {
+      say(cached.error().message);
+      return nullptr;
+    }
+    nsid = *cached;
+  }
+  auto opened = mirror::CacheFetcher::open(*root, nsid, fallback);
+  if (!opened) {
+    say(opened.error().message);
+    return nullptr;
+  }
+  return std::move(opened).value();
+}
+
 int mirror_plain_directory(const MirrorArgs& options) {
   auto tree = mirror::scan_local_tree(options.src);
   if (!tree) return fail(tree.error());
@@ -174,7 +236,8 @@ int mirror_plain_directory(const MirrorArgs& options) {
 }
 
 // The account through the API: listing calls only, then parallel downloads.
-int mirror_flickr(const MirrorArgs& options, std::string subtree) {
+// `mount_point`: SRC's flickrfs mount, whose cache is used; empty for flickr:.
+int mirror_flickr(const MirrorArgs& options, std::string subtree, const std::string& mount_point) {
   if (options.global.offline) {
     return fail(make_error(Errc::invalid_argument, "mirror needs the network; drop --offline"));
   }
@@ -184,6 +247,7 @@ int mirror_flickr(const MirrorArgs& options, std::string subtree) {
   if (!sizes) return fail(sizes.error());
   auto client_opts = client_options(options.global);
   if (!client_opts) return fail(client_opts.error());
+  const api::Credentials credentials = client_opts->credentials;
   api::FlickrClient client(std::move(client_opts).value());
   mirror::ListingOptions listing;
   listing.user = options.global.user;
@@ -206,8 +270,24 @@ int mirror_flickr(const MirrorArgs& options, std::string subtree) {
   mirror::FlickrTreeOptions tree_options{std::move(sizes).value(), subtree};
   auto tree = mirror::desired_tree_from_catalog(std::move(catalog).value(), tree_options);
   if (!tree) return fail(tree.error());
-  mirror::HttpFetcher fetcher(client);
-  const auto outcome = mirror::run_mirror(*tree, fetcher, options.run, g_interrupted);
+  mirror::HttpFetcher http(client);
+  mirror::Fetcher* fetcher = &http;
+  std::unique_ptr<mirror::CacheFetcher> cached;
+  if (!mount_point.empty()) cached = open_mount_cache(options, mount_point, credentials, http);
+  if (cached) {
+    const std::size_t known = cached->fill_known_sizes(*tree);
+    fetcher = cached.get();
+    if (options.global.verbosity > 0) {
+      std::fprintf(stderr, "flickrfs mirror: the mount's cache knows %zu image sizes\n", known);
+    }
+  }
+  const auto outcome = mirror::run_mirror(*tree, *fetcher, options.run, g_interrupted);
+  if (cached && options.global.verbosity > 0) {
+    std::fprintf(stderr,
+                 "flickrfs mirror: %zu images copied from the mount's cache, %zu cached copies "
+                 "rejected (size or sha256) and downloaded\n",
+                 cached->copied_from_cache(), cached->rejected_blobs());
+  }
   // Saved after the run (which creates DEST); losing it only costs comment calls next time.
   if (!options.run.dry_run && listing.comments && outcome.status != mirror::MirrorStatus::error) {
     (void)mirror::save_comment_cache(options.dest, comment_cache);
@@ -230,11 +310,11 @@ int cmd_mirror(Args args) {
   install_interrupt_handler();
   constexpr std::string_view kFlickrPrefix = "flickr:";
   if (options.src.rfind(kFlickrPrefix, 0) == 0) {
-    return mirror_flickr(options, options.src.substr(kFlickrPrefix.size()));
+    return mirror_flickr(options, options.src.substr(kFlickrPrefix.size()), "");
   }
   auto mount = mirror::detect_flickrfs_mount(options.src);
   if (!mount) return fail(mount.error());
-  if (*mount) return mirror_flickr(options, (*mount)->subtree);
+  if (*mount) return mirror_flickr(options, (*mount)->subtree, (*mount)->mount_point);
   return mirror_plain_directory(options);
 }
 

@@ -40,6 +40,13 @@ class AtomicFile {
   // durable by fsync_directory (batched by the caller).
   [[nodiscard]] Result<void> commit(mode_t mode, const timespec& mtime);
 
+  // commit() in two steps for group commit (committer.hpp): finish() sets mode and mtime and
+  // starts writeback without waiting; make_durable_and_rename() fsyncs (cheap once another
+  // fsync has committed the journal with this file's blocks) and renames.
+  [[nodiscard]] Result<void> finish(mode_t mode, const timespec& mtime);
+  [[nodiscard]] Result<void> make_durable_and_rename();
+  [[nodiscard]] const std::string& final_path() const { return m_final_path; }
+
  private:
   AtomicFile(int fd, std::string temp_path, std::string final_path);
 

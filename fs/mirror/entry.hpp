@@ -27,6 +27,9 @@ struct ContentRef {
   // generated: renders the content from what DEST holds (info.json names its image's exact
   // byte size, known only once the image is in DEST). Called after `depends_on` is final.
   std::function<std::string(const std::string& dest)> render;
+  // url: the source's key of a local cached copy (a flickrfs mount: the blob store's record
+  // key), tried before the download; empty when there is none.
+  std::string cache_key;
 };
 
 struct SourceEntry {

@@ -13,7 +13,10 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
+#include "fs/mirror/committer.hpp"
 #include "fs/mirror/disk.hpp"
 #include "fs/mirror/progress.hpp"
 
@@ -80,8 +83,10 @@ class Executor {
       if (!stopped()) check(action.path, action.entry->owner, move(action));
     for (const auto& action : m_plan.links)
       if (!stopped()) check(action.path, action.entry->owner, link(action));
-    run_writes(m_plan.writes);
-    if (!stopped()) run_writes(m_plan.late_writes);
+    for (const auto& late : m_plan.late_writes)
+      m_dependents.emplace(late.entry->depends_on, &late);
+    run_writes(to_pointers(m_plan.writes));
+    if (!stopped()) run_writes(unclaimed_late_writes());
     if (!stopped()) finish_tree();
     for (const auto& dir : m_dirty_dirs)
       (void)fsync_directory(full(dir));
@@ -149,7 +154,9 @@ class Executor {
     return success();
   }
 
-  Result<void> write(const Action& action) {
+  // Writes one file. Returns true when its rename was handed to the committer (what depends
+  // on it runs once it is in place), false when DEST already had these bytes.
+  Result<bool> write(const Action& action) {
     const SourceEntry& entry = *action.entry;
     FLICKRFS_CHECK(make_dirs(full(parent_path(entry.path))));
     std::string rendered;
@@ -162,7 +169,7 @@ class Executor {
         journal(record_for(entry, rendered.size(), content_version(rendered)));
         std::lock_guard lock(m_mutex);
         ++m_report.unchanged;
-        return success();
+        return false;
       }
       bytes = &rendered;
     }
@@ -183,16 +190,29 @@ class Executor {
       journal(record_for(entry, file.bytes_written()));
       std::lock_guard lock(m_mutex);
       ++m_report.verified;
-      return success();  // the temporary is dropped by its destructor
+      return false;  // the temporary is dropped by its destructor
     }
     const std::uint64_t size = file.bytes_written();
-    FLICKRFS_CHECK(file.commit(effective_mode(entry), entry.mtime));
-    journal(record_for(entry, size, rendered.empty() ? std::string() : content_version(rendered)));
-    std::lock_guard lock(m_mutex);
-    ++(action.kind == ActionKind::verify ? m_report.repaired : m_report.written);
-    m_report.bytes += size;
+    FLICKRFS_CHECK(file.finish(effective_mode(entry), entry.mtime));
+    std::string version = rendered.empty() ? std::string() : content_version(rendered);
+    m_committer.submit(std::move(file), [this, &action, size, version](Result<void> done) {
+      if (done.ok()) committed(action, size, version);
+      check(action.path, action.entry->owner, std::move(done));
+    });
+    return true;
+  }
+
+  // On the committer thread, once `action`'s file is durable under its final name.
+  void committed(const Action& action, std::uint64_t size, const std::string& version) {
+    const SourceEntry& entry = *action.entry;
+    journal(record_for(entry, size, version));
+    {
+      std::lock_guard lock(m_mutex);
+      ++(action.kind == ActionKind::verify ? m_report.repaired : m_report.written);
+      m_report.bytes += size;
+    }
     if (entry.is_image || m_plan_counts_files) ++m_items_done;
-    return success();
+    run_dependents(action.path);
   }
 
   bool matches_existing(const AtomicFile& file, const SourceEntry& entry) const {
@@ -203,12 +223,53 @@ class Executor {
     return same;
   }
 
-  void run_writes(const std::vector<Action>& writes) {
+  static std::vector<const Action*> to_pointers(const std::vector<Action>& actions) {
+    std::vector<const Action*> out;
+    out.reserve(actions.size());
+    for (const auto& action : actions)
+      out.push_back(&action);
+    return out;
+  }
+
+  // Claims a late write for one worker; false when another already took it.
+  bool claim(const Action* late) {
+    std::lock_guard lock(m_mutex);
+    return m_claimed.insert(late).second;
+  }
+
+  std::vector<const Action*> unclaimed_late_writes() {
+    std::vector<const Action*> out;
+    for (const auto& late : m_plan.late_writes) {
+      if (claim(&late)) out.push_back(&late);
+    }
+    return out;
+  }
+
+  // What is rendered from a file (a photo's info.json names its image's exact size) is
+  // written as soon as that file is in place, while other workers wait on the network,
+  // instead of thousands of small writes after the last download.
+  void run_dependents(const std::string& path) {
+    const auto [first, last] = m_dependents.equal_range(path);
+    for (auto it = first; it != last && !stopped(); ++it) {
+      if (claim(it->second)) write_one(*it->second);
+    }
+  }
+
+  void write_one(const Action& action) {
+    auto result = write(action);
+    if (!result.ok()) {
+      check(action.path, action.entry->owner, std::move(result).error());
+      return;
+    }
+    if (!*result) run_dependents(action.path);  // already in place: nothing to wait for
+  }
+
+  void run_writes(const std::vector<const Action*>& writes) {
     m_plan_counts_files = std::none_of(writes.begin(), writes.end(),
-                                       [](const Action& a) { return a.entry->is_image; });
+                                       [](const Action* a) { return a->entry->is_image; });
     const std::size_t items = static_cast<std::size_t>(std::count_if(
         writes.begin(), writes.end(),
-        [this](const Action& a) { return a.entry->is_image || m_plan_counts_files; }));
+        [this](const Action* a) { return a->entry->is_image || m_plan_counts_files; }));
     Progress progress(stderr, m_options.progress, m_options.terminal,
                       m_plan_counts_files ? "files" : "photos", items, m_plan.bytes_to_write);
     std::atomic<std::size_t> next{0};
@@ -218,7 +279,7 @@ class Executor {
     for (std::size_t i = 0; i < count; ++i) {
       workers.emplace_back([&] {
         for (std::size_t index = next++; index < writes.size() && !stopped(); index = next++) {
-          check(writes[index].path, writes[index].entry->owner, write(writes[index]));
+          write_one(*writes[index]);
         }
         ++finished;
       });
@@ -230,6 +291,8 @@ class Executor {
     }
     for (auto& worker : workers)
       worker.join();
+    m_committer.flush();
+    progress.update(m_items_done.load(), m_bytes.load());
     progress.finish();
   }
 
@@ -277,9 +340,12 @@ class Executor {
   std::atomic<std::uint64_t> m_bytes{0};
   std::atomic<std::size_t> m_items_done{0};
   bool m_plan_counts_files = false;
-  std::mutex m_mutex;  // guards m_report, m_state, m_dirty_dirs
+  std::mutex m_mutex;  // guards m_report, m_state, m_dirty_dirs, m_claimed
   std::set<std::string> m_dirty_dirs;
+  std::unordered_multimap<std::string, const Action*> m_dependents;  // by depends_on
+  std::unordered_set<const Action*> m_claimed;                       // late writes taken
   ExecReport m_report;
+  Committer m_committer;  // last: destroyed (flushed) before what its callbacks use
 };
 
 }  // namespace

@@ -1,7 +1,8 @@
 #pragma once
 // Carries out a Plan in DEST: directories, local renames, symlinks, then the file writes on
-// --jobs worker threads (each through an AtomicFile), removals, empty-directory pruning, and
-// finally modes and mtimes (directories after their children). Every finished file is
+// --jobs worker threads (each through an AtomicFile; a late write rendered from a file, such
+// as info.json from its image, by the same worker right after that file), removals, empty-directory
+// pruning, and finally modes and mtimes (directories after their children). Every finished file is
 // journaled in the state at once, so an interrupted run resumes where it stopped.
 //
 // Failure policy: a failed file is reported (stderr + report.failures) and the run goes on;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 namespace flickrfs::mirror {
 
@@ -23,15 +24,62 @@ std::size_t pages_for(const api::PhotoWalk& walk) {
   return (total + api::kMaxPerPage - 1) / api::kMaxPerPage * static_cast<std::size_t>(walk.passes);
 }
 
+using PageFn = std::function<Result<api::PhotoPage>(int page)>;
+using CarefulWalkFn = std::function<Result<api::PhotoWalk>()>;
+
+// Page 1, then pages 2..N at once (a 2,000-photo stream costs two round trips, not four).
+// A listing that changed while it was read (another total or page count on some page, or
+// fewer distinct ids than the total) is read again by the client's sequential walker, which
+// makes further passes and never drops an id any pass saw.
+Result<api::PhotoWalk> walk_in_parallel(const PageFn& fetch_page, const CarefulWalkFn& careful,
+                                        unsigned jobs, const std::atomic<bool>& interrupt,
+                                        std::size_t& calls) {
+  FLICKRFS_TRY(api::PhotoPage first, fetch_page(1));
+  const std::size_t more = first.pages > 1 ? static_cast<std::size_t>(first.pages - 1) : 0;
+  std::vector<Result<api::PhotoPage>> rest(more, make_error(Errc::interrupted, "interrupted"));
+  parallel_for(more, jobs, interrupt,
+               [&](std::size_t i) { rest[i] = fetch_page(static_cast<int>(i) + 2); });
+  calls += 1 + more;
+  api::PhotoWalk walk;
+  walk.passes = 1;
+  walk.reported_total = first.total;
+  bool stable = true;
+  std::unordered_set<std::string> seen;
+  const auto add = [&](api::PhotoPage& page) {
+    if (page.total != first.total || page.pages != first.pages) stable = false;
+    for (auto& photo : page.photos) {
+      if (!photo.id.empty() && seen.insert(photo.id).second)
+        walk.photos.push_back(std::move(photo));
+    }
+  };
+  add(first);
+  for (auto& page : rest) {
+    if (!page) return std::move(page).error();
+    add(*page);
+  }
+  walk.complete = stable && static_cast<std::int64_t>(walk.photos.size()) >= first.total;
+  if (walk.complete) return walk;
+  FLICKRFS_TRY(api::PhotoWalk again, careful());
+  calls += pages_for(again);
+  return again;
+}
+
 Result<void> list_albums(api::FlickrClient& client, const std::string& who, unsigned jobs,
                          const std::atomic<bool>& interrupt, FlickrCatalog& catalog) {
   FLICKRFS_TRY(auto sets, client.photosets(who));
   ++catalog.listing_calls;
   catalog.albums.resize(sets.size());
   std::vector<Result<api::PhotoWalk>> walks(sets.size(), make_error(Errc::interrupted, "not run"));
+  std::vector<std::size_t> calls(sets.size(), 0);
   const std::string owner = who == "me" ? std::string() : who;
-  parallel_for(sets.size(), jobs, interrupt,
-               [&](std::size_t i) { walks[i] = client.all_photoset_photos(sets[i].id, owner); });
+  // Few albums: each reads its pages in parallel; many: the albums themselves are parallel.
+  const unsigned page_jobs = sets.size() < jobs ? jobs : 1;
+  parallel_for(sets.size(), jobs, interrupt, [&](std::size_t i) {
+    const std::string& id = sets[i].id;
+    walks[i] = walk_in_parallel(
+        [&](int page) { return client.photoset_photos_page(id, owner, page); },
+        [&] { return client.all_photoset_photos(id, owner); }, page_jobs, interrupt, calls[i]);
+  });
   for (std::size_t i = 0; i < sets.size(); ++i) {
     if (!walks[i]) {
       Error error = walks[i].error();
@@ -39,7 +87,7 @@ Result<void> list_albums(api::FlickrClient& client, const std::string& who, unsi
       return error;
     }
     note_incomplete(catalog, "album " + sets[i].id, *walks[i]);
-    catalog.listing_calls += pages_for(*walks[i]);
+    catalog.listing_calls += calls[i];
     catalog.albums[i].set = std::move(sets[i]);
     for (const auto& photo : walks[i]->photos)
       catalog.albums[i].photo_ids.push_back(photo.id);
@@ -159,25 +207,37 @@ Result<FlickrCatalog> list_flickr_catalog(api::FlickrClient& client, const Listi
                                           const std::atomic<bool>& interrupt) {
   FlickrCatalog catalog;
   FLICKRFS_TRY(const std::string who, client.resolve_user(options.user));
-  FLICKRFS_TRY(auto walk, client.all_photos(who));
+  FLICKRFS_TRY(auto walk, walk_in_parallel([&](int page) { return client.photos_page(who, page); },
+                                           [&] { return client.all_photos(who); }, options.jobs,
+                                           interrupt, catalog.listing_calls));
   note_incomplete(catalog, "the photostream", walk);
-  catalog.listing_calls += pages_for(walk);
   catalog.photos = std::move(walk.photos);
-  list_video_sizes(client, options.jobs, interrupt, options.video_sizes, catalog);
-  // Albums and comments are independent: list them at the same time. Comment lists are
-  // small, latency-bound calls, so they get more threads than downloads would.
-  CommentCache* cache = options.comment_cache;
-  std::thread comments_thread;
+  // Albums, video streams and comments are independent of each other: listed at the same
+  // time. (Albums are not listed beside the photostream walk: big album pages then delay the
+  // photostream's on a busy server, which costs more than the overlap saves.) Comment lists
+  // are small, latency-bound calls, so they get more threads than downloads would.
+  FlickrCatalog album_part;
+  Result<void> albums = success();
+  std::thread albums_thread(
+      [&] { albums = list_albums(client, who, options.jobs, interrupt, album_part); });
+  std::thread videos_thread(
+      [&] { list_video_sizes(client, options.jobs, interrupt, options.video_sizes, catalog); });
   if (options.comments) {
     const unsigned comment_jobs = std::clamp(options.jobs * 2, 8U, 32U);
-    comments_thread = std::thread([&client, comment_jobs, &interrupt, cache, &catalog] {
-      list_comments(client, comment_jobs, interrupt, cache, catalog);
-    });
+    list_comments(client, comment_jobs, interrupt, options.comment_cache, catalog);
   }
-  auto albums = list_albums(client, who, options.jobs, interrupt, catalog);
-  if (comments_thread.joinable()) comments_thread.join();
+  videos_thread.join();
+  albums_thread.join();
   FLICKRFS_CHECK(albums);
-  if (options.comments && cache != nullptr) refresh_cache(catalog, *cache);
+  catalog.albums = std::move(album_part.albums);
+  catalog.listing_calls += album_part.listing_calls;
+  if (!album_part.complete && catalog.complete) {
+    catalog.complete = false;
+    catalog.incomplete_reason = album_part.incomplete_reason;
+  }
+  if (options.comments && options.comment_cache != nullptr) {
+    refresh_cache(catalog, *options.comment_cache);
+  }
   if (interrupt.load()) return make_error(Errc::interrupted, "interrupted while listing");
   return catalog;
 }

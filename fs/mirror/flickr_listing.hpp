@@ -5,8 +5,9 @@
 // count_comments is above zero. No per-photo getInfo/getSizes: the list extras carry the
 // size ladder (flickr-api.md section 6, flickrmirrorer's API profile).
 //
-// Album pages and comments are fetched on `jobs` threads; the client's rate limiter and
-// retry policy apply to each call.
+// Latency first: every walk reads page 1 and then all other pages at the same time; once
+// the photostream is known, albums, comments and video getSizes are listed together. The client's
+// rate limiter and retry policy apply to each call.
 //
 // Thread contract: list_flickr_catalog runs on the caller's thread and owns its helpers.
 

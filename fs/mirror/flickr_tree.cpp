@@ -10,6 +10,7 @@
 #include "fs/mirror/atomic_file.hpp"
 #include "fs/model/info_json.hpp"
 #include "fs/model/tree.hpp"
+#include "fs/sync/catalog.hpp"
 
 namespace flickrfs::mirror {
 
@@ -83,6 +84,7 @@ class Walker {
       const auto& file = tree().file(*node);
       entry.content.kind = ContentRef::Kind::url;
       entry.content.location = file.choice.url;
+      entry.content.cache_key = fs::Catalog::blob_key(record, file).record_key();
       entry.size_known = false;
       entry.version = file.choice.url;  // carries the secret: changes when the bytes do
       entry.role = node->sub == 0 ? "image" : "size:" + file.sizes_label;

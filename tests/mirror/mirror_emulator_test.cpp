@@ -6,12 +6,14 @@
 #include <simdjson.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "tests/mirror/manifest_check.hpp"
 #include "tests/mirror/test_helpers.hpp"
@@ -299,4 +301,74 @@ TEST_CASE("one album mirrors with its photos so the links resolve, SIGINT exits 
   const int code = wait_process(pid);
   CHECK((code == 130 || code == 0));
   CHECK(find_temp_files(tmp / "interrupted").empty());
+}
+
+namespace {
+
+// "photostream/page-0002/x/x.jpg" -> 2 for every "download" line of a --dry-run plan.
+std::vector<int> download_pages(const std::string& plan) {
+  std::vector<int> pages;
+  std::istringstream lines(plan);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const std::string prefix = "download photostream/page-";
+    if (line.rfind(prefix, 0) == 0) pages.push_back(std::stoi(line.substr(prefix.size(), 4)));
+  }
+  return pages;
+}
+
+}  // namespace
+
+TEST_CASE("mirror --dry-run changes nothing and --order picks oldest or newest uploads first") {
+  use_emulator_credentials();
+  EmulatorProcess emulator({700, 2, 8, {"--image-kb", "2"}});
+  TempDir tmp;
+  const auto oldest = run_mirror(emulator, tmp / "dst", {"--dry-run"});
+  INFO(oldest.err);
+  REQUIRE(oldest.exit_code == 0);
+  CHECK(!fsys::exists(tmp / "dst"));
+  CHECK(fetch_stats(emulator).images == 0);
+  CHECK(oldest.out.find("would write 1400 files") != std::string::npos);
+  const auto newest = run_mirror(emulator, tmp / "dst", {"--dry-run", "--order", "newest"});
+  REQUIRE(newest.exit_code == 0);
+  const auto up = download_pages(oldest.out);
+  const auto down = download_pages(newest.out);
+  REQUIRE(up.size() == 700);
+  REQUIRE(down.size() == 700);
+  CHECK(up.front() == 1);
+  CHECK(std::is_sorted(up.begin(), up.end()));
+  CHECK(down.front() == 2);
+  CHECK(std::is_sorted(down.rbegin(), down.rend()));
+}
+
+TEST_CASE(
+    "mirror --sizes adds the labelled files with the bytes of that size, and a summary line") {
+  use_emulator_credentials();
+  EmulatorProcess emulator({30, 2, 9, {"--image-kb", "2"}});
+  TempDir tmp;
+  const auto run = run_mirror(emulator, tmp / "dst", {"--sizes", "best,thumb"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("flickrfs mirror: ") == 0);
+  CHECK(run.out.find(" written (") != std::string::npos);
+  CHECK(run.out.find(" 0 failed in ") != std::string::npos);
+  const Manifest manifest = fetch_manifest(emulator);
+  std::size_t thumbs = 0;
+  for (const auto& [id, dir] : photo_dirs(tmp / "dst")) {
+    std::size_t others = 0;  // the best file: exactly one besides info.json and the thumb
+    for (const auto& item : fsys::directory_iterator(tmp / "dst" + "/" + dir)) {
+      const std::string name = item.path().filename().string();
+      if (name == "info.json") continue;
+      const std::string sha = sha256_hex(read_file(item.path().string()));
+      const auto& sizes = manifest.photos.at(id).sizes;
+      const bool thumb = name.find(".thumb.") != std::string::npos;
+      thumbs += thumb ? 1 : 0;
+      others += thumb ? 0 : 1;
+      CHECK(std::any_of(sizes.begin(), sizes.end(), [&](const auto& s) {
+        return s.sha256 == sha && (!thumb || s.label == "Thumbnail");
+      }));
+    }
+    CHECK(others == 1);
+  }
+  CHECK(thumbs >= 25);  // every photo with a Thumbnail size (not all videos have one)
 }

@@ -9,10 +9,12 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "fs/mirror/atomic_file.hpp"
 #include "fs/mirror/mirror.hpp"
 #include "fs/mirror/mount_detect.hpp"
+#include "fs/mirror/progress.hpp"
 #include "fs/mirror/state_file.hpp"
 #include "tests/mirror/test_helpers.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -322,4 +324,36 @@ TEST_CASE("a path inside a fuse.flickrfs mount is recognised, with its subtree")
   CHECK(!find_flickrfs_mount(mountinfo, "/home/u/my flickrfs").has_value());
   CHECK(!find_flickrfs_mount(mountinfo, "/mnt/other/x").has_value());
   CHECK(!find_flickrfs_mount(mountinfo, "/home/u").has_value());
+}
+
+namespace {
+
+std::string progress_output(bool terminal, std::chrono::milliseconds wait) {
+  char* buffer = nullptr;
+  std::size_t size = 0;
+  std::FILE* out = ::open_memstream(&buffer, &size);
+  {
+    Progress progress(out, true, terminal, "photos", 10, 0);
+    std::this_thread::sleep_for(wait);
+    progress.update(4, 3 << 20);
+    progress.finish();
+  }
+  std::fclose(out);
+  std::string text(buffer, size);
+  std::free(buffer);
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("progress: a bar redrawn in place on a terminal, quiet lines without one") {
+  const std::string bar = progress_output(true, std::chrono::milliseconds(250));
+  CHECK(bar.rfind("\r\033[K  4/10 photos  3.0 MiB  ", 0) == 0);
+  CHECK(bar.find("/s  ETA ") != std::string::npos);
+  CHECK(bar.size() > 8);
+  CHECK(bar.substr(bar.size() - 4) == "\r\033[K");  // cleared before the summary line
+  // Without a terminal a line is printed at most every few seconds: none this soon.
+  CHECK(progress_output(false, std::chrono::milliseconds(250)).empty());
+  CHECK(human_bytes(1536) == "1.5 KiB");
+  CHECK(human_duration(75) == "1:15");
 }
