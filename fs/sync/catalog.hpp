@@ -123,6 +123,8 @@ class Catalog final : public model::CatalogView {
   [[nodiscard]] static bool video_sizes_missing(const cache::CachedPhoto& cached);
   [[nodiscard]] Result<std::vector<std::string>> fetch_album_list();
   [[nodiscard]] Result<void> walk_albums(std::vector<std::string> album_ids, bool& complete);
+  [[nodiscard]] std::vector<Result<std::vector<api::Size>>> fetch_sizes_parallel(
+      const std::vector<const api::Photo*>& videos);
   [[nodiscard]] Result<void> fill_video_sizes();
   [[nodiscard]] Result<void> fill_missing();
   [[nodiscard]] Result<void> publish_progress(std::int64_t& last_publish);

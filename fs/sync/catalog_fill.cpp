@@ -10,9 +10,12 @@
 // Thread contract: await_listing() from any thread (waits on m_tree_changed, never calls
 // the network); everything else on the background thread under m_refresh_mutex.
 #include <algorithm>
+#include <atomic>
 #include <ctime>
+#include <thread>
 
 #include "fs/log.hpp"
+#include "fs/model/inode.hpp"
 #include "fs/sync/catalog.hpp"
 
 namespace flickrfs::fs {
@@ -80,6 +83,27 @@ Result<void> Catalog::publish_progress(std::int64_t& last_publish) {
   return rebuild();
 }
 
+// getSizes for a page's videos, a few at once (each call takes its token from the client's
+// shared RateLimiter): a page waits for about one round trip, not one per video.
+std::vector<Result<std::vector<api::Size>>> Catalog::fetch_sizes_parallel(
+    const std::vector<const api::Photo*>& videos) {
+  constexpr std::size_t kParallel = 8;
+  std::vector<Result<std::vector<api::Size>>> out(
+      videos.size(), make_error(Errc::interrupted, "getSizes not attempted"));
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next++; i < videos.size(); i = next++)
+      out[i] = m_client->sizes(videos[i]->id);
+  };
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < std::min(kParallel, videos.size()); ++t)
+    helpers.emplace_back(work);
+  work();
+  for (auto& helper : helpers)
+    helper.join();
+  return out;
+}
+
 Result<void> Catalog::fill_video_sizes() {
   const auto snapshot = tree();
   std::vector<std::uint32_t> pages;
@@ -94,10 +118,15 @@ Result<void> Catalog::fill_video_sizes() {
     if (next == pages.end()) next = pages.begin();
     const auto [begin, end] = snapshot->page_range(*next);
     pages.erase(next);
+    std::vector<const api::Photo*> videos;
     for (std::size_t i = begin; i < end; ++i) {
-      const auto& photo = snapshot->photo(static_cast<std::uint32_t>(i)).photo;
-      if (!snapshot->photo(static_cast<std::uint32_t>(i)).sizes_pending) continue;
-      auto sizes = m_client->sizes(photo.id);
+      const auto& record = snapshot->photo(static_cast<std::uint32_t>(i));
+      if (record.sizes_pending) videos.push_back(&record.photo);
+    }
+    auto ladders = fetch_sizes_parallel(videos);
+    for (std::size_t v = 0; v < videos.size(); ++v) {
+      const api::Photo& photo = *videos[v];
+      auto& sizes = ladders[v];
       if (!sizes.ok()) {
         m_connectivity.report(sizes.error());
         if (transient(sizes.error())) return std::move(sizes).error();

@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include "api/flickr_client.hpp"
+#include "fs/model/inode.hpp"
 #include "fs/sync/catalog.hpp"
 #include "fs/sync/client_downloader.hpp"
 #include "tests/cache/cache_fixture.hpp"
@@ -80,8 +81,9 @@ TEST_CASE("stat-ing a page's first photo fetches the comments of the photos ahea
   World w({120, 2, 5, {}});
   REQUIRE(w.catalog->refresh_all().ok());
   const auto tree = w.catalog->tree();
-  std::vector<model::Node> commented;  // info.json nodes of photos with comments
-  for (std::uint32_t i = 1; i < tree->photo_count(); ++i) {
+  std::vector<model::Node> commented;   // info.json nodes of photos with comments
+  constexpr std::uint32_t kAhead = 40;  // within the catalog's walk-ahead window (64)
+  for (std::uint32_t i = 1; i < kAhead; ++i) {
     if (tree->photo(i).photo.count_comments > 0) {
       commented.push_back(*tree->node(tree->photo(i).info_ino));
     }
@@ -130,9 +132,12 @@ TEST_CASE("a first mount lists in the background and a directory waits for its l
   tree = w.catalog->await_listing(*tree->node(model::kSetsIno), 30'000ms);
   CHECK(tree->listed(*tree->node(model::kSetsIno)));
   CHECK(tree->album_count() == 3);
-  for (const auto& album : tree->albums()) {
-    tree = w.catalog->await_listing(*tree->node(album.ino), 30'000ms);
-    CHECK(tree->listed(*tree->node(album.ino)));
+  std::vector<model::Ino> album_inos;  // copied: `tree` is replaced in the loop
+  for (const auto& album : tree->albums())
+    album_inos.push_back(album.ino);
+  for (const model::Ino ino : album_inos) {
+    tree = w.catalog->await_listing(*tree->node(ino), 30'000ms);
+    CHECK(tree->listed(*tree->node(ino)));
   }
   for (std::size_t page = 1; page <= tree->page_count(); ++page) {
     tree = w.catalog->await_listing(*tree->node(tree->page_ino(page)), 30'000ms);
