@@ -112,6 +112,8 @@ class Tree {
   // the photostream before its first walk, sets/ before the album list, an album before
   // its members, a page holding a video whose streams are unknown.
   [[nodiscard]] bool listed(const Node& dir) const;
+  // True when the album list and every album's members are known (info.json "sets").
+  [[nodiscard]] bool albums_complete() const;
   // True when every directory is listed (nothing left for the background fill).
   [[nodiscard]] bool complete() const;
   // "../../photostream/page-0003/<stem>" for an album_link.

@@ -281,12 +281,15 @@ bool Tree::listed(const Node& dir) const {
   }
 }
 
+bool Tree::albums_complete() const {
+  return m_albums_listed && std::all_of(m_albums.begin(), m_albums.end(),
+                                        [](const AlbumRecord& album) { return album.listed; });
+}
+
 bool Tree::complete() const {
-  if (!m_photostream_listed || !m_albums_listed) return false;
+  if (!m_photostream_listed || !albums_complete()) return false;
   const auto pending = [](std::uint8_t p) { return p != 0; };
-  if (std::any_of(m_page_pending.begin(), m_page_pending.end(), pending)) return false;
-  return std::all_of(m_albums.begin(), m_albums.end(),
-                     [](const AlbumRecord& album) { return album.listed; });
+  return std::none_of(m_page_pending.begin(), m_page_pending.end(), pending);
 }
 
 Result<void> Tree::list(Ino dir_ino, std::uint64_t offset, const EntryFn& fn) const {

@@ -223,6 +223,8 @@ void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file)
 
 std::optional<std::string> Catalog::render_known(const model::Tree& tree,
                                                  std::uint32_t photo_index) {
+  // "sets" is not final while albums are still being fetched: no size to cache yet.
+  if (!tree.albums_complete() && online()) return std::nullopt;
   const auto& record = tree.photo(photo_index);
   std::optional<std::uint64_t> bytes;
   std::optional<model::FileChoice> image;
@@ -239,6 +241,17 @@ std::optional<std::string> Catalog::render_known(const model::Tree& tree,
 
 Result<std::string> Catalog::info_json(const model::Tree& tree, std::uint32_t photo_index,
                                        std::chrono::milliseconds bound) {
+  if (!tree.albums_complete() && online()) {
+    // A first mount still fetching albums: wait (bounded) so "sets" is complete.
+    const auto current = await_albums(bound);
+    const auto index = current->photo_index(tree.photo(photo_index).photo.id);
+    if (current->albums_complete() && index) return render_info_json(*current, *index, bound);
+  }
+  return render_info_json(tree, photo_index, bound);
+}
+
+Result<std::string> Catalog::render_info_json(const model::Tree& tree, std::uint32_t photo_index,
+                                              std::chrono::milliseconds bound) {
   const auto& record = tree.photo(photo_index);
   std::optional<std::uint64_t> bytes;
   std::optional<model::FileChoice> image;

@@ -145,6 +145,10 @@ class Catalog final : public model::CatalogView {
   [[nodiscard]] bool comments_fresh(const api::Photo& photo) const;
   [[nodiscard]] Result<std::uint64_t> fetch_comments(const api::Photo& photo);
   void prefetch_comments(const api::Photo& photo);
+  [[nodiscard]] Result<std::string> render_info_json(const model::Tree& tree,
+                                                     std::uint32_t photo_index,
+                                                     std::chrono::milliseconds bound);
+  [[nodiscard]] std::shared_ptr<const model::Tree> await_albums(std::chrono::milliseconds bound);
   [[nodiscard]] std::optional<std::string> render_known(const model::Tree& tree,
                                                         std::uint32_t photo_index);
   [[nodiscard]] bool online() const;

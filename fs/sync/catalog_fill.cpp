@@ -70,6 +70,25 @@ std::shared_ptr<const model::Tree> Catalog::await_listing(const model::Node& dir
   return m_tree;
 }
 
+std::shared_ptr<const model::Tree> Catalog::await_albums(std::chrono::milliseconds bound) {
+  auto snapshot = tree();
+  if (snapshot->albums_complete() || !online()) return snapshot;
+  {
+    std::lock_guard lock(m_loop_mutex);
+    m_wanted_fill = true;
+  }
+  m_loop_wake.notify_all();
+  ++m_listing_waiters;
+  const std::uint64_t attempts = m_fill_attempts.load();
+  std::unique_lock lock(m_tree_mutex);
+  m_tree_changed.wait_for(lock, bound, [&] {
+    return m_tree->albums_complete() || !online() || m_stopping.load() ||
+           m_fill_attempts.load() != attempts;
+  });
+  --m_listing_waiters;
+  return m_tree;
+}
+
 bool Catalog::wanted(model::Ino ino) {
   std::lock_guard lock(m_loop_mutex);
   return m_wanted_dirs.count(ino) != 0;
