@@ -38,6 +38,9 @@ struct Context {
   gid_t gid = 0;
   // How long getattr/open may wait for a size probe before failing with EIO.
   std::chrono::milliseconds size_bound{15000};
+  // How long lookup/opendir/readdir may wait for a listing the background fill has not
+  // fetched yet (a first mount) before answering with what is known.
+  std::chrono::milliseconds listing_bound{20000};
   std::atomic<bool> initialized{false};
 };
 

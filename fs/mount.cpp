@@ -251,15 +251,9 @@ Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failu
                  "cached for this account yet"};
       return make_error(Errc::network, failure.message);
     }
-    auto first = mounted.catalog->refresh_all();
-    if (!first.ok()) {
-      failure = fail(first.error(), "cannot list the photostream");
-      if (first.error().code == Errc::network || first.error().code == Errc::offline) {
-        failure.exit_code = cli::kExitNetwork;
-      }
-      return std::move(first).error();
-    }
-    log::info("listed %zu photos in %zu albums", first->photos, first->albums);
+    // Mount now: the catalog's thread lists the account in the background, and a
+    // directory opened before its listing arrived waits for it (bounded).
+    log::info("nothing cached yet: listing the account in the background");
   }
   return success();
 }

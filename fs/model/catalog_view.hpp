@@ -6,6 +6,7 @@
 //
 // Blocking rules (the ops rely on them):
 // - tree(), known_size(), note_*() never block on the network;
+// - await_listing() waits for the background fill, never longer than its bound;
 // - resolve_size() and open() may, but never longer than the bound they are given (or the
 //   download's own stall timeout for reads), and fail fast when offline;
 // - every method may be called from any FUSE worker thread at once.
@@ -53,6 +54,15 @@ class CatalogView {
   // Opens a regular file for reading (resolving its size first).
   [[nodiscard]] virtual Result<std::unique_ptr<OpenFile>> open(const Tree& tree,
                                                                const Node& node) = 0;
+
+  // A snapshot in which directory `dir` is listed (Tree::listed), waiting at most `bound`
+  // for a listing still being fetched (a first mount fills its tree in the background);
+  // after the bound, or offline, the current snapshot as it is. Never fetches on the
+  // calling thread. The default suits catalogs whose listings are always complete.
+  [[nodiscard]] virtual std::shared_ptr<const Tree> await_listing(
+      const Node& /*dir*/, std::chrono::milliseconds /*bound*/) {
+    return tree();
+  }
 
   // Hints: a directory was listed / a file's attributes were wanted. Used to keep listings
   // fresh (--dir-cache-time) and to probe sizes of neighbours ahead of `ls -l`.

@@ -37,7 +37,9 @@ std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options)
   tree->m_options = std::move(options);
   if (tree->m_options.page_size == 0) tree->m_options.page_size = kPhotosPerPage;
   if (tree->m_options.sizes.empty()) tree->m_options.sizes = {"best"};
-  tree->add_photos(std::move(input.photos));
+  tree->m_photostream_listed = input.photostream_listed;
+  tree->m_albums_listed = input.albums_listed;
+  tree->add_photos(std::move(input.photos), input.sizes_pending);
   tree->add_albums(std::move(input.albums));
   tree->compute_dir_mtimes();
   tree->index_nodes();
@@ -51,7 +53,8 @@ Ino Tree::unique_ino(NodeKind kind, std::initializer_list<std::string_view> part
   }
 }
 
-void Tree::add_photos(std::vector<api::Photo> photos) {
+void Tree::add_photos(std::vector<api::Photo> photos,
+                      const std::unordered_set<std::string>& sizes_pending) {
   std::sort(photos.begin(), photos.end(), upload_order);
   // A photo listed twice (a page boundary moved during the walk) is kept once.
   photos.erase(std::unique(photos.begin(), photos.end(),
@@ -63,6 +66,7 @@ void Tree::add_photos(std::vector<api::Photo> photos) {
     record.stem = photo_stem(photo.date_taken, photo.title, photo.id);
     record.page = static_cast<std::uint32_t>(m_photos.size() / m_options.page_size + 1);
     record.taken_mtime = parse_date_taken(photo.date_taken).value_or(photo.date_upload);
+    record.sizes_pending = sizes_pending.count(photo.id) != 0;
     record.dir_ino = unique_ino(NodeKind::photo_dir, {photo.id});
     record.info_ino = unique_ino(NodeKind::info_json, {photo.id});
     for (const auto& label : m_options.sizes) {
@@ -91,6 +95,10 @@ void Tree::add_photos(std::vector<api::Photo> photos) {
   const std::size_t pages = (m_photos.size() + m_options.page_size - 1) / m_options.page_size;
   for (std::size_t page = 1; page <= pages; ++page)
     m_page_inos.push_back(unique_ino(NodeKind::page_dir, {page_dir_name(page)}));
+  m_page_pending.assign(pages, 0);
+  for (const auto& record : m_photos) {
+    if (record.sizes_pending) m_page_pending[record.page - 1] = 1;
+  }
 }
 
 void Tree::add_albums(std::vector<AlbumInput> albums) {
@@ -110,6 +118,7 @@ void Tree::add_albums(std::vector<AlbumInput> albums) {
       m_photos[found->second].albums.push_back(album_index);
     }
     album.set = std::move(input.set);
+    album.listed = input.members_listed;
     m_albums.push_back(std::move(album));
   }
   for (std::uint32_t i = 0; i < m_albums.size(); ++i)

@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "api/result.hpp"
@@ -39,11 +40,20 @@ inline constexpr std::string_view kInfoJsonName = "info.json";
 struct AlbumInput {
   api::Photoset set;
   std::vector<std::string> photo_ids;  // album order
+  bool members_listed = true;          // false: the album's photos were never fetched
 };
 
+// What the catalog knows. The *_listed flags and sizes_pending say which listings are not
+// fetched yet (a first mount fills them in the background): such a directory is shown
+// with what is known, and Tree::listed() tells the ops to wait (bounded) for the rest.
 struct CatalogInput {
   std::vector<api::Photo> photos;  // any order; build() sorts them
   std::vector<AlbumInput> albums;  // album-list order (kept)
+  bool photostream_listed = true;
+  bool albums_listed = true;
+  // Videos whose streams are not known yet (list calls give only the poster): their page
+  // counts as not listed, so its file names do not change under a reader.
+  std::unordered_set<std::string> sizes_pending;
 };
 
 struct TreeOptions {
@@ -69,6 +79,7 @@ struct PhotoRecord {
   std::int64_t dir_mtime = 0;
   std::vector<PhotoFile> files;       // files[0] is the best file when the photo has one
   std::vector<std::uint32_t> albums;  // album indices holding this photo
+  bool sizes_pending = false;         // a video whose streams are not fetched yet
 };
 
 struct AlbumRecord {
@@ -78,6 +89,7 @@ struct AlbumRecord {
   std::int64_t mtime = 0;
   std::vector<std::uint32_t> members;  // photo indices, album order
   std::vector<Ino> link_inos;          // parallel to members
+  bool listed = true;                  // members fetched (else shown empty)
 };
 
 class Tree {
@@ -96,6 +108,14 @@ class Tree {
   [[nodiscard]] Attr attr(const Node& node, std::optional<std::uint64_t> file_size) const;
   [[nodiscard]] std::string name_of(const Node& node) const;
   [[nodiscard]] Ino parent_of(const Node& node) const;
+  // False while the listing of directory `dir` is not known yet (CatalogInput's flags):
+  // the photostream before its first walk, sets/ before the album list, an album before
+  // its members, a page holding a video whose streams are unknown.
+  [[nodiscard]] bool listed(const Node& dir) const;
+  // True when the album list and every album's members are known (info.json "sets").
+  [[nodiscard]] bool albums_complete() const;
+  // True when every directory is listed (nothing left for the background fill).
+  [[nodiscard]] bool complete() const;
   // "../../photostream/page-0003/<stem>" for an album_link.
   [[nodiscard]] std::string link_target(const Node& node) const;
 
@@ -121,7 +141,8 @@ class Tree {
 
  private:
   Tree() = default;
-  void add_photos(std::vector<api::Photo> photos);
+  void add_photos(std::vector<api::Photo> photos,
+                  const std::unordered_set<std::string>& sizes_pending);
   void add_albums(std::vector<AlbumInput> albums);
   void compute_dir_mtimes();
   void index_nodes();
@@ -135,6 +156,9 @@ class Tree {
   std::vector<AlbumRecord> m_albums;
   std::vector<std::int64_t> m_page_mtimes;  // index page-1
   std::vector<Ino> m_page_inos;
+  std::vector<std::uint8_t> m_page_pending;  // index page-1: holds a sizes_pending photo
+  bool m_photostream_listed = true;
+  bool m_albums_listed = true;
   std::int64_t m_photostream_mtime = 0;
   std::int64_t m_sets_mtime = 0;
   std::vector<Node> m_by_ino;                                         // sorted by ino

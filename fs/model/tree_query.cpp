@@ -265,6 +265,33 @@ void Tree::list_fixed(const Node& dir, std::vector<DirEntry>& out) const {
   }
 }
 
+bool Tree::listed(const Node& dir) const {
+  switch (dir.kind) {
+    case NodeKind::photostream:
+      return m_photostream_listed;
+    case NodeKind::sets:
+      return m_albums_listed;
+    case NodeKind::album_dir:
+      return dir.index < m_albums.size() && m_albums[dir.index].listed;
+    case NodeKind::page_dir:
+      return dir.index == 0 || dir.index > m_page_pending.size() ||
+             m_page_pending[dir.index - 1] == 0;
+    default:
+      return true;
+  }
+}
+
+bool Tree::albums_complete() const {
+  return m_albums_listed && std::all_of(m_albums.begin(), m_albums.end(),
+                                        [](const AlbumRecord& album) { return album.listed; });
+}
+
+bool Tree::complete() const {
+  if (!m_photostream_listed || !albums_complete()) return false;
+  const auto pending = [](std::uint8_t p) { return p != 0; };
+  return std::none_of(m_page_pending.begin(), m_page_pending.end(), pending);
+}
+
 Result<void> Tree::list(Ino dir_ino, std::uint64_t offset, const EntryFn& fn) const {
   const auto dir = node(dir_ino);
   if (!dir || !is_directory(dir->kind)) {

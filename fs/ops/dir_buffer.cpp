@@ -30,7 +30,8 @@ fuse_entry_param plus_entry(Context& ctx, const model::Tree& tree, const model::
 
 Result<std::vector<char>> fill_dir_buffer(fuse_req_t req, Context& ctx, fuse_ino_t ino,
                                           std::size_t size, off_t offset, DirFormat format) {
-  const auto tree = ctx.catalog->tree();
+  // A handle opened before the listing arrived (opendir's wait ran out) tries again once.
+  const auto tree = offset == 0 ? listed_snapshot(ctx, ino) : ctx.catalog->tree();
   // Grown entry by entry: the kernel may offer up to 1 MiB per call, and zeroing that much
   // for a photo directory of three entries cost more than everything else in a `find`.
   std::vector<char> buffer;

@@ -5,6 +5,8 @@
 // Cache effects: entry/attr timeouts by kind (attr.cpp); a file whose byte size is not known
 // yet gets attr timeout 0, so the next stat() comes back as getattr, which resolves it.
 // Never waits on the network: `find` and `ls` walk the tree without a request per photo.
+// In a directory whose listing a first mount has not fetched yet, it waits for that
+// listing (bounded, listed_snapshot), and a miss there is not cached.
 #include "fs/attr.hpp"
 #include "fs/errno_map.hpp"
 #include "fs/ops/guard.hpp"
@@ -16,10 +18,12 @@ namespace flickrfs::fs::op {
 void lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   guarded(req, "lookup", [&] {
     Context& ctx = context_of(req);
-    const auto tree = ctx.catalog->tree();
+    const auto tree = listed_snapshot(ctx, parent);
     const auto node = tree->lookup(parent, name);
     if (!node) {
-      const fuse_entry_param negative = make_negative_entry(ctx, name);
+      fuse_entry_param negative = make_negative_entry(ctx, name);
+      const auto dir = tree->node(parent);
+      if (dir && !tree->listed(*dir)) negative.entry_timeout = 0;  // may exist once listed
       fuse_reply_entry(req, &negative);
       return;
     }

@@ -16,4 +16,11 @@ Result<model::Attr> node_attr(Context& ctx, const model::Tree& tree, const model
   return tree.attr(node, size);
 }
 
+std::shared_ptr<const model::Tree> listed_snapshot(Context& ctx, model::Ino dir) {
+  auto tree = ctx.catalog->tree();
+  const auto node = tree->node(dir);
+  if (!node || !model::is_directory(node->kind) || tree->listed(*node)) return tree;
+  return ctx.catalog->await_listing(*node, ctx.listing_bound);
+}
+
 }  // namespace flickrfs::fs::op

@@ -1,9 +1,12 @@
 #pragma once
 // Attributes of a node with the byte size filled in when it is known (or, with
 // SizePolicy::resolve, found out within the Context's bound). Shared by lookup, getattr
-// and readdirplus so they agree on sizes.
+// and readdirplus so they agree on sizes. Also the snapshot a directory op answers from
+// (listed_snapshot), shared by lookup, opendir, readdir and readdirplus.
 //
 // Thread contract: stateless; safe from any thread.
+
+#include <memory>
 
 #include "api/result.hpp"
 #include "fs/context.hpp"
@@ -15,5 +18,10 @@ enum class SizePolicy : std::uint8_t { known_only, resolve };
 
 [[nodiscard]] Result<model::Attr> node_attr(Context& ctx, const model::Tree& tree,
                                             const model::Node& node, SizePolicy policy);
+
+// The current snapshot, or, when directory `dir` is not listed in it yet (a first mount
+// still filling in the background), the one the catalog has once it is, waiting at most
+// Context::listing_bound. Never waits for a directory that is listed, or offline.
+[[nodiscard]] std::shared_ptr<const model::Tree> listed_snapshot(Context& ctx, model::Ino dir);
 
 }  // namespace flickrfs::fs::op

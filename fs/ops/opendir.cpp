@@ -4,9 +4,11 @@
 // Cache effects: cache_readdir + keep_cache, so repeated `ls`/`find` are answered by the
 // kernel until the listing changes; a changed listing is invalidated explicitly
 // (notify_inval_inode on the directory, fs/invalidator.cpp). Also tells the catalog the
-// directory is in use, which refreshes stale listings in the background.
+// directory is in use, which refreshes stale listings in the background. A directory a
+// first mount has not listed yet is waited for here (bounded: Context::listing_bound).
 #include "fs/context.hpp"
 #include "fs/ops/guard.hpp"
+#include "fs/ops/node_attr.hpp"
 #include "fs/ops/ops.hpp"
 #include "fs/prefetch/prefetcher.hpp"
 
@@ -15,7 +17,7 @@ namespace flickrfs::fs::op {
 void opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   guarded(req, "opendir", [&] {
     Context& ctx = context_of(req);
-    const auto tree = ctx.catalog->tree();
+    const auto tree = listed_snapshot(ctx, ino);
     const auto node = tree->node(ino);
     if (!node) {
       fuse_reply_err(req, ENOENT);
@@ -28,8 +30,10 @@ void opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     ctx.catalog->note_listing(*tree, *node);
     if (ctx.prefetcher != nullptr) ctx.prefetcher->note_listing(tree, *node);  // walk-ahead
     fi->fh = 0;
-    fi->cache_readdir = 1;
-    fi->keep_cache = 1;
+    // Still not listed after the wait: shown with what is known, and not kept by the kernel.
+    const bool listed = tree->listed(*node);
+    fi->cache_readdir = listed ? 1 : 0;
+    fi->keep_cache = listed ? 1 : 0;
     fuse_reply_open(req, fi);
   });
 }

@@ -34,10 +34,6 @@ std::string size_key(const cache::BlobKey& key) {
   return key.record_key();
 }
 
-std::string comments_state_key(std::string_view photo_id) {
-  return "comments_at:" + std::string(photo_id);
-}
-
 }  // namespace
 
 Catalog::Catalog(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobStore& blobs,
@@ -48,6 +44,7 @@ Catalog::Catalog(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobS
       m_connectivity(connectivity),
       m_options(std::move(options)),
       m_resolver(m_options.probe_threads),
+      m_comment_fetcher(kCommentThreads),
       m_tree(model::Tree::build({}, {m_options.sizes, model::kPhotosPerPage})) {}
 
 Catalog::~Catalog() {
@@ -84,12 +81,21 @@ Result<model::CatalogInput> Catalog::read_cache() const {
   FLICKRFS_TRY(auto photos, m_meta.photos(ids));
   input.photos.reserve(photos.size());
   for (auto& cached : photos) {
-    if (cached) input.photos.push_back(std::move(cached->photo));
+    if (!cached) continue;
+    if (video_sizes_missing(*cached) && m_sizes_failed.count(cached->photo.id) == 0) {
+      input.sizes_pending.insert(cached->photo.id);
+    }
+    input.photos.push_back(std::move(cached->photo));
   }
+  FLICKRFS_TRY(const auto stream, m_meta.listing_state(cache::ListingId::photostream()));
+  FLICKRFS_TRY(const auto album_list, m_meta.listing_state(cache::ListingId::albums()));
+  input.photostream_listed = stream.generation > 0;
+  input.albums_listed = album_list.generation > 0;
   FLICKRFS_TRY(auto albums, m_meta.albums());
   for (auto& set : albums) {
     FLICKRFS_TRY(auto members, m_meta.album_photos(set.id));
     model::AlbumInput album;
+    album.members_listed = members.has_value() || m_albums_failed.count(set.id) != 0;
     album.set = std::move(set);
     if (members) album.photo_ids = std::move(*members);
     input.albums.push_back(std::move(album));
@@ -108,6 +114,7 @@ Result<void> Catalog::rebuild() {
     before = std::exchange(m_tree, next);
     m_has_listing = state.generation > 0;
     listener = m_on_change;
+    m_tree_changed.notify_all();
   }
   {
     std::lock_guard lock(m_walk_mutex);
@@ -184,7 +191,8 @@ Result<std::uint64_t> Catalog::resolve_size(const model::Tree& tree, const model
 
 void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file) {
   // Walk-ahead: whoever stats one photo of a page (ls -l, cp -r, rsync, du) stats the next
-  // ones too, in order; keep a window of probes running ahead of it. A window rather than
+  // ones too, in order; keep a window of probes (image sizes, and the comments info.json
+  // needs) running ahead of it. A window rather than
   // the whole page, so one `stat` does not cost 500 requests.
   constexpr std::size_t kWindow = 64;
   if (!online() || !model::is_regular_file(file.kind)) return;
@@ -201,6 +209,7 @@ void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file)
   }
   for (std::size_t i = begin; i < end; ++i) {
     const auto& record = tree.photo(static_cast<std::uint32_t>(i));
+    prefetch_comments(record.photo);  // for info.json's size (catalog_comments.cpp)
     for (const auto& f : record.files) {
       if (stored_size(record, f)) continue;
       m_resolver.prefetch(size_key(blob_key(record, f)), [this, record_copy = record, f_copy = f] {
@@ -212,35 +221,10 @@ void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file)
 
 // ---- info.json -----------------------------------------------------------------------------
 
-Result<std::vector<api::Comment>> Catalog::comments_of(const api::Photo& photo,
-                                                       bool allow_network) {
-  if (photo.count_comments == 0) return std::vector<api::Comment>{};
-  const auto fetched_at = m_meta.state(comments_state_key(photo.id));
-  const bool fresh = fetched_at.ok() && fetched_at->has_value() &&
-                     **fetched_at == std::to_string(photo.last_update);
-  if (fresh) {
-    FLICKRFS_TRY(auto stored, m_meta.comments(photo.id));
-    if (stored) return std::move(*stored);
-  }
-  if (!allow_network || !online()) {
-    // Stale comments beat none when offline; a photo never fetched has nothing to show.
-    FLICKRFS_TRY(auto stored, m_meta.comments(photo.id));
-    if (stored && !allow_network) return make_error(Errc::offline, "comments not fresh");
-    if (stored) return std::move(*stored);
-    return make_error(Errc::offline, "offline: comments of photo " + photo.id + " unknown");
-  }
-  auto comments = m_client->comments(photo.id);
-  if (!comments.ok()) {
-    m_connectivity.report(comments.error());
-    return std::move(comments).error();
-  }
-  FLICKRFS_CHECK(m_meta.put_comments(photo.id, *comments));
-  FLICKRFS_CHECK(m_meta.put_state(comments_state_key(photo.id), std::to_string(photo.last_update)));
-  return std::move(comments).value();
-}
-
 std::optional<std::string> Catalog::render_known(const model::Tree& tree,
                                                  std::uint32_t photo_index) {
+  // "sets" is not final while albums are still being fetched: no size to cache yet.
+  if (!tree.albums_complete() && online()) return std::nullopt;
   const auto& record = tree.photo(photo_index);
   std::optional<std::uint64_t> bytes;
   std::optional<model::FileChoice> image;
@@ -249,7 +233,7 @@ std::optional<std::string> Catalog::render_known(const model::Tree& tree,
     if (!bytes) return std::nullopt;
     image = record.files[0].choice;
   }
-  auto comments = comments_of(record.photo, false);
+  auto comments = comments_of(record.photo, std::nullopt);
   if (!comments.ok()) return std::nullopt;
   const auto sets = tree.sets_of(photo_index);
   return model::render_info_json({record.photo, sets, *comments, image, bytes});
@@ -257,6 +241,17 @@ std::optional<std::string> Catalog::render_known(const model::Tree& tree,
 
 Result<std::string> Catalog::info_json(const model::Tree& tree, std::uint32_t photo_index,
                                        std::chrono::milliseconds bound) {
+  if (!tree.albums_complete() && online()) {
+    // A first mount still fetching albums: wait (bounded) so "sets" is complete.
+    const auto current = await_albums(bound);
+    const auto index = current->photo_index(tree.photo(photo_index).photo.id);
+    if (current->albums_complete() && index) return render_info_json(*current, *index, bound);
+  }
+  return render_info_json(tree, photo_index, bound);
+}
+
+Result<std::string> Catalog::render_info_json(const model::Tree& tree, std::uint32_t photo_index,
+                                              std::chrono::milliseconds bound) {
   const auto& record = tree.photo(photo_index);
   std::optional<std::uint64_t> bytes;
   std::optional<model::FileChoice> image;
@@ -270,7 +265,7 @@ Result<std::string> Catalog::info_json(const model::Tree& tree, std::uint32_t ph
       return std::move(size).error();
     }
   }
-  FLICKRFS_TRY(const auto comments, comments_of(record.photo, true));
+  FLICKRFS_TRY(const auto comments, comments_of(record.photo, bound));
   const auto sets = tree.sets_of(photo_index);
   return model::render_info_json({record.photo, sets, comments, image, bytes});
 }
@@ -315,6 +310,7 @@ std::string Catalog::status_lines() {
   out << "photos=" << snapshot->photo_count() << "\n";
   out << "albums=" << snapshot->album_count() << "\n";
   out << "pages=" << snapshot->page_count() << "\n";
+  out << "listing=" << (snapshot->complete() ? "complete" : "filling") << "\n";
   out << "api_calls_left=" << (m_client != nullptr ? m_client->calls_left() : 0) << "\n";
   out << "queue_size_probes=" << m_resolver.pending() << "\n";
   out << "queue_downloads=" << blobs.downloads_in_flight << "\n";

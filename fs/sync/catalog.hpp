@@ -2,7 +2,10 @@
 // Catalog: the data layer behind the mount (model::CatalogView) and, without FUSE, behind
 // the mirror command. It owns the current Tree snapshot and keeps it in step with Flickr:
 //
-// - load_from_cache(): the snapshot from MetaStore alone (instant, offline-safe);
+// - load_from_cache(): the snapshot from MetaStore alone (instant, offline-safe); the
+//   mount comes up with it, and start()'s thread fills in what is missing (a first mount:
+//   photostream, video streams, albums; catalog_fill.cpp) while await_listing() lets a
+//   FUSE op wait, bounded, for the directory it needs;
 // - refresh_all(): a full listing (people.getPhotos with extras, every page; the album list;
 //   each album whose date_update or count changed), written to MetaStore, then a rebuild;
 // - background (start()): listings older than --dir-cache-time are re-checked when used
@@ -10,7 +13,8 @@
 //   flickr.photos.recentlyUpdated every --poll-interval; a health check while offline.
 //   A failed refresh never removes anything (the cache keeps serving).
 // - sizes: exact byte sizes from MetaStore / the blob store, else HEAD/Range probes
-//   (SizeResolver), stored forever in MetaStore;
+//   (SizeResolver), stored forever in MetaStore; the comments info.json shows are fetched
+//   once per last_update, in parallel with the walk-ahead probes (catalog_comments.cpp);
 // - open(): image bytes from the BlobStore (single flight, streaming while downloading),
 //   info.json rendered by model::render_info_json.
 //
@@ -28,8 +32,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "api/flickr_client.hpp"
@@ -89,6 +95,8 @@ class Catalog final : public model::CatalogView {
                                                    std::chrono::milliseconds bound) override;
   [[nodiscard]] Result<std::unique_ptr<model::OpenFile>> open(const model::Tree& tree,
                                                               const model::Node& node) override;
+  [[nodiscard]] std::shared_ptr<const model::Tree> await_listing(
+      const model::Node& dir, std::chrono::milliseconds bound) override;
   void note_listing(const model::Tree& tree, const model::Node& dir) override;
   void note_attr_wanted(const model::Tree& tree, const model::Node& file) override;
   [[nodiscard]] std::string status_lines() override;
@@ -111,6 +119,17 @@ class Catalog final : public model::CatalogView {
   [[nodiscard]] Result<bool> photostream_unchanged();
   [[nodiscard]] Result<void> fetch_albums(bool& complete);
   [[nodiscard]] Result<void> fetch_video_sizes(std::span<const api::Photo> photos);
+  // The background fill (catalog_fill.cpp).
+  [[nodiscard]] static bool video_sizes_missing(const cache::CachedPhoto& cached);
+  [[nodiscard]] Result<std::vector<std::string>> fetch_album_list();
+  [[nodiscard]] Result<void> walk_albums(std::vector<std::string> album_ids, bool& complete);
+  [[nodiscard]] std::vector<Result<std::vector<api::Size>>> fetch_sizes_parallel(
+      const std::vector<const api::Photo*>& videos);
+  [[nodiscard]] Result<void> fill_video_sizes();
+  [[nodiscard]] Result<void> fill_missing();
+  [[nodiscard]] Result<void> publish_progress(std::int64_t& last_publish);
+  [[nodiscard]] bool wanted(model::Ino ino);
+  void fill_if_incomplete();
   [[nodiscard]] Result<void> poll_recently_updated();
   void refresh_if_stale();
   void background_loop();
@@ -119,8 +138,17 @@ class Catalog final : public model::CatalogView {
                                                       const model::PhotoFile& file);
   [[nodiscard]] std::optional<std::uint64_t> stored_size(const model::PhotoRecord& record,
                                                          const model::PhotoFile& file) const;
-  [[nodiscard]] Result<std::vector<api::Comment>> comments_of(const api::Photo& photo,
-                                                              bool allow_network);
+  // Comments (catalog_comments.cpp). comments_of() without a bound never touches the
+  // network (and fails unless fresh comments are stored).
+  [[nodiscard]] Result<std::vector<api::Comment>> comments_of(
+      const api::Photo& photo, std::optional<std::chrono::milliseconds> network_bound);
+  [[nodiscard]] bool comments_fresh(const api::Photo& photo) const;
+  [[nodiscard]] Result<std::uint64_t> fetch_comments(const api::Photo& photo);
+  void prefetch_comments(const api::Photo& photo);
+  [[nodiscard]] Result<std::string> render_info_json(const model::Tree& tree,
+                                                     std::uint32_t photo_index,
+                                                     std::chrono::milliseconds bound);
+  [[nodiscard]] std::shared_ptr<const model::Tree> await_albums(std::chrono::milliseconds bound);
   [[nodiscard]] std::optional<std::string> render_known(const model::Tree& tree,
                                                         std::uint32_t photo_index);
   [[nodiscard]] bool online() const;
@@ -131,22 +159,35 @@ class Catalog final : public model::CatalogView {
   Connectivity& m_connectivity;
   const CatalogOptions m_options;
   SizeResolver m_resolver;
+  // comments.getList calls, single flight per photo (a SizeResolver whose "size" is the
+  // number of comments stored).
+  static constexpr unsigned kCommentThreads = 8;
+  SizeResolver m_comment_fetcher;
 
-  mutable std::mutex m_tree_mutex;  // guards m_tree, m_listeners (lock order: after refresh)
+  mutable std::mutex m_tree_mutex;         // guards m_tree, m_listeners (lock order: after refresh)
+  std::condition_variable m_tree_changed;  // with m_tree_mutex: a rebuild or fill attempt
   std::shared_ptr<const model::Tree> m_tree;
   ChangeListener m_on_change;
   InodeListener m_on_inode;
   bool m_has_listing = false;
 
-  std::mutex m_refresh_mutex;  // serializes refreshes and rebuilds
-  std::mutex m_walk_mutex;     // guards m_walk_ahead
+  std::mutex m_refresh_mutex;  // serializes refreshes and rebuilds; guards the two sets below
+  std::unordered_set<std::string> m_sizes_failed;   // videos whose getSizes failed for good
+  std::unordered_set<std::string> m_albums_failed;  // albums whose walk failed for good
+  std::mutex m_walk_mutex;                          // guards m_walk_ahead
   // Per page: photo indices below this value have had their size probes queued.
   std::map<std::uint32_t, std::size_t> m_walk_ahead;
 
-  std::mutex m_loop_mutex;  // guards m_stop, m_wanted_refresh
+  std::mutex m_loop_mutex;  // guards m_stop, m_wanted_refresh, m_wanted_fill, m_wanted_dirs
   std::condition_variable m_loop_wake;
   bool m_stop = false;
   bool m_wanted_refresh = false;
+  bool m_wanted_fill = false;
+  std::set<model::Ino> m_wanted_dirs;  // directories someone waits for: filled first
+  std::atomic<bool> m_stopping{false};
+  std::atomic<int> m_listing_waiters{0};
+  std::atomic<std::uint64_t> m_fill_attempts{0};
+  std::atomic<std::int64_t> m_last_fill_failure{0};
   std::atomic<std::int64_t> m_last_check{0};  // unix seconds of the last listing check
   std::atomic<std::int64_t> m_last_poll{0};
   std::atomic<std::uint64_t> m_refreshes{0};

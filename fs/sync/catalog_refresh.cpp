@@ -61,8 +61,8 @@ Result<void> Catalog::fetch_photostream() {
     return std::move(walk).error();
   }
   auto& photos = walk->photos;
+  // Video streams come after, page by page (fill_video_sizes): the listing is usable first.
   FLICKRFS_CHECK(m_meta.upsert_photos(photos, cache::PhotoSource::list));
-  FLICKRFS_CHECK(fetch_video_sizes(photos));
   const auto ids = ids_oldest_first(photos);
   // An incomplete walk that lost photos must not shrink the cached listing (a network
   // error means "unknown", never "deleted"); a complete one is the truth.
@@ -102,34 +102,8 @@ Result<bool> Catalog::photostream_unchanged() {
 }
 
 Result<void> Catalog::fetch_albums(bool& complete) {
-  auto sets = m_client->photosets(m_options.user);
-  if (!sets.ok()) {
-    m_connectivity.report(sets.error());
-    return std::move(sets).error();
-  }
-  FLICKRFS_TRY(const auto before, m_meta.albums());
-  FLICKRFS_CHECK(m_meta.replace_albums(*sets, unix_now()));
-  for (const auto& set : *sets) {
-    const auto old = std::find_if(before.begin(), before.end(),
-                                  [&](const api::Photoset& s) { return s.id == set.id; });
-    FLICKRFS_TRY(const auto members, m_meta.album_photos(set.id));
-    const bool unchanged = old != before.end() && members && old->date_update == set.date_update &&
-                           old->photos == set.photos && old->videos == set.videos;
-    if (unchanged) continue;
-    auto walk = m_client->all_photoset_photos(set.id, "");
-    if (!walk.ok()) {
-      m_connectivity.report(walk.error());
-      log::warning("album %s: %s", set.id.c_str(), walk.error().describe().c_str());
-      complete = false;
-      continue;
-    }
-    FLICKRFS_CHECK(m_meta.upsert_photos(walk->photos, cache::PhotoSource::list));
-    std::vector<std::string> ids;
-    for (const auto& photo : walk->photos)
-      ids.push_back(photo.id);
-    FLICKRFS_CHECK(m_meta.replace_album_photos(set.id, ids, unix_now()));
-  }
-  return success();
+  FLICKRFS_TRY(auto stale, fetch_album_list());
+  return walk_albums(std::move(stale), complete);
 }
 
 Result<RefreshReport> Catalog::refresh_all() {
@@ -143,6 +117,7 @@ Result<RefreshReport> Catalog::refresh_all() {
     ++m_refresh_failures;
     return std::move(stream).error();
   }
+  FLICKRFS_CHECK(rebuild());  // the photostream is usable before albums and video streams
   auto albums = fetch_albums(report.complete);
   if (!albums.ok()) {
     ++m_refresh_failures;
@@ -150,6 +125,11 @@ Result<RefreshReport> Catalog::refresh_all() {
     log::warning("album list not refreshed: %s", albums.error().describe().c_str());
   }
   FLICKRFS_CHECK(rebuild());
+  auto videos = fill_video_sizes();
+  if (!videos.ok()) {
+    report.complete = false;
+    log::warning("video streams not fetched: %s", videos.error().describe().c_str());
+  }
   ++m_refreshes;
   const auto snapshot = tree();
   report.photos = snapshot->photo_count();
@@ -238,7 +218,12 @@ void Catalog::stop() {
     std::lock_guard lock(m_loop_mutex);
     m_stop = true;
   }
+  m_stopping = true;
   m_loop_wake.notify_all();
+  {
+    std::lock_guard lock(m_tree_mutex);
+    m_tree_changed.notify_all();  // releases await_listing()
+  }
   if (m_thread.joinable()) m_thread.join();
 }
 
@@ -246,9 +231,8 @@ void Catalog::background_loop() {
   std::int64_t last_health = 0;
   std::unique_lock lock(m_loop_mutex);
   while (!m_stop) {
-    m_loop_wake.wait_for(lock, std::chrono::seconds(1));
-    if (m_stop) break;
     const bool wanted = std::exchange(m_wanted_refresh, false);
+    m_wanted_fill = false;
     lock.unlock();
     const std::int64_t now = unix_now();
     if (m_connectivity.offline()) {
@@ -257,6 +241,7 @@ void Catalog::background_loop() {
         check_health();
       }
     } else {
+      fill_if_incomplete();  // a first mount: what the cache does not hold yet
       if (wanted || m_last_check.load() == 0) refresh_if_stale();
       // recentlyUpdated reports the token owner's photos only: another user's public
       // photos are kept fresh by the listing checks alone.
@@ -266,6 +251,8 @@ void Catalog::background_loop() {
       }
     }
     lock.lock();
+    if (m_stop) break;
+    m_loop_wake.wait_for(lock, std::chrono::seconds(1), [&] { return m_stop || m_wanted_fill; });
   }
 }
 

@@ -220,3 +220,42 @@ TEST_CASE("unknown inodes and non-directories are reported", "[model]") {
   CHECK_FALSE(tree->list(info.ino, 0, [](const DirEntry&, std::uint64_t) { return true; }));
   CHECK_FALSE(tree->lookup(info.ino, "x"));
 }
+
+TEST_CASE("listings a first mount has not fetched yet are marked, directory by directory",
+          "[model]") {
+  const auto album = [](std::string id, std::vector<std::string> photo_ids, bool listed) {
+    AlbumInput out;
+    out.set.id = std::move(id);
+    out.set.title = "Album " + out.set.id;
+    out.photo_ids = std::move(photo_ids);
+    out.members_listed = listed;
+    return out;
+  };
+  auto input = test::make_catalog(
+      1001, {album("72157000000000001", {"1000"}, true), album("72157000000000002", {}, false)});
+  input.sizes_pending.insert(input.photos[600].id);  // a video of page 2 without streams
+  {
+    auto partial = input;
+    partial.photostream_listed = false;
+    partial.albums_listed = false;
+    const auto tree = Tree::build(std::move(partial), {});
+    CHECK_FALSE(tree->listed(*tree->node(kPhotostreamIno)));
+    CHECK_FALSE(tree->listed(*tree->node(kSetsIno)));
+    CHECK(tree->listed(*tree->node(kRootIno)));
+    CHECK_FALSE(tree->complete());
+  }
+  const auto tree = Tree::build(input, {});
+  CHECK(tree->listed(*tree->node(kPhotostreamIno)));
+  CHECK(tree->listed(*tree->node(kSetsIno)));
+  CHECK(tree->listed(*tree->node(tree->page_ino(1))));
+  CHECK_FALSE(tree->listed(*tree->node(tree->page_ino(2))));  // the pending video's page
+  CHECK(tree->listed(*tree->node(tree->page_ino(3))));
+  CHECK(tree->photo(600).sizes_pending);
+  CHECK_FALSE(tree->photo(599).sizes_pending);
+  CHECK(tree->listed(*tree->node(tree->album(0).ino)));
+  CHECK_FALSE(tree->listed(*tree->node(tree->album(1).ino)));
+  CHECK_FALSE(tree->complete());
+
+  auto done = test::make_catalog(1001, {album("72157000000000001", {"1000"}, true)});
+  CHECK(Tree::build(std::move(done), {})->complete());
+}

@@ -82,9 +82,10 @@ TEST_CASE("a remount with the emulator stopped serves what was read and EIO for 
   }
   emulator.stop();
   FlickrfsMount offline(emulator.url(), work);
-  const auto listing = Clock::now();
+  // Timing (ls -lR and the uncached EIO both well under DESIGN's 1 s) is measured by
+  // scripts/bench (reliability lines), not asserted here: a loaded CI machine would make a
+  // wall-clock bound flaky. A hang still fails: run_command gives up after 30 s.
   CHECK(run_command({"ls", "-lR", offline.root() + "/photostream"}, {}, 30).status <= 1);
-  CHECK(Clock::now() - listing < std::chrono::seconds(10));
   for (const auto& [path, sha] : read_before)
     CHECK(sha256_hex(read_file(offline.root() + path)) == sha);
   for (const auto& dir : never_read) {
@@ -93,7 +94,6 @@ TEST_CASE("a remount with the emulator stopped serves what was read and EIO for 
       if (name != "info.json") file = offline.root() + dir + "/" + name;
     }
     REQUIRE(!file.empty());
-    const auto start = Clock::now();
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     int err = errno;
     if (fd >= 0) {
@@ -101,9 +101,7 @@ TEST_CASE("a remount with the emulator stopped serves what was read and EIO for 
       err = ::read(fd, &byte, 1) < 0 ? errno : 0;
       ::close(fd);
     }
-    const auto took = Clock::now() - start;
-    CHECK(err == EIO);
-    CHECK(took < std::chrono::seconds(1));
+    CHECK(err == EIO);  // how fast: scripts/bench reliability (DESIGN: within 1 s)
   }
   CHECK(offline.unmount() == 0);
 }
@@ -203,11 +201,19 @@ TEST_CASE("daemon mode: mount returns and status reports and fusermount3 -u unmo
   const std::string root = resolved;
   REQUIRE(is_mounted(root));
   CHECK(list_dir(root) == std::vector<std::string>{"photostream", "sets"});
-  const auto status = run_command({build_binary("flickrfs"), "status", root}, env, 30);
+  // The mount is up before the account is listed; opening photostream/ waits for it.
+  CHECK(list_dir(root + "/photostream") == std::vector<std::string>{"page-0001"});
+  CommandResult status;
+  // The status file is rewritten every 2 s: the listing shows up there on its next turn.
+  CHECK(eventually(
+      [&] {
+        status = run_command({build_binary("flickrfs"), "status", root}, env, 30);
+        return status.output.find("120 in 1 pages") != std::string::npos;
+      },
+      20));
   INFO(status.output);
   CHECK(status.status == 0);
   CHECK(status.output.find("online") != std::string::npos);
-  CHECK(status.output.find("120 in 1 pages") != std::string::npos);
   CHECK(run_command({"fusermount3", "-u", root}).status == 0);
   CHECK_FALSE(is_mounted(root));
   // The daemon notices and exits; its status file goes with it.

@@ -1,0 +1,77 @@
+// Catalog (see catalog.hpp): the comments each info.json carries (DESIGN section 3).
+//
+// A photo with comments costs one flickr.photos.comments.getList, once per last_update (a
+// new comment bumps it); the reply is stored in MetaStore, so a later mount, or an offline
+// one, renders the same bytes. Fetches go through m_comment_fetcher: single flight per
+// (photo, last_update), at most kCommentThreads at once, each call taking its token from the
+// client's shared RateLimiter. The walk-ahead of note_attr_wanted() queues the comments of
+// the photos it probes, so `ls -l` of a page resolves info.json sizes in parallel bursts
+// beside the image probes instead of one round trip per photo.
+#include "fs/sync/catalog.hpp"
+
+namespace flickrfs::fs {
+
+namespace {
+
+std::string comments_state_key(std::string_view photo_id) {
+  return "comments_at:" + std::string(photo_id);
+}
+
+std::string comments_fetch_key(const api::Photo& photo) {
+  return photo.id + "@" + std::to_string(photo.last_update);
+}
+
+}  // namespace
+
+bool Catalog::comments_fresh(const api::Photo& photo) const {
+  if (photo.count_comments == 0) return true;
+  const auto fetched_at = m_meta.state(comments_state_key(photo.id));
+  return fetched_at.ok() && fetched_at->has_value() &&
+         **fetched_at == std::to_string(photo.last_update);
+}
+
+Result<std::uint64_t> Catalog::fetch_comments(const api::Photo& photo) {
+  if (!online()) return make_error(Errc::offline, "offline: comments of " + photo.id + " unknown");
+  auto comments = m_client->comments(photo.id);
+  if (!comments.ok()) {
+    m_connectivity.report(comments.error());
+    return std::move(comments).error();
+  }
+  FLICKRFS_CHECK(m_meta.put_comments(photo.id, *comments));
+  FLICKRFS_CHECK(m_meta.put_state(comments_state_key(photo.id), std::to_string(photo.last_update)));
+  return comments->size();
+}
+
+void Catalog::prefetch_comments(const api::Photo& photo) {
+  if (!online() || comments_fresh(photo)) return;
+  // Walk-ahead only spends spare budget: with the API bucket empty, the foreground fetches
+  // what it needs when it needs it.
+  if (m_client->rate_limiter().api().wait_time().count() > 0) return;
+  m_comment_fetcher.prefetch(comments_fetch_key(photo),
+                             [this, photo_copy = photo] { return fetch_comments(photo_copy); });
+}
+
+Result<std::vector<api::Comment>> Catalog::comments_of(
+    const api::Photo& photo, std::optional<std::chrono::milliseconds> network_bound) {
+  if (photo.count_comments == 0) return std::vector<api::Comment>{};
+  if (comments_fresh(photo)) {
+    FLICKRFS_TRY(auto stored, m_meta.comments(photo.id));
+    if (stored) return std::move(*stored);
+  }
+  if (!network_bound || !online()) {
+    // Stale comments beat none when offline; a photo never fetched has nothing to show.
+    FLICKRFS_TRY(auto stored, m_meta.comments(photo.id));
+    if (stored && !network_bound) return make_error(Errc::offline, "comments not fresh");
+    if (stored) return std::move(*stored);
+    return make_error(Errc::offline, "offline: comments of photo " + photo.id + " unknown");
+  }
+  // Joins a walk-ahead fetch of the same photo when one is queued or running.
+  FLICKRFS_CHECK(m_comment_fetcher.resolve(
+      comments_fetch_key(photo), [this, photo_copy = photo] { return fetch_comments(photo_copy); },
+      *network_bound));
+  FLICKRFS_TRY(auto stored, m_meta.comments(photo.id));
+  if (!stored) return make_error(Errc::unavailable, "comments of photo " + photo.id + " lost");
+  return std::move(*stored);
+}
+
+}  // namespace flickrfs::fs

@@ -1,0 +1,267 @@
+// Catalog (see catalog.hpp): the background fill of what a first mount does not know yet.
+//
+// The mount comes up at once with whatever the cache holds; the background thread then
+// fetches, in this order, the photostream walk, the streams of videos (page by page: a page
+// counts as listed once its videos' names are final), the album list and each album's
+// members, rebuilding the snapshot as parts arrive (the change listener turns each rebuild
+// into kernel invalidations). A FUSE op that needs a directory not listed yet waits in
+// await_listing(), bounded, and the directory it waits for is fetched first.
+//
+// Thread contract: await_listing() from any thread (waits on m_tree_changed, never calls
+// the network); everything else on the background thread under m_refresh_mutex.
+#include <algorithm>
+#include <atomic>
+#include <ctime>
+#include <thread>
+
+#include "fs/log.hpp"
+#include "fs/model/inode.hpp"
+#include "fs/sync/catalog.hpp"
+
+namespace flickrfs::fs {
+
+namespace {
+
+std::int64_t unix_now() {
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+// Errors that mean "try again later" rather than "this item is broken".
+bool transient(const Error& error) {
+  return error.code == Errc::network || error.code == Errc::offline ||
+         error.code == Errc::unavailable || error.code == Errc::rate_limited ||
+         error.code == Errc::interrupted;
+}
+
+}  // namespace
+
+bool Catalog::video_sizes_missing(const cache::CachedPhoto& cached) {
+  const api::Photo& photo = cached.photo;
+  if (photo.media != api::Media::video || cached.has_full_sizes) return false;
+  return std::none_of(photo.sizes.begin(), photo.sizes.end(),
+                      [](const api::Size& s) { return s.media == api::Media::video; });
+}
+
+std::shared_ptr<const model::Tree> Catalog::await_listing(const model::Node& dir,
+                                                          std::chrono::milliseconds bound) {
+  const model::Ino ino = dir.ino;
+  const auto listed_in = [ino](const model::Tree& snapshot) {
+    const auto node = snapshot.node(ino);
+    return !node || snapshot.listed(*node);
+  };
+  auto snapshot = tree();
+  if (listed_in(*snapshot) || !online()) return snapshot;
+  {
+    std::lock_guard lock(m_loop_mutex);
+    m_wanted_dirs.insert(ino);
+    m_wanted_fill = true;
+  }
+  m_loop_wake.notify_all();
+  ++m_listing_waiters;
+  const std::uint64_t attempts = m_fill_attempts.load();
+  std::unique_lock lock(m_tree_mutex);
+  // A fill attempt that ends without the listing (failed) releases the waiter too: it
+  // answers with what is cached rather than wait out the bound.
+  m_tree_changed.wait_for(lock, bound, [&] {
+    return listed_in(*m_tree) || !online() || m_stopping.load() ||
+           m_fill_attempts.load() != attempts;
+  });
+  --m_listing_waiters;
+  return m_tree;
+}
+
+std::shared_ptr<const model::Tree> Catalog::await_albums(std::chrono::milliseconds bound) {
+  auto snapshot = tree();
+  if (snapshot->albums_complete() || !online()) return snapshot;
+  {
+    std::lock_guard lock(m_loop_mutex);
+    m_wanted_fill = true;
+  }
+  m_loop_wake.notify_all();
+  ++m_listing_waiters;
+  const std::uint64_t attempts = m_fill_attempts.load();
+  std::unique_lock lock(m_tree_mutex);
+  m_tree_changed.wait_for(lock, bound, [&] {
+    return m_tree->albums_complete() || !online() || m_stopping.load() ||
+           m_fill_attempts.load() != attempts;
+  });
+  --m_listing_waiters;
+  return m_tree;
+}
+
+bool Catalog::wanted(model::Ino ino) {
+  std::lock_guard lock(m_loop_mutex);
+  return m_wanted_dirs.count(ino) != 0;
+}
+
+// Rebuilds when someone waits for a listing, or every few seconds, so a long fill shows
+// its progress without rebuilding a 100k-photo snapshot per item.
+Result<void> Catalog::publish_progress(std::int64_t& last_publish) {
+  if (m_listing_waiters.load() == 0 && unix_now() - last_publish < 5) return success();
+  last_publish = unix_now();
+  return rebuild();
+}
+
+// getSizes for a page's videos, a few at once (each call takes its token from the client's
+// shared RateLimiter): a page waits for about one round trip, not one per video.
+std::vector<Result<std::vector<api::Size>>> Catalog::fetch_sizes_parallel(
+    const std::vector<const api::Photo*>& videos) {
+  constexpr std::size_t kParallel = 8;
+  std::vector<Result<std::vector<api::Size>>> out(
+      videos.size(), make_error(Errc::interrupted, "getSizes not attempted"));
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next++; i < videos.size(); i = next++)
+      out[i] = m_client->sizes(videos[i]->id);
+  };
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < std::min(kParallel, videos.size()); ++t)
+    helpers.emplace_back(work);
+  work();
+  for (auto& helper : helpers)
+    helper.join();
+  return out;
+}
+
+Result<void> Catalog::fill_video_sizes() {
+  const auto snapshot = tree();
+  std::vector<std::uint32_t> pages;
+  for (std::uint32_t page = 1; page <= snapshot->page_count(); ++page) {
+    const auto node = snapshot->node(snapshot->page_ino(page));
+    if (node && !snapshot->listed(*node)) pages.push_back(page);
+  }
+  std::int64_t last_publish = unix_now();
+  while (!pages.empty() && !m_stopping.load()) {
+    auto next = std::find_if(pages.begin(), pages.end(),
+                             [&](std::uint32_t p) { return wanted(snapshot->page_ino(p)); });
+    if (next == pages.end()) next = pages.begin();
+    const auto [begin, end] = snapshot->page_range(*next);
+    pages.erase(next);
+    std::vector<const api::Photo*> videos;
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto& record = snapshot->photo(static_cast<std::uint32_t>(i));
+      if (record.sizes_pending) videos.push_back(&record.photo);
+    }
+    auto ladders = fetch_sizes_parallel(videos);
+    for (std::size_t v = 0; v < videos.size(); ++v) {
+      const api::Photo& photo = *videos[v];
+      auto& sizes = ladders[v];
+      if (!sizes.ok()) {
+        m_connectivity.report(sizes.error());
+        if (transient(sizes.error())) return std::move(sizes).error();
+        log::warning("getSizes of video %s failed: %s (serving the poster)", photo.id.c_str(),
+                     sizes.error().describe().c_str());
+        m_sizes_failed.insert(photo.id);
+        continue;
+      }
+      FLICKRFS_CHECK(m_meta.put_sizes(photo.id, photo.secret, *sizes));
+    }
+    FLICKRFS_CHECK(publish_progress(last_publish));
+  }
+  return rebuild();
+}
+
+Result<std::vector<std::string>> Catalog::fetch_album_list() {
+  auto sets = m_client->photosets(m_options.user);
+  if (!sets.ok()) {
+    m_connectivity.report(sets.error());
+    return std::move(sets).error();
+  }
+  FLICKRFS_TRY(const auto before, m_meta.albums());
+  FLICKRFS_CHECK(m_meta.replace_albums(*sets, unix_now()));
+  std::vector<std::string> stale;  // albums whose members must be (re)fetched
+  for (const auto& set : *sets) {
+    const auto old = std::find_if(before.begin(), before.end(),
+                                  [&](const api::Photoset& s) { return s.id == set.id; });
+    FLICKRFS_TRY(const auto members, m_meta.album_photos(set.id));
+    const bool unchanged = old != before.end() && members && old->date_update == set.date_update &&
+                           old->photos == set.photos && old->videos == set.videos;
+    if (!unchanged) stale.push_back(set.id);
+  }
+  return stale;
+}
+
+Result<void> Catalog::walk_albums(std::vector<std::string> album_ids, bool& complete) {
+  std::int64_t last_publish = unix_now();
+  while (!album_ids.empty() && !m_stopping.load()) {
+    const auto snapshot = tree();
+    auto next = std::find_if(album_ids.begin(), album_ids.end(), [&](const std::string& id) {
+      for (const auto& album : snapshot->albums()) {
+        if (album.set.id == id) return wanted(album.ino);
+      }
+      return false;
+    });
+    if (next == album_ids.end()) next = album_ids.begin();
+    const std::string id = *next;
+    album_ids.erase(next);
+    auto walk = m_client->all_photoset_photos(id, "");
+    if (!walk.ok()) {
+      m_connectivity.report(walk.error());
+      log::warning("album %s: %s", id.c_str(), walk.error().describe().c_str());
+      complete = false;
+      if (transient(walk.error())) return std::move(walk).error();
+      m_albums_failed.insert(id);  // shown empty until a later refresh succeeds
+      continue;
+    }
+    FLICKRFS_CHECK(m_meta.upsert_photos(walk->photos, cache::PhotoSource::list));
+    std::vector<std::string> ids;
+    for (const auto& photo : walk->photos)
+      ids.push_back(photo.id);
+    FLICKRFS_CHECK(m_meta.replace_album_photos(id, ids, unix_now()));
+    m_albums_failed.erase(id);
+    FLICKRFS_CHECK(publish_progress(last_publish));
+  }
+  return success();
+}
+
+Result<void> Catalog::fill_missing() {
+  std::lock_guard lock(m_refresh_mutex);
+  const auto listed = [&](model::Ino ino) {
+    const auto snapshot = tree();
+    const auto node = snapshot->node(ino);
+    return node && snapshot->listed(*node);
+  };
+  if (!listed(model::kPhotostreamIno)) {
+    m_last_check = unix_now();
+    FLICKRFS_CHECK(fetch_photostream());
+    FLICKRFS_CHECK(rebuild());
+  }
+  FLICKRFS_CHECK(fill_video_sizes());
+  std::vector<std::string> albums;
+  if (!listed(model::kSetsIno)) {
+    FLICKRFS_TRY(albums, fetch_album_list());
+    FLICKRFS_CHECK(rebuild());
+  } else {
+    for (const auto& album : tree()->albums()) {
+      if (!album.listed) albums.push_back(album.set.id);
+    }
+  }
+  bool complete = true;
+  FLICKRFS_CHECK(walk_albums(std::move(albums), complete));
+  FLICKRFS_CHECK(rebuild());
+  {
+    std::lock_guard loop_lock(m_loop_mutex);
+    m_wanted_dirs.clear();
+  }
+  ++m_refreshes;
+  return success();
+}
+
+// One background turn of the fill; after a failure the next try waits a few seconds.
+// Each attempt's end releases the waiters (fill_attempts), whatever it achieved.
+void Catalog::fill_if_incomplete() {
+  constexpr std::int64_t kRetryAfter = 5;
+  if (tree()->complete()) return;
+  if (unix_now() - m_last_fill_failure < kRetryAfter) return;
+  auto filled = fill_missing();
+  if (!filled.ok()) {
+    ++m_refresh_failures;
+    m_last_fill_failure = unix_now();
+    log::info("background listing: %s", filled.error().describe().c_str());
+  }
+  std::lock_guard lock(m_tree_mutex);
+  ++m_fill_attempts;
+  m_tree_changed.notify_all();
+}
+
+}  // namespace flickrfs::fs

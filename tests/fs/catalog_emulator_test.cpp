@@ -1,0 +1,164 @@
+// fs/sync/catalog*.cpp against a real flickr-emulator, real LMDB and a real BlobStore:
+// the background fill of a first mount (await_listing) and the walk-ahead that fetches a
+// page's comments beside its size probes.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include <simdjson.h>
+
+#include "api/flickr_client.hpp"
+#include "fs/model/inode.hpp"
+#include "fs/sync/catalog.hpp"
+#include "fs/sync/client_downloader.hpp"
+#include "tests/cache/cache_fixture.hpp"
+#include "tests/support/emulator_process.hpp"
+
+using namespace flickrfs;
+using namespace std::chrono_literals;
+
+namespace {
+
+api::ClientOptions emulator_options(const test::EmulatorProcess& emulator) {
+  api::ClientOptions options;
+  options.api_url = emulator.url();
+  options.credentials = {
+      "test-key", "test-secret", "test-token", "test-token-secret", "12345678@N00", "demo", {}};
+  options.rate_limits = api::RateLimits{{0, 1}, {0, 1}};
+  options.retry = api::fast_retry_policy_for_tests(4, std::chrono::milliseconds(5));
+  return options;
+}
+
+std::int64_t calls_of(const test::EmulatorProcess& emulator, std::string_view method) {
+  simdjson::dom::parser parser;
+  const std::string body = emulator.get("/_emulator/stats");
+  simdjson::dom::element doc = parser.parse(body);
+  std::int64_t calls = 0;
+  if (doc["calls"][method].get(calls) != simdjson::SUCCESS) return 0;
+  return calls;
+}
+
+struct World {
+  test::EmulatorProcess emulator;
+  test::CacheFixture cache;
+  api::FlickrClient client;
+  fs::Connectivity connectivity;
+  std::unique_ptr<fs::Catalog> catalog;
+
+  explicit World(test::EmulatorProcess::Options options, bool forced_offline = false)
+      : emulator(std::move(options)),
+        client(emulator_options(emulator)),
+        connectivity(forced_offline) {
+    cache.downloader.reset();
+    cache.open_meta();
+    auto opened = cache::BlobStore::open(
+        *cache.meta, std::make_shared<fs::ClientDownloader>(client, connectivity), cache.blob_dir(),
+        cache.blob_options);
+    REQUIRE(opened.ok());
+    cache.blobs = std::move(*opened);
+    catalog = std::make_unique<fs::Catalog>(&client, *cache.meta, *cache.blobs, connectivity,
+                                            fs::CatalogOptions{});
+    REQUIRE(catalog->load_from_cache().ok());
+  }
+  ~World() { catalog.reset(); }
+};
+
+template <class Condition>
+bool eventually(Condition condition, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return condition();
+}
+
+}  // namespace
+
+TEST_CASE("stat-ing a page's first photo fetches the comments of the photos ahead, once each",
+          "[catalog][emulator]") {
+  World w({120, 2, 5, {}});
+  REQUIRE(w.catalog->refresh_all().ok());
+  const auto tree = w.catalog->tree();
+  std::vector<model::Node> commented;   // info.json nodes of photos with comments
+  constexpr std::uint32_t kAhead = 40;  // within the catalog's walk-ahead window (64)
+  for (std::uint32_t i = 1; i < kAhead; ++i) {
+    if (tree->photo(i).photo.count_comments > 0) {
+      commented.push_back(*tree->node(tree->photo(i).info_ino));
+    }
+  }
+  REQUIRE(commented.size() >= 3);
+  for (const auto& info : commented)
+    CHECK_FALSE(w.catalog->known_size(*tree, info).has_value());  // nothing fetched yet
+  const std::int64_t before = calls_of(w.emulator, "flickr.photos.comments.getList");
+
+  w.catalog->note_attr_wanted(*tree, *tree->node(tree->photo(0).files.at(0).ino));
+
+  // The info.json sizes become known without anyone asking for them one by one.
+  CHECK(eventually(
+      [&] {
+        for (const auto& info : commented) {
+          if (!w.catalog->known_size(*tree, info)) return false;
+        }
+        return true;
+      },
+      30s));
+  // A foreground render now costs nothing: each photo's comments were fetched once.
+  for (const auto& info : commented) {
+    const auto size = w.catalog->resolve_size(*tree, info, 5000ms);
+    REQUIRE(size.ok());
+    CHECK(*size == w.catalog->known_size(*tree, info).value());
+  }
+  // At most one call per commented photo of the walk-ahead window (photos 0..64).
+  std::int64_t in_window = 0;
+  for (std::uint32_t i = 0; i < std::min<std::size_t>(65, tree->photo_count()); ++i)
+    in_window += tree->photo(i).photo.count_comments > 0 ? 1 : 0;
+  CHECK(calls_of(w.emulator, "flickr.photos.comments.getList") - before <= in_window);
+}
+
+TEST_CASE("a first mount lists in the background and a directory waits for its listing",
+          "[catalog][emulator]") {
+  World w({620, 3, 7, {"--latency-ms", "20"}});
+  auto tree = w.catalog->tree();
+  CHECK_FALSE(w.catalog->has_listing());
+  CHECK_FALSE(tree->listed(*tree->node(model::kPhotostreamIno)));
+  CHECK_FALSE(tree->complete());
+  w.catalog->start();
+
+  tree = w.catalog->await_listing(*tree->node(model::kPhotostreamIno), 30'000ms);
+  CHECK(tree->listed(*tree->node(model::kPhotostreamIno)));
+  CHECK(tree->photo_count() == 620);
+  CHECK(tree->page_count() == 2);
+
+  tree = w.catalog->await_listing(*tree->node(model::kSetsIno), 30'000ms);
+  CHECK(tree->listed(*tree->node(model::kSetsIno)));
+  CHECK(tree->album_count() == 3);
+  std::vector<model::Ino> album_inos;  // copied: `tree` is replaced in the loop
+  for (const auto& album : tree->albums())
+    album_inos.push_back(album.ino);
+  for (const model::Ino ino : album_inos) {
+    tree = w.catalog->await_listing(*tree->node(ino), 30'000ms);
+    CHECK(tree->listed(*tree->node(ino)));
+  }
+  for (std::size_t page = 1; page <= tree->page_count(); ++page) {
+    tree = w.catalog->await_listing(*tree->node(tree->page_ino(page)), 30'000ms);
+    CHECK(tree->listed(*tree->node(tree->page_ino(page))));
+  }
+  CHECK(eventually([&] { return w.catalog->tree()->complete(); }, 30s));
+  for (const auto& record : w.catalog->tree()->photos())
+    CHECK_FALSE(record.sizes_pending);  // every video's streams were fetched
+  w.catalog->stop();
+}
+
+TEST_CASE("offline, a directory not listed yet is answered at once with what is cached",
+          "[catalog][emulator]") {
+  World w({20, 1, 3, {}}, true);  // --offline
+  w.catalog->start();
+  const auto start = std::chrono::steady_clock::now();
+  const auto tree =
+      w.catalog->await_listing(*w.catalog->tree()->node(model::kPhotostreamIno), 30'000ms);
+  CHECK(std::chrono::steady_clock::now() - start < 10s);  // a hang guard, not a benchmark
+  CHECK(tree->photo_count() == 0);
+  w.catalog->stop();
+}
