@@ -360,7 +360,9 @@ TEST_CASE(
       const std::string name = item.path().filename().string();
       if (name == "info.json") continue;
       const std::string sha = sha256_hex(read_file(item.path().string()));
-      const auto& sizes = manifest.photos.at(id).sizes;
+      const ManifestPhoto* photo = manifest.photo(id);
+      REQUIRE(photo != nullptr);
+      const auto& sizes = photo->sizes;
       const bool thumb = name.find(".thumb.") != std::string::npos;
       thumbs += thumb ? 1 : 0;
       others += thumb ? 0 : 1;
