@@ -249,6 +249,9 @@ int download_pins_now(const CacheArgs& args, OpenCache& c) {
   if (auto opened = open_blobs(args, c, true); !opened) return fail(opened.error());
   fs::Catalog catalog(c.client.get(), *c.meta, *c.blobs, *c.connectivity, fs::CatalogOptions{});
   if (auto loaded = catalog.load_from_cache(); !loaded) return fail(loaded.error());
+  // List first, as a mount's first fill does: the pinned page or album as it is now, with its
+  // video streams known (a cache left by a short mount may hold only posters for videos).
+  if (auto listed = catalog.refresh_all(); !listed) return fail(listed.error());
   fs::PinKeeperOptions options;
   options.workers = 4;
   fs::PinKeeper keeper(*c.meta, *c.blobs, catalog, options, [] { return true; });
@@ -282,11 +285,6 @@ int run_pin(const CacheArgs& args, OpenCache& c, bool add) {
   pin->pinned_at = static_cast<std::int64_t>(::time(nullptr));
   if (auto added = c.meta->add_pin(*pin); !added) return fail(added.error());
   std::printf("pinned %s: its photos are never evicted\n", pin->key().c_str());
-  auto ids = c.meta->pinned_photo_ids();
-  if (ids && ids->empty()) {
-    std::printf("its listing is not cached yet: a mount downloads it once it has listed it\n");
-    return kExitOk;
-  }
   if (const auto mountpoint = running_mount(c)) {
     std::printf("the mount at %s is downloading them (see `flickrfs status`)\n",
                 mountpoint->c_str());

@@ -23,8 +23,17 @@ Children children_of(const Tree& tree, Ino dir) {
 // Compares one directory present in `before`; appends invalidations.
 void diff_dir(const Tree& before, const Tree& after, Ino dir, std::vector<Invalidation>& out) {
   const Children old_children = children_of(before, dir);
-  const Children new_children = after.node(dir) ? children_of(after, dir) : Children{};
-  if (old_children == new_children) return;
+  const auto old_node = before.node(dir);
+  const auto new_node = after.node(dir);
+  const Children new_children = new_node ? children_of(after, dir) : Children{};
+  // A directory's mtime is its newest child's, so it can change with the same children (the
+  // root once the albums are listed, a page whose photo was retitled): its attrs go stale.
+  const bool same_mtime =
+      old_node && new_node && before.attr(*old_node, {}).mtime == after.attr(*new_node, {}).mtime;
+  if (old_children == new_children) {
+    if (!same_mtime) out.push_back({Invalidation::Type::inode, dir, {}});
+    return;
+  }
   out.push_back({Invalidation::Type::inode, dir, {}});
   std::unordered_map<std::string_view, Ino> now;
   for (const auto& [name, ino] : new_children)

@@ -61,3 +61,21 @@ TEST_CASE("retitle and delete invalidate the old names", "[model]") {
   CHECK(has_inode(diff, before->album(0).ino));
   CHECK_FALSE(has_inode(diff, before->photo(0).dir_ino));
 }
+
+TEST_CASE("a directory whose mtime changes with the same children is invalidated", "[model]") {
+  // The root and sets/ keep their children when an album is updated, but their mtime (the
+  // newest child's) moves: the kernel's cached attrs must go, or rsync sees a stale mtime.
+  AlbumInput album;
+  album.set.id = "7";
+  album.set.title = "A";
+  album.photo_ids = {"1001"};
+  auto input = test::make_catalog(3, {album});
+  const auto before = Tree::build(input, {});
+  input.albums[0].set.date_update = 2'100'000'000;  // newer than every photo
+  const auto after = Tree::build(input, {});
+  const auto diff = diff_trees(*before, *after);
+  CHECK(has_inode(diff, kRootIno));
+  CHECK(has_inode(diff, kSetsIno));
+  CHECK_FALSE(has_inode(diff, kPhotostreamIno));
+  CHECK_FALSE(has_inode(diff, before->page_ino(1)));
+}
