@@ -251,7 +251,11 @@ int download_pins_now(const CacheArgs& args, OpenCache& c) {
   if (auto loaded = catalog.load_from_cache(); !loaded) return fail(loaded.error());
   // List first, as a mount's first fill does: the pinned page or album as it is now, with its
   // video streams known (a cache left by a short mount may hold only posters for videos).
-  if (auto listed = catalog.refresh_all(); !listed) return fail(listed.error());
+  // Best effort: without the network (or a key) the cached listing is what there is to pin.
+  if (auto listed = catalog.refresh_all(); !listed) {
+    std::fprintf(stderr, "flickrfs cache: listing not refreshed (%s); using the cached one\n",
+                 listed.error().describe().c_str());
+  }
   fs::PinKeeperOptions options;
   options.workers = 4;
   fs::PinKeeper keeper(*c.meta, *c.blobs, catalog, options, [] { return true; });
@@ -285,6 +289,11 @@ int run_pin(const CacheArgs& args, OpenCache& c, bool add) {
   pin->pinned_at = static_cast<std::int64_t>(::time(nullptr));
   if (auto added = c.meta->add_pin(*pin); !added) return fail(added.error());
   std::printf("pinned %s: its photos are never evicted\n", pin->key().c_str());
+  auto ids = c.meta->pinned_photo_ids();
+  if (ids && ids->empty()) {
+    std::printf("its listing is not cached yet: a mount downloads it once it has listed it\n");
+    return kExitOk;
+  }
   if (const auto mountpoint = running_mount(c)) {
     std::printf("the mount at %s is downloading them (see `flickrfs status`)\n",
                 mountpoint->c_str());

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <ctime>
+#include <optional>
 #include <thread>
 
 #include "fs/log.hpp"
@@ -31,6 +32,29 @@ bool transient(const Error& error) {
   return error.code == Errc::network || error.code == Errc::offline ||
          error.code == Errc::unavailable || error.code == Errc::rate_limited ||
          error.code == Errc::interrupted;
+}
+
+// Runs call(i) for every i in [0, count) on up to kParallelCalls threads (this one
+// included) and returns the results in order. The client is thread-safe and every call takes
+// its token from the shared rate limiter, so parallel calls stay within the budget; they only
+// overlap the round trips a first mount would otherwise pay one after another.
+constexpr std::size_t kParallelCalls = 8;
+
+template <class T, class Call>
+std::vector<T> parallel_calls(std::size_t count, const T& not_attempted, Call call) {
+  std::vector<T> out(count, not_attempted);
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next++; i < count; i = next++)
+      out[i] = call(i);
+  };
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < std::min(kParallelCalls, count); ++t)
+    helpers.emplace_back(work);
+  work();
+  for (auto& helper : helpers)
+    helper.join();
+  return out;
 }
 
 }  // namespace
@@ -106,21 +130,9 @@ Result<void> Catalog::publish_progress(std::int64_t& last_publish) {
 // shared RateLimiter): a page waits for about one round trip, not one per video.
 std::vector<Result<std::vector<api::Size>>> Catalog::fetch_sizes_parallel(
     const std::vector<const api::Photo*>& videos) {
-  constexpr std::size_t kParallel = 8;
-  std::vector<Result<std::vector<api::Size>>> out(
-      videos.size(), make_error(Errc::interrupted, "getSizes not attempted"));
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t i = next++; i < videos.size(); i = next++)
-      out[i] = m_client->sizes(videos[i]->id);
-  };
-  std::vector<std::thread> helpers;
-  for (std::size_t t = 1; t < std::min(kParallel, videos.size()); ++t)
-    helpers.emplace_back(work);
-  work();
-  for (auto& helper : helpers)
-    helper.join();
-  return out;
+  return parallel_calls<Result<std::vector<api::Size>>>(
+      videos.size(), make_error(Errc::interrupted, "getSizes not attempted"),
+      [&](std::size_t i) { return m_client->sizes(videos[i]->id); });
 }
 
 Result<void> Catalog::fill_video_sizes() {
@@ -184,32 +196,46 @@ Result<std::vector<std::string>> Catalog::fetch_album_list() {
 Result<void> Catalog::walk_albums(std::vector<std::string> album_ids, bool& complete) {
   std::int64_t last_publish = unix_now();
   while (!album_ids.empty() && !m_stopping.load()) {
+    // Albums someone is waiting for first, then in order; kParallelCalls walks at a time
+    // (info.json waits for every album, so a first `ls -l` pays these round trips).
     const auto snapshot = tree();
-    auto next = std::find_if(album_ids.begin(), album_ids.end(), [&](const std::string& id) {
+    std::stable_partition(album_ids.begin(), album_ids.end(), [&](const std::string& id) {
       for (const auto& album : snapshot->albums()) {
         if (album.set.id == id) return wanted(album.ino);
       }
       return false;
     });
-    if (next == album_ids.end()) next = album_ids.begin();
-    const std::string id = *next;
-    album_ids.erase(next);
-    auto walk = m_client->all_photoset_photos(id, "");
-    if (!walk.ok()) {
-      m_connectivity.report(walk.error());
-      log::warning("album %s: %s", id.c_str(), walk.error().describe().c_str());
-      complete = false;
-      if (transient(walk.error())) return std::move(walk).error();
-      m_albums_failed.insert(id);  // shown empty until a later refresh succeeds
-      continue;
+    const auto batch_end =
+        album_ids.begin() + static_cast<std::ptrdiff_t>(std::min(kParallelCalls, album_ids.size()));
+    const std::vector<std::string> batch(album_ids.begin(), batch_end);
+    album_ids.erase(album_ids.begin(), batch_end);
+    auto walks = parallel_calls<Result<api::PhotoWalk>>(
+        batch.size(), make_error(Errc::interrupted, "album walk not attempted"),
+        [&](std::size_t i) { return m_client->all_photoset_photos(batch[i], ""); });
+    std::optional<Error> retry_later;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const std::string& id = batch[i];
+      auto& walk = walks[i];
+      if (!walk.ok()) {
+        m_connectivity.report(walk.error());
+        log::warning("album %s: %s", id.c_str(), walk.error().describe().c_str());
+        complete = false;
+        if (transient(walk.error())) {
+          if (!retry_later) retry_later = walk.error();
+          continue;
+        }
+        m_albums_failed.insert(id);  // shown empty until a later refresh succeeds
+        continue;
+      }
+      FLICKRFS_CHECK(m_meta.upsert_photos(walk->photos, cache::PhotoSource::list));
+      std::vector<std::string> ids;
+      for (const auto& photo : walk->photos)
+        ids.push_back(photo.id);
+      FLICKRFS_CHECK(m_meta.replace_album_photos(id, ids, unix_now()));
+      m_albums_failed.erase(id);
     }
-    FLICKRFS_CHECK(m_meta.upsert_photos(walk->photos, cache::PhotoSource::list));
-    std::vector<std::string> ids;
-    for (const auto& photo : walk->photos)
-      ids.push_back(photo.id);
-    FLICKRFS_CHECK(m_meta.replace_album_photos(id, ids, unix_now()));
-    m_albums_failed.erase(id);
     FLICKRFS_CHECK(publish_progress(last_publish));
+    if (retry_later) return std::move(*retry_later);
   }
   return success();
 }

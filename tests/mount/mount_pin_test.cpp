@@ -155,6 +155,7 @@ TEST_CASE("cache pin without a running mount downloads the pinned page itself", 
   const Manifest manifest = fetch_manifest(emulator);
   {
     FlickrfsMount mount(emulator.url(), work, {"--no-prefetch"});  // lists the account once
+    CHECK(list_dir(mount.root() + "/photostream/page-0001").size() == 40);  // (listed now)
     CHECK(mount.unmount() == 0);
   }
   const std::string page = work.mountpoint() + "/photostream/page-0001";
