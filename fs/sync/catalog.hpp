@@ -32,6 +32,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -149,6 +150,11 @@ class Catalog final : public model::CatalogView {
                                                      std::uint32_t photo_index,
                                                      std::chrono::milliseconds bound);
   [[nodiscard]] std::shared_ptr<const model::Tree> await_albums(std::chrono::milliseconds bound);
+  // Waits, at most `bound`, until `done` holds for the snapshot, asking the background fill
+  // for `wanted_dir` first; returns early when offline, stopping, or a fill attempt ends.
+  [[nodiscard]] std::shared_ptr<const model::Tree> await_fill(
+      std::optional<model::Ino> wanted_dir, const std::function<bool(const model::Tree&)>& done,
+      std::chrono::milliseconds bound);
   [[nodiscard]] std::optional<std::string> render_known(const model::Tree& tree,
                                                         std::uint32_t photo_index);
   [[nodiscard]] bool online() const;

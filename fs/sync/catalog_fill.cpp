@@ -69,15 +69,28 @@ bool Catalog::video_sizes_missing(const cache::CachedPhoto& cached) {
 std::shared_ptr<const model::Tree> Catalog::await_listing(const model::Node& dir,
                                                           std::chrono::milliseconds bound) {
   const model::Ino ino = dir.ino;
-  const auto listed_in = [ino](const model::Tree& snapshot) {
-    const auto node = snapshot.node(ino);
-    return !node || snapshot.listed(*node);
-  };
+  return await_fill(
+      ino,
+      [ino](const model::Tree& snapshot) {
+        const auto node = snapshot.node(ino);
+        return !node || snapshot.listed(*node);
+      },
+      bound);
+}
+
+std::shared_ptr<const model::Tree> Catalog::await_albums(std::chrono::milliseconds bound) {
+  return await_fill(
+      std::nullopt, [](const model::Tree& snapshot) { return snapshot.albums_complete(); }, bound);
+}
+
+std::shared_ptr<const model::Tree> Catalog::await_fill(
+    std::optional<model::Ino> wanted_dir, const std::function<bool(const model::Tree&)>& done,
+    std::chrono::milliseconds bound) {
   auto snapshot = tree();
-  if (listed_in(*snapshot) || !online()) return snapshot;
+  if (done(*snapshot) || !online()) return snapshot;
   {
     std::lock_guard lock(m_loop_mutex);
-    m_wanted_dirs.insert(ino);
+    if (wanted_dir) m_wanted_dirs.insert(*wanted_dir);
     m_wanted_fill = true;
   }
   m_loop_wake.notify_all();
@@ -87,27 +100,7 @@ std::shared_ptr<const model::Tree> Catalog::await_listing(const model::Node& dir
   // A fill attempt that ends without the listing (failed) releases the waiter too: it
   // answers with what is cached rather than wait out the bound.
   m_tree_changed.wait_for(lock, bound, [&] {
-    return listed_in(*m_tree) || !online() || m_stopping.load() ||
-           m_fill_attempts.load() != attempts;
-  });
-  --m_listing_waiters;
-  return m_tree;
-}
-
-std::shared_ptr<const model::Tree> Catalog::await_albums(std::chrono::milliseconds bound) {
-  auto snapshot = tree();
-  if (snapshot->albums_complete() || !online()) return snapshot;
-  {
-    std::lock_guard lock(m_loop_mutex);
-    m_wanted_fill = true;
-  }
-  m_loop_wake.notify_all();
-  ++m_listing_waiters;
-  const std::uint64_t attempts = m_fill_attempts.load();
-  std::unique_lock lock(m_tree_mutex);
-  m_tree_changed.wait_for(lock, bound, [&] {
-    return m_tree->albums_complete() || !online() || m_stopping.load() ||
-           m_fill_attempts.load() != attempts;
+    return done(*m_tree) || !online() || m_stopping.load() || m_fill_attempts.load() != attempts;
   });
   --m_listing_waiters;
   return m_tree;
