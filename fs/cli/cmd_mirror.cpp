@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 
 #include "cache/cache_dir.hpp"
@@ -247,6 +248,11 @@ int mirror_flickr(const MirrorArgs& options, std::string subtree, const std::str
   if (!sizes) return fail(sizes.error());
   auto client_opts = client_options(options.global);
   if (!client_opts) return fail(client_opts.error());
+  // A mirror is a batch job: when the budget is spent it waits for tokens (about one API call
+  // per second at Flickr's 3,600 per hour) instead of failing the photo after 30 s, the bound
+  // the mount keeps for a user waiting on a FUSE call. 8 jobs share one bucket, so a single
+  // caller may wait far longer than one token's time.
+  client_opts->rate_limit_max_wait = std::chrono::hours(1);
   const api::Credentials credentials = client_opts->credentials;
   api::FlickrClient client(std::move(client_opts).value());
   mirror::ListingOptions listing;
