@@ -43,19 +43,18 @@ std::string random_suffix() {
   return suffix;
 }
 
-Result<void> remove_temps_in(const std::string& dir, bool is_root, std::size_t& removed) {
+Result<void> remove_temps_in(const std::string& dir, std::size_t& removed) {
   DIR* handle = ::opendir(dir.c_str());
   if (handle == nullptr) return error_from_errno(errno, "opendir " + dir);
   Result<void> status = success();
   while (dirent* item = ::readdir(handle)) {
     const std::string_view name = item->d_name;
     if (name == "." || name == "..") continue;
-    if (is_root && name == kStateDirName) continue;
     const std::string path = join_path(dir, name);
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) continue;  // vanished meanwhile
     if (S_ISDIR(st.st_mode)) {
-      auto sub = remove_temps_in(path, false, removed);
+      auto sub = remove_temps_in(path, removed);
       if (!sub.ok() && status.ok()) status = std::move(sub);
     } else if (is_temp_name(name)) {
       if (::unlink(path.c_str()) == 0) ++removed;
@@ -188,7 +187,7 @@ Result<void> fsync_directory(const std::string& path) {
 
 Result<std::size_t> remove_leftover_temps(const std::string& root) {
   std::size_t removed = 0;
-  FLICKRFS_CHECK(remove_temps_in(root, true, removed));
+  FLICKRFS_CHECK(remove_temps_in(root, removed));
   return removed;
 }
 

@@ -67,8 +67,9 @@ class AtomicFile {
 // True for names made by AtomicFile / replace_with_symlink.
 [[nodiscard]] bool is_temp_name(std::string_view name);
 
-// Removes every temporary left under `root` by an interrupted run (skipping the mirror's
-// own state directory). Returns how many were removed.
+// Removes every temporary left under `root` by an interrupted run, the mirror's own state
+// directory included (a SIGKILL while saving comments.tsv leaves one there); call it with
+// DEST locked. Returns how many were removed.
 [[nodiscard]] Result<std::size_t> remove_leftover_temps(const std::string& root);
 
 // "a/b/c" -> "a/b"; "c" -> "".

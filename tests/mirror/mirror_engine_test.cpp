@@ -176,7 +176,11 @@ TEST_CASE("an atomic file has no final name until commit and leaves no temporary
   REQUIRE(file.ok());
   CHECK(is_temp_name(".x.flickrfs-tmp-abcdef"));
   CHECK(!is_temp_name("x.flickrfs-tmp-abcdef"));
-  CHECK(remove_leftover_temps(tmp.path()).value() == 2);
+  // One left in the mirror's state directory by a SIGKILL while saving comments.tsv.
+  ::mkdir((tmp / ".flickrfs-mirror").c_str(), 0755);
+  flickrfs::test::write_file(tmp / ".flickrfs-mirror/.comments.tsv.flickrfs-tmp-qwerty", "cut");
+  CHECK(remove_leftover_temps(tmp.path()).value() == 3);
+  CHECK(flickrfs::test::find_temp_files(tmp.path()).empty());
 }
 
 TEST_CASE("a retitled photo is renamed locally and a replaced one downloaded again") {
