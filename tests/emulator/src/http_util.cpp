@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -15,18 +16,45 @@
 
 namespace flickrfs::emulator {
 
+namespace {
+
+// RFC 1952 gzip of `plain` at zlib's default level, as web servers send.
+std::string gzip(const std::string& plain) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    return plain;
+  std::string out(deflateBound(&z, plain.size()) + 32, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
+  z.avail_in = static_cast<uInt>(plain.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return rc == Z_STREAM_END ? out : plain;
+}
+
+}  // namespace
+
 void sleep_ms(int ms) {
   if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
 void send_body(const ServerState& state, httplib::Response& res, std::string body,
                const std::string& content_type) {
+  auto shared = std::make_shared<std::string>(std::move(body));
   const double mbps = state.options.bandwidth_mbps;
   if (mbps <= 0) {
-    res.set_content(std::move(body), content_type.c_str());
+    // A fixed-length provider rather than set_content: httplib would otherwise brotli-encode
+    // text bodies at its maximum quality (about 1.3 s of CPU per 850 KB listing page), which
+    // no Flickr server does; API bodies are gzipped by send_api_body instead.
+    res.set_content_provider(
+        shared->size(), content_type,
+        [shared](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+          return sink.write(shared->data() + offset, length);
+        });
     return;
   }
-  auto shared = std::make_shared<std::string>(std::move(body));
   const double bytes_per_ms = mbps * 1e6 / 8 / 1000;
   const std::size_t chunk =
       std::max<std::size_t>(1024, static_cast<std::size_t>(bytes_per_ms * 20));
@@ -44,6 +72,18 @@ void send_body(const ServerState& state, httplib::Response& res, std::string bod
         std::this_thread::sleep_until(started + budget);
         return true;
       });
+}
+
+void send_api_body(const ServerState& state, const httplib::Request& req, httplib::Response& res,
+                   std::string body, const std::string& content_type) {
+  // gzip, the encoding web front ends such as Flickr's offer; the substring test matches
+  // "gzip, deflate, br" as curl and browsers send it.
+  if (req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos) {
+    body = gzip(body);
+    res.set_header("Content-Encoding", "gzip");
+    res.set_header("Vary", "Accept-Encoding");
+  }
+  send_body(state, res, std::move(body), content_type);
 }
 
 void send_truncated(httplib::Response& res, std::string body, const std::string& content_type) {

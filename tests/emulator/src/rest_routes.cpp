@@ -14,8 +14,8 @@ struct Rendering {
   bool jsonp = false;
 };
 
-void reply_result(const ServerState& state, httplib::Response& res, const Rendering& how,
-                  const MethodResult& result, Fault fault) {
+void reply_result(const ServerState& state, const httplib::Request& req, httplib::Response& res,
+                  const Rendering& how, const MethodResult& result, Fault fault) {
   std::string body;
   std::string type;
   if (how.json) {
@@ -38,7 +38,7 @@ void reply_result(const ServerState& state, httplib::Response& res, const Render
     send_truncated(res, std::move(body), type);
     return;
   }
-  send_body(state, res, std::move(body), type);
+  send_api_body(state, req, res, std::move(body), type);
 }
 
 std::optional<MethodResult> fault_failure(Fault fault) {
@@ -87,7 +87,7 @@ void handle_rest(ServerState& state, const httplib::Request& req, httplib::Respo
   if (answer_http_fault(fault, req, res)) return;
   if (fault == Fault::Stall) sleep_ms(state.options.stall_ms);
   if (auto failure = fault_failure(fault))
-    return reply_result(state, res, how, *failure, Fault::None);
+    return reply_result(state, req, res, how, *failure, Fault::None);
   if (!state.limiter.admit()) {
     state.stats.count_rate_limited();
     answer_http_fault(Fault::Http429, req, res);
@@ -103,7 +103,7 @@ void handle_rest(ServerState& state, const httplib::Request& req, httplib::Respo
     refused = MethodResult::fail(111, "Format \"" + format + "\" not found");
   }
   const MethodResult result = refused ? *refused : call_method(method, ctx);
-  reply_result(state, res, how, result, fault);
+  reply_result(state, req, res, how, result, fault);
 }
 
 }  // namespace

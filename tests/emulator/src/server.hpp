@@ -85,6 +85,9 @@ void install_introspection_routes(httplib::Server& server, ServerState& state);
 // Sets the body, sending it in timed chunks when --bandwidth-mbps is set.
 void send_body(const ServerState& state, httplib::Response& res, std::string body,
                const std::string& content_type);
+// send_body for API replies: gzip-encoded when the request accepts gzip, as Flickr does.
+void send_api_body(const ServerState& state, const httplib::Request& req, httplib::Response& res,
+                   std::string body, const std::string& content_type);
 // Declares the full length but sends only the first half, then drops the connection.
 void send_truncated(httplib::Response& res, std::string body, const std::string& content_type);
 // Resets the TCP connection of this request (RST), so the client sees no response.
