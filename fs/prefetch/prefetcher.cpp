@@ -35,31 +35,16 @@ std::uint64_t album_key(std::uint32_t album) {
   return kAlbumBit | album;
 }
 
-// One entry of a walk key's directory: the photo, and the name and inode the walking
-// program sees for it (the photo directory in a page, the link in an album).
-struct ListedPhoto {
-  std::uint32_t photo = 0;
-  std::string_view name;
-  model::Ino ino = 0;
-};
-
-std::vector<ListedPhoto> walk_listing(const model::Tree& tree, std::uint64_t key) {
-  std::vector<ListedPhoto> listing;
-  if ((key & kAlbumBit) != 0) {
-    const auto album_index = static_cast<std::uint32_t>(key & ~kAlbumBit);
-    if (album_index >= tree.album_count()) return listing;
-    const auto& album = tree.album(album_index);
-    for (std::uint32_t p = 0; p < album.members.size(); ++p) {
-      // Link names start with the zero-padded album position: album order is name order
-      // (up to 9,999 entries, where the padding stops being enough).
-      listing.push_back({album.members[p], {}, album.link_inos[p]});
-    }
-    return listing;
-  }
-  const auto [begin, end] = tree.page_range(static_cast<std::size_t>(key));
-  for (std::size_t i = begin; i < end; ++i) {
-    const auto& record = tree.photo(static_cast<std::uint32_t>(i));
-    listing.push_back({static_cast<std::uint32_t>(i), record.stem, record.dir_ino});
+std::vector<model::ListedPhoto> walk_listing(const model::Tree& tree, std::uint64_t key) {
+  if ((key & kAlbumBit) == 0) return model::page_listing(tree, static_cast<std::uint32_t>(key));
+  std::vector<model::ListedPhoto> listing;
+  const auto album_index = static_cast<std::uint32_t>(key & ~kAlbumBit);
+  if (album_index >= tree.album_count()) return listing;
+  const auto& album = tree.album(album_index);
+  for (std::uint32_t p = 0; p < album.members.size(); ++p) {
+    // Link names start with the zero-padded album position: album order is name order
+    // (up to 9,999 entries, where the padding stops being enough).
+    listing.push_back({album.members[p], {}, album.link_inos[p]});
   }
   return listing;
 }
@@ -177,24 +162,7 @@ const Prefetcher::PageOrders& Prefetcher::orders_locked(
   }
   auto found = m_orders.find(key);
   if (found != m_orders.end()) return found->second;
-  const auto& listing = walk_listing(*tree, key);
-  PageOrders orders;
-  for (const auto& entry : listing)
-    orders.by_rank[std::size_t(WalkOrder::listing)].push_back(entry.photo);
-  auto by_name = listing;  // rsync: names compared bytewise (char_traits<char> is unsigned)
-  std::stable_sort(by_name.begin(), by_name.end(),
-                   [](auto& a, auto& b) { return a.name < b.name; });
-  auto by_inode = listing;  // GNU cp: savedir sorts entries by d_ino
-  std::sort(by_inode.begin(), by_inode.end(), [](auto& a, auto& b) { return a.ino < b.ino; });
-  for (const auto& entry : by_name)
-    orders.by_rank[std::size_t(WalkOrder::name)].push_back(entry.photo);
-  for (const auto& entry : by_inode)
-    orders.by_rank[std::size_t(WalkOrder::inode)].push_back(entry.photo);
-  for (std::size_t o = 0; o < kWalkOrders; ++o) {
-    for (std::uint32_t rank = 0; rank < orders.by_rank[o].size(); ++rank)
-      orders.rank_of[o].emplace(orders.by_rank[o][rank], rank);  // first place in an album
-  }
-  return m_orders.emplace(key, std::move(orders)).first->second;
+  return m_orders.emplace(key, model::rank_walk_orders(walk_listing(*tree, key))).first->second;
 }
 
 void Prefetcher::enqueue_locked(const std::shared_ptr<const model::Tree>& tree, std::uint64_t key,

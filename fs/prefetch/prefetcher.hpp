@@ -100,11 +100,7 @@ class Prefetcher {
     std::shared_ptr<const model::Tree> tree;  // for warming the photo's info.json
     std::uint32_t photo = 0;
   };
-  // A walk key's photos in each candidate order: rank -> photo index, photo index -> rank.
-  struct PageOrders {
-    std::array<std::vector<std::uint32_t>, kWalkOrders> by_rank;
-    std::array<std::unordered_map<std::uint32_t, std::uint32_t>, kWalkOrders> rank_of;
-  };
+  using PageOrders = model::WalkOrders;
 
   const PageOrders& orders_locked(const std::shared_ptr<const model::Tree>& tree,
                                   std::uint64_t key);

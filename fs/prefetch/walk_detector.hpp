@@ -4,15 +4,13 @@
 // ahead of it to prefetch. Pure logic: no I/O, no threads, time passed in, so it is tested
 // with a fake clock (tests/prefetch/walk_detector_test.cpp).
 //
-// Tools walk a directory in different orders: readdir order (tar, find), names sorted
-// bytewise (rsync) and inode numbers sorted (GNU cp, through gnulib savedir's FASTREAD).
-// The caller gives each opened photo's rank in every candidate order; an order "follows"
-// the walk while each open lands just after the previous one (a few skips allowed: failed
-// or filtered files). The walk is confirmed after `confirm_opens` consecutive opens in one
-// order (one fewer when the directory was listed just before: the "ls, then open" shape),
-// and then the window starts at `initial_window` photos and doubles with every further
-// open in order, up to `max_window`. An open out of order ends the walk (window 0) until a
-// new streak forms; a walk idle for `idle_timeout` is forgotten (expire()).
+// Tools walk a directory in different orders (model::WalkOrder). The caller gives each opened
+// photo's rank in every candidate order; an order "follows" the walk while each open lands just
+// after the previous one (a few skips allowed: failed or filtered files). The walk is confirmed
+// after `confirm_opens` consecutive opens in one order (one fewer when the directory was listed
+// just before: the "ls, then open" shape), and then the window starts at `initial_window` photos
+// and doubles with every further open in order, up to `max_window`. An open out of order ends the
+// walk (window 0) until a new streak forms; a walk idle for `idle_timeout` is forgotten (expire()).
 //
 // Thread contract: not thread-safe; the owner (Prefetcher) serializes calls.
 
@@ -23,13 +21,15 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fs/model/walk_orders.hpp"
+
 namespace flickrfs::fs::prefetch {
 
 using WalkClock = std::chrono::steady_clock;
 
-// The candidate orders of a page's photos.
-enum class WalkOrder : std::uint8_t { listing = 0, name = 1, inode = 2 };
-inline constexpr std::size_t kWalkOrders = 3;
+// The candidate orders of a page's photos (fs/model/walk_orders.hpp).
+using model::kWalkOrders;
+using model::WalkOrder;
 
 struct WalkOptions {
   std::size_t initial_window = 4;

@@ -116,10 +116,6 @@ Result<void> Catalog::rebuild() {
     listener = m_on_change;
     m_tree_changed.notify_all();
   }
-  {
-    std::lock_guard lock(m_walk_mutex);
-    m_walk_ahead.clear();  // photo indices of the old snapshot
-  }
   if (listener) listener(*before, *next);  // outside the lock: it may be slow
   return success();
 }
@@ -191,24 +187,18 @@ Result<std::uint64_t> Catalog::resolve_size(const model::Tree& tree, const model
 
 void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file) {
   // Walk-ahead: whoever stats one photo of a page (ls -l, cp -r, rsync, du) stats the next
-  // ones too, in order; keep a window of probes (image sizes, and the comments info.json
-  // needs) running ahead of it. A window rather than
-  // the whole page, so one `stat` does not cost 500 requests.
-  constexpr std::size_t kWindow = 64;
+  // ones too; probes (image sizes, and the comments info.json needs) run ahead of it in
+  // the order it walks (stat_walk_ahead.hpp).
   if (!online() || !model::is_regular_file(file.kind)) return;
-  const std::uint32_t page = tree.photo(file.index).page;
-  const std::size_t page_end = tree.page_range(page).second;
-  std::size_t begin = file.index;
-  const std::size_t end = std::min<std::size_t>(page_end, file.index + 1 + kWindow);
+  const auto snapshot = this->tree();
+  if (snapshot.get() != &tree) return;  // a rebuild came in between: the next stat decides
+  std::vector<std::uint32_t> ahead;
   {
     std::lock_guard lock(m_walk_mutex);
-    std::size_t& queued_until = m_walk_ahead[page];
-    if (queued_until >= end) return;
-    begin = std::max(begin, queued_until);
-    queued_until = end;
+    ahead = m_stat_walk.on_stat(snapshot, file.index);
   }
-  for (std::size_t i = begin; i < end; ++i) {
-    const auto& record = tree.photo(static_cast<std::uint32_t>(i));
+  for (const std::uint32_t index : ahead) {
+    const auto& record = tree.photo(index);
     prefetch_comments(record.photo);  // for info.json's size (catalog_comments.cpp)
     for (const auto& f : record.files) {
       if (stored_size(record, f)) continue;

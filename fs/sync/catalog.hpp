@@ -46,6 +46,7 @@
 #include "fs/model/tree.hpp"
 #include "fs/sync/connectivity.hpp"
 #include "fs/sync/size_resolver.hpp"
+#include "fs/sync/stat_walk_ahead.hpp"
 
 namespace flickrfs::fs {
 
@@ -180,9 +181,8 @@ class Catalog final : public model::CatalogView {
   std::mutex m_refresh_mutex;  // serializes refreshes and rebuilds; guards the two sets below
   std::unordered_set<std::string> m_sizes_failed;   // videos whose getSizes failed for good
   std::unordered_set<std::string> m_albums_failed;  // albums whose walk failed for good
-  std::mutex m_walk_mutex;                          // guards m_walk_ahead
-  // Per page: photo indices below this value have had their size probes queued.
-  std::map<std::uint32_t, std::size_t> m_walk_ahead;
+  std::mutex m_walk_mutex;                          // guards m_stat_walk
+  StatWalkAhead m_stat_walk;
 
   std::mutex m_loop_mutex;  // guards m_stop, m_wanted_refresh, m_wanted_fill, m_wanted_dirs
   std::condition_variable m_loop_wake;

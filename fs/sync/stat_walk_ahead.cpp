@@ -1,0 +1,47 @@
+// See stat_walk_ahead.hpp.
+#include "fs/sync/stat_walk_ahead.hpp"
+
+#include <algorithm>
+
+namespace flickrfs::fs {
+
+std::vector<std::uint32_t> StatWalkAhead::on_stat(const std::shared_ptr<const model::Tree>& tree,
+                                                  std::uint32_t photo) {
+  if (tree != m_tree) {  // photo indices of another snapshot mean nothing here
+    m_pages.clear();
+    m_tree = tree;
+  }
+  const std::uint32_t page = tree->photo(photo).page;
+  const std::size_t page_begin = tree->page_range(page).first;
+  auto [found, inserted] = m_pages.try_emplace(page);
+  PageWalk& walk = found->second;
+  if (inserted) {
+    walk.orders = model::rank_walk_orders(model::page_listing(*tree, page));
+    walk.handed_out.assign(walk.orders.by_rank[0].size(), false);
+  }
+  std::vector<std::uint32_t> out;
+  const auto hand_out = [&](std::uint32_t index) {
+    const std::size_t slot = index - page_begin;
+    if (walk.handed_out[slot]) return;
+    walk.handed_out[slot] = true;
+    out.push_back(index);
+  };
+  hand_out(photo);
+  for (std::size_t o = 0; o < model::kWalkOrders; ++o) {
+    const auto rank_found = walk.orders.rank_of[o].find(photo);
+    if (rank_found == walk.orders.rank_of[o].end()) continue;
+    const std::uint32_t rank = rank_found->second;
+    auto& last = walk.last_rank[o];
+    // The image and then the info.json of one photo: the walk stands still.
+    if (last && rank != *last) walk.walking[o] = rank > *last && rank - *last <= 2;
+    last = rank;
+    const auto& ranked = walk.orders.by_rank[o];
+    const std::size_t window = walk.walking[o] ? kWalkingWindow : kNearbyWindow;
+    const std::size_t end = std::min(ranked.size(), std::size_t{rank} + 1 + window);
+    for (std::size_t r = rank + 1; r < end; ++r)
+      hand_out(ranked[r]);
+  }
+  return out;
+}
+
+}  // namespace flickrfs::fs

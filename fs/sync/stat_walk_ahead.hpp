@@ -1,0 +1,49 @@
+#pragma once
+// StatWalkAhead: which photos of a page to probe ahead of a program that stats the page's
+// files one after another (`ls -l page/*`, rsync's file list, du, find -printf %s), so their
+// byte sizes (HEAD/Range probes, and the comments info.json needs) are resolved in parallel
+// bursts instead of one round trip per file.
+//
+// Programs stat in different orders (model::WalkOrder: rsync and shell globs by name, find
+// in listing order). Every stat queues a few photos after it in each order; once two stats
+// in a row land next to each other in one order, the program walks that order and the
+// window there grows to `walking_window`. A window rather than the whole page, so one
+// `stat` does not cost 500 requests. Each photo is handed out once per snapshot.
+//
+// Thread contract: not thread-safe; the Catalog serializes calls (m_walk_mutex).
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "fs/model/tree.hpp"
+#include "fs/model/walk_orders.hpp"
+
+namespace flickrfs::fs {
+
+class StatWalkAhead {
+ public:
+  static constexpr std::size_t kNearbyWindow = 8;    // each order, on any stat
+  static constexpr std::size_t kWalkingWindow = 64;  // the order the stats follow
+
+  // The photos (indices into `tree`) to probe now that `photo` was stat-ed, `photo` itself
+  // included the first time. A new snapshot starts afresh.
+  [[nodiscard]] std::vector<std::uint32_t> on_stat(const std::shared_ptr<const model::Tree>& tree,
+                                                   std::uint32_t photo);
+
+ private:
+  struct PageWalk {
+    model::WalkOrders orders;
+    std::vector<bool> handed_out;  // by photo index - page begin
+    std::array<std::optional<std::uint32_t>, model::kWalkOrders> last_rank;
+    std::array<bool, model::kWalkOrders> walking{};
+  };
+  std::shared_ptr<const model::Tree> m_tree;  // the snapshot m_pages belongs to
+  std::map<std::uint32_t, PageWalk> m_pages;
+};
+
+}  // namespace flickrfs::fs
