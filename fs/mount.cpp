@@ -38,7 +38,9 @@ struct Failure {
 };
 
 Failure fail(const Error& error, std::string_view what) {
-  std::string line = "flickrfs: " + std::string(what) + ": " + error.describe();
+  std::string line = "flickrfs: ";
+  if (!what.empty()) line += std::string(what) + ": ";
+  line += error.describe();
   for (char& c : line) {
     if (c == '\n' || c == '\r') c = ' ';
   }
@@ -230,8 +232,9 @@ Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failu
   }
   auto user = check_account(config, mounted, credentials);
   if (!user.ok()) {
-    failure = fail(user.error(),
-                   user.error().code == Errc::auth ? "authentication failed" : "cannot mount");
+    // An auth error describes itself ("authentication failed: ..."); others get a context.
+    failure = user.error().code == Errc::auth ? fail(user.error(), {})
+                                              : fail(user.error(), "cannot mount");
     return std::move(user).error();
   }
   FLICKRFS_CHECK(open_cache(config, mounted));

@@ -37,6 +37,7 @@ ManifestPhoto parse_photo(simdjson::dom::element p) {
   photo.date_taken = std::string(std::string_view(p["date_taken"]));
   photo.last_update = int64_t(p["last_update"]);
   photo.original_allowed = bool(p["original_allowed"]);
+  photo.is_public = int64_t(p["is_public"]) != 0;
   photo.count_comments = int64_t(p["count_comments"]);
   for (simdjson::dom::element s : p["sets"].get_array())
     photo.sets.emplace_back(std::string_view(s));

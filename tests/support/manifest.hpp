@@ -31,6 +31,7 @@ struct ManifestPhoto {
   std::string date_taken;
   std::int64_t last_update = 0;
   bool original_allowed = false;
+  bool is_public = true;
   std::int64_t count_comments = 0;
   std::vector<std::string> sets;
   std::vector<ManifestSize> sizes;
