@@ -1,5 +1,6 @@
 // See tree_diff.hpp.
 #include "fs/model/tree_diff.hpp"
+#include <algorithm>
 
 #include <unordered_map>
 
@@ -65,6 +66,17 @@ bool same_photo(const PhotoRecord& a, const PhotoRecord& b) {
   return true;
 }
 
+// info.json lists the albums a photo is in ("sets"): an album joined, left or retitled
+// changes its bytes even when the photo itself did not change.
+bool same_albums(const Tree& before, std::uint32_t before_index, const Tree& after,
+                 std::uint32_t after_index) {
+  const auto a = before.sets_of(before_index);
+  const auto b = after.sets_of(after_index);
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+    return x.id == y.id && x.title == y.title;
+  });
+}
+
 }  // namespace
 
 std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after) {
@@ -84,9 +96,14 @@ std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after) {
       }
     }
   }
-  for (const auto& record : before.photos()) {
+  for (std::uint32_t i = 0; i < before.photo_count(); ++i) {
+    const auto& record = before.photo(i);
     const auto index = after.photo_index(record.photo.id);
-    if (index && same_photo(record, after.photo(*index))) continue;
+    if (index && same_photo(record, after.photo(*index))) {
+      if (!same_albums(before, i, after, *index))
+        out.push_back({Invalidation::Type::inode, record.info_ino, {}});
+      continue;
+    }
     diff_dir(before, after, record.dir_ino, out);
     out.push_back({Invalidation::Type::inode, record.info_ino, {}});
   }

@@ -79,3 +79,26 @@ TEST_CASE("a directory whose mtime changes with the same children is invalidated
   CHECK_FALSE(has_inode(diff, kPhotostreamIno));
   CHECK_FALSE(has_inode(diff, before->page_ino(1)));
 }
+
+TEST_CASE("a photo added to an album invalidates its info.json, and only that", "[model]") {
+  AlbumInput album;
+  album.set.id = "7";
+  album.set.title = "A";
+  album.photo_ids = {"1001"};
+  auto input = test::make_catalog(3, {album});
+  const auto before = Tree::build(input, {});
+  input.albums[0].photo_ids.push_back("1002");
+  const auto after = Tree::build(input, {});
+  const auto diff = diff_trees(*before, *after);
+  const auto index = [&](const char* id) { return *before->photo_index(id); };
+  CHECK(has_inode(diff, before->photo(index("1002")).info_ino));
+  CHECK_FALSE(has_inode(diff, before->photo(index("1001")).info_ino));
+  CHECK_FALSE(has_inode(diff, before->photo(index("1000")).info_ino));
+  // Retitling the album changes the "sets" of its members too.
+  input.albums[0].set.title = "B";
+  const auto retitled = Tree::build(input, {});
+  const auto diff2 = diff_trees(*after, *retitled);
+  CHECK(has_inode(diff2, after->photo(index("1001")).info_ino));
+  CHECK(has_inode(diff2, after->photo(index("1002")).info_ino));
+  CHECK_FALSE(has_inode(diff2, after->photo(index("1000")).info_ino));
+}
