@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <simdjson.h>
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
@@ -153,9 +154,17 @@ TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
         60));
     CHECK(sha256_hex(read_file(main_file(photo_dir(root, id)))) != old_sha);
   }
-  {  // a photo added to an album gets a link
+  {  // a photo added to an album gets a link, and its info.json lists the album
     const auto& set = manifest.sets.front();
-    const std::string id = manifest.photos[5].id;
+    std::string id;
+    for (const auto& photo : manifest.photos) {
+      if (id.empty() && photo.media == "photo" &&
+          std::find(photo.sets.begin(), photo.sets.end(), set.id) == photo.sets.end())
+        id = photo.id;
+    }
+    REQUIRE_FALSE(id.empty());
+    const std::string info = photo_dir(root, id) + "/info.json";
+    REQUIRE(read_file(info).find(set.id) == std::string::npos);  // now in the kernel's cache
     mutate_ids(emulator, R"({"op":"set_add","set_id":")" + set.id + R"(","id":")" + id + "\"}");
     CHECK(eventually(
         [&] {
@@ -168,6 +177,10 @@ TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
           return false;
         },
         60));
+    CHECK(eventually([&] { return read_file(info).find(set.id) != std::string::npos; }, 30));
+    struct stat st {};
+    REQUIRE(::stat(info.c_str(), &st) == 0);
+    CHECK(static_cast<std::size_t>(st.st_size) == read_file(info).size());
   }
 }
 
