@@ -241,6 +241,11 @@ void BlobStore::Impl::run_download(const BlobKey& key, const BlobSource& source,
   Result<void> stored = record ? publish(key, *state, *record) : std::move(record).error();
   if (!stored) {
     ::unlink(part_path(key).c_str());
+    // Readers still hold the Inflight (and its fd) until they see the error; the unlinked
+    // file's blocks would stay allocated until the last of them lets go. Truncating frees
+    // them now, so a caller told "no space" finds the space back (a reader racing this
+    // gets a short read, then the error).
+    if (state->fd.valid()) (void)::ftruncate(state->fd.get(), 0);
     if (stored.error().code == Errc::no_space) {
       maybe_evict(0);
       stored = Error{Errc::no_space,
