@@ -6,11 +6,9 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <thread>
 
 #include "cache/blob_store.hpp"
 #include "cache/blob_store_impl.hpp"  // record encoding, to age access times
