@@ -14,6 +14,7 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <initializer_list>
 #include <cstdio>
 
 #include "cache/cache_dir.hpp"
@@ -71,6 +72,21 @@ Result<std::size_t> parse_count(std::string_view name, std::string_view text, st
   return value;
 }
 
+// `text` as the value of the choice whose word it is (an option that takes one of a few
+// words, e.g. "--only takes images or metadata").
+template <class T>
+Result<T> parse_choice(std::string_view name, std::string_view text,
+                       std::initializer_list<std::pair<std::string_view, T>> choices) {
+  std::string words;
+  std::size_t i = 0;
+  for (const auto& [word, value] : choices) {
+    if (text == word) return value;
+    words += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + std::string(word);
+    ++i;
+  }
+  return make_error(Errc::invalid_argument, std::string(name) + " takes " + words);
+}
+
 // Consumes one mirror option at the cursor; false when the argument is not one.
 Result<bool> parse_mirror_option(ArgCursor& cursor, MirrorArgs& out) {
   auto& plan = out.run.plan;
@@ -92,18 +108,17 @@ Result<bool> parse_mirror_option(ArgCursor& cursor, MirrorArgs& out) {
   }
   FLICKRFS_TRY(auto only, cursor.value_of("--only"));
   if (only) {
-    if (*only != "images" && *only != "metadata") {
-      return make_error(Errc::invalid_argument, "--only takes images or metadata");
-    }
-    plan.only = *only == "images" ? mirror::OnlyFilter::images : mirror::OnlyFilter::metadata;
+    FLICKRFS_TRY(plan.only,
+                 parse_choice<mirror::OnlyFilter>("--only", *only,
+                                                  {{"images", mirror::OnlyFilter::images},
+                                                   {"metadata", mirror::OnlyFilter::metadata}}));
     return true;
   }
   FLICKRFS_TRY(auto order, cursor.value_of("--order"));
   if (order) {
-    if (*order != "oldest" && *order != "newest") {
-      return make_error(Errc::invalid_argument, "--order takes oldest or newest");
-    }
-    plan.order = *order == "oldest" ? mirror::Order::oldest : mirror::Order::newest;
+    FLICKRFS_TRY(plan.order, parse_choice<mirror::Order>("--order", *order,
+                                                         {{"oldest", mirror::Order::oldest},
+                                                          {"newest", mirror::Order::newest}}));
     return true;
   }
   FLICKRFS_TRY(auto sizes, cursor.value_of("--sizes"));
