@@ -24,6 +24,15 @@ bool has_inode(const std::vector<Invalidation>& list, Ino ino) {
   });
 }
 
+// Three photos (ids 1000..1002) and album "7", titled "A", holding `members`.
+CatalogInput three_photos_in_album(std::vector<std::string> members) {
+  AlbumInput album;
+  album.set.id = "7";
+  album.set.title = "A";
+  album.photo_ids = std::move(members);
+  return test::make_catalog(3, {album});
+}
+
 }  // namespace
 
 TEST_CASE("an unchanged catalog needs no invalidation", "[model]") {
@@ -43,11 +52,7 @@ TEST_CASE("a new upload invalidates only the last page", "[model]") {
 }
 
 TEST_CASE("retitle and delete invalidate the old names", "[model]") {
-  AlbumInput album;
-  album.set.id = "7";
-  album.set.title = "A";
-  album.photo_ids = {"1001", "1002"};
-  auto input = test::make_catalog(3, {album});
+  auto input = three_photos_in_album({"1001", "1002"});
   const auto before = Tree::build(input, {});
   input.photos[1].title = "renamed";
   input.photos.erase(input.photos.begin() + 2);
@@ -65,11 +70,7 @@ TEST_CASE("retitle and delete invalidate the old names", "[model]") {
 TEST_CASE("a directory whose mtime changes with the same children is invalidated", "[model]") {
   // The root and sets/ keep their children when an album is updated, but their mtime (the
   // newest child's) moves: the kernel's cached attrs must go, or rsync sees a stale mtime.
-  AlbumInput album;
-  album.set.id = "7";
-  album.set.title = "A";
-  album.photo_ids = {"1001"};
-  auto input = test::make_catalog(3, {album});
+  auto input = three_photos_in_album({"1001"});
   const auto before = Tree::build(input, {});
   input.albums[0].set.date_update = 2'100'000'000;  // newer than every photo
   const auto after = Tree::build(input, {});
@@ -81,11 +82,7 @@ TEST_CASE("a directory whose mtime changes with the same children is invalidated
 }
 
 TEST_CASE("a photo added to an album invalidates its info.json, and only that", "[model]") {
-  AlbumInput album;
-  album.set.id = "7";
-  album.set.title = "A";
-  album.photo_ids = {"1001"};
-  auto input = test::make_catalog(3, {album});
+  auto input = three_photos_in_album({"1001"});
   const auto before = Tree::build(input, {});
   input.albums[0].photo_ids.push_back("1002");
   const auto after = Tree::build(input, {});
