@@ -184,6 +184,31 @@ Result<std::optional<std::vector<api::Comment>>> MetaStore::comments(
   return std::optional<std::vector<api::Comment>>{std::move(decoded).value()};
 }
 
+namespace {
+std::string comments_state_key(std::string_view photo_id) {
+  return "comments_at:" + std::string(photo_id);
+}
+}  // namespace
+
+Result<void> MetaStore::put_comments_as_of(std::string_view photo_id,
+                                           std::span<const api::Comment> comments,
+                                           std::int64_t last_update) {
+  // One transaction: comments never appear fresh for a last_update they do not belong to.
+  return m_env->update([&](lmdb::WriteTxn& txn) -> Result<void> {
+    FLICKRFS_CHECK(txn.put(m_dbs.comments, photo_id, encode_comments(comments)));
+    return txn.put(m_dbs.state, comments_state_key(photo_id), std::to_string(last_update));
+  });
+}
+
+Result<std::optional<std::vector<api::Comment>>> MetaStore::comments_as_of(
+    std::string_view photo_id, std::int64_t last_update) const {
+  FLICKRFS_TRY(const auto fetched_at, state(comments_state_key(photo_id)));
+  if (!fetched_at || *fetched_at != std::to_string(last_update)) {
+    return std::optional<std::vector<api::Comment>>{};
+  }
+  return comments(photo_id);
+}
+
 Result<std::uint64_t> MetaStore::prune_unlisted_photos() {
   std::uint64_t removed = 0;
   auto body = [&](lmdb::WriteTxn& txn) -> Result<void> {

@@ -121,6 +121,14 @@ class MetaStore {
                                           std::span<const api::Comment> comments);
   [[nodiscard]] Result<std::optional<std::vector<api::Comment>>> comments(
       std::string_view photo_id) const;
+  // Comments stored together with the photo's last_update at fetch time (a new comment bumps
+  // last_update): comments_as_of() gives them only while that is still the photo's value.
+  // The mount writes them; the mirror of a mount reads them instead of calling Flickr again.
+  [[nodiscard]] Result<void> put_comments_as_of(std::string_view photo_id,
+                                                std::span<const api::Comment> comments,
+                                                std::int64_t last_update);
+  [[nodiscard]] Result<std::optional<std::vector<api::Comment>>> comments_as_of(
+      std::string_view photo_id, std::int64_t last_update) const;
   // Removes photos that are in no listing (photostream or any album). Call only after a
   // complete, successful refresh of every listing. Returns how many were removed.
   [[nodiscard]] Result<std::uint64_t> prune_unlisted_photos();

@@ -14,8 +14,8 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
-#include <initializer_list>
 #include <cstdio>
+#include <initializer_list>
 
 #include "cache/cache_dir.hpp"
 #include "fs/cli/cache_target.hpp"
@@ -278,23 +278,29 @@ int mirror_flickr(const MirrorArgs& options, std::string subtree, const std::str
   listing.comment_cache = &comment_cache;
   auto video_sizes = mirror::load_video_size_cache(options.dest);
   listing.video_sizes = &video_sizes;
+  mirror::HttpFetcher http(client);
+  std::unique_ptr<mirror::CacheFetcher> cached;
+  if (!mount_point.empty()) cached = open_mount_cache(options, mount_point, credentials, http);
+  if (cached) {
+    listing.mount_comments = [&cached](const api::Photo& photo) {
+      return cached->comments_of(photo);
+    };
+  }
   auto catalog = mirror::list_flickr_catalog(client, listing, g_interrupted);
   if (!catalog) return fail(catalog.error());
 
   if (options.global.verbosity > 0) {
     std::fprintf(stderr,
                  "flickrfs mirror: listed %zu photos, %zu albums: %zu listing pages, %zu comment "
-                 "calls (%zu from the last run)\n",
+                 "calls (%zu from the last run, %zu from the mount's cache)\n",
                  catalog->photos.size(), catalog->albums.size(), catalog->listing_calls,
-                 catalog->comment_calls, catalog->comments_from_cache);
+                 catalog->comment_calls, catalog->comments_from_cache,
+                 catalog->comments_from_mount);
   }
   mirror::FlickrTreeOptions tree_options{std::move(sizes).value(), subtree};
   auto tree = mirror::desired_tree_from_catalog(std::move(catalog).value(), tree_options);
   if (!tree) return fail(tree.error());
-  mirror::HttpFetcher http(client);
   mirror::Fetcher* fetcher = &http;
-  std::unique_ptr<mirror::CacheFetcher> cached;
-  if (!mount_point.empty()) cached = open_mount_cache(options, mount_point, credentials, http);
   if (cached) {
     const std::size_t known = cached->fill_known_sizes(*tree);
     fetcher = cached.get();

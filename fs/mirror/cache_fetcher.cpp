@@ -41,6 +41,14 @@ Result<std::unique_ptr<CacheFetcher>> CacheFetcher::open(const std::string& cach
   return std::unique_ptr<CacheFetcher>(new CacheFetcher(std::move(stores), fallback));
 }
 
+std::optional<std::vector<api::Comment>> CacheFetcher::comments_of(const api::Photo& photo) const {
+  auto stored = m_stores->meta->comments_as_of(photo.id, photo.last_update);
+  if (!stored.ok() || !stored->has_value()) return std::nullopt;
+  // A count that disagrees with the listing's means the stored list is not the current one.
+  if (static_cast<std::int64_t>((*stored)->size()) != photo.count_comments) return std::nullopt;
+  return std::move(*stored);
+}
+
 std::size_t CacheFetcher::fill_known_sizes(DesiredTree& tree) const {
   std::size_t known = 0;
   for (auto& entry : tree.entries) {

@@ -14,9 +14,12 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "api/result.hpp"
+#include "api/types.hpp"
 #include "fs/mirror/entry.hpp"
 #include "fs/mirror/fetcher.hpp"
 
@@ -32,6 +35,8 @@ class CacheFetcher final : public Fetcher {
   CacheFetcher(const CacheFetcher&) = delete;
   CacheFetcher& operator=(const CacheFetcher&) = delete;
 
+  // The comments the mount stored for `photo` at its current last_update, if any.
+  [[nodiscard]] std::optional<std::vector<api::Comment>> comments_of(const api::Photo& photo) const;
   // Sets size/size_known of every entry whose blob size the cache knows. Returns how many.
   std::size_t fill_known_sizes(DesiredTree& tree) const;
 

@@ -95,9 +95,11 @@ Result<void> list_albums(api::FlickrClient& client, const std::string& who, unsi
   return success();
 }
 
-// Photos with comments whose cached copy is stale; the others are filled from the cache.
+// Photos with comments whose cached copy is stale; the others are filled from the last
+// run's cache or the mount's.
 std::vector<const api::Photo*> photos_needing_comments(FlickrCatalog& catalog,
-                                                       CommentCache* cache) {
+                                                       const ListingOptions& options) {
+  CommentCache* cache = options.comment_cache;
   std::vector<const api::Photo*> wanted;
   for (const auto& photo : catalog.photos) {
     if (photo.count_comments <= 0) continue;
@@ -107,6 +109,13 @@ std::vector<const api::Photo*> photos_needing_comments(FlickrCatalog& catalog,
           hit->second.count == photo.count_comments) {
         catalog.comments[photo.id] = hit->second.comments;
         ++catalog.comments_from_cache;
+        continue;
+      }
+    }
+    if (options.mount_comments) {
+      if (auto known = options.mount_comments(photo)) {
+        catalog.comments[photo.id] = std::move(*known);
+        ++catalog.comments_from_mount;
         continue;
       }
     }
@@ -127,8 +136,8 @@ void refresh_cache(const FlickrCatalog& catalog, CommentCache& cache) {
 }
 
 void list_comments(api::FlickrClient& client, unsigned jobs, const std::atomic<bool>& interrupt,
-                   CommentCache* cache, FlickrCatalog& catalog) {
-  const auto wanted = photos_needing_comments(catalog, cache);
+                   const ListingOptions& options, FlickrCatalog& catalog) {
+  const auto wanted = photos_needing_comments(catalog, options);
   std::mutex mutex;
   parallel_for(wanted.size(), jobs, interrupt, [&](std::size_t i) {
     auto comments = client.comments(wanted[i]->id);
@@ -224,7 +233,7 @@ Result<FlickrCatalog> list_flickr_catalog(api::FlickrClient& client, const Listi
       [&] { list_video_sizes(client, options.jobs, interrupt, options.video_sizes, catalog); });
   if (options.comments) {
     const unsigned comment_jobs = std::clamp(options.jobs * 2, 8U, 32U);
-    list_comments(client, comment_jobs, interrupt, options.comment_cache, catalog);
+    list_comments(client, comment_jobs, interrupt, options, catalog);
   }
   videos_thread.join();
   albums_thread.join();

@@ -12,6 +12,8 @@
 // Thread contract: list_flickr_catalog runs on the caller's thread and owns its helpers.
 
 #include <atomic>
+#include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -39,6 +41,7 @@ struct FlickrCatalog {
   std::size_t listing_calls = 0;  // pages requested (photostream + albums + getList)
   std::size_t comment_calls = 0;
   std::size_t comments_from_cache = 0;
+  std::size_t comments_from_mount = 0;
   std::size_t video_size_calls = 0;
 };
 
@@ -49,6 +52,9 @@ struct ListingOptions {
   // Comments of the last run: a photo with the same last_update and count_comments is not
   // asked again. list_flickr_catalog refreshes it with what it fetched.
   CommentCache* comment_cache = nullptr;
+  // SRC on a mount: the comments its cache holds for a photo's current last_update, if any
+  // (asked for photos the last run's cache does not cover, before calling Flickr).
+  std::function<std::optional<std::vector<api::Comment>>(const api::Photo&)> mount_comments;
   // Video stream ladders of the last run (getSizes once per video and secret); refreshed.
   VideoSizeCache* video_sizes = nullptr;
 };

@@ -13,10 +13,6 @@ namespace flickrfs::fs {
 
 namespace {
 
-std::string comments_state_key(std::string_view photo_id) {
-  return "comments_at:" + std::string(photo_id);
-}
-
 std::string comments_fetch_key(const api::Photo& photo) {
   return photo.id + "@" + std::to_string(photo.last_update);
 }
@@ -25,9 +21,8 @@ std::string comments_fetch_key(const api::Photo& photo) {
 
 bool Catalog::comments_fresh(const api::Photo& photo) const {
   if (photo.count_comments == 0) return true;
-  const auto fetched_at = m_meta.state(comments_state_key(photo.id));
-  return fetched_at.ok() && fetched_at->has_value() &&
-         **fetched_at == std::to_string(photo.last_update);
+  const auto stored = m_meta.comments_as_of(photo.id, photo.last_update);
+  return stored.ok() && stored->has_value();
 }
 
 Result<std::uint64_t> Catalog::fetch_comments(const api::Photo& photo) {
@@ -37,8 +32,7 @@ Result<std::uint64_t> Catalog::fetch_comments(const api::Photo& photo) {
     m_connectivity.report(comments.error());
     return std::move(comments).error();
   }
-  FLICKRFS_CHECK(m_meta.put_comments(photo.id, *comments));
-  FLICKRFS_CHECK(m_meta.put_state(comments_state_key(photo.id), std::to_string(photo.last_update)));
+  FLICKRFS_CHECK(m_meta.put_comments_as_of(photo.id, *comments, photo.last_update));
   return comments->size();
 }
 
@@ -54,10 +48,8 @@ void Catalog::prefetch_comments(const api::Photo& photo) {
 Result<std::vector<api::Comment>> Catalog::comments_of(
     const api::Photo& photo, std::optional<std::chrono::milliseconds> network_bound) {
   if (photo.count_comments == 0) return std::vector<api::Comment>{};
-  if (comments_fresh(photo)) {
-    FLICKRFS_TRY(auto stored, m_meta.comments(photo.id));
-    if (stored) return std::move(*stored);
-  }
+  FLICKRFS_TRY(auto fresh, m_meta.comments_as_of(photo.id, photo.last_update));
+  if (fresh) return std::move(*fresh);
   if (!network_bound || !online()) {
     // Stale comments beat none when offline; a photo never fetched has nothing to show.
     FLICKRFS_TRY(auto stored, m_meta.comments(photo.id));

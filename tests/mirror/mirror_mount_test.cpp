@@ -31,6 +31,15 @@ std::map<std::string, std::uint64_t> images_by_photo(const EmulatorProcess& emul
   return out;
 }
 
+std::int64_t comment_calls(const EmulatorProcess& emulator) {
+  const std::string body = emulator.get("/_emulator/stats");
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(body);
+  std::int64_t calls = 0;
+  if (doc["calls"]["flickr.photos.comments.getList"].get(calls) != simdjson::SUCCESS) return 0;
+  return calls;
+}
+
 CommandResult mirror(const std::string& url, const MountWork& work, const std::string& src,
                      const std::string& dest, std::vector<std::string> extra = {}) {
   std::vector<std::string> argv = {build_binary("flickrfs"), "mirror", "--no-progress", "-v"};
@@ -88,6 +97,9 @@ TEST_CASE("mirror of a mount copies cached images from its blob store and equals
     CHECK(!read_file(main_file(dir)).empty());
     cached_ids.insert(trailing_id(photos[i]));
   }
+  // Read every info.json: the mount fetches and stores the comments they show.
+  for (const auto& photo : photos)
+    CHECK(!read_file(root + "/" + photo + "/info.json").empty());
   REQUIRE(emulator.post("/_emulator/reset-stats", "").find("ok") != std::string::npos);
 
   const std::string dest = tmp / "dest";
@@ -100,6 +112,14 @@ TEST_CASE("mirror of a mount copies cached images from its blob store and equals
   for (const auto& id : cached_ids)
     CHECK(served.count(id) == 0);  // not downloaded again
   CHECK(served.size() == 50);      // every other photo exactly once (one file each)
+  // The comments come from the mount's cache too: no comments call at all.
+  std::size_t commented = 0;
+  for (const auto& photo : fetch_manifest(emulator).photos)
+    commented += photo.count_comments > 0 ? 1 : 0;
+  REQUIRE(commented > 0);
+  CHECK(comment_calls(emulator) == 0);
+  CHECK(first.output.find("0 comment calls (0 from the last run, " + std::to_string(commented) +
+                          " from the mount's cache)") != std::string::npos);
 
   // Byte for byte, modes and mtimes: diff and rsync find nothing.
   const auto diff =
