@@ -129,7 +129,7 @@ class Catalog final : public model::CatalogView {
       const std::vector<const api::Photo*>& videos);
   [[nodiscard]] Result<void> fill_video_sizes();
   [[nodiscard]] Result<void> fill_missing();
-  [[nodiscard]] Result<void> publish_progress(std::int64_t& last_publish);
+  [[nodiscard]] Result<void> publish_progress(std::int64_t& last_publish, bool wanted_now);
   [[nodiscard]] bool wanted(model::Ino ino);
   void fill_if_incomplete();
   [[nodiscard]] Result<void> poll_recently_updated();
@@ -191,7 +191,6 @@ class Catalog final : public model::CatalogView {
   bool m_wanted_fill = false;
   std::set<model::Ino> m_wanted_dirs;  // directories someone waits for: filled first
   std::atomic<bool> m_stopping{false};
-  std::atomic<int> m_listing_waiters{0};
   std::atomic<std::uint64_t> m_fill_attempts{0};
   std::atomic<std::int64_t> m_last_fill_failure{0};
   std::atomic<std::int64_t> m_last_check{0};  // unix seconds of the last listing check

@@ -94,7 +94,6 @@ std::shared_ptr<const model::Tree> Catalog::await_fill(
     m_wanted_fill = true;
   }
   m_loop_wake.notify_all();
-  ++m_listing_waiters;
   const std::uint64_t attempts = m_fill_attempts.load();
   std::unique_lock lock(m_tree_mutex);
   // A fill attempt that ends without the listing (failed) releases the waiter too: it
@@ -102,7 +101,6 @@ std::shared_ptr<const model::Tree> Catalog::await_fill(
   m_tree_changed.wait_for(lock, bound, [&] {
     return done(*m_tree) || !online() || m_stopping.load() || m_fill_attempts.load() != attempts;
   });
-  --m_listing_waiters;
   return m_tree;
 }
 
@@ -111,10 +109,12 @@ bool Catalog::wanted(model::Ino ino) {
   return m_wanted_dirs.count(ino) != 0;
 }
 
-// Rebuilds when someone waits for a listing, or every few seconds, so a long fill shows
-// its progress without rebuilding a 100k-photo snapshot per item.
-Result<void> Catalog::publish_progress(std::int64_t& last_publish) {
-  if (m_listing_waiters.load() == 0 && unix_now() - last_publish < 5) return success();
+// Rebuilds when what just arrived is what someone waits for (`wanted_now`), else at most
+// every few seconds, so a long fill shows its progress without rebuilding (and diffing) a
+// 100,000-photo snapshot for every page of it: such a rebuild costs about a second, and a
+// waiter for something else (info.json waits for every album) gains nothing from it.
+Result<void> Catalog::publish_progress(std::int64_t& last_publish, bool wanted_now) {
+  if (!wanted_now && unix_now() - last_publish < 5) return success();
   last_publish = unix_now();
   return rebuild();
 }
@@ -139,6 +139,7 @@ Result<void> Catalog::fill_video_sizes() {
   while (!pages.empty() && !m_stopping.load()) {
     auto next = std::find_if(pages.begin(), pages.end(),
                              [&](std::uint32_t p) { return wanted(snapshot->page_ino(p)); });
+    const bool page_wanted = next != pages.end();
     if (next == pages.end()) next = pages.begin();
     const auto [begin, end] = snapshot->page_range(*next);
     pages.erase(next);
@@ -161,7 +162,7 @@ Result<void> Catalog::fill_video_sizes() {
       }
       FLICKRFS_CHECK(m_meta.put_sizes(photo.id, photo.secret, *sizes));
     }
-    FLICKRFS_CHECK(publish_progress(last_publish));
+    FLICKRFS_CHECK(publish_progress(last_publish, page_wanted));
   }
   return rebuild();
 }
@@ -192,12 +193,14 @@ Result<void> Catalog::walk_albums(std::vector<std::string> album_ids, bool& comp
     // Albums someone is waiting for first, then in order; kParallelCalls walks at a time
     // (info.json waits for every album, so a first `ls -l` pays these round trips).
     const auto snapshot = tree();
-    std::stable_partition(album_ids.begin(), album_ids.end(), [&](const std::string& id) {
+    const auto is_wanted = [&](const std::string& id) {
       for (const auto& album : snapshot->albums()) {
         if (album.set.id == id) return wanted(album.ino);
       }
       return false;
-    });
+    };
+    std::stable_partition(album_ids.begin(), album_ids.end(), is_wanted);
+    const bool batch_wanted = is_wanted(album_ids.front());
     const auto batch_end =
         album_ids.begin() + static_cast<std::ptrdiff_t>(std::min(kParallelCalls, album_ids.size()));
     const std::vector<std::string> batch(album_ids.begin(), batch_end);
@@ -227,7 +230,7 @@ Result<void> Catalog::walk_albums(std::vector<std::string> album_ids, bool& comp
       FLICKRFS_CHECK(m_meta.replace_album_photos(id, ids, unix_now()));
       m_albums_failed.erase(id);
     }
-    FLICKRFS_CHECK(publish_progress(last_publish));
+    FLICKRFS_CHECK(publish_progress(last_publish, batch_wanted));
     if (retry_later) return std::move(*retry_later);
   }
   return success();
