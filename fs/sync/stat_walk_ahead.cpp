@@ -27,18 +27,26 @@ std::vector<std::uint32_t> StatWalkAhead::on_stat(const std::shared_ptr<const mo
     out.push_back(index);
   };
   hand_out(photo);
+  std::array<std::optional<std::uint32_t>, model::kWalkOrders> ranks;
+  bool any_walking = false;
   for (std::size_t o = 0; o < model::kWalkOrders; ++o) {
-    const auto rank_found = walk.orders.rank_of[o].find(photo);
-    if (rank_found == walk.orders.rank_of[o].end()) continue;
-    const std::uint32_t rank = rank_found->second;
+    const auto rank = walk.orders.rank_of[o].find(photo);
+    if (rank == walk.orders.rank_of[o].end()) continue;
+    ranks[o] = rank->second;
     auto& last = walk.last_rank[o];
     // The image and then the info.json of one photo: the walk stands still.
-    if (last && rank != *last) walk.walking[o] = rank > *last && rank - *last <= 2;
-    last = rank;
+    if (last && *ranks[o] != *last) walk.walking[o] = *ranks[o] > *last && *ranks[o] - *last <= 2;
+    last = ranks[o];
+    any_walking = any_walking || walk.walking[o];
+  }
+  // Once the stats follow one order, only that order is worth probing ahead: nearby
+  // photos in the other orders would queue in front of the ones the walk needs next.
+  for (std::size_t o = 0; o < model::kWalkOrders; ++o) {
+    if (!ranks[o] || (any_walking && !walk.walking[o])) continue;
     const auto& ranked = walk.orders.by_rank[o];
     const std::size_t window = walk.walking[o] ? kWalkingWindow : kNearbyWindow;
-    const std::size_t end = std::min(ranked.size(), std::size_t{rank} + 1 + window);
-    for (std::size_t r = rank + 1; r < end; ++r)
+    const std::size_t end = std::min(ranked.size(), std::size_t{*ranks[o]} + 1 + window);
+    for (std::size_t r = *ranks[o] + 1; r < end; ++r)
       hand_out(ranked[r]);
   }
   return out;

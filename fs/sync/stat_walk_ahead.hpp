@@ -5,10 +5,10 @@
 // bursts instead of one round trip per file.
 //
 // Programs stat in different orders (model::WalkOrder: rsync and shell globs by name, find
-// in listing order). Every stat queues a few photos after it in each order; once two stats
-// in a row land next to each other in one order, the program walks that order and the
-// window there grows to `walking_window`. A window rather than the whole page, so one
-// `stat` does not cost 500 requests. Each photo is handed out once per snapshot.
+// in listing order). A stat queues a few photos after it in each order; once two stats in a
+// row land next to each other in one order, the program walks that order: the window there
+// grows to kWalkingWindow and the other orders get nothing more. A window rather than the whole
+// page, so one `stat` does not cost 500 requests. Each photo is handed out once per snapshot.
 //
 // Thread contract: not thread-safe; the Catalog serializes calls (m_walk_mutex).
 

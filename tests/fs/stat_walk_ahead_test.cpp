@@ -65,6 +65,14 @@ TEST_CASE("stats in name order (rsync's file list) keep a wide window ahead in t
     CHECK(unique.count(by_name[r]) == 1);
   }
   CHECK(unique.size() < 500);  // a window, not the page
+  // Walking by name, the next stat only extends the name window: nothing from the other
+  // orders queues in front of what the walk needs.
+  const auto next = walk.on_stat(tree, by_name[3]);
+  REQUIRE_FALSE(next.empty());
+  const std::set<std::uint32_t> window(by_name.begin() + 4,
+                                       by_name.begin() + 4 + fs::StatWalkAhead::kWalkingWindow);
+  for (const std::uint32_t photo : next)
+    CHECK(window.count(photo) == 1);
 }
 
 TEST_CASE("a new snapshot starts the walk afresh", "[stat-walk]") {
