@@ -65,14 +65,20 @@ TEST_CASE("stats in name order (rsync's file list) keep a wide window ahead in t
     CHECK(unique.count(by_name[r]) == 1);
   }
   CHECK(unique.size() < 500);  // a window, not the page
-  // Walking by name, the next stat only extends the name window: nothing from the other
-  // orders queues in front of what the walk needs.
+  // Walking by name, the next stat only extends the window of the orders it follows (here
+  // the listing order happens to follow too: names "photo 100", "photo 101"... are listed
+  // in a row); the inode order, which it does not follow, gets nothing.
+  const auto& listing = ranked(orders, WalkOrder::listing);
+  const std::uint32_t listing_rank = orders.rank_of[0].at(by_name[3]);
+  REQUIRE(listing_rank == orders.rank_of[0].at(by_name[2]) + 1);
+  std::set<std::uint32_t> windows(by_name.begin() + 4,
+                                  by_name.begin() + 4 + fs::StatWalkAhead::kWalkingWindow);
+  windows.insert(listing.begin() + listing_rank + 1,
+                 listing.begin() + listing_rank + 1 + fs::StatWalkAhead::kWalkingWindow);
   const auto next = walk.on_stat(tree, by_name[3]);
   REQUIRE_FALSE(next.empty());
-  const std::set<std::uint32_t> window(by_name.begin() + 4,
-                                       by_name.begin() + 4 + fs::StatWalkAhead::kWalkingWindow);
   for (const std::uint32_t photo : next)
-    CHECK(window.count(photo) == 1);
+    CHECK(windows.count(photo) == 1);
 }
 
 TEST_CASE("a new snapshot starts the walk afresh", "[stat-walk]") {
