@@ -122,15 +122,24 @@ Result<std::unique_ptr<MetaStore>> MetaStore::open(std::shared_ptr<lmdb::Env> en
 // ---- photos ------------------------------------------------------------------------------
 
 Result<void> MetaStore::upsert_photos(std::span<const api::Photo> photos, PhotoSource source) {
-  return m_env->update([&](lmdb::WriteTxn& txn) -> Result<void> {
-    for (const auto& photo : photos) {
-      if (photo.id.empty()) continue;  // nothing to key it by
-      FLICKRFS_TRY(auto stored, read_photo(txn, m_dbs.photos, photo.id));
-      FLICKRFS_CHECK(
-          txn.put(m_dbs.photos, photo.id, encode_photo(merge_photo(photo, stored, source))));
-    }
-    return success();
-  });
+  // LMDB keeps a write txn's dirty pages in malloc'd memory and, after the commit, keeps those
+  // pages for reuse for the life of the environment: one txn over a 100,000-photo walk would
+  // pin about 140 MB. Upserts are additive, so txns of one listing page each lose nothing.
+  constexpr std::size_t kPhotosPerTxn = 500;
+  for (std::size_t begin = 0; begin < photos.size(); begin += kPhotosPerTxn) {
+    const auto chunk = photos.subspan(begin, std::min(kPhotosPerTxn, photos.size() - begin));
+    const auto store_chunk = [&](lmdb::WriteTxn& txn) -> Result<void> {
+      for (const auto& photo : chunk) {
+        if (photo.id.empty()) continue;  // nothing to key it by
+        FLICKRFS_TRY(auto stored, read_photo(txn, m_dbs.photos, photo.id));
+        FLICKRFS_CHECK(
+            txn.put(m_dbs.photos, photo.id, encode_photo(merge_photo(photo, stored, source))));
+      }
+      return success();
+    };
+    FLICKRFS_CHECK(m_env->update(store_chunk));
+  }
+  return success();
 }
 
 Result<std::optional<CachedPhoto>> MetaStore::photo(std::string_view photo_id) const {

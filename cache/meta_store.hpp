@@ -105,7 +105,8 @@ class MetaStore {
   ~MetaStore();
 
   // ---- photos --------------------------------------------------------------------------
-  // Inserts or updates photos in one write txn. With PhotoSource::list the stored detail
+  // Inserts or updates photos, in write txns of 500 photos (a failure keeps the txns committed
+  // before it; each txn is whole). With PhotoSource::list the stored detail
   // fields (rotation, can_download) and a stored getSizes ladder for the same secret are
   // kept, and an empty incoming size list keeps the stored one.
   [[nodiscard]] Result<void> upsert_photos(std::span<const api::Photo> photos, PhotoSource source);
