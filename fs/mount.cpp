@@ -1,6 +1,8 @@
 // See mount.hpp.
 #include "fs/mount.hpp"
 
+#include <malloc.h>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -325,6 +327,14 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
   return cli::kExitOk;
 }
 
+// glibc gives each of up to 8 x cores threads' worth of arenas its own heap; the daemon's
+// ~60 threads (FUSE workers, probes, downloads) then keep freed memory spread over many
+// fragmented arenas. Two arenas: RSS after `ls -lR` of 20,000 photos 210 -> 132 MB
+// (one: 124 MB, four: 154 MB). MALLOC_ARENA_MAX in the environment still wins.
+void limit_malloc_arenas() {
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) (void)::mallopt(M_ARENA_MAX, 2);
+}
+
 }  // namespace
 
 int run_mount(MountConfig config) {
@@ -343,6 +353,7 @@ int run_mount(MountConfig config) {
   config.global.log_file = absolute(config.global.log_file);
   config.global.ca_file = absolute(config.global.ca_file);
   configure_log(config);
+  limit_malloc_arenas();  // before any thread starts
   DaemonLink link = config.foreground ? DaemonLink() : DaemonLink::fork_daemon();
   Mounted mounted;
   Failure failure;
