@@ -6,6 +6,8 @@
 #include <thread>
 #include <unordered_set>
 
+#include "fs/sync/parallel_for.hpp"
+
 namespace flickrfs::mirror {
 
 namespace {
@@ -37,8 +39,8 @@ Result<api::PhotoWalk> walk_in_parallel(const PageFn& fetch_page, const CarefulW
   FLICKRFS_TRY(api::PhotoPage first, fetch_page(1));
   const std::size_t more = first.pages > 1 ? static_cast<std::size_t>(first.pages - 1) : 0;
   std::vector<Result<api::PhotoPage>> rest(more, make_error(Errc::interrupted, "interrupted"));
-  parallel_for(more, jobs, interrupt,
-               [&](std::size_t i) { rest[i] = fetch_page(static_cast<int>(i) + 2); });
+  fs::parallel_for(more, jobs, interrupt,
+                   [&](std::size_t i) { rest[i] = fetch_page(static_cast<int>(i) + 2); });
   calls += 1 + more;
   api::PhotoWalk walk;
   walk.passes = 1;
@@ -74,7 +76,7 @@ Result<void> list_albums(api::FlickrClient& client, const std::string& who, unsi
   const std::string owner = who == "me" ? std::string() : who;
   // Few albums: each reads its pages in parallel; many: the albums themselves are parallel.
   const unsigned page_jobs = sets.size() < jobs ? jobs : 1;
-  parallel_for(sets.size(), jobs, interrupt, [&](std::size_t i) {
+  fs::parallel_for(sets.size(), jobs, interrupt, [&](std::size_t i) {
     const std::string& id = sets[i].id;
     walks[i] = walk_in_parallel(
         [&](int page) { return client.photoset_photos_page(id, owner, page); },
@@ -139,7 +141,7 @@ void list_comments(api::FlickrClient& client, unsigned jobs, const std::atomic<b
                    const ListingOptions& options, FlickrCatalog& catalog) {
   const auto wanted = photos_needing_comments(catalog, options);
   std::mutex mutex;
-  parallel_for(wanted.size(), jobs, interrupt, [&](std::size_t i) {
+  fs::parallel_for(wanted.size(), jobs, interrupt, [&](std::size_t i) {
     auto comments = client.comments(wanted[i]->id);
     const std::lock_guard lock(mutex);
     ++catalog.comment_calls;
@@ -178,7 +180,7 @@ void list_video_sizes(api::FlickrClient& client, unsigned jobs, const std::atomi
     wanted.push_back(&photo);
   }
   std::mutex mutex;
-  parallel_for(wanted.size(), jobs, interrupt, [&](std::size_t i) {
+  fs::parallel_for(wanted.size(), jobs, interrupt, [&](std::size_t i) {
     auto sizes = client.sizes(wanted[i]->id);
     const std::lock_guard lock(mutex);
     ++catalog.video_size_calls;
@@ -195,22 +197,6 @@ void list_video_sizes(api::FlickrClient& client, unsigned jobs, const std::atomi
 }
 
 }  // namespace
-
-void parallel_for(std::size_t count, unsigned jobs, const std::atomic<bool>& stop,
-                  const std::function<void(std::size_t)>& fn) {
-  std::atomic<std::size_t> next{0};
-  const auto worker = [&] {
-    for (std::size_t i = next++; i < count && !stop.load(); i = next++)
-      fn(i);
-  };
-  std::vector<std::thread> threads;
-  const std::size_t extra = std::min<std::size_t>(std::max(jobs, 1U), count);
-  for (std::size_t t = 1; t < extra; ++t)
-    threads.emplace_back(worker);
-  worker();
-  for (auto& thread : threads)
-    thread.join();
-}
 
 Result<FlickrCatalog> list_flickr_catalog(api::FlickrClient& client, const ListingOptions& options,
                                           const std::atomic<bool>& interrupt) {

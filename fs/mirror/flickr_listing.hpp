@@ -66,8 +66,4 @@ struct ListingOptions {
                                                         const ListingOptions& options,
                                                         const std::atomic<bool>& interrupt);
 
-// Runs fn(0..count-1) on up to `jobs` threads; stops handing out work once `stop` is set.
-void parallel_for(std::size_t count, unsigned jobs, const std::atomic<bool>& stop,
-                  const std::function<void(std::size_t)>& fn);
-
 }  // namespace flickrfs::mirror

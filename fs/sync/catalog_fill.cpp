@@ -18,6 +18,7 @@
 #include "fs/log.hpp"
 #include "fs/model/inode.hpp"
 #include "fs/sync/catalog.hpp"
+#include "fs/sync/parallel_for.hpp"
 
 namespace flickrfs::fs {
 
@@ -38,22 +39,13 @@ bool transient(const Error& error) {
 // included) and returns the results in order. The client is thread-safe and every call takes
 // its token from the shared rate limiter, so parallel calls stay within the budget; they only
 // overlap the round trips a first mount would otherwise pay one after another.
-constexpr std::size_t kParallelCalls = 8;
+constexpr unsigned kParallelCalls = 8;
 
 template <class T, class Call>
 std::vector<T> parallel_calls(std::size_t count, const T& not_attempted, Call call) {
   std::vector<T> out(count, not_attempted);
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t i = next++; i < count; i = next++)
-      out[i] = call(i);
-  };
-  std::vector<std::thread> helpers;
-  for (std::size_t t = 1; t < std::min(kParallelCalls, count); ++t)
-    helpers.emplace_back(work);
-  work();
-  for (auto& helper : helpers)
-    helper.join();
+  static const std::atomic<bool> kNeverStop{false};  // every call is attempted
+  parallel_for(count, kParallelCalls, kNeverStop, [&](std::size_t i) { out[i] = call(i); });
   return out;
 }
 
@@ -201,8 +193,8 @@ Result<void> Catalog::walk_albums(std::vector<std::string> album_ids, bool& comp
     };
     std::stable_partition(album_ids.begin(), album_ids.end(), is_wanted);
     const bool batch_wanted = is_wanted(album_ids.front());
-    const auto batch_end =
-        album_ids.begin() + static_cast<std::ptrdiff_t>(std::min(kParallelCalls, album_ids.size()));
+    const auto batch_end = album_ids.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(
+                                                   kParallelCalls, album_ids.size()));
     const std::vector<std::string> batch(album_ids.begin(), batch_end);
     album_ids.erase(album_ids.begin(), batch_end);
     auto walks = parallel_calls<Result<api::PhotoWalk>>(
