@@ -209,12 +209,16 @@ Result<void> MetaStore::put_comments_as_of(std::string_view photo_id,
   });
 }
 
+Result<bool> MetaStore::comments_current(std::string_view photo_id,
+                                         std::int64_t last_update) const {
+  FLICKRFS_TRY(const auto fetched_at, state(comments_state_key(photo_id)));
+  return fetched_at && *fetched_at == std::to_string(last_update);
+}
+
 Result<std::optional<std::vector<api::Comment>>> MetaStore::comments_as_of(
     std::string_view photo_id, std::int64_t last_update) const {
-  FLICKRFS_TRY(const auto fetched_at, state(comments_state_key(photo_id)));
-  if (!fetched_at || *fetched_at != std::to_string(last_update)) {
-    return std::optional<std::vector<api::Comment>>{};
-  }
+  FLICKRFS_TRY(const bool current, comments_current(photo_id, last_update));
+  if (!current) return std::optional<std::vector<api::Comment>>{};
   return comments(photo_id);
 }
 

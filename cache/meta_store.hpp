@@ -130,6 +130,9 @@ class MetaStore {
                                                 std::int64_t last_update);
   [[nodiscard]] Result<std::optional<std::vector<api::Comment>>> comments_as_of(
       std::string_view photo_id, std::int64_t last_update) const;
+  // Whether comments are stored for that last_update, without decoding them.
+  [[nodiscard]] Result<bool> comments_current(std::string_view photo_id,
+                                              std::int64_t last_update) const;
   // Removes photos that are in no listing (photostream or any album). Call only after a
   // complete, successful refresh of every listing. Returns how many were removed.
   [[nodiscard]] Result<std::uint64_t> prune_unlisted_photos();

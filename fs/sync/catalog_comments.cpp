@@ -21,8 +21,8 @@ std::string comments_fetch_key(const api::Photo& photo) {
 
 bool Catalog::comments_fresh(const api::Photo& photo) const {
   if (photo.count_comments == 0) return true;
-  const auto stored = m_meta.comments_as_of(photo.id, photo.last_update);
-  return stored.ok() && stored->has_value();
+  const auto current = m_meta.comments_current(photo.id, photo.last_update);
+  return current.ok() && *current;
 }
 
 Result<std::uint64_t> Catalog::fetch_comments(const api::Photo& photo) {
