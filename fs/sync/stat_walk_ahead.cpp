@@ -7,7 +7,7 @@ namespace flickrfs::fs {
 
 std::vector<std::uint32_t> StatWalkAhead::on_stat(const std::shared_ptr<const model::Tree>& tree,
                                                   std::uint32_t photo) {
-  if (tree != m_tree) {  // photo indices of another snapshot mean nothing here
+  if (m_tree.lock() != tree) {  // photo indices of another snapshot mean nothing here
     m_pages.clear();
     m_tree = tree;
   }
