@@ -1,7 +1,7 @@
 // See tree_diff.hpp.
 #include "fs/model/tree_diff.hpp"
-#include <algorithm>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "fs/model/inode.hpp"
