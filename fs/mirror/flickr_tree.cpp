@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "fs/mirror/atomic_file.hpp"
@@ -21,6 +23,8 @@ using model::NodeKind;
 struct Shared {
   std::shared_ptr<const model::Tree> tree;
   FlickrCatalog catalog;
+  // The tree keeps only model::PhotoCore; info.json renders the listed photo.
+  std::unordered_map<std::string_view, const api::Photo*> photo_by_id;  // into catalog.photos
 };
 
 class Walker {
@@ -130,7 +134,8 @@ class Walker {
     const auto found = shared.catalog.comments.find(record.photo.id);
     const auto& comments = found == shared.catalog.comments.end() ? kNone : found->second;
     const auto sets = shared.tree->sets_of(index);
-    return model::render_info_json({record.photo, sets, comments, image, bytes});
+    const api::Photo& photo = *shared.photo_by_id.at(record.photo.id);
+    return model::render_info_json({photo, sets, comments, image, bytes});
   }
 
   std::shared_ptr<const Shared> m_shared;
@@ -167,6 +172,8 @@ Result<DesiredTree> desired_tree_from_catalog(FlickrCatalog catalog,
   auto shared = std::make_shared<Shared>();
   shared->tree = model::Tree::build(std::move(input), tree_options);
   shared->catalog = std::move(catalog);
+  for (const auto& photo : shared->catalog.photos)
+    shared->photo_by_id.emplace(photo.id, &photo);
   FLICKRFS_TRY(auto tree, Walker(shared).run());
   if (options.subtree.empty()) return tree;
   return restrict_to_subtree(std::move(tree), options.subtree);

@@ -17,20 +17,51 @@ bool upload_order(const api::Photo& a, const api::Photo& b) {
   return a.id < b.id;
 }
 
-// Keeps only the size rows the files use, so a 100k-photo snapshot stays small; choosing
-// again on the pruned list gives the same files (the chosen rows are still there).
-void prune_sizes(api::Photo& photo, const std::vector<PhotoFile>& files) {
-  std::vector<api::Size> kept;
-  for (auto& size : photo.sizes) {
-    const bool used = std::any_of(files.begin(), files.end(), [&](const PhotoFile& f) {
-      return f.choice.url == size.source && f.choice.label == size.label;
-    });
-    if (used) kept.push_back(std::move(size));
+// The files' choices, one per --sizes label the photo has ("best" first; an extra size that
+// is the best file again is dropped: "--sizes original" when best is the original).
+std::vector<std::pair<std::string_view, FileChoice>> choose_files(const api::Photo& photo,
+                                                                  const TreeOptions& options) {
+  std::vector<std::pair<std::string_view, FileChoice>> out;
+  for (const auto& label : options.sizes) {
+    auto choice = choose_named(photo, label);
+    if (!choice) continue;
+    const bool duplicate = std::any_of(out.begin(), out.end(),
+                                       [&](const auto& f) { return f.second.url == choice->url; });
+    if (label != "best" && duplicate) continue;
+    out.emplace_back(label, std::move(*choice));
   }
-  photo.sizes = std::move(kept);
+  return out;
+}
+
+PhotoCore core_of(api::Photo&& photo) {
+  return {std::move(photo.id), std::move(photo.secret), photo.date_upload,
+          photo.last_update,   photo.count_comments,    photo.media};
 }
 
 }  // namespace
+
+void Tree::strip_for_build(api::Photo& photo, const TreeOptions& options) {
+  const auto files = choose_files(photo, options);
+  api::Photo kept;
+  // Keeps only the size rows the files use: choosing again on them gives the same files
+  // (the chosen rows are still there, and no other row can outrank them).
+  for (auto& size : photo.sizes) {
+    const bool used = std::any_of(files.begin(), files.end(), [&](const auto& f) {
+      return f.second.url == size.source && f.second.label == size.label;
+    });
+    if (used) kept.sizes.push_back(std::move(size));
+  }
+  kept.id = std::move(photo.id);
+  kept.secret = std::move(photo.secret);
+  kept.original_format = std::move(photo.original_format);
+  kept.title = std::move(photo.title);
+  kept.date_taken = std::move(photo.date_taken);
+  kept.date_upload = photo.date_upload;
+  kept.last_update = photo.last_update;
+  kept.count_comments = photo.count_comments;
+  kept.media = photo.media;
+  photo = std::move(kept);
+}
 
 std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options) {
   std::shared_ptr<Tree> tree(new Tree());
@@ -69,25 +100,19 @@ void Tree::add_photos(std::vector<api::Photo> photos,
     record.sizes_pending = sizes_pending.count(photo.id) != 0;
     record.dir_ino = unique_ino(NodeKind::photo_dir, {photo.id});
     record.info_ino = unique_ino(NodeKind::info_json, {photo.id});
-    for (const auto& label : m_options.sizes) {
-      auto choice = choose_named(photo, label);
-      if (!choice) continue;
+    for (auto& [label, choice] : choose_files(photo, m_options)) {
       const bool best = label == "best";
-      const bool duplicate =
-          std::any_of(record.files.begin(), record.files.end(),
-                      [&](const PhotoFile& f) { return f.choice.url == choice->url; });
-      if (!best && duplicate) continue;  // "--sizes original" when best is the original
       PhotoFile file;
       file.sizes_label = label;
-      file.name =
-          best ? record.stem + "." + choice->ext : record.stem + "." + label + "." + choice->ext;
+      file.name = best ? record.stem + "." + choice.ext
+                       : record.stem + "." + file.sizes_label + "." + choice.ext;
       file.ino = unique_ino(best ? NodeKind::image_file : NodeKind::size_file,
-                            {photo.id, label, choice->url});
-      file.choice = std::move(*choice);
+                            {photo.id, label, choice.url});
+      file.choice = std::move(choice);
       record.files.push_back(std::move(file));
     }
-    prune_sizes(photo, record.files);
-    record.photo = std::move(photo);
+    record.files.shrink_to_fit();
+    record.photo = core_of(std::move(photo));
     m_photos.push_back(std::move(record));
   }
   for (std::uint32_t i = 0; i < m_photos.size(); ++i)

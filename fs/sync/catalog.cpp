@@ -19,7 +19,7 @@ namespace {
 // The secret inside an image URL ".../<id>_<secret>[_<suffix>].<ext>": sizes from 1600 px up
 // and the original each have their own (flickr-api.md section 7). Falls back to the photo's
 // shared secret for URLs of another shape (video streams).
-std::string content_secret(const api::Photo& photo, std::string_view url) {
+std::string content_secret(const model::PhotoCore& photo, std::string_view url) {
   const auto query = url.find_first_of("?#");
   if (query != std::string_view::npos) url = url.substr(0, query);
   const auto slash = url.rfind('/');
@@ -78,16 +78,24 @@ void Catalog::set_inode_listener(InodeListener listener) {
 }
 
 Result<model::CatalogInput> Catalog::read_cache() const {
+  // Photos are read in batches and stripped to what the tree keeps at once: reading all of
+  // a 100,000-photo account whole held about 3 KB per photo until the build was done.
+  constexpr std::size_t kBatch = 1000;
+  const model::TreeOptions tree_options{m_options.sizes, model::kPhotosPerPage};
   model::CatalogInput input;
   FLICKRFS_TRY(const auto ids, m_meta.photostream());
-  FLICKRFS_TRY(auto photos, m_meta.photos(ids));
-  input.photos.reserve(photos.size());
-  for (auto& cached : photos) {
-    if (!cached) continue;
-    if (video_sizes_missing(*cached) && m_sizes_failed.count(cached->photo.id) == 0) {
-      input.sizes_pending.insert(cached->photo.id);
+  input.photos.reserve(ids.size());
+  for (std::size_t begin = 0; begin < ids.size(); begin += kBatch) {
+    const auto batch = std::span(ids).subspan(begin, std::min(kBatch, ids.size() - begin));
+    FLICKRFS_TRY(auto photos, m_meta.photos(batch));
+    for (auto& cached : photos) {
+      if (!cached) continue;
+      if (video_sizes_missing(*cached) && m_sizes_failed.count(cached->photo.id) == 0) {
+        input.sizes_pending.insert(cached->photo.id);
+      }
+      model::Tree::strip_for_build(cached->photo, tree_options);
+      input.photos.push_back(std::move(cached->photo));
     }
-    input.photos.push_back(std::move(cached->photo));
   }
   FLICKRFS_TRY(const auto stream, m_meta.listing_state(cache::ListingId::photostream()));
   FLICKRFS_TRY(const auto album_list, m_meta.listing_state(cache::ListingId::albums()));
@@ -217,6 +225,12 @@ void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file)
 
 // ---- info.json -----------------------------------------------------------------------------
 
+Result<api::Photo> Catalog::stored_photo(const model::PhotoCore& core) const {
+  FLICKRFS_TRY(auto cached, m_meta.photo(core.id));
+  if (!cached) return make_error(Errc::unavailable, "photo " + core.id + " is not in the cache");
+  return std::move(cached->photo);
+}
+
 std::optional<std::string> Catalog::render_known(const model::Tree& tree,
                                                  std::uint32_t photo_index) {
   // "sets" is not final while albums are still being fetched: no size to cache yet.
@@ -231,8 +245,10 @@ std::optional<std::string> Catalog::render_known(const model::Tree& tree,
   }
   auto comments = comments_of(record.photo, std::nullopt);
   if (!comments.ok()) return std::nullopt;
+  auto photo = stored_photo(record.photo);
+  if (!photo.ok()) return std::nullopt;
   const auto sets = tree.sets_of(photo_index);
-  return model::render_info_json({record.photo, sets, *comments, image, bytes});
+  return model::render_info_json({*photo, sets, *comments, image, bytes});
 }
 
 Result<std::string> Catalog::info_json(const model::Tree& tree, std::uint32_t photo_index,
@@ -262,8 +278,9 @@ Result<std::string> Catalog::render_info_json(const model::Tree& tree, std::uint
     }
   }
   FLICKRFS_TRY(const auto comments, comments_of(record.photo, bound));
+  FLICKRFS_TRY(const auto photo, stored_photo(record.photo));
   const auto sets = tree.sets_of(photo_index);
-  return model::render_info_json({record.photo, sets, comments, image, bytes});
+  return model::render_info_json({photo, sets, comments, image, bytes});
 }
 
 // ---- open ----------------------------------------------------------------------------------

@@ -126,7 +126,7 @@ class Catalog final : public model::CatalogView {
   [[nodiscard]] Result<std::vector<std::string>> fetch_album_list();
   [[nodiscard]] Result<void> walk_albums(std::vector<std::string> album_ids, bool& complete);
   [[nodiscard]] std::vector<Result<std::vector<api::Size>>> fetch_sizes_parallel(
-      const std::vector<const api::Photo*>& videos);
+      const std::vector<const model::PhotoCore*>& videos);
   [[nodiscard]] Result<void> fill_video_sizes();
   [[nodiscard]] Result<void> fill_missing();
   [[nodiscard]] Result<void> publish_progress(std::int64_t& last_publish, bool wanted_now);
@@ -143,10 +143,10 @@ class Catalog final : public model::CatalogView {
   // Comments (catalog_comments.cpp). comments_of() without a bound never touches the
   // network (and fails unless fresh comments are stored).
   [[nodiscard]] Result<std::vector<api::Comment>> comments_of(
-      const api::Photo& photo, std::optional<std::chrono::milliseconds> network_bound);
-  [[nodiscard]] bool comments_fresh(const api::Photo& photo) const;
-  [[nodiscard]] Result<std::uint64_t> fetch_comments(const api::Photo& photo);
-  void prefetch_comments(const api::Photo& photo);
+      const model::PhotoCore& photo, std::optional<std::chrono::milliseconds> network_bound);
+  [[nodiscard]] bool comments_fresh(const model::PhotoCore& photo) const;
+  [[nodiscard]] Result<std::uint64_t> fetch_comments(const model::PhotoCore& photo);
+  void prefetch_comments(const model::PhotoCore& photo);
   [[nodiscard]] Result<std::string> render_info_json(const model::Tree& tree,
                                                      std::uint32_t photo_index,
                                                      std::chrono::milliseconds bound);
@@ -156,6 +156,8 @@ class Catalog final : public model::CatalogView {
   [[nodiscard]] std::shared_ptr<const model::Tree> await_fill(
       std::optional<model::Ino> wanted_dir, const std::function<bool(const model::Tree&)>& done,
       std::chrono::milliseconds bound);
+  // The photo as MetaStore holds it: the snapshot keeps only model::PhotoCore.
+  [[nodiscard]] Result<api::Photo> stored_photo(const model::PhotoCore& core) const;
   [[nodiscard]] std::optional<std::string> render_known(const model::Tree& tree,
                                                         std::uint32_t photo_index);
   [[nodiscard]] bool online() const;

@@ -13,19 +13,19 @@ namespace flickrfs::fs {
 
 namespace {
 
-std::string comments_fetch_key(const api::Photo& photo) {
+std::string comments_fetch_key(const model::PhotoCore& photo) {
   return photo.id + "@" + std::to_string(photo.last_update);
 }
 
 }  // namespace
 
-bool Catalog::comments_fresh(const api::Photo& photo) const {
+bool Catalog::comments_fresh(const model::PhotoCore& photo) const {
   if (photo.count_comments == 0) return true;
   const auto current = m_meta.comments_current(photo.id, photo.last_update);
   return current.ok() && *current;
 }
 
-Result<std::uint64_t> Catalog::fetch_comments(const api::Photo& photo) {
+Result<std::uint64_t> Catalog::fetch_comments(const model::PhotoCore& photo) {
   if (!online()) return make_error(Errc::offline, "offline: comments of " + photo.id + " unknown");
   auto comments = m_client->comments(photo.id);
   if (!comments.ok()) {
@@ -36,7 +36,7 @@ Result<std::uint64_t> Catalog::fetch_comments(const api::Photo& photo) {
   return comments->size();
 }
 
-void Catalog::prefetch_comments(const api::Photo& photo) {
+void Catalog::prefetch_comments(const model::PhotoCore& photo) {
   if (!online() || comments_fresh(photo)) return;
   // Walk-ahead only spends spare budget: with the API bucket empty, the foreground fetches
   // what it needs when it needs it.
@@ -46,7 +46,7 @@ void Catalog::prefetch_comments(const api::Photo& photo) {
 }
 
 Result<std::vector<api::Comment>> Catalog::comments_of(
-    const api::Photo& photo, std::optional<std::chrono::milliseconds> network_bound) {
+    const model::PhotoCore& photo, std::optional<std::chrono::milliseconds> network_bound) {
   if (photo.count_comments == 0) return std::vector<api::Comment>{};
   FLICKRFS_TRY(auto fresh, m_meta.comments_as_of(photo.id, photo.last_update));
   if (fresh) return std::move(*fresh);

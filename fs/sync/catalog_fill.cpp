@@ -114,7 +114,7 @@ Result<void> Catalog::publish_progress(std::int64_t& last_publish, bool wanted_n
 // getSizes for a page's videos, a few at once (each call takes its token from the client's
 // shared RateLimiter): a page waits for about one round trip, not one per video.
 std::vector<Result<std::vector<api::Size>>> Catalog::fetch_sizes_parallel(
-    const std::vector<const api::Photo*>& videos) {
+    const std::vector<const model::PhotoCore*>& videos) {
   return parallel_calls<Result<std::vector<api::Size>>>(
       videos.size(), make_error(Errc::interrupted, "getSizes not attempted"),
       [&](std::size_t i) { return m_client->sizes(videos[i]->id); });
@@ -135,14 +135,14 @@ Result<void> Catalog::fill_video_sizes() {
     if (next == pages.end()) next = pages.begin();
     const auto [begin, end] = snapshot->page_range(*next);
     pages.erase(next);
-    std::vector<const api::Photo*> videos;
+    std::vector<const model::PhotoCore*> videos;
     for (std::size_t i = begin; i < end; ++i) {
       const auto& record = snapshot->photo(static_cast<std::uint32_t>(i));
       if (record.sizes_pending) videos.push_back(&record.photo);
     }
     auto ladders = fetch_sizes_parallel(videos);
     for (std::size_t v = 0; v < videos.size(); ++v) {
-      const api::Photo& photo = *videos[v];
+      const model::PhotoCore& photo = *videos[v];
       auto& sizes = ladders[v];
       if (!sizes.ok()) {
         m_connectivity.report(sizes.error());

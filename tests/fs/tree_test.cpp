@@ -259,3 +259,47 @@ TEST_CASE("listings a first mount has not fetched yet are marked, directory by d
   auto done = test::make_catalog(1001, {album("72157000000000001", {"1000"}, true)});
   CHECK(Tree::build(std::move(done), {})->complete());
 }
+
+TEST_CASE("a photo stripped for the build gives the same tree as the full photo", "[model]") {
+  // The mount reads 100,000 photos stripped (Catalog::read_cache): names, files, inode
+  // numbers and what the snapshot keeps must not depend on what was stripped.
+  CatalogInput full;
+  full.photos.push_back(test::make_photo("1", "with original", 1500000000, true, "png"));
+  full.photos.push_back(test::make_photo("2", "no original", 1500000060, false));
+  full.photos.push_back(test::make_video("3", {"Site MP4", "Mobile MP4", "HD MP4"}));
+  full.photos.push_back(test::make_video("4", {}));  // poster only
+  full.photos[0].description = "a long description";
+  full.photos[0].tags = {"one", "two"};
+  for (const std::vector<std::string>& sizes :
+       {std::vector<std::string>{"best"}, {"best", "thumb", "large", "original"}}) {
+    const TreeOptions options{sizes, kPhotosPerPage};
+    CatalogInput stripped = full;
+    for (auto& photo : stripped.photos)
+      Tree::strip_for_build(photo, options);
+    CHECK(stripped.photos[0].description.empty());
+    CHECK(stripped.photos[0].tags.empty());
+    CHECK(stripped.photos[0].sizes.size() < full.photos[0].sizes.size());
+    const auto a = Tree::build(full, options);
+    const auto b = Tree::build(stripped, options);
+    REQUIRE(a->photo_count() == b->photo_count());
+    for (std::uint32_t i = 0; i < a->photo_count(); ++i) {
+      const auto& x = a->photo(i);
+      const auto& y = b->photo(i);
+      CHECK(x.stem == y.stem);
+      CHECK(x.dir_ino == y.dir_ino);
+      CHECK(x.taken_mtime == y.taken_mtime);
+      CHECK(x.photo.id == y.photo.id);
+      CHECK(x.photo.secret == y.photo.secret);
+      CHECK(x.photo.last_update == y.photo.last_update);
+      CHECK(x.photo.media == y.photo.media);
+      REQUIRE(x.files.size() == y.files.size());
+      for (std::size_t f = 0; f < x.files.size(); ++f) {
+        CHECK(x.files[f].name == y.files[f].name);
+        CHECK(x.files[f].ino == y.files[f].ino);
+        CHECK(x.files[f].choice.url == y.files[f].choice.url);
+        CHECK(x.files[f].choice.ext == y.files[f].choice.ext);
+      }
+    }
+    CHECK(a->photo(0).files.size() == (sizes.size() == 1 ? 1u : 3u));  // original = best
+  }
+}
