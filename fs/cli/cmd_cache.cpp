@@ -289,18 +289,21 @@ int run_pin(const CacheArgs& args, OpenCache& c, bool add) {
   pin->pinned_at = static_cast<std::int64_t>(::time(nullptr));
   if (auto added = c.meta->add_pin(*pin); !added) return fail(added.error());
   std::printf("pinned %s: its photos are never evicted\n", pin->key().c_str());
-  auto ids = c.meta->pinned_photo_ids();
-  if (ids && ids->empty()) {
-    std::printf("its listing is not cached yet: a mount downloads it once it has listed it\n");
-    return kExitOk;
-  }
+  // A pin made right after a mount came up may come before the mount has listed the album:
+  // the mount then downloads it once it has (it re-reads the pins as it goes).
+  const auto ids = c.meta->pinned_photo_ids();
+  const bool listed = ids && !ids->empty();
   if (const auto mountpoint = running_mount(c)) {
-    std::printf("the mount at %s is downloading them (see `flickrfs status`)\n",
+    std::printf(listed ? "the mount at %s is downloading them (see `flickrfs status`)\n"
+                       : "the mount at %s downloads them once it has listed them (see `flickrfs "
+                         "status`)\n",
                 mountpoint->c_str());
     return kExitOk;
   }
   if (args.global.offline) {
-    std::printf("--offline: the next online mount (or `cache pin` again) downloads them\n");
+    std::printf(listed ? "--offline: the next online mount (or `cache pin` again) downloads them\n"
+                       : "--offline: not listed yet; the next online mount lists and downloads "
+                         "them\n");
     return kExitOk;
   }
   return download_pins_now(args, c);
