@@ -126,7 +126,7 @@ class Walker {
     std::optional<model::FileChoice> image;
     std::optional<std::uint64_t> bytes;
     if (!record.files.empty()) {
-      image = record.files[0].choice;
+      image = record.files[0].choice.to_choice();
       struct stat st {};
       if (::stat(image_file.c_str(), &st) == 0) bytes = static_cast<std::uint64_t>(st.st_size);
     }

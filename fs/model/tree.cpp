@@ -92,31 +92,44 @@ void Tree::add_photos(std::vector<api::Photo> photos,
                            [](const api::Photo& a, const api::Photo& b) { return a.id == b.id; }),
                photos.end());
   m_photos.reserve(photos.size());
+  std::vector<std::uint32_t> first_file;  // m_files index of each photo's first file
+  first_file.reserve(photos.size() + 1);
   for (auto& photo : photos) {
     PhotoRecord record;
-    record.stem = photo_stem(photo.date_taken, photo.title, photo.id);
+    const std::string stem = photo_stem(photo.date_taken, photo.title, photo.id);
+    record.stem = m_strings.store(stem);
     record.page = static_cast<std::uint32_t>(m_photos.size() / m_options.page_size + 1);
     record.taken_mtime = parse_date_taken(photo.date_taken).value_or(photo.date_upload);
     record.sizes_pending = sizes_pending.count(photo.id) != 0;
     record.dir_ino = unique_ino(NodeKind::photo_dir, {photo.id});
     record.info_ino = unique_ino(NodeKind::info_json, {photo.id});
+    first_file.push_back(static_cast<std::uint32_t>(m_files.size()));
     for (auto& [label, choice] : choose_files(photo, m_options)) {
       const bool best = label == "best";
       PhotoFile file;
       file.sizes_label = label;
-      file.name = best ? record.stem + "." + choice.ext
-                       : record.stem + "." + file.sizes_label + "." + choice.ext;
+      file.name = m_strings.store(best ? stem + "." + choice.ext
+                                       : stem + "." + file.sizes_label + "." + choice.ext);
       file.ino = unique_ino(best ? NodeKind::image_file : NodeKind::size_file,
                             {photo.id, label, choice.url});
-      file.choice = std::move(choice);
-      record.files.push_back(std::move(file));
+      file.choice = {
+          std::move(choice.label), std::move(choice.ext), m_strings.store(choice.url), choice.width,
+          choice.height,           choice.source};
+      m_files.push_back(std::move(file));
     }
-    record.files.shrink_to_fit();
     record.photo = core_of(std::move(photo));
     m_photos.push_back(std::move(record));
   }
+  first_file.push_back(static_cast<std::uint32_t>(m_files.size()));
+  m_files.shrink_to_fit();  // before the spans below point into it
+  for (std::size_t i = 0; i < m_photos.size(); ++i) {
+    m_photos[i].files = std::span<const PhotoFile>(m_files).subspan(
+        first_file[i], first_file[i + 1] - first_file[i]);
+  }
+  m_photo_by_id.reserve(m_photos.size());
   for (std::uint32_t i = 0; i < m_photos.size(); ++i)
-    m_photo_by_id.emplace(m_photos[i].photo.id, i);
+    m_photo_by_id.emplace_back(m_photos[i].photo.id, i);
+  std::sort(m_photo_by_id.begin(), m_photo_by_id.end());
   const std::size_t pages = (m_photos.size() + m_options.page_size - 1) / m_options.page_size;
   for (std::size_t page = 1; page <= pages; ++page)
     m_page_inos.push_back(unique_ino(NodeKind::page_dir, {page_dir_name(page)}));
@@ -128,6 +141,7 @@ void Tree::add_photos(std::vector<api::Photo> photos,
 
 void Tree::add_albums(std::vector<AlbumInput> albums) {
   std::unordered_set<std::string> seen_albums;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> memberships;  // (photo, album)
   for (auto& input : albums) {
     if (!seen_albums.insert(input.set.id).second) continue;
     AlbumRecord album;
@@ -136,11 +150,11 @@ void Tree::add_albums(std::vector<AlbumInput> albums) {
     const auto album_index = static_cast<std::uint32_t>(m_albums.size());
     std::unordered_set<std::uint32_t> seen_photos;
     for (const auto& id : input.photo_ids) {
-      const auto found = m_photo_by_id.find(id);
-      if (found == m_photo_by_id.end() || !seen_photos.insert(found->second).second) continue;
-      album.members.push_back(found->second);
+      const auto found = photo_index(id);
+      if (!found || !seen_photos.insert(*found).second) continue;
+      album.members.push_back(*found);
       album.link_inos.push_back(unique_ino(NodeKind::album_link, {input.set.id, id}));
-      m_photos[found->second].albums.push_back(album_index);
+      memberships.emplace_back(*found, album_index);
     }
     album.set = std::move(input.set);
     album.listed = input.members_listed;
@@ -148,6 +162,20 @@ void Tree::add_albums(std::vector<AlbumInput> albums) {
   }
   for (std::uint32_t i = 0; i < m_albums.size(); ++i)
     m_album_by_id.emplace(m_albums[i].set.id, i);
+  // Each photo's albums in album-list order: one array, a span per photo.
+  std::stable_sort(memberships.begin(), memberships.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  m_photo_albums.reserve(memberships.size());
+  for (const auto& membership : memberships)
+    m_photo_albums.push_back(membership.second);
+  const std::span<const std::uint32_t> all(m_photo_albums);
+  for (std::size_t begin = 0; begin < memberships.size();) {
+    std::size_t end = begin;
+    while (end < memberships.size() && memberships[end].first == memberships[begin].first)
+      ++end;
+    m_photos[memberships[begin].first].albums = all.subspan(begin, end - begin);
+    begin = end;
+  }
 }
 
 void Tree::compute_dir_mtimes() {

@@ -31,6 +31,7 @@
 #include "api/types.hpp"
 #include "fs/model/media_choice.hpp"
 #include "fs/model/node.hpp"
+#include "fs/model/string_arena.hpp"
 
 namespace flickrfs::model {
 
@@ -61,18 +62,33 @@ struct TreeOptions {
   std::size_t page_size = kPhotosPerPage;
 };
 
-// One file of a photo directory.
+// A FileChoice as a snapshot keeps it: the URL lives in the snapshot's StringArena; label
+// and ext are short enough to stay inside their std::string.
+struct StoredChoice {
+  std::string label;
+  std::string ext;
+  std::string_view url;
+  int width = 0;
+  int height = 0;
+  ChoiceSource source = ChoiceSource::largest_size;
+
+  [[nodiscard]] FileChoice to_choice() const {
+    return {label, ext, std::string(url), width, height, source};
+  }
+};
+
+// One file of a photo directory. Views point into the snapshot: copy what must outlive it.
 struct PhotoFile {
-  std::string name;
+  std::string_view name;
   Ino ino = 0;
   std::string sizes_label;  // "best" or the --sizes label
-  FileChoice choice;
+  StoredChoice choice;
 };
 
 // What a snapshot keeps of a photo beyond its names and files. info.json's other fields
 // (title, description, tags, owner, geo ...) are read from where the snapshot came from when
-// it is rendered (the mount: MetaStore; the mirror: its listing): a 100,000-photo mount
-// keeps about 0.5 KB per photo in memory instead of a whole api::Photo.
+// it is rendered (the mount: MetaStore; the mirror: its listing). Flickr's ids and secrets
+// fit std::string's inline buffer, so a core owns its strings without a heap block.
 struct PhotoCore {
   std::string id;
   std::string secret;  // the shared secret: a blob's key when its URL has no secret of its own
@@ -84,15 +100,15 @@ struct PhotoCore {
 
 struct PhotoRecord {
   PhotoCore photo;
-  std::string stem;
+  std::string_view stem;
   Ino dir_ino = 0;
   Ino info_ino = 0;
   std::uint32_t page = 0;  // 1-based
   std::int64_t taken_mtime = 0;
   std::int64_t dir_mtime = 0;
-  std::vector<PhotoFile> files;       // files[0] is the best file when the photo has one
-  std::vector<std::uint32_t> albums;  // album indices holding this photo
-  bool sizes_pending = false;         // a video whose streams are not fetched yet
+  std::span<const PhotoFile> files;       // files[0] is the best file when the photo has one
+  std::span<const std::uint32_t> albums;  // album indices holding this photo
+  bool sizes_pending = false;             // a video whose streams are not fetched yet
 };
 
 struct AlbumRecord {
@@ -178,8 +194,12 @@ class Tree {
   bool m_albums_listed = true;
   std::int64_t m_photostream_mtime = 0;
   std::int64_t m_sets_mtime = 0;
-  std::vector<Node> m_by_ino;                                         // sorted by ino
-  std::unordered_map<std::string_view, std::uint32_t> m_photo_by_id;  // views into m_photos
+  StringArena m_strings;                      // stems, file names, URLs
+  std::vector<PhotoFile> m_files;             // every photo's files, photo by photo
+  std::vector<std::uint32_t> m_photo_albums;  // every photo's album indices, photo by photo
+  std::vector<Node> m_by_ino;                 // sorted by ino
+  // Sorted by id (views into m_photos): one block instead of a hash node per photo.
+  std::vector<std::pair<std::string_view, std::uint32_t>> m_photo_by_id;
   std::unordered_map<std::string_view, std::uint32_t> m_album_by_id;  // views into m_albums
   std::unordered_map<Ino, int> m_used_inos;  // build-time collision check; cleared after
 };

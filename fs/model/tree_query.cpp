@@ -64,8 +64,10 @@ std::pair<std::size_t, std::size_t> Tree::page_range(std::size_t page) const {
 }
 
 std::optional<std::uint32_t> Tree::photo_index(std::string_view photo_id) const {
-  const auto found = m_photo_by_id.find(photo_id);
-  if (found == m_photo_by_id.end()) return std::nullopt;
+  const auto found =
+      std::lower_bound(m_photo_by_id.begin(), m_photo_by_id.end(), photo_id,
+                       [](const auto& entry, std::string_view id) { return entry.first < id; });
+  if (found == m_photo_by_id.end() || found->first != photo_id) return std::nullopt;
   return found->second;
 }
 
@@ -152,10 +154,10 @@ std::string Tree::name_of(const Node& node) const {
     case NodeKind::album_dir:
       return m_albums[node.index].name;
     case NodeKind::photo_dir:
-      return m_photos[node.index].stem;
+      return std::string(m_photos[node.index].stem);
     case NodeKind::image_file:
     case NodeKind::size_file:
-      return file(node).name;
+      return std::string(file(node).name);
     case NodeKind::info_json:
       return std::string(kInfoJsonName);
     case NodeKind::album_link:
@@ -189,7 +191,7 @@ Ino Tree::parent_of(const Node& node) const {
 
 std::string Tree::link_target(const Node& node) const {
   const auto& record = m_photos[node.index];
-  return "../../photostream/" + page_dir_name(record.page) + "/" + record.stem;
+  return "../../photostream/" + page_dir_name(record.page) + "/" + std::string(record.stem);
 }
 
 std::int64_t Tree::dir_mtime(const Node& node) const {
@@ -327,7 +329,7 @@ Result<void> Tree::list(Ino dir_ino, std::uint64_t offset, const EntryFn& fn) co
       const auto [begin, end] = page_range(dir->index);
       for (std::size_t i = begin + skip_to; i < end; ++i) {
         position = fixed.size() + i - begin;
-        if (!emit({m_photos[i].stem, m_photos[i].dir_ino, NodeKind::photo_dir})) break;
+        if (!emit({std::string(m_photos[i].stem), m_photos[i].dir_ino, NodeKind::photo_dir})) break;
       }
       break;
     }
@@ -346,7 +348,7 @@ Result<void> Tree::list(Ino dir_ino, std::uint64_t offset, const EntryFn& fn) co
       std::vector<DirEntry> children;
       for (const auto& file : record.files) {
         children.push_back(
-            {file.name, file.ino,
+            {std::string(file.name), file.ino,
              file.sizes_label == "best" ? NodeKind::image_file : NodeKind::size_file});
       }
       children.push_back({std::string(kInfoJsonName), record.info_ino, NodeKind::info_json});

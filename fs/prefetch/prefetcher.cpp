@@ -180,8 +180,11 @@ void Prefetcher::enqueue_locked(const std::shared_ptr<const model::Tree>& tree, 
       const auto node = tree->node(file.ino);
       const auto size = node ? m_catalog.known_size(*tree, *node) : std::nullopt;
       m_entries.emplace(record_key, Entry{key, State::queued, size.value_or(estimate_locked())});
-      m_queue.push_back(
-          {std::move(record_key), std::move(blob), {file.choice.url, size}, tree, ranked[rank]});
+      m_queue.push_back({std::move(record_key),
+                         std::move(blob),
+                         {std::string(file.choice.url), size},
+                         tree,
+                         ranked[rank]});
     }
   }
 }

@@ -155,15 +155,19 @@ std::optional<std::uint64_t> Catalog::stored_size(const model::PhotoRecord& reco
   return std::nullopt;
 }
 
-Result<std::uint64_t> Catalog::probe_and_store(const model::PhotoRecord& record,
-                                               const model::PhotoFile& file) {
-  if (!online()) return make_error(Errc::offline, "offline: size of " + file.name + " unknown");
-  auto probed = m_client->probe_size(file.choice.url);
+Catalog::SizeProbe Catalog::size_probe(const model::PhotoRecord& record,
+                                       const model::PhotoFile& file) {
+  return {blob_key(record, file), std::string(file.choice.url), std::string(file.name)};
+}
+
+Result<std::uint64_t> Catalog::probe_and_store(const SizeProbe& target) {
+  if (!online()) return make_error(Errc::offline, "offline: size of " + target.name + " unknown");
+  auto probed = m_client->probe_size(target.url);
   if (!probed.ok()) {
     m_connectivity.report(probed.error());
     return std::move(probed).error();
   }
-  const cache::BlobKey key = blob_key(record, file);
+  const cache::BlobKey& key = target.key;
   FLICKRFS_CHECK(
       m_meta.put_remote_size(key.photo_id, key.label, key.secret, {probed->bytes, probed->etag}));
   return probed->bytes;
@@ -173,12 +177,14 @@ Result<std::uint64_t> Catalog::image_size(const model::PhotoRecord& record,
                                           const model::PhotoFile& file,
                                           std::chrono::milliseconds bound) {
   if (const auto known = stored_size(record, file)) return *known;
-  if (!online()) return make_error(Errc::offline, "offline: size of " + file.name + " unknown");
-  // The probe owns copies: it may outlive this call (and the snapshot) when the bound hits.
-  auto probe = [this, record_copy = record, file_copy = file] {
-    return probe_and_store(record_copy, file_copy);
-  };
-  return m_resolver.resolve(size_key(blob_key(record, file)), std::move(probe), bound);
+  if (!online()) {
+    return make_error(Errc::offline, "offline: size of " + std::string(file.name) + " unknown");
+  }
+  // The probe owns its strings: it may outlive this call (and the snapshot) when the bound hits.
+  auto target = size_probe(record, file);
+  const std::string key = size_key(target.key);
+  return m_resolver.resolve(
+      key, [this, target = std::move(target)] { return probe_and_store(target); }, bound);
 }
 
 std::optional<std::uint64_t> Catalog::known_size(const model::Tree& tree, const model::Node& node) {
@@ -216,9 +222,10 @@ void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file)
     prefetch_comments(record.photo);  // for info.json's size (catalog_comments.cpp)
     for (const auto& f : record.files) {
       if (stored_size(record, f)) continue;
-      m_resolver.prefetch(size_key(blob_key(record, f)), [this, record_copy = record, f_copy = f] {
-        return probe_and_store(record_copy, f_copy);
-      });
+      auto target = size_probe(record, f);
+      const std::string key = size_key(target.key);
+      m_resolver.prefetch(key,
+                          [this, target = std::move(target)] { return probe_and_store(target); });
     }
   }
 }
@@ -241,7 +248,7 @@ std::optional<std::string> Catalog::render_known(const model::Tree& tree,
   if (!record.files.empty()) {
     bytes = stored_size(record, record.files[0]);
     if (!bytes) return std::nullopt;
-    image = record.files[0].choice;
+    image = record.files[0].choice.to_choice();
   }
   auto comments = comments_of(record.photo, std::nullopt);
   if (!comments.ok()) return std::nullopt;
@@ -268,7 +275,7 @@ Result<std::string> Catalog::render_info_json(const model::Tree& tree, std::uint
   std::optional<std::uint64_t> bytes;
   std::optional<model::FileChoice> image;
   if (!record.files.empty()) {
-    image = record.files[0].choice;
+    image = record.files[0].choice.to_choice();
     auto size = image_size(record, record.files[0], bound);
     // Offline and never probed: the file says "bytes": null rather than fail entirely.
     if (size.ok()) {
@@ -302,8 +309,10 @@ Result<std::unique_ptr<model::OpenFile>> Catalog::open(const model::Tree& tree,
     return std::unique_ptr<model::OpenFile>(new BlobFile(std::move(*cached), size));
   }
   FLICKRFS_TRY(const std::uint64_t size, image_size(record, file, kOpenBound));
-  if (!online()) return make_error(Errc::offline, "offline: " + file.name + " is not cached");
-  auto reader = m_blobs.open(key, {file.choice.url, size});
+  if (!online()) {
+    return make_error(Errc::offline, "offline: " + std::string(file.name) + " is not cached");
+  }
+  auto reader = m_blobs.open(key, {std::string(file.choice.url), size});
   if (!reader.ok()) {
     m_connectivity.report(reader.error());
     return std::move(reader).error();

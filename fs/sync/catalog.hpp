@@ -136,8 +136,15 @@ class Catalog final : public model::CatalogView {
   void refresh_if_stale();
   void background_loop();
   void check_health();
-  [[nodiscard]] Result<std::uint64_t> probe_and_store(const model::PhotoRecord& record,
-                                                      const model::PhotoFile& file);
+  // A size probe's target, owned: a probe may outlive the snapshot it was asked from.
+  struct SizeProbe {
+    cache::BlobKey key;
+    std::string url;
+    std::string name;
+  };
+  [[nodiscard]] static SizeProbe size_probe(const model::PhotoRecord& record,
+                                            const model::PhotoFile& file);
+  [[nodiscard]] Result<std::uint64_t> probe_and_store(const SizeProbe& target);
   [[nodiscard]] std::optional<std::uint64_t> stored_size(const model::PhotoRecord& record,
                                                          const model::PhotoFile& file) const;
   // Comments (catalog_comments.cpp). comments_of() without a bound never touches the

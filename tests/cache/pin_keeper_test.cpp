@@ -51,7 +51,7 @@ struct PinWorld {
     REQUIRE(catalog->load_from_cache());
     for (const auto& record : catalog->tree()->photos()) {
       for (const auto& file : record.files)
-        f.downloader->add(file.choice.url, content_of(record.photo.id));
+        f.downloader->add(std::string(file.choice.url), content_of(record.photo.id));
     }
   }
   static std::string content_of(const std::string& id) {

@@ -94,8 +94,10 @@ TEST_CASE("stat-ing a page's first photos fetches the comments of the photos ahe
   const std::int64_t before = calls_of(w.emulator, "flickr.photos.comments.getList");
 
   // `ls -l` in listing order: photos 0, 1, 2 (stat_walk_ahead.hpp).
-  for (std::uint32_t i = 0; i < 3; ++i)
-    w.catalog->note_attr_wanted(*tree, *tree->node(tree->photo(i).files.at(0).ino));
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    REQUIRE_FALSE(tree->photo(i).files.empty());
+    w.catalog->note_attr_wanted(*tree, *tree->node(tree->photo(i).files[0].ino));
+  }
 
   // The info.json sizes become known without anyone asking for them one by one.
   CHECK(eventually(

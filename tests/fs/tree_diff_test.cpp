@@ -12,7 +12,7 @@ using namespace flickrfs::model;
 
 namespace {
 
-bool has_entry(const std::vector<Invalidation>& list, Ino parent, const std::string& name) {
+bool has_entry(const std::vector<Invalidation>& list, Ino parent, std::string_view name) {
   return std::any_of(list.begin(), list.end(), [&](const Invalidation& i) {
     return i.type == Invalidation::Type::entry && i.ino == parent && i.name == name;
   });

@@ -49,17 +49,18 @@ struct World {
       : tree(std::move(world)) {
     cache.open_all();
     for (std::uint32_t i = 0; i < tree->photo_count(); ++i)
-      cache.downloader->add(tree->photo(i).files.at(0).choice.url, test::make_content(1000 + i, i));
+      cache.downloader->add(std::string(best(i).choice.url), test::make_content(1000 + i, i));
   }
-  [[nodiscard]] model::Node image(std::uint32_t i) const {
-    return *tree->node(tree->photo(i).files.at(0).ino);
+  [[nodiscard]] const model::PhotoFile& best(std::uint32_t i) const {
+    REQUIRE_FALSE(tree->photo(i).files.empty());
+    return tree->photo(i).files[0];
   }
+  [[nodiscard]] model::Node image(std::uint32_t i) const { return *tree->node(best(i).ino); }
   [[nodiscard]] model::Node info(std::uint32_t i) const {
     return *tree->node(tree->photo(i).info_ino);
   }
   [[nodiscard]] bool cached(std::uint32_t i) const {
-    return cache.blobs->is_cached(
-        fs::Catalog::blob_key(tree->photo(i), tree->photo(i).files.at(0)));
+    return cache.blobs->is_cached(fs::Catalog::blob_key(tree->photo(i), best(i)));
   }
 };
 
