@@ -74,6 +74,7 @@ std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options)
   tree->add_albums(std::move(input.albums));
   tree->compute_dir_mtimes();
   tree->index_nodes();
+  tree->m_info_sizes = std::make_unique<std::atomic<std::uint32_t>[]>(tree->m_photos.size());
   return tree;
 }
 

@@ -16,6 +16,7 @@
 //
 // Thread contract: immutable after build(); safe from any thread.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -159,6 +160,12 @@ class Tree {
   [[nodiscard]] std::vector<api::PhotosetRef> sets_of(std::uint32_t photo_index) const;
   [[nodiscard]] std::optional<std::uint32_t> photo_index(std::string_view photo_id) const;
 
+  // info.json byte sizes rendered for this snapshot: a memo the catalog fills once a photo's
+  // info.json is final (its comments, best file size and albums known), so `ls -l` asks
+  // MetaStore once per photo and snapshot instead of on every stat. Any thread.
+  [[nodiscard]] std::optional<std::uint64_t> info_size(std::uint32_t photo_index) const;
+  void remember_info_size(std::uint32_t photo_index, std::uint64_t size) const;
+
   [[nodiscard]] std::size_t photo_count() const { return m_photos.size(); }
   [[nodiscard]] std::size_t album_count() const { return m_albums.size(); }
   [[nodiscard]] std::size_t page_count() const { return m_page_mtimes.size(); }
@@ -198,6 +205,8 @@ class Tree {
   std::vector<PhotoFile> m_files;             // every photo's files, photo by photo
   std::vector<std::uint32_t> m_photo_albums;  // every photo's album indices, photo by photo
   std::vector<Node> m_by_ino;                 // sorted by ino
+  // info_size() memo, by photo index; 0 = not known (an info.json is never empty).
+  mutable std::unique_ptr<std::atomic<std::uint32_t>[]> m_info_sizes;
   // Sorted by id (views into m_photos): one block instead of a hash node per photo.
   std::vector<std::pair<std::string_view, std::uint32_t>> m_photo_by_id;
   std::unordered_map<std::string_view, std::uint32_t> m_album_by_id;  // views into m_albums

@@ -71,6 +71,17 @@ std::optional<std::uint32_t> Tree::photo_index(std::string_view photo_id) const 
   return found->second;
 }
 
+std::optional<std::uint64_t> Tree::info_size(std::uint32_t photo_index) const {
+  const std::uint32_t size = m_info_sizes[photo_index].load(std::memory_order_relaxed);
+  if (size == 0) return std::nullopt;
+  return size;
+}
+
+void Tree::remember_info_size(std::uint32_t photo_index, std::uint64_t size) const {
+  if (size == 0 || size > UINT32_MAX) return;  // not representable: rendered every time
+  m_info_sizes[photo_index].store(static_cast<std::uint32_t>(size), std::memory_order_relaxed);
+}
+
 const PhotoFile& Tree::file(const Node& node) const {
   return m_photos[node.index].files[node.sub];
 }

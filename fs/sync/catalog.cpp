@@ -189,8 +189,10 @@ Result<std::uint64_t> Catalog::image_size(const model::PhotoRecord& record,
 
 std::optional<std::uint64_t> Catalog::known_size(const model::Tree& tree, const model::Node& node) {
   if (node.kind == model::NodeKind::info_json) {
+    if (const auto memo = tree.info_size(node.index)) return memo;
     const auto text = render_known(tree, node.index);
     if (!text) return std::nullopt;
+    remember_if_final(tree, node.index, *text);
     return text->size();
   }
   return stored_size(tree.photo(node.index), tree.file(node));
@@ -199,7 +201,9 @@ std::optional<std::uint64_t> Catalog::known_size(const model::Tree& tree, const 
 Result<std::uint64_t> Catalog::resolve_size(const model::Tree& tree, const model::Node& node,
                                             std::chrono::milliseconds bound) {
   if (node.kind == model::NodeKind::info_json) {
+    if (const auto memo = tree.info_size(node.index)) return *memo;
     FLICKRFS_TRY(const std::string text, info_json(tree, node.index, bound));
+    remember_if_final(tree, node.index, text);
     return text.size();
   }
   return image_size(tree.photo(node.index), tree.file(node), bound);
@@ -231,6 +235,16 @@ void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file)
 }
 
 // ---- info.json -----------------------------------------------------------------------------
+
+void Catalog::remember_if_final(const model::Tree& tree, std::uint32_t photo_index,
+                                const std::string& text) {
+  // Final: every album listed ("sets"), the comments as of this last_update (not the stale
+  // ones an offline render falls back to) and the best file's size (not "bytes": null).
+  const auto& record = tree.photo(photo_index);
+  if (!tree.albums_complete() || !comments_fresh(record.photo)) return;
+  if (!record.files.empty() && !stored_size(record, record.files[0])) return;
+  tree.remember_info_size(photo_index, text.size());
+}
 
 Result<api::Photo> Catalog::stored_photo(const model::PhotoCore& core) const {
   FLICKRFS_TRY(auto cached, m_meta.photo(core.id));

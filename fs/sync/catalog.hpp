@@ -163,6 +163,10 @@ class Catalog final : public model::CatalogView {
   [[nodiscard]] std::shared_ptr<const model::Tree> await_fill(
       std::optional<model::Ino> wanted_dir, const std::function<bool(const model::Tree&)>& done,
       std::chrono::milliseconds bound);
+  // Memoizes the size of a rendered info.json in its snapshot once nothing it shows can
+  // change any more within that snapshot.
+  void remember_if_final(const model::Tree& tree, std::uint32_t photo_index,
+                         const std::string& text);
   // The photo as MetaStore holds it: the snapshot keeps only model::PhotoCore.
   [[nodiscard]] Result<api::Photo> stored_photo(const model::PhotoCore& core) const;
   [[nodiscard]] std::optional<std::string> render_known(const model::Tree& tree,

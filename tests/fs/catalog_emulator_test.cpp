@@ -170,3 +170,40 @@ TEST_CASE("offline, a directory not listed yet is answered at once with what is 
   CHECK(tree->photo_count() == 0);
   w.catalog->stop();
 }
+
+TEST_CASE("an info.json size is remembered per snapshot once final, and is the bytes served",
+          "[catalog][emulator]") {
+  World w({40, 2, 7, {}});
+  REQUIRE(w.catalog->refresh_all().ok());
+  const auto tree = w.catalog->tree();
+  std::optional<std::uint32_t> commented;
+  for (std::uint32_t i = 0; i < tree->photo_count() && !commented; ++i) {
+    if (tree->photo(i).photo.count_comments > 0) commented = i;
+  }
+  REQUIRE(commented);
+  const auto info = *tree->node(tree->photo(*commented).info_ino);
+  // Comments not fetched: nothing is final, nothing remembered.
+  CHECK_FALSE(w.catalog->known_size(*tree, info).has_value());
+  CHECK_FALSE(tree->info_size(*commented).has_value());
+
+  const auto size = w.catalog->resolve_size(*tree, info, 5000ms);
+  REQUIRE(size.ok());
+  REQUIRE(tree->info_size(*commented).has_value());
+  CHECK(*tree->info_size(*commented) == *size);
+  CHECK(w.catalog->known_size(*tree, info) == *size);
+  auto file = w.catalog->open(*tree, info);
+  REQUIRE(file.ok());
+  std::string bytes(*size + 10, '\0');
+  const auto got = (*file)->read(0, bytes);
+  REQUIRE(got.ok());
+  CHECK(*got == *size);  // exactly the remembered size, and nothing after it
+
+  // A new snapshot starts with no memo of its own.
+  REQUIRE(w.catalog->refresh_all().ok());
+  const auto rebuilt = w.catalog->tree();
+  REQUIRE(rebuilt.get() != tree.get());
+  const auto index = rebuilt->photo_index(tree->photo(*commented).photo.id);
+  REQUIRE(index);
+  CHECK_FALSE(rebuilt->info_size(*index).has_value());
+  CHECK(w.catalog->known_size(*rebuilt, *rebuilt->node(rebuilt->photo(*index).info_ino)) == *size);
+}
