@@ -1,9 +1,17 @@
 // See lmdb.hpp. This is the only file that includes <lmdb.h> and sees MDB_* codes.
 #include "cache/lmdb.hpp"
 
+#include <sys/mman.h>
+
 #include <lmdb.h>
 
 #include <cerrno>
+#include <cinttypes>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
 
 namespace flickrfs::cache::lmdb {
 
@@ -192,6 +200,27 @@ Result<std::shared_ptr<Env>> Env::open(const std::string& path, Options options)
     return fail(rc, "open");
   }
   return std::shared_ptr<Env>(new Env(env, path, options));
+}
+
+void Env::release_mapped_pages() const {
+  // LMDB tells the map's address only for MDB_FIXEDMAP; /proc/self/maps names the mapping of
+  // the data file (rule 7: one Env per file and process, so there is exactly one).
+  char canonical[PATH_MAX];
+  if (::realpath(m_path.c_str(), canonical) == nullptr) return;
+  std::shared_lock resize_guard(m_resize);  // the map is not moved while we advise it
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    const auto path_at = line.find('/');
+    if (path_at == std::string::npos || line.compare(path_at, std::string::npos, canonical) != 0) {
+      continue;
+    }
+    std::uintptr_t begin = 0;
+    std::uintptr_t end = 0;
+    if (std::sscanf(line.c_str(), "%" SCNxPTR "-%" SCNxPTR, &begin, &end) != 2) continue;
+    // Best effort: a failure only leaves the pages mapped.
+    (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+  }
 }
 
 Result<Dbi> Env::open_db(const std::string& name) {

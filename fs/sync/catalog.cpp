@@ -131,6 +131,7 @@ Result<void> Catalog::rebuild() {
   // photos); glibc keeps freed pages in its arenas unless asked to hand them back.
   before.reset();
   ::malloc_trim(0);
+  m_meta.env()->release_mapped_pages();  // read_cache() touched every photo's record
   return success();
 }
 

@@ -228,7 +228,11 @@ void Catalog::stop() {
 }
 
 void Catalog::background_loop() {
+  // info.json renders and size lookups map MetaStore's pages one by one; handed back now
+  // and then, they do not pile up in the daemon's RSS (lmdb::Env::release_mapped_pages).
+  constexpr std::int64_t kReleaseMapSeconds = 60;
   std::int64_t last_health = 0;
+  std::int64_t last_release = unix_now();
   std::unique_lock lock(m_loop_mutex);
   while (!m_stop) {
     const bool wanted = std::exchange(m_wanted_refresh, false);
@@ -249,6 +253,10 @@ void Catalog::background_loop() {
         auto polled = poll_recently_updated();
         if (!polled.ok()) log::info("recentlyUpdated: %s", polled.error().describe().c_str());
       }
+    }
+    if (now - last_release >= kReleaseMapSeconds) {
+      last_release = now;
+      m_meta.env()->release_mapped_pages();
     }
     lock.lock();
     if (m_stop) break;
