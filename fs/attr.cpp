@@ -48,6 +48,9 @@ void fill_stat(const Context& ctx, const model::Attr& attr, struct stat& out) {
 
 double attr_timeout(const Context& ctx, const model::Attr& attr) {
   if (model::is_regular_file(attr.kind) && !attr.size) return 0;
+  const bool walkable =
+      attr.kind == model::NodeKind::page_dir || attr.kind == model::NodeKind::album_dir;
+  if (walkable && ctx.no_opendir.load()) return ctx.timeouts.walk_hint;  // getattr.cpp
   return entry_timeout(ctx, attr.kind);
 }
 

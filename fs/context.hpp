@@ -28,6 +28,7 @@ struct Timeouts {
   double metadata = 60;     // info.json and album links
   double negative = 10;     // names that do not exist
   double probe = 3600;      // file-manager probes (.hidden, folder.jpg, desktop.ini ...)
+  double walk_hint = 1;     // page and album dir attrs without opendir (ops/getattr.cpp)
 };
 
 struct Context {
@@ -42,6 +43,10 @@ struct Context {
   // fetched yet (a first mount) before answering with what is known.
   std::chrono::milliseconds listing_bound{20000};
   std::atomic<bool> initialized{false};
+  // The kernel supports FUSE_NO_OPENDIR_SUPPORT (init.cpp): opendir answers ENOSYS once, and
+  // from then on directories are opened and released without a request, with their listings
+  // cached (readdir.cpp tells the catalog and prefetcher about a listing instead).
+  std::atomic<bool> no_opendir{false};
 };
 
 [[nodiscard]] inline Context& context_of(fuse_req_t req) {

@@ -6,7 +6,9 @@
 // yet gets attr timeout 0, so the next stat() comes back as getattr, which resolves it.
 // Never waits on the network: `find` and `ls` walk the tree without a request per photo.
 // In a directory whose listing a first mount has not fetched yet, it waits for that
-// listing (bounded, listed_snapshot), and a miss there is not cached.
+// listing (bounded, listed_snapshot), and a miss there is not cached. Without opendir
+// (Context::no_opendir) a directory found here counts as in use: its entry timeout is the
+// --dir-cache-time, so this is where a stale listing gets noticed.
 #include "fs/attr.hpp"
 #include "fs/errno_map.hpp"
 #include "fs/ops/guard.hpp"
@@ -31,6 +33,9 @@ void lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
     if (!attr.ok()) {
       fuse_reply_err(req, to_errno(attr.error()));
       return;
+    }
+    if (ctx.no_opendir.load() && model::is_directory(node->kind)) {
+      ctx.catalog->note_listing(*tree, *node);
     }
     const fuse_entry_param entry = make_entry(ctx, *attr);
     fuse_reply_entry(req, &entry);

@@ -1,6 +1,8 @@
 // See node_attr.hpp.
 #include "fs/ops/node_attr.hpp"
 
+#include "fs/prefetch/prefetcher.hpp"
+
 namespace flickrfs::fs::op {
 
 Result<model::Attr> node_attr(Context& ctx, const model::Tree& tree, const model::Node& node,
@@ -14,6 +16,12 @@ Result<model::Attr> node_attr(Context& ctx, const model::Tree& tree, const model
     size = resolved;
   }
   return tree.attr(node, size);
+}
+
+void note_listing(Context& ctx, const std::shared_ptr<const model::Tree>& tree,
+                  const model::Node& dir) {
+  ctx.catalog->note_listing(*tree, dir);
+  if (ctx.prefetcher != nullptr) ctx.prefetcher->note_listing(tree, dir);  // walk-ahead
 }
 
 std::shared_ptr<const model::Tree> listed_snapshot(Context& ctx, model::Ino dir) {

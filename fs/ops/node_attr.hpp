@@ -24,4 +24,10 @@ enum class SizePolicy : std::uint8_t { known_only, resolve };
 // Context::listing_bound. Never waits for a directory that is listed, or offline.
 [[nodiscard]] std::shared_ptr<const model::Tree> listed_snapshot(Context& ctx, model::Ino dir);
 
+// Directory `dir` is being listed: the catalog re-checks a stale listing in the background
+// and the prefetcher watches for a walk. opendir calls it, or, without opendir
+// (Context::no_opendir), readdir at offset 0.
+void note_listing(Context& ctx, const std::shared_ptr<const model::Tree>& tree,
+                  const model::Node& dir);
+
 }  // namespace flickrfs::fs::op
