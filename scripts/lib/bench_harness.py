@@ -63,11 +63,13 @@ def run(argv, env=None, timeout=120, cwd=None, stdout=subprocess.PIPE):
         return -9, out + "\n(timed out)", now() - start
 
 
-def rss_kb(pid):
+def rss_kb(pid, field="VmRSS"):
+    """A /proc/PID/status memory field in KiB: VmRSS (all resident pages), RssAnon (private
+    memory: heap, stacks) or RssFile (mapped files: the LMDB map)."""
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         pass

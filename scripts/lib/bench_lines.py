@@ -140,11 +140,14 @@ def line2_warm_tree(cfg):
         for key, cmd in cmds.items():
             raw[key + "_mount"] = [timed_shell(cmd.format(m.root)) for _ in range(cfg.warm_runs)]
             raw[key + "_local"] = [timed_shell(cmd.format(local)) for _ in range(cfg.warm_runs)]
-        rss = h.rss_kb(m.proc.pid)
+        rss = h.rss_kb(m.proc.pid)  # three reads, as close together as they can be
+        rss_anon = h.rss_kb(m.proc.pid, "RssAnon")
+        rss_file = h.rss_kb(m.proc.pid, "RssFile")
         lmdb = sum(h.disk_bytes(os.path.join(dp, f))
                    for dp, _, fs in os.walk(os.path.join(work, "cache"))
                    for f in fs if f.endswith(".mdb") or "lmdb" in dp + f)
-        raw.update({"rss_kb": rss, "lmdb_bytes": lmdb})
+        raw.update({"rss_kb": rss, "rss_anon_kb": rss_anon, "rss_file_kb": rss_file,
+                    "lmdb_bytes": lmdb})
     finally:
         m.close()
         emu.close()
@@ -155,6 +158,8 @@ def line2_warm_tree(cfg):
         row("2", f"warm ls -lR, {label}, offline", h.median(raw["ls_mount"]),
             h.median(raw["ls_local"]), "s", "same on a local copy"),
         row("7", f"daemon RSS after line 2 ({label})", rss, None, "MB", ""),
+        row("7", "  of which private (RssAnon: heap, stacks)", rss_anon, None, "MB", ""),
+        row("7", "  of which mapped files (RssFile: the LMDB map)", rss_file, None, "MB", ""),
         row("7", "LMDB bytes per photo", round(lmdb / n) if lmdb else None, None, "B",
             "allocated blocks of the .mdb files"),
     ]
