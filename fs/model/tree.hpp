@@ -159,6 +159,7 @@ class Tree {
   [[nodiscard]] const PhotoFile& file(const Node& node) const;
   [[nodiscard]] std::vector<api::PhotosetRef> sets_of(std::uint32_t photo_index) const;
   [[nodiscard]] std::optional<std::uint32_t> photo_index(std::string_view photo_id) const;
+  [[nodiscard]] std::optional<std::uint32_t> album_index(std::string_view album_id) const;
 
   // info.json byte sizes rendered for this snapshot: a memo the catalog fills once a photo's
   // info.json is final (its comments, best file size and albums known), so `ls -l` asks

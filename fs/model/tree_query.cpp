@@ -71,6 +71,12 @@ std::optional<std::uint32_t> Tree::photo_index(std::string_view photo_id) const 
   return found->second;
 }
 
+std::optional<std::uint32_t> Tree::album_index(std::string_view album_id) const {
+  const auto found = m_album_by_id.find(album_id);
+  if (found == m_album_by_id.end()) return std::nullopt;
+  return found->second;
+}
+
 std::optional<std::uint64_t> Tree::info_size(std::uint32_t photo_index) const {
   const std::uint32_t size = m_info_sizes[photo_index].load(std::memory_order_relaxed);
   if (size == 0) return std::nullopt;
@@ -119,8 +125,7 @@ std::optional<Node> Tree::lookup_in(const Node& dir, std::string_view name) cons
       }
       break;
     case NodeKind::sets: {
-      const auto found = m_album_by_id.find(trailing_id(name));
-      if (found != m_album_by_id.end()) candidate = node(m_albums[found->second].ino);
+      if (const auto index = album_index(trailing_id(name))) candidate = node(m_albums[*index].ino);
       break;
     }
     case NodeKind::page_dir: {

@@ -14,6 +14,7 @@
 #include <ctime>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "fs/log.hpp"
 #include "fs/model/inode.hpp"
@@ -167,12 +168,15 @@ Result<std::vector<std::string>> Catalog::fetch_album_list() {
   }
   FLICKRFS_TRY(const auto before, m_meta.albums());
   FLICKRFS_CHECK(m_meta.replace_albums(*sets, unix_now()));
+  std::unordered_map<std::string_view, const api::Photoset*> old_by_id;
+  for (const auto& set : before)
+    old_by_id.emplace(set.id, &set);
   std::vector<std::string> stale;  // albums whose members must be (re)fetched
   for (const auto& set : *sets) {
-    const auto old = std::find_if(before.begin(), before.end(),
-                                  [&](const api::Photoset& s) { return s.id == set.id; });
+    const auto found = old_by_id.find(set.id);
+    const api::Photoset* old = found == old_by_id.end() ? nullptr : found->second;
     FLICKRFS_TRY(const auto members, m_meta.album_photos(set.id));
-    const bool unchanged = old != before.end() && members && old->date_update == set.date_update &&
+    const bool unchanged = old != nullptr && members && old->date_update == set.date_update &&
                            old->photos == set.photos && old->videos == set.videos;
     if (!unchanged) stale.push_back(set.id);
   }
@@ -186,10 +190,8 @@ Result<void> Catalog::walk_albums(std::vector<std::string> album_ids, bool& comp
     // (info.json waits for every album, so a first `ls -l` pays these round trips).
     const auto snapshot = tree();
     const auto is_wanted = [&](const std::string& id) {
-      for (const auto& album : snapshot->albums()) {
-        if (album.set.id == id) return wanted(album.ino);
-      }
-      return false;
+      const auto index = snapshot->album_index(id);
+      return index && wanted(snapshot->album(*index).ino);
     };
     std::stable_partition(album_ids.begin(), album_ids.end(), is_wanted);
     const bool batch_wanted = is_wanted(album_ids.front());
