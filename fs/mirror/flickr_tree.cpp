@@ -91,7 +91,7 @@ class Walker {
       entry.content.cache_key = fs::Catalog::blob_key(record, file).record_key();
       entry.size_known = false;
       entry.version = file.choice.url;  // carries the secret: changes when the bytes do
-      entry.role = node->sub == 0 ? "image" : "size:" + file.sizes_label;
+      entry.role = node->sub == 0 ? "image" : "size:" + std::string(file.sizes_label);
       entry.is_image = true;
     }
     // Files read-only as the mount shows them; directories stay writable so later runs can

@@ -1,5 +1,6 @@
 // Building a Tree snapshot (see tree.hpp); the queries live in tree_query.cpp.
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "fs/model/dates.hpp"
@@ -10,6 +11,8 @@
 namespace flickrfs::model {
 
 namespace {
+
+constexpr std::uint64_t kUnknownSize = UINT64_MAX;  // m_file_sizes: not known yet
 
 bool upload_order(const api::Photo& a, const api::Photo& b) {
   if (a.date_upload != b.date_upload) return a.date_upload < b.date_upload;
@@ -75,6 +78,9 @@ std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options)
   tree->compute_dir_mtimes();
   tree->index_nodes();
   tree->m_info_sizes = std::make_unique<std::atomic<std::uint32_t>[]>(tree->m_photos.size());
+  tree->m_file_sizes = std::make_unique<std::atomic<std::uint64_t>[]>(tree->m_files.size());
+  for (std::size_t i = 0; i < tree->m_files.size(); ++i)
+    tree->m_file_sizes[i].store(kUnknownSize, std::memory_order_relaxed);
   return tree;
 }
 
@@ -95,10 +101,15 @@ void Tree::add_photos(std::vector<api::Photo> photos,
   m_photos.reserve(photos.size());
   std::vector<std::uint32_t> first_file;  // m_files index of each photo's first file
   first_file.reserve(photos.size() + 1);
+  std::unordered_map<std::string, std::string_view> interned;  // labels and extensions
+  const auto intern = [&](const std::string& text) {
+    const auto found = interned.find(text);
+    if (found != interned.end()) return found->second;
+    return interned.emplace(text, m_strings.store(text)).first->second;
+  };
   for (auto& photo : photos) {
     PhotoRecord record;
     const std::string stem = photo_stem(photo.date_taken, photo.title, photo.id);
-    record.stem = m_strings.store(stem);
     record.page = static_cast<std::uint32_t>(m_photos.size() / m_options.page_size + 1);
     record.taken_mtime = parse_date_taken(photo.date_taken).value_or(photo.date_upload);
     record.sizes_pending = sizes_pending.count(photo.id) != 0;
@@ -110,14 +121,16 @@ void Tree::add_photos(std::vector<api::Photo> photos,
       PhotoFile file;
       file.sizes_label = label;
       file.name = m_strings.store(best ? stem + "." + choice.ext
-                                       : stem + "." + file.sizes_label + "." + choice.ext);
+                                       : stem + "." + std::string(label) + "." + choice.ext);
+      // "<stem>.<ext>" holds the stem too: one copy of the longest string of a photo.
+      if (best) record.stem = file.name.substr(0, stem.size());
       file.ino = unique_ino(best ? NodeKind::image_file : NodeKind::size_file,
                             {photo.id, label, choice.url});
-      file.choice = {
-          std::move(choice.label), std::move(choice.ext), m_strings.store(choice.url), choice.width,
-          choice.height,           choice.source};
-      m_files.push_back(std::move(file));
+      file.choice = {intern(choice.label), intern(choice.ext), m_strings.store(choice.url),
+                     choice.width,         choice.height,      choice.source};
+      m_files.push_back(file);
     }
+    if (record.stem.empty()) record.stem = m_strings.store(stem);
     record.photo = core_of(std::move(photo));
     m_photos.push_back(std::move(record));
   }
@@ -221,7 +234,7 @@ void Tree::index_nodes() {
   }
   std::sort(nodes.begin(), nodes.end(), [](const Node& a, const Node& b) { return a.ino < b.ino; });
   nodes.shrink_to_fit();
-  m_used_inos = {};
+  std::unordered_map<Ino, int>().swap(m_used_inos);  // `= {}` would keep the bucket array
 }
 
 }  // namespace flickrfs::model

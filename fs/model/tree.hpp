@@ -63,18 +63,18 @@ struct TreeOptions {
   std::size_t page_size = kPhotosPerPage;
 };
 
-// A FileChoice as a snapshot keeps it: the URL lives in the snapshot's StringArena; label
-// and ext are short enough to stay inside their std::string.
+// A FileChoice as a snapshot keeps it: its strings live in the snapshot's StringArena
+// (labels and extensions once per distinct value).
 struct StoredChoice {
-  std::string label;
-  std::string ext;
+  std::string_view label;
+  std::string_view ext;
   std::string_view url;
   int width = 0;
   int height = 0;
   ChoiceSource source = ChoiceSource::largest_size;
 
   [[nodiscard]] FileChoice to_choice() const {
-    return {label, ext, std::string(url), width, height, source};
+    return {std::string(label), std::string(ext), std::string(url), width, height, source};
   }
 };
 
@@ -82,7 +82,7 @@ struct StoredChoice {
 struct PhotoFile {
   std::string_view name;
   Ino ino = 0;
-  std::string sizes_label;  // "best" or the --sizes label
+  std::string_view sizes_label;  // "best" or the --sizes label (TreeOptions::sizes)
   StoredChoice choice;
 };
 
@@ -101,15 +101,15 @@ struct PhotoCore {
 
 struct PhotoRecord {
   PhotoCore photo;
-  std::string_view stem;
+  std::string_view stem;  // a prefix of the best file's name when there is one
   Ino dir_ino = 0;
   Ino info_ino = 0;
-  std::uint32_t page = 0;  // 1-based
+  std::uint32_t page = 0;      // 1-based
+  bool sizes_pending = false;  // a video whose streams are not fetched yet
   std::int64_t taken_mtime = 0;
   std::int64_t dir_mtime = 0;
   std::span<const PhotoFile> files;       // files[0] is the best file when the photo has one
   std::span<const std::uint32_t> albums;  // album indices holding this photo
-  bool sizes_pending = false;             // a video whose streams are not fetched yet
 };
 
 struct AlbumRecord {
@@ -166,6 +166,10 @@ class Tree {
   // MetaStore once per photo and snapshot instead of on every stat. Any thread.
   [[nodiscard]] std::optional<std::uint64_t> info_size(std::uint32_t photo_index) const;
   void remember_info_size(std::uint32_t photo_index, std::uint64_t size) const;
+  // The same for image and size files, whose byte size never changes once known (their
+  // inode number follows the URL): a stat answers from memory, not from MetaStore.
+  [[nodiscard]] std::optional<std::uint64_t> file_size(const Node& file) const;
+  void remember_file_size(const Node& file, std::uint64_t size) const;
 
   [[nodiscard]] std::size_t photo_count() const { return m_photos.size(); }
   [[nodiscard]] std::size_t album_count() const { return m_albums.size(); }
@@ -208,6 +212,9 @@ class Tree {
   std::vector<Node> m_by_ino;                 // sorted by ino
   // info_size() memo, by photo index; 0 = not known (an info.json is never empty).
   mutable std::unique_ptr<std::atomic<std::uint32_t>[]> m_info_sizes;
+  // file_size() memo, by index in m_files; UINT64_MAX = not known (0 is a valid size).
+  mutable std::unique_ptr<std::atomic<std::uint64_t>[]> m_file_sizes;
+  [[nodiscard]] std::size_t file_slot(const Node& file) const;
   // Sorted by id (views into m_photos): one block instead of a hash node per photo.
   std::vector<std::pair<std::string_view, std::uint32_t>> m_photo_by_id;
   std::unordered_map<std::string_view, std::uint32_t> m_album_by_id;  // views into m_albums

@@ -88,6 +88,22 @@ void Tree::remember_info_size(std::uint32_t photo_index, std::uint64_t size) con
   m_info_sizes[photo_index].store(static_cast<std::uint32_t>(size), std::memory_order_relaxed);
 }
 
+std::size_t Tree::file_slot(const Node& file) const {
+  const auto& files = m_photos[file.index].files;
+  return static_cast<std::size_t>(files.data() - m_files.data()) + file.sub;
+}
+
+std::optional<std::uint64_t> Tree::file_size(const Node& file) const {
+  const std::uint64_t size = m_file_sizes[file_slot(file)].load(std::memory_order_relaxed);
+  if (size == UINT64_MAX) return std::nullopt;
+  return size;
+}
+
+void Tree::remember_file_size(const Node& file, std::uint64_t size) const {
+  if (size == UINT64_MAX) return;
+  m_file_sizes[file_slot(file)].store(size, std::memory_order_relaxed);
+}
+
 const PhotoFile& Tree::file(const Node& node) const {
   return m_photos[node.index].files[node.sub];
 }

@@ -143,7 +143,8 @@ Result<void> Catalog::load_from_cache() {
 // ---- sizes ---------------------------------------------------------------------------------
 
 cache::BlobKey Catalog::blob_key(const model::PhotoRecord& record, const model::PhotoFile& file) {
-  return {record.photo.id, content_secret(record.photo, file.choice.url), file.choice.label};
+  return {record.photo.id, content_secret(record.photo, file.choice.url),
+          std::string(file.choice.label)};
 }
 
 std::optional<std::uint64_t> Catalog::stored_size(const model::PhotoRecord& record,
@@ -196,7 +197,10 @@ std::optional<std::uint64_t> Catalog::known_size(const model::Tree& tree, const 
     remember_if_final(tree, node.index, *text);
     return text->size();
   }
-  return stored_size(tree.photo(node.index), tree.file(node));
+  if (const auto memo = tree.file_size(node)) return memo;
+  const auto size = stored_size(tree.photo(node.index), tree.file(node));
+  if (size) tree.remember_file_size(node, *size);
+  return size;
 }
 
 Result<std::uint64_t> Catalog::resolve_size(const model::Tree& tree, const model::Node& node,
@@ -207,7 +211,11 @@ Result<std::uint64_t> Catalog::resolve_size(const model::Tree& tree, const model
     remember_if_final(tree, node.index, text);
     return text.size();
   }
-  return image_size(tree.photo(node.index), tree.file(node), bound);
+  if (const auto memo = tree.file_size(node)) return *memo;
+  FLICKRFS_TRY(const std::uint64_t size,
+               image_size(tree.photo(node.index), tree.file(node), bound));
+  tree.remember_file_size(node, size);
+  return size;
 }
 
 void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file) {

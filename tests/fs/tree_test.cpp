@@ -303,3 +303,23 @@ TEST_CASE("a photo stripped for the build gives the same tree as the full photo"
     CHECK(a->photo(0).files.size() == (sizes.size() == 1 ? 1u : 3u));  // original = best
   }
 }
+
+TEST_CASE("a snapshot remembers file and info.json sizes per node, 0 included", "[model]") {
+  const auto tree = Tree::build(test::make_catalog(3), {{"best", "thumb"}, kPhotosPerPage});
+  const auto best = *tree->node(tree->photo(1).files[0].ino);
+  const auto thumb = *tree->node(tree->photo(1).files[1].ino);
+  CHECK_FALSE(tree->file_size(best).has_value());
+  tree->remember_file_size(best, 0);  // an empty file is a known size
+  tree->remember_file_size(thumb, 1234);
+  CHECK(tree->file_size(best) == 0u);
+  CHECK(tree->file_size(thumb) == 1234u);
+  CHECK_FALSE(tree->file_size(*tree->node(tree->photo(0).files[0].ino)).has_value());
+  CHECK_FALSE(tree->file_size(*tree->node(tree->photo(2).files[1].ino)).has_value());
+  CHECK_FALSE(tree->info_size(1).has_value());
+  tree->remember_info_size(1, 987);
+  CHECK(tree->info_size(1) == 987u);
+  CHECK_FALSE(tree->info_size(0).has_value());
+  // Another snapshot of the same photos starts empty.
+  const auto again = Tree::build(test::make_catalog(3), {{"best", "thumb"}, kPhotosPerPage});
+  CHECK_FALSE(again->file_size(*again->node(again->photo(1).files[1].ino)).has_value());
+}
