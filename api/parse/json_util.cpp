@@ -146,17 +146,6 @@ void for_each_member(od::value value, const MemberHandler& on_member) {
 Result<void> parse_root(std::string_view body, std::string_view method,
                         const MemberHandler& on_member) {
   thread_local od::parser parser;
-  // The parser keeps the capacity of the largest reply it has seen, for the life of its
-  // thread: about 5 MB after a 500-photo listing page, on the catalog's thread for good.
-  // After a reply that large it starts over; the small ones (comments, sizes) keep theirs.
-  constexpr std::size_t kKeptCapacity = 256 * 1024;
-  struct ShrinkAfterLarge {
-    od::parser& parser;
-    std::size_t size;
-    ~ShrinkAfterLarge() {
-      if (size > kKeptCapacity) parser = od::parser{};
-    }
-  } const shrink{parser, body.size()};
   const std::string_view json = unwrap_json(body);
   const std::string prefix = std::string(method) + ": ";
   if (json.empty() || json.front() != '{') {
