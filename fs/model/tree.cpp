@@ -209,31 +209,38 @@ void Tree::compute_dir_mtimes() {
 }
 
 void Tree::index_nodes() {
-  std::vector<Node>& nodes = m_by_ino;
+  std::vector<PackedNode>& nodes = m_by_ino;
   nodes.reserve(3 + m_page_inos.size() + m_photos.size() * 3 + m_albums.size());
-  nodes.push_back({kRootIno, NodeKind::root, 0, 0, 0});
-  nodes.push_back({kPhotostreamIno, NodeKind::photostream, 0, 0, 0});
-  nodes.push_back({kSetsIno, NodeKind::sets, 0, 0, 0});
+  const auto add = [&](Ino ino, NodeKind kind, std::uint32_t index, std::uint32_t sub) {
+    nodes.push_back({ino, index, PackedNode::pack(kind, sub)});
+  };
+  add(kRootIno, NodeKind::root, 0, 0);
+  add(kPhotostreamIno, NodeKind::photostream, 0, 0);
+  add(kSetsIno, NodeKind::sets, 0, 0);
   for (std::uint32_t page = 1; page <= m_page_inos.size(); ++page)
-    nodes.push_back({m_page_inos[page - 1], NodeKind::page_dir, page, 0, 0});
+    add(m_page_inos[page - 1], NodeKind::page_dir, page, 0);
   for (std::uint32_t i = 0; i < m_photos.size(); ++i) {
     const auto& record = m_photos[i];
-    nodes.push_back({record.dir_ino, NodeKind::photo_dir, i, 0, 0});
-    nodes.push_back({record.info_ino, NodeKind::info_json, i, 0, 0});
+    add(record.dir_ino, NodeKind::photo_dir, i, 0);
+    add(record.info_ino, NodeKind::info_json, i, 0);
     for (std::uint32_t f = 0; f < record.files.size(); ++f) {
       const auto kind =
           record.files[f].sizes_label == "best" ? NodeKind::image_file : NodeKind::size_file;
-      nodes.push_back({record.files[f].ino, kind, i, f, 0});
+      add(record.files[f].ino, kind, i, f);
     }
   }
   for (std::uint32_t a = 0; a < m_albums.size(); ++a) {
     const auto& album = m_albums[a];
-    nodes.push_back({album.ino, NodeKind::album_dir, a, 0, 0});
+    add(album.ino, NodeKind::album_dir, a, 0);
     for (std::uint32_t p = 0; p < album.members.size(); ++p)
-      nodes.push_back({album.link_inos[p], NodeKind::album_link, album.members[p], p, a});
+      m_links.push_back({album.link_inos[p], NodeKind::album_link, album.members[p], p, a});
   }
-  std::sort(nodes.begin(), nodes.end(), [](const Node& a, const Node& b) { return a.ino < b.ino; });
+  std::sort(nodes.begin(), nodes.end(),
+            [](const PackedNode& a, const PackedNode& b) { return a.ino < b.ino; });
+  std::sort(m_links.begin(), m_links.end(),
+            [](const Node& a, const Node& b) { return a.ino < b.ino; });
   nodes.shrink_to_fit();
+  m_links.shrink_to_fit();
   std::unordered_map<Ino, int>().swap(m_used_inos);  // `= {}` would keep the bucket array
 }
 

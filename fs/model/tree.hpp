@@ -209,7 +209,21 @@ class Tree {
   StringArena m_strings;                      // stems, file names, URLs
   std::vector<PhotoFile> m_files;             // every photo's files, photo by photo
   std::vector<std::uint32_t> m_photo_albums;  // every photo's album indices, photo by photo
-  std::vector<Node> m_by_ino;                 // sorted by ino
+  // A Node in 16 bytes instead of 24: the kind in the top 8 bits of `sub` (a file's variant
+  // index), no album. About 3.3 per photo: 2.6 MB less at 100,000 photos.
+  struct PackedNode {
+    Ino ino = 0;
+    std::uint32_t index = 0;
+    std::uint32_t kind_sub = 0;
+    static std::uint32_t pack(NodeKind kind, std::uint32_t sub) {
+      return static_cast<std::uint32_t>(kind) << 24 | (sub & 0xFFFFFFu);
+    }
+    [[nodiscard]] Node unpack() const {
+      return {ino, static_cast<NodeKind>(kind_sub >> 24), index, kind_sub & 0xFFFFFFu, 0};
+    }
+  };
+  std::vector<PackedNode> m_by_ino;  // every node but album links, sorted by ino
+  std::vector<Node> m_links;         // album links (they carry an album index), sorted by ino
   // info_size() memo, by photo index; 0 = not known (an info.json is never empty).
   mutable std::unique_ptr<std::atomic<std::uint32_t>[]> m_info_sizes;
   // file_size() memo, by index in m_files; UINT64_MAX = not known (0 is a valid size).

@@ -49,9 +49,12 @@ bool is_regular_file(NodeKind kind) noexcept {
 
 std::optional<Node> Tree::node(Ino ino) const {
   const auto it = std::lower_bound(m_by_ino.begin(), m_by_ino.end(), ino,
-                                   [](const Node& n, Ino value) { return n.ino < value; });
-  if (it == m_by_ino.end() || it->ino != ino) return std::nullopt;
-  return *it;
+                                   [](const PackedNode& n, Ino value) { return n.ino < value; });
+  if (it != m_by_ino.end() && it->ino == ino) return it->unpack();
+  const auto link = std::lower_bound(m_links.begin(), m_links.end(), ino,
+                                     [](const Node& n, Ino value) { return n.ino < value; });
+  if (link != m_links.end() && link->ino == ino) return *link;
+  return std::nullopt;
 }
 
 Ino Tree::page_ino(std::size_t page) const {
