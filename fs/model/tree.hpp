@@ -11,10 +11,12 @@
 //
 // Photos are ordered oldest upload first (ties by id), 500 per page, so a new upload only
 // changes the last page. Album photos missing from the photostream (not visible to the
-// caller) are left out of the album directory. Byte sizes are not part of the snapshot: they
-// are learnt over time and passed in by the caller (attr()).
+// caller) are left out of the album directory. Byte sizes are not part of the snapshot's
+// value: they are learnt over time and passed in by the caller (attr()); the snapshot only
+// remembers the ones the catalog has learnt for it (file_size(), info_size()).
 //
-// Thread contract: immutable after build(); safe from any thread.
+// Thread contract: immutable after build() except those size memos (relaxed atomics, each
+// written once with its final value); safe from any thread.
 
 #include <atomic>
 #include <cstdint>
