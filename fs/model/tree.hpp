@@ -15,8 +15,8 @@
 // value: they are learnt over time and passed in by the caller (attr()); the snapshot only
 // remembers the ones the catalog has learnt for it (file_size(), info_size()).
 //
-// Thread contract: immutable after build() except those size memos (relaxed atomics, each
-// written once with its final value); safe from any thread.
+// Thread contract: immutable after build() except those size memos (relaxed atomics, only
+// ever written with a final value); safe from any thread.
 
 #include <atomic>
 #include <cstdint>
