@@ -5,6 +5,14 @@
 
 namespace flickrfs::model {
 
+namespace {
+
+bool photo_before(const WalkOrders::PhotoRanks& entry, std::uint32_t photo) {
+  return entry.photo < photo;
+}
+
+}  // namespace
+
 std::vector<ListedPhoto> page_listing(const Tree& tree, std::uint32_t page) {
   std::vector<ListedPhoto> listing;
   const auto [begin, end] = tree.page_range(page);
@@ -29,11 +37,30 @@ WalkOrders rank_walk_orders(const std::vector<ListedPhoto>& listing) {
     orders.by_rank[std::size_t(WalkOrder::name)].push_back(entry.photo);
   for (const auto& entry : by_inode)
     orders.by_rank[std::size_t(WalkOrder::inode)].push_back(entry.photo);
+  constexpr std::uint32_t kUnset = UINT32_MAX;
+  for (const auto photo : orders.by_rank[0])
+    orders.ranks.push_back({photo, {kUnset, kUnset, kUnset}});
+  std::sort(orders.ranks.begin(), orders.ranks.end(),
+            [](const auto& a, const auto& b) { return a.photo < b.photo; });
+  orders.ranks.erase(std::unique(orders.ranks.begin(), orders.ranks.end(),
+                                 [](const auto& a, const auto& b) { return a.photo == b.photo; }),
+                     orders.ranks.end());
+  orders.ranks.shrink_to_fit();
   for (std::size_t o = 0; o < kWalkOrders; ++o) {
-    for (std::uint32_t rank = 0; rank < orders.by_rank[o].size(); ++rank)
-      orders.rank_of[o].emplace(orders.by_rank[o][rank], rank);  // keeps the first place
+    for (std::uint32_t rank = 0; rank < orders.by_rank[o].size(); ++rank) {
+      const std::uint32_t photo = orders.by_rank[o][rank];
+      auto& slot =
+          std::lower_bound(orders.ranks.begin(), orders.ranks.end(), photo, photo_before)->rank[o];
+      if (slot == kUnset) slot = rank;  // keeps the first place
+    }
   }
   return orders;
+}
+
+std::optional<std::uint32_t> WalkOrders::rank_of(WalkOrder order, std::uint32_t photo) const {
+  const auto found = std::lower_bound(ranks.begin(), ranks.end(), photo, photo_before);
+  if (found == ranks.end() || found->photo != photo) return std::nullopt;
+  return found->rank[std::size_t(order)];
 }
 
 }  // namespace flickrfs::model

@@ -138,9 +138,9 @@ void Prefetcher::follow_walk_locked(const std::shared_ptr<const model::Tree>& tr
   const PageOrders& orders = orders_locked(tree, key);
   WalkOpen open{key, {}};
   for (std::size_t o = 0; o < kWalkOrders; ++o) {
-    const auto found = orders.rank_of[o].find(file.index);
-    if (found == orders.rank_of[o].end()) return;  // not in this album of an older snapshot
-    open.ranks[o] = found->second;
+    const auto rank = orders.rank_of(model::WalkOrder(o), file.index);
+    if (!rank) return;  // not in this album of an older snapshot
+    open.ranks[o] = *rank;
   }
   std::uint64_t& slots = m_slots[key];
   if (file.sub < 64) slots |= std::uint64_t{1} << file.sub;
@@ -156,18 +156,22 @@ void Prefetcher::follow_walk_locked(const std::shared_ptr<const model::Tree>& tr
 
 const Prefetcher::PageOrders& Prefetcher::orders_locked(
     const std::shared_ptr<const model::Tree>& tree, std::uint64_t key) {
-  if (m_orders_tree != tree) {
+  if (m_orders_tree.lock() != tree) {
     m_orders.clear();
     m_orders_tree = tree;
   }
-  auto found = m_orders.find(key);
-  if (found != m_orders.end()) return found->second;
-  return m_orders.emplace(key, model::rank_walk_orders(walk_listing(*tree, key))).first->second;
+  auto [found, inserted] = m_orders.try_emplace(key);
+  found->second.last_use = ++m_order_uses;
+  if (inserted) {
+    found->second.orders = model::rank_walk_orders(walk_listing(*tree, key));
+    if (m_orders.size() > kOrdersKept) model::erase_least_recent(m_orders);  // not `found`
+  }
+  return found->second.orders;
 }
 
 void Prefetcher::enqueue_locked(const std::shared_ptr<const model::Tree>& tree, std::uint64_t key,
                                 const WalkAdvice& advice, std::uint64_t slots) {
-  const auto& ranked = m_orders.at(key).by_rank[std::size_t(advice.order)];
+  const auto& ranked = m_orders.at(key).orders.by_rank[std::size_t(advice.order)];
   const std::size_t end = std::min<std::size_t>(ranked.size(), advice.first + advice.window);
   for (std::size_t rank = advice.first; rank < end; ++rank) {
     const auto& record = tree->photo(ranked[rank]);
@@ -340,6 +344,11 @@ void Prefetcher::warm_info_json(const Task& task) {
 }
 
 // ---- stats ----------------------------------------------------------------------------------
+
+std::size_t Prefetcher::orders_kept() const {
+  std::lock_guard lock(m_mutex);
+  return m_orders.size();
+}
 
 PrefetchStats Prefetcher::stats() const {
   std::lock_guard lock(m_mutex);

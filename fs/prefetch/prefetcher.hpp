@@ -81,6 +81,10 @@ class Prefetcher {
   void note_open(const std::shared_ptr<const model::Tree>& tree, const model::Node& file);
   void stop();
   [[nodiscard]] PrefetchStats stats() const;
+  // Walk orders kept, those of the most recently followed directories: a `cp -r` of a
+  // whole account would otherwise keep all of them (14 KB a page) for the mount's life.
+  static constexpr std::size_t kOrdersKept = 16;
+  [[nodiscard]] std::size_t orders_kept() const;
   // "prefetch_*=value" lines for the status file.
   [[nodiscard]] std::string status_lines() const;
 
@@ -101,6 +105,10 @@ class Prefetcher {
     std::uint32_t photo = 0;
   };
   using PageOrders = model::WalkOrders;
+  struct KeptOrders {
+    PageOrders orders;
+    std::uint64_t last_use = 0;  // m_order_uses when last followed
+  };
 
   const PageOrders& orders_locked(const std::shared_ptr<const model::Tree>& tree,
                                   std::uint64_t key);
@@ -127,8 +135,10 @@ class Prefetcher {
   std::condition_variable m_wake;
   bool m_stop = false;
   WalkDetector m_detector;
-  std::shared_ptr<const model::Tree> m_orders_tree;          // the snapshot m_orders belongs to
-  std::map<std::uint64_t, PageOrders> m_orders;              // by walk key
+  // The snapshot m_orders belongs to; weak, so a replaced snapshot is freed at once.
+  std::weak_ptr<const model::Tree> m_orders_tree;
+  std::map<std::uint64_t, KeptOrders> m_orders;  // by walk key
+  std::uint64_t m_order_uses = 0;
   std::unordered_map<std::uint64_t, std::uint64_t> m_slots;  // walk key -> file subs opened
   std::unordered_map<std::uint64_t, bool> m_info_wanted;     // walk key -> info.json opened
   std::deque<Task> m_queue;

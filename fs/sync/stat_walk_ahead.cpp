@@ -15,9 +15,11 @@ std::vector<std::uint32_t> StatWalkAhead::on_stat(const std::shared_ptr<const mo
   const std::size_t page_begin = tree->page_range(page).first;
   auto [found, inserted] = m_pages.try_emplace(page);
   PageWalk& walk = found->second;
+  walk.last_use = ++m_stats;
   if (inserted) {
     walk.orders = model::rank_walk_orders(model::page_listing(*tree, page));
     walk.handed_out.assign(walk.orders.by_rank[0].size(), false);
+    if (m_pages.size() > kPagesKept) model::erase_least_recent(m_pages);  // not `walk`
   }
   std::vector<std::uint32_t> out;
   const auto hand_out = [&](std::uint32_t index) {
@@ -30,9 +32,8 @@ std::vector<std::uint32_t> StatWalkAhead::on_stat(const std::shared_ptr<const mo
   std::array<std::optional<std::uint32_t>, model::kWalkOrders> ranks;
   bool any_walking = false;
   for (std::size_t o = 0; o < model::kWalkOrders; ++o) {
-    const auto rank = walk.orders.rank_of[o].find(photo);
-    if (rank == walk.orders.rank_of[o].end()) continue;
-    ranks[o] = rank->second;
+    ranks[o] = walk.orders.rank_of(model::WalkOrder(o), photo);
+    if (!ranks[o]) continue;
     auto& last = walk.last_rank[o];
     // The image and then the info.json of one photo: the walk stands still.
     if (last && *ranks[o] != *last) walk.walking[o] = *ranks[o] > *last && *ranks[o] - *last <= 2;

@@ -31,7 +31,23 @@ TEST_CASE("walk orders: listing, bytewise names (rsync) and inodes (cp) differ",
   for (std::size_t r = 1; r < by_name.size(); ++r)
     CHECK(tree->photo(by_name[r - 1]).stem < tree->photo(by_name[r]).stem);
   for (std::uint32_t r = 0; r < 500; ++r)
-    CHECK(orders.rank_of[std::size_t(WalkOrder::name)].at(by_name[r]) == r);
+    CHECK(orders.rank_of(WalkOrder::name, by_name[r]) == r);
+}
+
+TEST_CASE("walk orders: a photo listed twice ranks at its first place, others have no rank",
+          "[stat-walk]") {
+  // An album may list a photo twice; ListedPhoto{photo, name, ino}.
+  const std::vector<model::ListedPhoto> listing = {{7, "b", 30}, {3, "a", 20}, {7, "c", 10}};
+  const auto orders = model::rank_walk_orders(listing);
+  CHECK(orders.rank_of(WalkOrder::listing, 7) == 0u);
+  CHECK(orders.rank_of(WalkOrder::listing, 3) == 1u);
+  CHECK(orders.rank_of(WalkOrder::name, 3) == 0u);   // "a"
+  CHECK(orders.rank_of(WalkOrder::name, 7) == 1u);   // "b", not "c"
+  CHECK(orders.rank_of(WalkOrder::inode, 7) == 0u);  // inode 10
+  CHECK(orders.rank_of(WalkOrder::inode, 3) == 1u);
+  CHECK_FALSE(orders.rank_of(WalkOrder::listing, 5).has_value());
+  CHECK_FALSE(orders.rank_of(WalkOrder::name, 8).has_value());
+  CHECK(orders.ranks.size() == 2);
 }
 
 TEST_CASE("one stat probes only a few photos around it in each order", "[stat-walk]") {
@@ -69,8 +85,8 @@ TEST_CASE("stats in name order (rsync's file list) keep a wide window ahead in t
   // the listing order happens to follow too: names "photo 100", "photo 101"... are listed
   // in a row); the inode order, which it does not follow, gets nothing.
   const auto& listing = ranked(orders, WalkOrder::listing);
-  const std::uint32_t listing_rank = orders.rank_of[0].at(by_name[3]);
-  REQUIRE(listing_rank == orders.rank_of[0].at(by_name[2]) + 1);
+  const std::uint32_t listing_rank = orders.rank_of(WalkOrder::listing, by_name[3]).value();
+  REQUIRE(listing_rank == orders.rank_of(WalkOrder::listing, by_name[2]).value() + 1);
   std::set<std::uint32_t> windows(by_name.begin() + 4,
                                   by_name.begin() + 4 + fs::StatWalkAhead::kWalkingWindow);
   windows.insert(listing.begin() + listing_rank + 1,
@@ -89,4 +105,20 @@ TEST_CASE("a new snapshot starts the walk afresh", "[stat-walk]") {
   CHECK(walk.on_stat(tree, 3).empty());
   const auto again = walk.on_stat(rebuilt, 3);
   CHECK(std::count(again.begin(), again.end(), 3u) == 1);
+}
+
+TEST_CASE("only the most recently stat-ed pages keep their walk state", "[stat-walk]") {
+  const std::size_t pages = fs::StatWalkAhead::kPagesKept + 3;
+  const auto tree = model::Tree::build(test::make_catalog(pages * model::kPhotosPerPage), {});
+  fs::StatWalkAhead walk;
+  for (std::uint32_t page = 1; page <= pages; ++page) {
+    const auto first = static_cast<std::uint32_t>(tree->page_range(page).first);
+    CHECK_FALSE(walk.on_stat(tree, first).empty());
+    CHECK(walk.pages_kept() == std::min<std::size_t>(page, fs::StatWalkAhead::kPagesKept));
+  }
+  // The last page is still known (nothing new); the first one was dropped and starts afresh.
+  const auto last = static_cast<std::uint32_t>(tree->page_range(pages).first);
+  CHECK(walk.on_stat(tree, last).empty());
+  const auto again = walk.on_stat(tree, 0);
+  CHECK(std::count(again.begin(), again.end(), 0u) == 1);
 }

@@ -177,6 +177,26 @@ TEST_CASE("a walk through an album's links (cp -rL) is followed in album order",
   }
 }
 
+TEST_CASE("the prefetcher keeps the walk orders of a few directories, and no old snapshot",
+          "[prefetch]") {
+  constexpr std::size_t kPageSize = 10;
+  const std::size_t pages = fs::prefetch::Prefetcher::kOrdersKept + 2;
+  World w(model::Tree::build(test::make_catalog(pages * kPageSize), {{"best"}, kPageSize}));
+  const auto owned = small_prefetcher(w);
+  for (std::uint32_t page = 1; page <= pages; ++page) {
+    const auto first = static_cast<std::uint32_t>(w.tree->page_range(page).first);
+    owned->note_open(w.tree, w.image(first));  // one open a page: no walk, no download
+    CHECK(owned->orders_kept() ==
+          std::min<std::size_t>(page, fs::prefetch::Prefetcher::kOrdersKept));
+  }
+  settle(*owned);
+  CHECK(w.cache.downloader->calls() == 0);
+  const std::weak_ptr<const model::Tree> watched = w.tree;
+  w.tree.reset();
+  CHECK(watched.expired());
+  owned->stop();
+}
+
 TEST_CASE("window 0 starts nothing, stop() during downloads joins cleanly", "[prefetch]") {
   World w;
   {
