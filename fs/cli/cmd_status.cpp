@@ -67,9 +67,10 @@ void print_status(const fs::StatusFields& f) {
                 field(f, "pin_cached").c_str(), field(f, "pin_files").c_str(),
                 field(f, "pin_pending").c_str(), field(f, "pin_failed").c_str());
   }
-  std::printf("  listing:     checked %s, %s refreshes, %s failed\n",
-              field(f, "last_listing_check").c_str(), field(f, "refreshes").c_str(),
-              field(f, "refresh_failures").c_str());
+  // "filling": a first mount still lists albums or video streams in the background.
+  std::printf("  listing:     %s, checked %s, %s refreshes, %s failed\n",
+              field(f, "listing").c_str(), field(f, "last_listing_check").c_str(),
+              field(f, "refreshes").c_str(), field(f, "refresh_failures").c_str());
   std::printf("  daemon:      pid %s, status of %s\n", field(f, "pid").c_str(),
               field(f, "updated").c_str());
 }

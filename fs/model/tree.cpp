@@ -140,10 +140,12 @@ void Tree::add_photos(std::vector<api::Photo> photos,
     m_photos[i].files = std::span<const PhotoFile>(m_files).subspan(
         first_file[i], first_file[i + 1] - first_file[i]);
   }
-  m_photo_by_id.reserve(m_photos.size());
+  m_photo_by_id.resize(m_photos.size());
   for (std::uint32_t i = 0; i < m_photos.size(); ++i)
-    m_photo_by_id.emplace_back(m_photos[i].photo.id, i);
-  std::sort(m_photo_by_id.begin(), m_photo_by_id.end());
+    m_photo_by_id[i] = i;
+  std::sort(m_photo_by_id.begin(), m_photo_by_id.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return m_photos[a].photo.id < m_photos[b].photo.id;
+  });
   const std::size_t pages = (m_photos.size() + m_options.page_size - 1) / m_options.page_size;
   for (std::size_t page = 1; page <= pages; ++page)
     m_page_inos.push_back(unique_ino(NodeKind::page_dir, {page_dir_name(page)}));

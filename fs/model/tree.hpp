@@ -231,8 +231,8 @@ class Tree {
   // file_size() memo, by index in m_files; UINT64_MAX = not known (0 is a valid size).
   mutable std::unique_ptr<std::atomic<std::uint64_t>[]> m_file_sizes;
   [[nodiscard]] std::size_t file_slot(const Node& file) const;
-  // Sorted by id (views into m_photos): one block instead of a hash node per photo.
-  std::vector<std::pair<std::string_view, std::uint32_t>> m_photo_by_id;
+  // Photo indices sorted by photo id: 4 bytes a photo, one block instead of a hash node each.
+  std::vector<std::uint32_t> m_photo_by_id;
   std::unordered_map<std::string_view, std::uint32_t> m_album_by_id;  // views into m_albums
   std::unordered_map<Ino, int> m_used_inos;  // build-time collision check; cleared after
 };

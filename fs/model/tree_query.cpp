@@ -67,11 +67,11 @@ std::pair<std::size_t, std::size_t> Tree::page_range(std::size_t page) const {
 }
 
 std::optional<std::uint32_t> Tree::photo_index(std::string_view photo_id) const {
-  const auto found =
-      std::lower_bound(m_photo_by_id.begin(), m_photo_by_id.end(), photo_id,
-                       [](const auto& entry, std::string_view id) { return entry.first < id; });
-  if (found == m_photo_by_id.end() || found->first != photo_id) return std::nullopt;
-  return found->second;
+  const auto found = std::lower_bound(
+      m_photo_by_id.begin(), m_photo_by_id.end(), photo_id,
+      [&](std::uint32_t index, std::string_view id) { return m_photos[index].photo.id < id; });
+  if (found == m_photo_by_id.end() || m_photos[*found].photo.id != photo_id) return std::nullopt;
+  return *found;
 }
 
 std::optional<std::uint32_t> Tree::album_index(std::string_view album_id) const {

@@ -221,7 +221,8 @@ TEST_CASE("daemon mode: mount returns and status reports and fusermount3 -u unmo
   CHECK(eventually(
       [&] {
         status = run_command({build_binary("flickrfs"), "status", root}, env, 30);
-        return status.output.find("120 in 1 pages") != std::string::npos;
+        return status.output.find("120 in 1 pages") != std::string::npos &&
+               status.output.find("listing:     complete") != std::string::npos;
       },
       20));
   INFO(status.output);
