@@ -147,10 +147,6 @@ Result<PhotoWalk> FlickrClient::walk_pages(const PageFetcher& fetch_page, int ma
   std::unordered_set<std::string> union_seen;
   for (int pass = 1; pass <= std::max(1, max_passes); ++pass) {
     FLICKRFS_TRY(WalkPass result, walk_once(fetch_page, on_page));
-    const std::size_t union_before = union_photos.size();
-    for (const auto& photo : result.photos) {
-      if (union_seen.insert(photo.id).second) union_photos.push_back(photo);
-    }
     walk.passes = pass;
     walk.reported_total = result.total;
     const bool full = static_cast<std::int64_t>(result.photos.size()) >= result.total;
@@ -158,6 +154,12 @@ Result<PhotoWalk> FlickrClient::walk_pages(const PageFetcher& fetch_page, int ma
       walk.photos = std::move(result.photos);  // an exact snapshot of the listing
       walk.complete = true;
       return walk;
+    }
+    // Merged only when another pass follows: a copy of every photo of a first, complete pass
+    // doubled the peak memory of the walk.
+    const std::size_t union_before = union_photos.size();
+    for (auto& photo : result.photos) {
+      if (union_seen.insert(photo.id).second) union_photos.push_back(std::move(photo));
     }
     // A stable but short listing that a second look did not change: Flickr's total counts
     // photos it filters out. Nothing more to find.
