@@ -5,6 +5,7 @@
 #
 # Thread contract: single-threaded.
 import os
+import shutil
 import sys
 import tempfile
 
@@ -19,11 +20,13 @@ EMULATOR = os.path.join(BUILD, "flickr-emulator")
 SOAK = os.environ.get("RELIABILITY_SOAK") == "1"
 SECRETS = ("test-secret", "test-token-secret")
 _failures = []
+_workdirs = []  # removed by finish() when every check passed; kept (with logs) otherwise
 
 
 def workdir(tag):
     path = tempfile.mkdtemp(prefix=f"flickrfs-rel-{tag}-")
     os.chmod(path, 0o755)  # other users must reach the mountpoint for the security test
+    _workdirs.append(path)
     return path
 
 
@@ -60,7 +63,13 @@ def flickrfs(args, emu_url, work, env_extra=None, timeout=300):
 
 def finish():
     if _failures:
-        print(f"{len(_failures)} check(s) failed")
+        print(f"{len(_failures)} check(s) failed; work directories kept: " + " ".join(_workdirs))
         sys.exit(1)
+    h._cleanup_all()  # emulators and mounts first
+    with open("/proc/self/mountinfo") as f:
+        mountpoints = [line.split()[4] for line in f]
+    for path in _workdirs:
+        if not any(m.startswith(path + "/") for m in mountpoints):  # never into a live mount
+            shutil.rmtree(path, ignore_errors=True)
     print("all checks passed")
     sys.exit(0)
