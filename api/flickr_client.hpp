@@ -134,12 +134,16 @@ class FlickrClient {
   //   boundary unseen, or the ids fall short of total) the walk runs again, up to
   //   `max_passes`, and stops early when a stable pass adds no new id. The result is then
   //   the union of all passes (nothing any pass saw is dropped), complete = false.
+  // `on_page` sees each page as it arrives, before the walk keeps its photos: it may store
+  // them and then strip them to what the caller needs afterwards (the id at least), so a
+  // walk of 100,000 photos need not hold every photo whole until its end.
   using PageFetcher = std::function<Result<PhotoPage>(int page)>;
-  using PageObserver = std::function<void(const PhotoPage& page)>;
+  using PageObserver = std::function<void(PhotoPage& page)>;
   [[nodiscard]] static Result<PhotoWalk> walk_pages(const PageFetcher& fetch_page,
                                                     int max_passes = 3,
                                                     const PageObserver& on_page = nullptr);
-  [[nodiscard]] Result<PhotoWalk> all_photos(const std::string& user);
+  [[nodiscard]] Result<PhotoWalk> all_photos(const std::string& user,
+                                             const PageObserver& on_page = nullptr);
   [[nodiscard]] Result<PhotoWalk> all_photoset_photos(const std::string& photoset_id,
                                                       const std::string& owner);
 

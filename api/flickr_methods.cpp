@@ -34,13 +34,14 @@ Result<WalkPass> walk_once(const FlickrClient::PageFetcher& fetch_page,
   std::unordered_set<std::string> seen;
   int pages = 1;
   for (int page = 1; page <= pages; ++page) {
-    FLICKRFS_TRY(const PhotoPage result, fetch_page(page));
+    FLICKRFS_TRY(PhotoPage result, fetch_page(page));
     if (on_page) on_page(result);
     if (page > 1 && (result.total != pass.total || result.pages != pages)) pass.stable = false;
     pages = result.pages;  // re-read: the listing may grow or shrink while we walk
     pass.total = result.total;
-    for (const auto& photo : result.photos) {
-      if (!photo.id.empty() && seen.insert(photo.id).second) pass.photos.push_back(photo);
+    for (auto& photo : result.photos) {
+      if (!photo.id.empty() && seen.insert(photo.id).second)
+        pass.photos.push_back(std::move(photo));
     }
   }
   return pass;
@@ -169,9 +170,9 @@ Result<PhotoWalk> FlickrClient::walk_pages(const PageFetcher& fetch_page, int ma
   return walk;
 }
 
-Result<PhotoWalk> FlickrClient::all_photos(const std::string& user) {
+Result<PhotoWalk> FlickrClient::all_photos(const std::string& user, const PageObserver& on_page) {
   FLICKRFS_TRY(const std::string who, me_or_nsid(user, false));
-  return walk_pages([&](int page) { return photos_page(who, page, kMaxPerPage); });
+  return walk_pages([&](int page) { return photos_page(who, page, kMaxPerPage); }, 3, on_page);
 }
 
 Result<PhotoWalk> FlickrClient::all_photoset_photos(const std::string& photoset_id,

@@ -2,6 +2,7 @@
 // (stale-listing checks, recentlyUpdated polling, health check while offline).
 #include <algorithm>
 #include <ctime>
+#include <optional>
 #include <unordered_set>
 
 #include "fs/log.hpp"
@@ -55,15 +56,28 @@ Result<void> Catalog::fetch_video_sizes(std::span<const api::Photo> photos) {
 }
 
 Result<void> Catalog::fetch_photostream() {
-  auto walk = m_client->all_photos(m_options.user);
+  // Each page is stored as it arrives, then only what the order needs is kept: holding the
+  // whole walk until its end made a first fill of 100,000 photos peak at over 600 MB.
+  // Video streams come after, page by page (fill_video_sizes): the listing is usable first.
+  std::optional<Error> store_failed;
+  auto walk = m_client->all_photos(m_options.user, [&](api::PhotoPage& page) {
+    if (!store_failed) {
+      auto stored = m_meta.upsert_photos(page.photos, cache::PhotoSource::list);
+      if (!stored.ok()) store_failed = std::move(stored).error();
+    }
+    for (auto& photo : page.photos) {
+      api::Photo order_key;  // what ids_oldest_first() reads
+      order_key.id = std::move(photo.id);
+      order_key.date_upload = photo.date_upload;
+      photo = std::move(order_key);
+    }
+  });
   if (!walk.ok()) {
     m_connectivity.report(walk.error());
     return std::move(walk).error();
   }
-  auto& photos = walk->photos;
-  // Video streams come after, page by page (fill_video_sizes): the listing is usable first.
-  FLICKRFS_CHECK(m_meta.upsert_photos(photos, cache::PhotoSource::list));
-  const auto ids = ids_oldest_first(photos);
+  if (store_failed) return std::move(*store_failed);
+  const auto ids = ids_oldest_first(walk->photos);
   // An incomplete walk that lost photos must not shrink the cached listing (a network
   // error means "unknown", never "deleted"); a complete one is the truth.
   FLICKRFS_TRY(const auto state, m_meta.listing_state(cache::ListingId::photostream()));

@@ -62,6 +62,36 @@ TEST_CASE("walk: short and empty pages in the middle do not end the walk", "[wal
   CHECK(calls == 4);
 }
 
+TEST_CASE("walk: the page observer sees each page before the walk keeps what it left", "[walk]") {
+  std::vector<int> seen_pages;
+  auto walk = FlickrClient::walk_pages(
+      [&](int page) -> Result<PhotoPage> {
+        PhotoPage out;
+        out.page = page;
+        out.pages = 2;
+        out.total = 4;
+        out.photos = page == 1 ? std::vector<Photo>{photo(1), photo(2)}
+                               : std::vector<Photo>{photo(3), photo(4)};
+        for (auto& p : out.photos)
+          p.title = "title " + p.id;
+        return out;
+      },
+      3,
+      [&](PhotoPage& page) {
+        seen_pages.push_back(page.page);
+        for (auto& p : page.photos) {
+          CHECK(p.title == "title " + p.id);  // whole when the observer sees it
+          p.title.clear();                    // stored elsewhere: the walk keeps the id
+        }
+      });
+  REQUIRE(walk.ok());
+  CHECK(seen_pages == std::vector<int>{1, 2});
+  REQUIRE(walk->photos.size() == 4);
+  for (const auto& p : walk->photos)
+    CHECK(p.title.empty());
+  CHECK(walk->complete);
+}
+
 TEST_CASE("walk: a photo seen on two pages is kept once", "[walk]") {
   const std::vector<int> ids = {1, 2, 3, 4, 5, 6};
   auto walk = FlickrClient::walk_pages([&](int page) -> Result<PhotoPage> {
