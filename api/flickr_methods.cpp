@@ -35,7 +35,7 @@ Result<WalkPass> walk_once(const FlickrClient::PageFetcher& fetch_page,
   int pages = 1;
   for (int page = 1; page <= pages; ++page) {
     FLICKRFS_TRY(PhotoPage result, fetch_page(page));
-    if (on_page) on_page(result);
+    if (on_page) FLICKRFS_CHECK(on_page(result));
     if (page > 1 && (result.total != pass.total || result.pages != pages)) pass.stable = false;
     pages = result.pages;  // re-read: the listing may grow or shrink while we walk
     pass.total = result.total;

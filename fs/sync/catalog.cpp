@@ -114,6 +114,9 @@ Result<model::CatalogInput> Catalog::read_cache() const {
 }
 
 Result<void> Catalog::rebuild() {
+  // Unmounting: nobody reads a new snapshot, and at 100,000 photos each rebuild a fill step
+  // ends with costs a second or more of the unmount's wait.
+  if (m_stopping.load()) return make_error(Errc::interrupted, "unmounting");
   FLICKRFS_TRY(auto input, read_cache());
   FLICKRFS_TRY(const auto state, m_meta.listing_state(cache::ListingId::photostream()));
   auto next = model::Tree::build(std::move(input), {m_options.sizes, model::kPhotosPerPage});

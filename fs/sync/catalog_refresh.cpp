@@ -2,7 +2,6 @@
 // (stale-listing checks, recentlyUpdated polling, health check while offline).
 #include <algorithm>
 #include <ctime>
-#include <optional>
 #include <unordered_set>
 
 #include "fs/log.hpp"
@@ -59,24 +58,22 @@ Result<void> Catalog::fetch_photostream() {
   // Each page is stored as it arrives, then only what the order needs is kept: holding the
   // whole walk until its end made a first fill of 100,000 photos peak at over 600 MB.
   // Video streams come after, page by page (fill_video_sizes): the listing is usable first.
-  std::optional<Error> store_failed;
-  auto walk = m_client->all_photos(m_options.user, [&](api::PhotoPage& page) {
-    if (!store_failed) {
-      auto stored = m_meta.upsert_photos(page.photos, cache::PhotoSource::list);
-      if (!stored.ok()) store_failed = std::move(stored).error();
-    }
+  // An unmount ends the walk at the next page rather than after all of them.
+  auto walk = m_client->all_photos(m_options.user, [&](api::PhotoPage& page) -> Result<void> {
+    if (m_stopping.load()) return make_error(Errc::interrupted, "unmounting");
+    FLICKRFS_CHECK(m_meta.upsert_photos(page.photos, cache::PhotoSource::list));
     for (auto& photo : page.photos) {
       api::Photo order_key;  // what ids_oldest_first() reads
       order_key.id = std::move(photo.id);
       order_key.date_upload = photo.date_upload;
       photo = std::move(order_key);
     }
+    return success();
   });
   if (!walk.ok()) {
     m_connectivity.report(walk.error());
     return std::move(walk).error();
   }
-  if (store_failed) return std::move(*store_failed);
   const auto ids = ids_oldest_first(walk->photos);
   // An incomplete walk that lost photos must not shrink the cached listing (a network
   // error means "unknown", never "deleted"); a complete one is the truth.

@@ -148,11 +148,12 @@ def line2_warm_tree(cfg):
         rss = h.rss_kb(m.proc.pid)  # three reads, as close together as they can be
         rss_anon = h.rss_kb(m.proc.pid, "RssAnon")
         rss_file = h.rss_kb(m.proc.pid, "RssFile")
+        peak = h.rss_kb(m.proc.pid, "VmHWM")  # the first listing and fill included
         lmdb = sum(h.disk_bytes(os.path.join(dp, f))
                    for dp, _, fs in os.walk(os.path.join(work, "cache"))
                    for f in fs if f.endswith(".mdb") or "lmdb" in dp + f)
         raw.update({"rss_kb": rss, "rss_anon_kb": rss_anon, "rss_file_kb": rss_file,
-                    "lmdb_bytes": lmdb})
+                    "peak_rss_kb": peak, "lmdb_bytes": lmdb})
     finally:
         m.close()
         emu.close()
@@ -165,6 +166,7 @@ def line2_warm_tree(cfg):
         row("7", f"daemon RSS after line 2 ({label})", rss, None, "MB", ""),
         row("7", "  of which private (RssAnon: heap, stacks)", rss_anon, None, "MB", ""),
         row("7", "  of which mapped files (RssFile: the LMDB map)", rss_file, None, "MB", ""),
+        row("7", "  peak since mount (VmHWM: first listing and fill)", peak, None, "MB", ""),
         row("7", "LMDB bytes per photo", round(lmdb / n) if lmdb else None, None, "B",
             "allocated blocks of the .mdb files"),
     ]

@@ -93,9 +93,10 @@ TEST_CASE("photostream walk at --fault-rate 0.2 returns exactly the manifest's i
   int pages_seen = 0;
   auto walk =
       FlickrClient::walk_pages([&](int page) { return client.photos_page("me", page, 20); }, 3,
-                               [&](const PhotoPage& page) {
+                               [&](const PhotoPage& page) -> Result<void> {
                                  ++pages_seen;
                                  CHECK(page.per_page == 20);
+                                 return success();
                                });
   REQUIRE(walk.ok());
   CHECK(walk->complete);

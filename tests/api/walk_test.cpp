@@ -77,12 +77,13 @@ TEST_CASE("walk: the page observer sees each page before the walk keeps what it 
         return out;
       },
       3,
-      [&](PhotoPage& page) {
+      [&](PhotoPage& page) -> Result<void> {
         seen_pages.push_back(page.page);
         for (auto& p : page.photos) {
           CHECK(p.title == "title " + p.id);  // whole when the observer sees it
           p.title.clear();                    // stored elsewhere: the walk keeps the id
         }
+        return success();
       });
   REQUIRE(walk.ok());
   CHECK(seen_pages == std::vector<int>{1, 2});
@@ -90,6 +91,23 @@ TEST_CASE("walk: the page observer sees each page before the walk keeps what it 
   for (const auto& p : walk->photos)
     CHECK(p.title.empty());
   CHECK(walk->complete);
+}
+
+TEST_CASE("walk: an error from the page observer ends the walk at that page", "[walk]") {
+  std::vector<int> fetched;
+  auto walk = FlickrClient::walk_pages(
+      [&](int page) -> Result<PhotoPage> {
+        fetched.push_back(page);
+        return page_of({1, 2, 3, 4, 5, 6, 7, 8}, page, 2);
+      },
+      3,
+      [&](PhotoPage& page) -> Result<void> {
+        if (page.page == 2) return make_error(Errc::interrupted, "unmounting");
+        return success();
+      });
+  REQUIRE_FALSE(walk.ok());
+  CHECK(walk.error().code == Errc::interrupted);
+  CHECK(fetched == std::vector<int>{1, 2});  // no page after the refusal, no second pass
 }
 
 TEST_CASE("walk: a photo seen on two pages is kept once", "[walk]") {

@@ -251,6 +251,30 @@ TEST_CASE("SIGTERM and SIGINT unmount cleanly", "[mount]") {
   }
 }
 
+TEST_CASE("SIGTERM during the first listing ends its walk at the next page", "[mount]") {
+  // 6 pages of 500 at 400 ms each: the walk is still running when the signal comes.
+  EmulatorProcess emulator({3000, 1, 5, {"--latency-ms", "400"}});
+  const auto list_calls = [&] {
+    simdjson::dom::parser parser;
+    const std::string stats = emulator.get("/_emulator/stats");
+    std::int64_t calls = 0;
+    if (parser.parse(stats)["calls"]["flickr.people.getPhotos"].get(calls) != simdjson::SUCCESS)
+      return std::int64_t{0};  // not called yet
+    return calls;
+  };
+  TempDir temp;
+  const MountWork work = make_work(temp.path());
+  FlickrfsMount mount(emulator.url(), work);
+  REQUIRE(eventually([&] { return list_calls() >= 2; }, 30));
+  const std::int64_t at_signal = list_calls();
+  REQUIRE(at_signal < 6);
+  CHECK(mount.stop_with(SIGTERM) == 0);
+  CHECK_FALSE(is_mounted(mount.root()));
+  // The page in flight completes; no page is asked for after it (the whole walk would be 6).
+  INFO("people.getPhotos calls at the signal: " << at_signal);
+  CHECK(list_calls() <= at_signal + 1);
+}
+
 TEST_CASE("mount.fuse3 (fstab) form with -o options", "[mount]") {
   std::string helper;
   for (const char* path : {"/sbin/mount.fuse3", "/usr/sbin/mount.fuse3"}) {
