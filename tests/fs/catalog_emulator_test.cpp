@@ -30,15 +30,6 @@ api::ClientOptions emulator_options(const test::EmulatorProcess& emulator) {
   return options;
 }
 
-std::int64_t calls_of(const test::EmulatorProcess& emulator, std::string_view method) {
-  simdjson::dom::parser parser;
-  const std::string body = emulator.get("/_emulator/stats");
-  simdjson::dom::element doc = parser.parse(body);
-  std::int64_t calls = 0;
-  if (doc["calls"][method].get(calls) != simdjson::SUCCESS) return 0;
-  return calls;
-}
-
 struct World {
   test::EmulatorProcess emulator;
   test::CacheFixture cache;
@@ -91,7 +82,7 @@ TEST_CASE("stat-ing a page's first photos fetches the comments of the photos ahe
   REQUIRE(commented.size() >= 3);
   for (const auto& info : commented)
     CHECK_FALSE(w.catalog->known_size(*tree, info).has_value());  // nothing fetched yet
-  const std::int64_t before = calls_of(w.emulator, "flickr.photos.comments.getList");
+  const std::int64_t before = w.emulator.calls("flickr.photos.comments.getList");
 
   // `ls -l` in listing order: photos 0, 1, 2 (stat_walk_ahead.hpp).
   for (std::uint32_t i = 0; i < 3; ++i) {
@@ -122,7 +113,7 @@ TEST_CASE("stat-ing a page's first photos fetches the comments of the photos ahe
       in_window += tree->photo(photo).photo.count_comments > 0 ? 1 : 0;
   }
   CHECK(in_window >= static_cast<std::int64_t>(commented.size()));
-  CHECK(calls_of(w.emulator, "flickr.photos.comments.getList") - before <= in_window);
+  CHECK(w.emulator.calls("flickr.photos.comments.getList") - before <= in_window);
 }
 
 TEST_CASE("a first mount lists in the background and a directory waits for its listing",

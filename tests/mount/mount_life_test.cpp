@@ -254,14 +254,7 @@ TEST_CASE("SIGTERM and SIGINT unmount cleanly", "[mount]") {
 TEST_CASE("SIGTERM during the first listing ends its walk at the next page", "[mount]") {
   // 6 pages of 500 at 400 ms each: the walk is still running when the signal comes.
   EmulatorProcess emulator({3000, 1, 5, {"--latency-ms", "400"}});
-  const auto list_calls = [&] {
-    simdjson::dom::parser parser;
-    const std::string stats = emulator.get("/_emulator/stats");
-    std::int64_t calls = 0;
-    if (parser.parse(stats)["calls"]["flickr.people.getPhotos"].get(calls) != simdjson::SUCCESS)
-      return std::int64_t{0};  // not called yet
-    return calls;
-  };
+  const auto list_calls = [&] { return emulator.calls("flickr.people.getPhotos"); };
   TempDir temp;
   const MountWork work = make_work(temp.path());
   FlickrfsMount mount(emulator.url(), work);

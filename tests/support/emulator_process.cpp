@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <httplib.h>
+#include <simdjson.h>
 #include <chrono>
 #include <cstdlib>
 #include <stdexcept>
@@ -118,6 +119,14 @@ std::string EmulatorProcess::post(const std::string& path, const std::string& bo
     throw std::runtime_error("POST " + path + " failed: " + httplib::to_string(res.error()));
   if (status) *status = res->status;
   return res->body;
+}
+
+std::int64_t EmulatorProcess::calls(std::string_view method) const {
+  simdjson::dom::parser parser;
+  const std::string body = get("/_emulator/stats");
+  std::int64_t count = 0;
+  if (parser.parse(body)["calls"][method].get(count) != simdjson::SUCCESS) return 0;
+  return count;
 }
 
 }  // namespace flickrfs::test

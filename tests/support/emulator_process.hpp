@@ -7,7 +7,9 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace flickrfs::test {
@@ -38,6 +40,9 @@ class EmulatorProcess {
   // transport error; returns the body for any status and stores the status in *status.
   std::string get(const std::string& path, int* status = nullptr) const;
   std::string post(const std::string& path, const std::string& body, int* status = nullptr) const;
+  // Calls of one API method counted by GET /_emulator/stats since start or the last
+  // reset-stats (0 when never called).
+  std::int64_t calls(std::string_view method) const;
 
   // SIGTERM and wait (for offline tests); the destructor does this too.
   void stop();
