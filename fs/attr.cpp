@@ -18,7 +18,7 @@ mode_t mode_of(model::NodeKind kind) {
   // 0755 like any read-only mounted disk (the ro mount refuses writes with EROFS), so a copy
   // that stays deletable by its owner (`flickrfs mirror`, `rsync -a`) has the same modes.
   if (model::is_directory(kind)) return S_IFDIR | 0755;
-  if (kind == model::NodeKind::album_link) return S_IFLNK | 0777;
+  if (model::is_symlink(kind)) return S_IFLNK | 0777;
   return S_IFREG | 0444;
 }
 
@@ -48,8 +48,9 @@ void fill_stat(const Context& ctx, const model::Attr& attr, struct stat& out) {
 
 double attr_timeout(const Context& ctx, const model::Attr& attr) {
   if (model::is_regular_file(attr.kind) && !attr.size) return 0;
-  const bool walkable =
-      attr.kind == model::NodeKind::page_dir || attr.kind == model::NodeKind::album_dir;
+  const bool walkable = attr.kind == model::NodeKind::page_dir ||
+                        attr.kind == model::NodeKind::album_dir ||
+                        attr.kind == model::NodeKind::size_page_dir;
   if (walkable && ctx.no_opendir.load()) return ctx.timeouts.walk_hint;  // getattr.cpp
   return entry_timeout(ctx, attr.kind);
 }
@@ -59,10 +60,11 @@ double entry_timeout(const Context& ctx, model::NodeKind kind) {
     case model::NodeKind::image_file:
     case model::NodeKind::size_file:
       return ctx.timeouts.immutable;
-    case model::NodeKind::photo_dir:
-      return ctx.timeouts.photo_dir;
-    case model::NodeKind::info_json:
+    case model::NodeKind::sidecar:
     case model::NodeKind::album_link:
+    case model::NodeKind::sidecar_link:
+    case model::NodeKind::hidden_list:
+    case model::NodeKind::album_json:
       return ctx.timeouts.metadata;
     default:
       return ctx.timeouts.live;

@@ -23,9 +23,8 @@ class Prefetcher;
 // Kernel cache lifetimes in seconds (fuse-anchors 5.1.3 / 5.3), by how mutable a node is.
 struct Timeouts {
   double immutable = 3600;  // image files of known size (inode changes with the content)
-  double photo_dir = 3600;  // photo directories (a retitle is pushed by invalidation)
   double live = 60;         // root, photostream, sets, pages, albums (--dir-cache-time)
-  double metadata = 60;     // info.json and album links
+  double metadata = 60;     // sidecars, .hidden, album.json and album links
   double negative = 10;     // names that do not exist
   double probe = 3600;      // file-manager probes (.hidden, folder.jpg, desktop.ini ...)
   double walk_hint = 1;     // page and album dir attrs without opendir (ops/getattr.cpp)

@@ -141,6 +141,7 @@ class Executor {
     FLICKRFS_CHECK(set_attrs(full(action.path), *action.entry));
     const DiskInfo disk = probe(m_dest, action.path);
     journal(record_for(*action.entry, static_cast<std::uint64_t>(disk.st.st_size)), action.from);
+    std::lock_guard lock(m_mutex);  // late writes move from worker threads too
     ++m_report.moved;
     return success();
   }
@@ -169,6 +170,10 @@ class Executor {
         journal(record_for(entry, rendered.size(), content_version(rendered)));
         std::lock_guard lock(m_mutex);
         ++m_report.unchanged;
+        return false;
+      }
+      if (!action.from.empty() && read_small_file(full(action.from)) == rendered) {
+        FLICKRFS_CHECK(move(action));  // the same bytes under their old name
         return false;
       }
       bytes = &rendered;

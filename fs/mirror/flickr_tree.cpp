@@ -58,9 +58,9 @@ class Walker {
       m_error = std::move(listed).error();
       return;
     }
-    // Images before info.json, so the planner knows whether the image changes first.
+    // Images before sidecars, so the planner knows whether the image changes first.
     std::stable_partition(children.begin(), children.end(),
-                          [](const model::DirEntry& c) { return c.kind != NodeKind::info_json; });
+                          [](const model::DirEntry& c) { return c.kind != NodeKind::sidecar; });
     for (const auto& child : children)
       add_child(child, join_path(path, child.name));
   }
@@ -72,17 +72,26 @@ class Walker {
       add_directory(*node, path);
       return;
     }
-    const auto& record = tree().photo(node->index);
     SourceEntry entry;
     entry.path = path;
     entry.mtime = {static_cast<time_t>(tree().attr(*node, std::nullopt).mtime), 0};
+    if (model::Tree::is_generated(node->kind)) {  // .hidden, album.json: no photo owns them
+      entry.content.kind = ContentRef::Kind::inline_bytes;
+      entry.content.bytes = tree().generated_text(*node);
+      entry.size = entry.content.bytes.size();
+      entry.mode = 0444;
+      m_out.entries.push_back(std::move(entry));
+      return;
+    }
+    const auto& record = tree().photo(node->index);
     entry.owner = record.photo.id;
     entry.order = record.photo.date_upload;
-    if (node->kind == NodeKind::album_link) {
+    if (model::is_symlink(node->kind)) {
       entry.kind = EntryKind::symlink;
       entry.link_target = tree().link_target(*node);
-      entry.role = "link:" + tree().album(node->album).set.id;
-    } else if (node->kind == NodeKind::info_json) {
+      const bool image = node->kind == NodeKind::album_link;
+      entry.role = (image ? "link:" : "sidecar-link:") + tree().album(node->album).set.id;
+    } else if (node->kind == NodeKind::sidecar) {
       fill_info_json(entry, *node);
     } else {
       const auto& file = tree().file(*node);
@@ -165,6 +174,7 @@ Result<DesiredTree> desired_tree_from_catalog(FlickrCatalog catalog,
                                               const FlickrTreeOptions& options) {
   model::CatalogInput input;
   input.photos = catalog.photos;
+  if (!catalog.photos.empty()) input.owner = catalog.photos.front().owner;  // album.json
   for (const auto& album : catalog.albums)
     input.albums.push_back({album.set, album.photo_ids});
   model::TreeOptions tree_options;

@@ -2,11 +2,12 @@
 // The desired tree of a Flickr account: the mount's own model::Tree (same names, pages,
 // album symlinks, mtimes; fs/model/tree.hpp) built from a FlickrCatalog, walked into
 // SourceEntries. Image files download from the URL the model chose (media_choice.hpp);
-// info.json is rendered by model::render_info_json with the image's exact byte size as it
-// lies in DEST, exactly as the mount renders it with the size it learnt.
+// a sidecar (<stem>.json) is rendered by model::render_info_json with the image's exact
+// byte size as it lies in DEST, exactly as the mount renders it with the size it learnt;
+// .hidden and album.json come from the snapshot itself (Tree::generated_text).
 //
-// A subtree ("photostream/page-0002", "sets/<album dir>", a photo directory) keeps its
-// mount-relative paths in DEST, plus the photostream photos its album links point to, so
+// A subtree ("photostream/page-0002", "sets/<album dir>", "sizes/large") keeps its
+// mount-relative paths in DEST, plus the photostream files its album links point to, so
 // the links resolve offline.
 //
 // Thread contract: build on one thread; the entries' render functions are thread-safe.

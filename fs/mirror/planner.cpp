@@ -106,13 +106,26 @@ class Planner {
   }
 
   // Rendered now when its input (the image) stays as it is, else after the image is written.
+  // A rendering the mirror wrote under another name (a retitle, a page shift, or the layout
+  // before photos were files, where it was <stem>/info.json) is renamed when its bytes match.
   void plan_generated(const SourceEntry& entry) {
     if (!entry.depends_on.empty() && m_changing.count(entry.depends_on) > 0) {
-      m_plan.late_writes.push_back(action(ActionKind::write, &entry, entry.path));
+      Action late = action(ActionKind::write, &entry, entry.path, moved_rendering(entry));
+      if (!late.from.empty()) m_plan.prune_dirs.push_back(parent_path(late.from));
+      m_plan.late_writes.push_back(std::move(late));
       return;
     }
     std::string bytes = entry.content.render(m_dest);
     const DiskInfo disk = probe(m_dest, entry.path);
+    if (!disk.exists) {
+      std::string from = moved_rendering(entry);
+      if (!from.empty() && read_small_file(join_path(m_dest, from)) == bytes) {
+        m_consumed.insert(from);
+        m_plan.prune_dirs.push_back(parent_path(from));
+        m_plan.moves.push_back(action(ActionKind::move, &entry, entry.path, std::move(from)));
+        return;
+      }
+    }
     if (disk.exists && S_ISREG(disk.st.st_mode) &&
         static_cast<std::size_t>(disk.st.st_size) == bytes.size() &&
         read_small_file(join_path(m_dest, entry.path)) == bytes) {
@@ -152,6 +165,18 @@ class Planner {
     if (!same_time(st.st_mtim, entry.mtime) || (st.st_mode & 07777) != effective_mode(entry)) {
       m_plan.attr_fixes.push_back(&entry);
     }
+  }
+
+  // The path of the owner's file with this role from the last run, when the source no longer
+  // wants it there and DEST still has it; else "".
+  std::string moved_rendering(const SourceEntry& entry) const {
+    if (entry.owner.empty()) return {};
+    const StateRecord* old = m_state.find_owned(entry.owner, entry.role);
+    if (old == nullptr || old->path == entry.path || m_desired.count(old->path) > 0 ||
+        m_consumed.count(old->path) > 0 || !probe(m_dest, old->path).exists) {
+      return {};
+    }
+    return old->path;
   }
 
   // A photo's file whose bytes did not change but whose name or page did: rename it.

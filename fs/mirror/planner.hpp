@@ -34,9 +34,10 @@ struct Action {
   ActionKind kind = ActionKind::write;
   const SourceEntry* entry = nullptr;  // null for remove
   std::string path;                    // relative to DEST
-  std::string from;                    // move: the old relative path
-  std::string bytes;                   // generated content rendered while planning
-  bool rendered = false;               // `bytes` holds it
+  std::string from;       // move: the old relative path; a late write: a file that may hold the
+                          // same rendering under an old name (renamed instead of written)
+  std::string bytes;      // generated content rendered while planning
+  bool rendered = false;  // `bytes` holds it
 };
 
 struct Plan {

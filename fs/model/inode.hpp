@@ -25,5 +25,6 @@ namespace flickrfs::model {
 // The fixed directories.
 inline constexpr Ino kPhotostreamIno = 2;
 inline constexpr Ino kSetsIno = 3;
+inline constexpr Ino kSizesIno = 4;  // only with --sizes extras
 
 }  // namespace flickrfs::model

@@ -15,32 +15,43 @@ using Ino = std::uint64_t;
 
 inline constexpr Ino kRootIno = 1;  // FUSE_ROOT_ID
 
+// The numbers are part of every stable inode number (model/inode.hpp): never renumber.
 enum class NodeKind : std::uint8_t {
-  root,         // MOUNT/
-  photostream,  // MOUNT/photostream/
-  sets,         // MOUNT/sets/
-  page_dir,     // MOUNT/photostream/page-0001/
-  album_dir,    // MOUNT/sets/<title>_<album id>/
-  photo_dir,    // .../page-0001/<stem>/
-  image_file,   // .../<stem>/<stem>.<ext>: the best size (or the video stream / poster)
-  size_file,    // .../<stem>/<stem>.<label>.<ext>: an extra size asked for with --sizes
-  info_json,    // .../<stem>/info.json
-  album_link,   // .../sets/<album>/0001_<stem> -> ../../photostream/page-NNNN/<stem>
+  root = 0,            // MOUNT/
+  photostream = 1,     // MOUNT/photostream/
+  sets = 2,            // MOUNT/sets/
+  page_dir = 3,        // MOUNT/photostream/page-0001/
+  album_dir = 4,       // MOUNT/sets/<title>_<album id>/
+  image_file = 6,      // page-0001/<stem>.<ext>: the best size (or the video stream / poster)
+  size_file = 7,       // sizes/<label>/page-0001/<stem>.<ext>: an extra size (--sizes)
+  sidecar = 8,         // page-0001/<stem>.json: the photo's metadata
+  album_link = 9,      // sets/<album>/0001_<stem>.<ext> -> ../../photostream/page-NNNN/<stem>.<ext>
+  sizes = 10,          // MOUNT/sizes/ (only with --sizes extras)
+  size_dir = 11,       // MOUNT/sizes/<label>/
+  size_page_dir = 12,  // MOUNT/sizes/<label>/page-0001/
+  hidden_list = 13,    // page-0001/.hidden or sets/<album>/.hidden: the sidecars' names
+  album_json = 14,     // sets/<album>/album.json
+  sidecar_link = 15,   // sets/<album>/0001_<stem>.json -> ../../photostream/page-NNNN/<stem>.json
 };
 
 [[nodiscard]] bool is_directory(NodeKind kind) noexcept;
 [[nodiscard]] bool is_regular_file(NodeKind kind) noexcept;
+[[nodiscard]] bool is_symlink(NodeKind kind) noexcept;
+// A file of one photo (image, extra size or sidecar): Node::index is the photo's index.
+[[nodiscard]] bool is_photo_file(NodeKind kind) noexcept;
 
-// Where a node lives in the snapshot it came from. `index` is the photo index (photo_dir,
-// image_file, size_file, info_json, album_link), the album index (album_dir) or the page
-// number (page_dir); `sub` is the variant index (0 = best, i = i-th --sizes label) for files
-// and the 0-based album position for album_link.
+// Where a node lives in the snapshot it came from. `index` is the photo index (photo files
+// and album links), the album index (album_dir, album_json, an album's hidden_list), the
+// page number (page_dir, size_page_dir, a page's hidden_list) or the --sizes label index
+// (size_dir). `sub` is the variant index into the photo's files (0 = best) for image and
+// size files, the 0-based album position for links, the label index for size_page_dir, and
+// for hidden_list 0 (a page's) or 1 (an album's).
 struct Node {
   Ino ino = 0;
   NodeKind kind = NodeKind::root;
   std::uint32_t index = 0;
   std::uint32_t sub = 0;
-  std::uint32_t album = 0;  // album index, for album_link only
+  std::uint32_t album = 0;  // album index, for album_link and sidecar_link only
 };
 
 // What stat(2) shows. `size` is empty while a byte size is not known yet: callers must not

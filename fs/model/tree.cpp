@@ -73,6 +73,7 @@ std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options)
   if (tree->m_options.sizes.empty()) tree->m_options.sizes = {"best"};
   tree->m_photostream_listed = input.photostream_listed;
   tree->m_albums_listed = input.albums_listed;
+  tree->m_owner = std::move(input.owner);
   tree->add_photos(std::move(input.photos), input.sizes_pending);
   tree->add_albums(std::move(input.albums));
   tree->compute_dir_mtimes();
@@ -113,15 +114,14 @@ void Tree::add_photos(std::vector<api::Photo> photos,
     record.page = static_cast<std::uint32_t>(m_photos.size() / m_options.page_size + 1);
     record.taken_mtime = parse_date_taken(photo.date_taken).value_or(photo.date_upload);
     record.sizes_pending = sizes_pending.count(photo.id) != 0;
-    record.dir_ino = unique_ino(NodeKind::photo_dir, {photo.id});
-    record.info_ino = unique_ino(NodeKind::info_json, {photo.id});
+    record.sidecar_ino = unique_ino(NodeKind::sidecar, {photo.id});
     first_file.push_back(static_cast<std::uint32_t>(m_files.size()));
     for (auto& [label, choice] : choose_files(photo, m_options)) {
       const bool best = label == "best";
       PhotoFile file;
       file.sizes_label = label;
-      file.name = m_strings.store(best ? stem + "." + choice.ext
-                                       : stem + "." + std::string(label) + "." + choice.ext);
+      // Extra sizes live in their own tree (sizes/<label>/), so they need no label in the name.
+      file.name = m_strings.store(stem + "." + choice.ext);
       // "<stem>.<ext>" holds the stem too: one copy of the longest string of a photo.
       if (best) record.stem = file.name.substr(0, stem.size());
       file.ino = unique_ino(best ? NodeKind::image_file : NodeKind::size_file,
@@ -147,8 +147,19 @@ void Tree::add_photos(std::vector<api::Photo> photos,
     return m_photos[a].photo.id < m_photos[b].photo.id;
   });
   const std::size_t pages = (m_photos.size() + m_options.page_size - 1) / m_options.page_size;
-  for (std::size_t page = 1; page <= pages; ++page)
-    m_page_inos.push_back(unique_ino(NodeKind::page_dir, {page_dir_name(page)}));
+  for (std::size_t page = 1; page <= pages; ++page) {
+    const std::string name = page_dir_name(page);
+    m_page_inos.push_back(unique_ino(NodeKind::page_dir, {name}));
+    m_page_hidden_inos.push_back(unique_ino(NodeKind::hidden_list, {"page", name}));
+  }
+  for (std::size_t label = 1; label < m_options.sizes.size(); ++label) {
+    const std::string& label_name = m_options.sizes[label];
+    m_size_dir_inos.push_back(unique_ino(NodeKind::size_dir, {label_name}));
+    for (std::size_t page = 1; page <= pages; ++page) {
+      m_size_page_inos.push_back(
+          unique_ino(NodeKind::size_page_dir, {label_name, page_dir_name(page)}));
+    }
+  }
   m_page_pending.assign(pages, 0);
   for (const auto& record : m_photos) {
     if (record.sizes_pending) m_page_pending[record.page - 1] = 1;
@@ -163,13 +174,17 @@ void Tree::add_albums(std::vector<AlbumInput> albums) {
     AlbumRecord album;
     album.name = album_dir_name(input.set.title, input.set.id);
     album.ino = unique_ino(NodeKind::album_dir, {input.set.id});
+    album.hidden_ino = unique_ino(NodeKind::hidden_list, {"album", input.set.id});
+    album.json_ino = unique_ino(NodeKind::album_json, {input.set.id});
     const auto album_index = static_cast<std::uint32_t>(m_albums.size());
     std::unordered_set<std::uint32_t> seen_photos;
     for (const auto& id : input.photo_ids) {
       const auto found = photo_index(id);
       if (!found || !seen_photos.insert(*found).second) continue;
       album.members.push_back(*found);
-      album.link_inos.push_back(unique_ino(NodeKind::album_link, {input.set.id, id}));
+      album.link_inos.push_back(
+          has_image(*found) ? unique_ino(NodeKind::album_link, {input.set.id, id}) : 0);
+      album.sidecar_link_inos.push_back(unique_ino(NodeKind::sidecar_link, {input.set.id, id}));
       memberships.emplace_back(*found, album_index);
     }
     album.set = std::move(input.set);
@@ -212,19 +227,28 @@ void Tree::compute_dir_mtimes() {
 
 void Tree::index_nodes() {
   std::vector<PackedNode>& nodes = m_by_ino;
-  nodes.reserve(3 + m_page_inos.size() + m_photos.size() * 3 + m_albums.size());
+  nodes.reserve(4 + m_page_inos.size() * 2 + m_photos.size() * 2 + m_files.size() +
+                m_size_page_inos.size() + m_albums.size() * 3);
   const auto add = [&](Ino ino, NodeKind kind, std::uint32_t index, std::uint32_t sub) {
     nodes.push_back({ino, index, PackedNode::pack(kind, sub)});
   };
   add(kRootIno, NodeKind::root, 0, 0);
   add(kPhotostreamIno, NodeKind::photostream, 0, 0);
   add(kSetsIno, NodeKind::sets, 0, 0);
-  for (std::uint32_t page = 1; page <= m_page_inos.size(); ++page)
+  const auto pages = static_cast<std::uint32_t>(m_page_inos.size());
+  for (std::uint32_t page = 1; page <= pages; ++page) {
     add(m_page_inos[page - 1], NodeKind::page_dir, page, 0);
+    add(m_page_hidden_inos[page - 1], NodeKind::hidden_list, page, 0);
+  }
+  if (!m_size_dir_inos.empty()) add(kSizesIno, NodeKind::sizes, 0, 0);
+  for (std::uint32_t label = 1; label <= m_size_dir_inos.size(); ++label) {
+    add(m_size_dir_inos[label - 1], NodeKind::size_dir, label, 0);
+    for (std::uint32_t page = 1; page <= pages; ++page)
+      add(size_page_ino(label, page), NodeKind::size_page_dir, page, label);
+  }
   for (std::uint32_t i = 0; i < m_photos.size(); ++i) {
     const auto& record = m_photos[i];
-    add(record.dir_ino, NodeKind::photo_dir, i, 0);
-    add(record.info_ino, NodeKind::info_json, i, 0);
+    add(record.sidecar_ino, NodeKind::sidecar, i, 0);
     for (std::uint32_t f = 0; f < record.files.size(); ++f) {
       const auto kind =
           record.files[f].sizes_label == "best" ? NodeKind::image_file : NodeKind::size_file;
@@ -234,8 +258,14 @@ void Tree::index_nodes() {
   for (std::uint32_t a = 0; a < m_albums.size(); ++a) {
     const auto& album = m_albums[a];
     add(album.ino, NodeKind::album_dir, a, 0);
-    for (std::uint32_t p = 0; p < album.members.size(); ++p)
-      m_links.push_back({album.link_inos[p], NodeKind::album_link, album.members[p], p, a});
+    add(album.hidden_ino, NodeKind::hidden_list, a, 1);
+    add(album.json_ino, NodeKind::album_json, a, 0);
+    for (std::uint32_t p = 0; p < album.members.size(); ++p) {
+      if (album.link_inos[p] != 0)
+        m_links.push_back({album.link_inos[p], NodeKind::album_link, album.members[p], p, a});
+      m_links.push_back(
+          {album.sidecar_link_inos[p], NodeKind::sidecar_link, album.members[p], p, a});
+    }
   }
   std::sort(nodes.begin(), nodes.end(),
             [](const PackedNode& a, const PackedNode& b) { return a.ino < b.ino; });

@@ -4,10 +4,13 @@
 // A refresh builds a new Tree and swaps the shared_ptr (fs/sync/catalog.hpp); readers keep
 // the snapshot they started with, so a listing never mixes two generations.
 //
-//   MOUNT/photostream/page-0001/<stem>/<stem>.<ext>      best file (media_choice.hpp)
-//                                    /<stem>.<label>.<ext>  --sizes extras
-//                                    /info.json
-//   MOUNT/sets/<title>_<album id>/0001_<stem> -> ../../photostream/page-0001/<stem>
+//   MOUNT/photostream/page-0001/<stem>.<ext>     best file (media_choice.hpp)
+//                               <stem>.json      its sidecar (info_json.hpp)
+//                               .hidden          the sidecars' names, one a line
+//   MOUNT/sets/<title>_<album id>/0001_<stem>.<ext> -> ../../photostream/page-0001/<stem>.<ext>
+//                                 0001_<stem>.json  -> ../../photostream/page-0001/<stem>.json
+//                                 album.json, .hidden (album_json.hpp)
+//   MOUNT/sizes/<label>/page-0001/<stem>.<ext>   --sizes extras, one tree per label
 //
 // Photos are ordered oldest upload first (ties by id), 500 per page, so a new upload only
 // changes the last page. Album photos missing from the photostream (not visible to the
@@ -39,7 +42,9 @@
 namespace flickrfs::model {
 
 inline constexpr std::size_t kPhotosPerPage = 500;
-inline constexpr std::string_view kInfoJsonName = "info.json";
+inline constexpr std::string_view kSidecarExt = ".json";
+inline constexpr std::string_view kHiddenName = ".hidden";
+inline constexpr std::string_view kAlbumJsonName = "album.json";
 
 struct AlbumInput {
   api::Photoset set;
@@ -58,6 +63,7 @@ struct CatalogInput {
   // Videos whose streams are not known yet (list calls give only the poster): their page
   // counts as not listed, so its file names do not change under a reader.
   std::unordered_set<std::string> sizes_pending;
+  std::string owner;  // the account's NSID, for album.json's URL (empty: "url": null)
 };
 
 struct TreeOptions {
@@ -104,8 +110,7 @@ struct PhotoCore {
 struct PhotoRecord {
   PhotoCore photo;
   std::string_view stem;  // a prefix of the best file's name when there is one
-  Ino dir_ino = 0;
-  Ino info_ino = 0;
+  Ino sidecar_ino = 0;
   std::uint32_t page = 0;      // 1-based
   bool sizes_pending = false;  // a video whose streams are not fetched yet
   std::int64_t taken_mtime = 0;
@@ -120,8 +125,11 @@ struct AlbumRecord {
   Ino ino = 0;
   std::int64_t mtime = 0;
   std::vector<std::uint32_t> members;  // photo indices, album order
-  std::vector<Ino> link_inos;          // parallel to members
-  bool listed = true;                  // members fetched (else shown empty)
+  std::vector<Ino> link_inos;          // image links, parallel to members (0: no image)
+  std::vector<Ino> sidecar_link_inos;  // parallel to members
+  Ino hidden_ino = 0;
+  Ino json_ino = 0;
+  bool listed = true;  // members fetched (else shown empty)
 };
 
 class Tree {
@@ -152,8 +160,22 @@ class Tree {
   [[nodiscard]] bool albums_complete() const;
   // True when every directory is listed (nothing left for the background fill).
   [[nodiscard]] bool complete() const;
-  // "../../photostream/page-0003/<stem>" for an album_link.
+  // "../../photostream/page-0003/<stem>.<ext>" (or ".json") for an album_link (sidecar_link).
   [[nodiscard]] std::string link_target(const Node& node) const;
+  // "<stem>.json".
+  [[nodiscard]] std::string sidecar_name(std::uint32_t photo_index) const;
+  // True when the photo has a best file (files[0]); a photo without one shows its sidecar only.
+  [[nodiscard]] bool has_image(std::uint32_t photo_index) const;
+  // The bytes of a file rendered from the snapshot alone (hidden_list, album_json); empty
+  // for any other node. Never touches the network (tree_text.cpp).
+  [[nodiscard]] std::string generated_text(const Node& node) const;
+  [[nodiscard]] static bool is_generated(NodeKind kind) noexcept {
+    return kind == NodeKind::hidden_list || kind == NodeKind::album_json;
+  }
+  // The index of a --sizes label in options().sizes, or empty.
+  [[nodiscard]] std::optional<std::uint32_t> label_index(std::string_view label) const;
+  // sizes/<label>/page-NNNN for a label index >= 1; 0 if there is none.
+  [[nodiscard]] Ino size_page_ino(std::uint32_t label, std::size_t page) const;
 
   [[nodiscard]] const PhotoRecord& photo(std::uint32_t index) const { return m_photos[index]; }
   [[nodiscard]] const AlbumRecord& album(std::uint32_t index) const { return m_albums[index]; }
@@ -197,13 +219,24 @@ class Tree {
   void list_fixed(const Node& dir, std::vector<DirEntry>& out) const;
   [[nodiscard]] std::optional<Node> lookup_in(const Node& dir, std::string_view name) const;
   [[nodiscard]] std::int64_t dir_mtime(const Node& node) const;
+  [[nodiscard]] std::string hidden_text(const Node& node) const;
+  void list_page(const Node& dir, std::uint64_t first, const std::function<bool(DirEntry)>& emit,
+                 std::uint64_t& position) const;
+  void list_album(const Node& dir, std::uint64_t first, const std::function<bool(DirEntry)>& emit,
+                  std::uint64_t& position) const;
+  [[nodiscard]] std::optional<Node> lookup_in_album(const Node& dir, std::string_view name) const;
+  [[nodiscard]] std::optional<Node> lookup_in_page(const Node& dir, std::string_view name) const;
 
   TreeOptions m_options;
   std::vector<PhotoRecord> m_photos;
   std::vector<AlbumRecord> m_albums;
   std::vector<std::int64_t> m_page_mtimes;  // index page-1
   std::vector<Ino> m_page_inos;
+  std::vector<Ino> m_page_hidden_inos;       // index page-1
   std::vector<std::uint8_t> m_page_pending;  // index page-1: holds a sizes_pending photo
+  std::vector<Ino> m_size_dir_inos;          // index label-1 (labels after "best")
+  std::vector<Ino> m_size_page_inos;         // index (label-1) * pages + page-1
+  std::string m_owner;
   bool m_photostream_listed = true;
   bool m_albums_listed = true;
   std::int64_t m_photostream_mtime = 0;
@@ -225,7 +258,7 @@ class Tree {
     }
   };
   std::vector<PackedNode> m_by_ino;  // every node but album links, sorted by ino
-  std::vector<Node> m_links;         // album links (they carry an album index), sorted by ino
+  std::vector<Node> m_links;  // album links of both kinds (they carry an album index), by ino
   // info_size() memo, by photo index; 0 = not known (an info.json is never empty).
   mutable std::unique_ptr<std::atomic<std::uint32_t>[]> m_info_sizes;
   // file_size() memo, by index in m_files; UINT64_MAX = not known (0 is a valid size).

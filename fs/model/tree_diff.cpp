@@ -21,8 +21,9 @@ Children children_of(const Tree& tree, Ino dir) {
   return out;
 }
 
-// Compares one directory present in `before`; appends invalidations.
-void diff_dir(const Tree& before, const Tree& after, Ino dir, std::vector<Invalidation>& out) {
+// Compares one directory present in `before`; appends invalidations. True when its
+// children changed (names or inodes).
+bool diff_dir(const Tree& before, const Tree& after, Ino dir, std::vector<Invalidation>& out) {
   const Children old_children = children_of(before, dir);
   const auto old_node = before.node(dir);
   const auto new_node = after.node(dir);
@@ -33,7 +34,7 @@ void diff_dir(const Tree& before, const Tree& after, Ino dir, std::vector<Invali
       old_node && new_node && before.attr(*old_node, {}).mtime == after.attr(*new_node, {}).mtime;
   if (old_children == new_children) {
     if (!same_mtime) out.push_back({Invalidation::Type::inode, dir, {}});
-    return;
+    return false;
   }
   out.push_back({Invalidation::Type::inode, dir, {}});
   std::unordered_map<std::string_view, Ino> now;
@@ -53,6 +54,16 @@ void diff_dir(const Tree& before, const Tree& after, Ino dir, std::vector<Invali
   for (const auto& [name, ino] : new_children) {
     if (was.find(name) == was.end()) out.push_back({Invalidation::Type::entry, dir, name});
   }
+  return true;
+}
+
+// A file rendered from the snapshot (.hidden, album.json) whose bytes changed.
+void diff_generated(const Tree& before, const Tree& after, Ino ino,
+                    std::vector<Invalidation>& out) {
+  const auto old_node = before.node(ino);
+  const auto new_node = after.node(ino);
+  if (old_node && new_node && before.generated_text(*old_node) != after.generated_text(*new_node))
+    out.push_back({Invalidation::Type::inode, ino, {}});
 }
 
 bool same_photo(const PhotoRecord& a, const PhotoRecord& b) {
@@ -66,7 +77,7 @@ bool same_photo(const PhotoRecord& a, const PhotoRecord& b) {
   return true;
 }
 
-// info.json lists the albums a photo is in ("sets"): an album joined, left or retitled
+// The sidecar lists the albums a photo is in ("sets"): an album joined, left or retitled
 // changes its bytes even when the photo itself did not change.
 bool same_albums(const Tree& before, std::uint32_t before_index, const Tree& after,
                  std::uint32_t after_index) {
@@ -81,31 +92,40 @@ bool same_albums(const Tree& before, std::uint32_t before_index, const Tree& aft
 
 std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after) {
   std::vector<Invalidation> out;
-  for (const Ino fixed : {kRootIno, kPhotostreamIno, kSetsIno})
-    diff_dir(before, after, fixed, out);
-  for (std::size_t page = 1; page <= before.page_count(); ++page)
+  for (const Ino fixed : {kRootIno, kPhotostreamIno, kSetsIno, kSizesIno}) {
+    if (before.node(fixed)) diff_dir(before, after, fixed, out);
+  }
+  for (std::size_t page = 1; page <= before.page_count(); ++page) {
     diff_dir(before, after, before.page_ino(page), out);
+    const auto hidden = before.lookup(before.page_ino(page), kHiddenName);
+    if (hidden) diff_generated(before, after, hidden->ino, out);
+    for (std::uint32_t label = 1; label < before.options().sizes.size(); ++label) {
+      if (const Ino ino = before.size_page_ino(label, page)) diff_dir(before, after, ino, out);
+    }
+  }
   for (const auto& album : before.albums()) {
     diff_dir(before, after, album.ino, out);
+    diff_generated(before, after, album.hidden_ino, out);
+    diff_generated(before, after, album.json_ino, out);
     // Same link name, new target (the photo moved to another page).
     for (std::size_t p = 0; p < album.members.size(); ++p) {
-      const auto old_node = before.node(album.link_inos[p]);
-      const auto new_node = after.node(album.link_inos[p]);
-      if (old_node && new_node && before.link_target(*old_node) != after.link_target(*new_node)) {
-        out.push_back({Invalidation::Type::inode, album.link_inos[p], {}});
+      for (const Ino ino : {album.link_inos[p], album.sidecar_link_inos[p]}) {
+        const auto old_node = ino != 0 ? before.node(ino) : std::nullopt;
+        const auto new_node = ino != 0 ? after.node(ino) : std::nullopt;
+        if (old_node && new_node && before.link_target(*old_node) != after.link_target(*new_node))
+          out.push_back({Invalidation::Type::inode, ino, {}});
       }
     }
   }
   for (std::uint32_t i = 0; i < before.photo_count(); ++i) {
     const auto& record = before.photo(i);
     const auto index = after.photo_index(record.photo.id);
-    if (index && same_photo(record, after.photo(*index))) {
-      if (!same_albums(before, i, after, *index))
-        out.push_back({Invalidation::Type::inode, record.info_ino, {}});
+    if (index && same_photo(record, after.photo(*index)) && same_albums(before, i, after, *index)) {
       continue;
     }
-    diff_dir(before, after, record.dir_ino, out);
-    out.push_back({Invalidation::Type::inode, record.info_ino, {}});
+    // Renames and moves are entry invalidations of its page (above); its sidecar's bytes
+    // follow the photo's last_update, files and albums.
+    out.push_back({Invalidation::Type::inode, record.sidecar_ino, {}});
   }
   return out;
 }

@@ -18,6 +18,21 @@ std::string_view trailing_id(std::string_view name) {
   return underscore == std::string_view::npos ? name : name.substr(underscore + 1);
 }
 
+// The id in "<...>_<id>.<ext>".
+std::string_view file_id(std::string_view name) {
+  const auto dot = name.rfind('.');
+  return trailing_id(dot == std::string_view::npos ? name : name.substr(0, dot));
+}
+
+// The page number of "page-0001", or 0.
+std::size_t page_number(std::string_view name) {
+  if (name.size() <= 5 || name.substr(0, 5) != "page-") return 0;
+  std::size_t page = 0;
+  const auto digits = name.substr(5);
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), page);
+  return ec == std::errc() && end == digits.data() + digits.size() ? page : 0;
+}
+
 // The 1-based number before the first '_' of "0001_<stem>", or 0.
 std::size_t leading_position(std::string_view name) {
   const auto underscore = name.find('_');
@@ -36,7 +51,9 @@ bool is_directory(NodeKind kind) noexcept {
     case NodeKind::sets:
     case NodeKind::page_dir:
     case NodeKind::album_dir:
-    case NodeKind::photo_dir:
+    case NodeKind::sizes:
+    case NodeKind::size_dir:
+    case NodeKind::size_page_dir:
       return true;
     default:
       return false;
@@ -44,7 +61,15 @@ bool is_directory(NodeKind kind) noexcept {
 }
 
 bool is_regular_file(NodeKind kind) noexcept {
-  return kind == NodeKind::image_file || kind == NodeKind::size_file || kind == NodeKind::info_json;
+  return is_photo_file(kind) || kind == NodeKind::hidden_list || kind == NodeKind::album_json;
+}
+
+bool is_symlink(NodeKind kind) noexcept {
+  return kind == NodeKind::album_link || kind == NodeKind::sidecar_link;
+}
+
+bool is_photo_file(NodeKind kind) noexcept {
+  return kind == NodeKind::image_file || kind == NodeKind::size_file || kind == NodeKind::sidecar;
 }
 
 std::optional<Node> Tree::node(Ino ino) const {
@@ -59,6 +84,28 @@ std::optional<Node> Tree::node(Ino ino) const {
 
 Ino Tree::page_ino(std::size_t page) const {
   return page >= 1 && page <= m_page_inos.size() ? m_page_inos[page - 1] : 0;
+}
+
+Ino Tree::size_page_ino(std::uint32_t label, std::size_t page) const {
+  if (label == 0 || label > m_size_dir_inos.size() || page == 0 || page > m_page_inos.size())
+    return 0;
+  return m_size_page_inos[(label - 1) * m_page_inos.size() + page - 1];
+}
+
+std::optional<std::uint32_t> Tree::label_index(std::string_view label) const {
+  for (std::uint32_t i = 0; i < m_options.sizes.size(); ++i) {
+    if (m_options.sizes[i] == label) return i;
+  }
+  return std::nullopt;
+}
+
+bool Tree::has_image(std::uint32_t photo_index) const {
+  const auto& files = m_photos[photo_index].files;
+  return !files.empty() && files[0].sizes_label == "best";
+}
+
+std::string Tree::sidecar_name(std::uint32_t photo_index) const {
+  return std::string(m_photos[photo_index].stem).append(kSidecarExt);
 }
 
 std::pair<std::size_t, std::size_t> Tree::page_range(std::size_t page) const {
@@ -133,45 +180,66 @@ std::optional<Node> Tree::lookup_in(const Node& dir, std::string_view name) cons
     case NodeKind::root:
       if (name == "photostream") candidate = node(kPhotostreamIno);
       if (name == "sets") candidate = node(kSetsIno);
+      if (name == "sizes") candidate = node(kSizesIno);
       break;
     case NodeKind::photostream:
-      if (name.size() > 5 && name.substr(0, 5) == "page-") {
-        std::size_t page = 0;
-        const auto digits = name.substr(5);
-        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), page);
-        if (ec == std::errc() && end == digits.data() + digits.size())
-          candidate = node(page_ino(page));
-      }
+      candidate = node(page_ino(page_number(name)));
       break;
     case NodeKind::sets: {
       if (const auto index = album_index(trailing_id(name))) candidate = node(m_albums[*index].ino);
       break;
     }
-    case NodeKind::page_dir: {
-      const auto index = photo_index(trailing_id(name));
-      if (index && m_photos[*index].page == dir.index) candidate = node(m_photos[*index].dir_ino);
+    case NodeKind::sizes:
+      if (const auto label = label_index(name); label && *label > 0)
+        candidate = node(m_size_dir_inos[*label - 1]);
       break;
-    }
-    case NodeKind::album_dir: {
-      const auto& album = m_albums[dir.index];
-      const std::size_t position = leading_position(name);
-      if (position >= 1 && position <= album.members.size()) {
-        candidate = node(album.link_inos[position - 1]);
+    case NodeKind::size_dir:
+      candidate = node(size_page_ino(dir.index, page_number(name)));
+      break;
+    case NodeKind::size_page_dir: {
+      const auto index = photo_index(file_id(name));
+      if (!index || m_photos[*index].page != dir.index) break;
+      const auto& label = m_options.sizes[dir.sub];
+      for (const auto& file : m_photos[*index].files) {
+        if (file.sizes_label == label) candidate = node(file.ino);
       }
       break;
     }
-    case NodeKind::photo_dir: {
-      const auto& record = m_photos[dir.index];
-      if (name == kInfoJsonName) return node(record.info_ino);
-      for (const auto& file : record.files) {
-        if (file.name == name) return node(file.ino);
-      }
-      return std::nullopt;
-    }
+    case NodeKind::page_dir:
+      return lookup_in_page(dir, name);
+    case NodeKind::album_dir:
+      return lookup_in_album(dir, name);
     default:
       return std::nullopt;
   }
   // The id or position only located the candidate; the whole name must match.
+  if (candidate && name_of(*candidate) == name) return candidate;
+  return std::nullopt;
+}
+
+std::optional<Node> Tree::lookup_in_page(const Node& dir, std::string_view name) const {
+  if (name == kHiddenName) return node(m_page_hidden_inos[dir.index - 1]);
+  const auto index = photo_index(file_id(name));
+  if (!index || m_photos[*index].page != dir.index) return std::nullopt;
+  const auto& record = m_photos[*index];
+  const std::string_view stem = record.stem;
+  if (name.size() == stem.size() + kSidecarExt.size() && name.starts_with(stem) &&
+      name.ends_with(kSidecarExt)) {
+    return node(record.sidecar_ino);
+  }
+  if (has_image(*index) && record.files[0].name == name) return node(record.files[0].ino);
+  return std::nullopt;
+}
+
+std::optional<Node> Tree::lookup_in_album(const Node& dir, std::string_view name) const {
+  const auto& album = m_albums[dir.index];
+  if (name == kHiddenName) return node(album.hidden_ino);
+  if (name == kAlbumJsonName) return node(album.json_ino);
+  const std::size_t position = leading_position(name);
+  if (position < 1 || position > album.members.size()) return std::nullopt;
+  const Ino ino = name.ends_with(kSidecarExt) ? album.sidecar_link_inos[position - 1]
+                                              : album.link_inos[position - 1];
+  const auto candidate = ino != 0 ? node(ino) : std::nullopt;
   if (candidate && name_of(*candidate) == name) return candidate;
   return std::nullopt;
 }
@@ -184,20 +252,30 @@ std::string Tree::name_of(const Node& node) const {
       return "photostream";
     case NodeKind::sets:
       return "sets";
+    case NodeKind::sizes:
+      return "sizes";
+    case NodeKind::size_dir:
+      return m_options.sizes[node.index];
     case NodeKind::page_dir:
+    case NodeKind::size_page_dir:
       return page_dir_name(node.index);
     case NodeKind::album_dir:
       return m_albums[node.index].name;
-    case NodeKind::photo_dir:
-      return std::string(m_photos[node.index].stem);
     case NodeKind::image_file:
     case NodeKind::size_file:
       return std::string(file(node).name);
-    case NodeKind::info_json:
-      return std::string(kInfoJsonName);
+    case NodeKind::sidecar:
+      return sidecar_name(node.index);
+    case NodeKind::hidden_list:
+      return std::string(kHiddenName);
+    case NodeKind::album_json:
+      return std::string(kAlbumJsonName);
     case NodeKind::album_link:
       return album_entry_name(node.sub + 1, m_albums[node.album].members.size(),
-                              m_photos[node.index].stem);
+                              m_photos[node.index].files[0].name);
+    case NodeKind::sidecar_link:
+      return album_entry_name(node.sub + 1, m_albums[node.album].members.size(),
+                              sidecar_name(node.index));
   }
   return {};
 }
@@ -207,18 +285,29 @@ Ino Tree::parent_of(const Node& node) const {
     case NodeKind::root:
     case NodeKind::photostream:
     case NodeKind::sets:
+    case NodeKind::sizes:
       return kRootIno;
     case NodeKind::page_dir:
       return kPhotostreamIno;
     case NodeKind::album_dir:
       return kSetsIno;
-    case NodeKind::photo_dir:
-      return page_ino(m_photos[node.index].page);
+    case NodeKind::size_dir:
+      return kSizesIno;
+    case NodeKind::size_page_dir:
+      return m_size_dir_inos[node.sub - 1];
     case NodeKind::image_file:
-    case NodeKind::size_file:
-    case NodeKind::info_json:
-      return m_photos[node.index].dir_ino;
+    case NodeKind::sidecar:
+      return page_ino(m_photos[node.index].page);
+    case NodeKind::size_file: {
+      const auto label = label_index(file(node).sizes_label);
+      return size_page_ino(label.value_or(0), m_photos[node.index].page);
+    }
+    case NodeKind::hidden_list:
+      return node.sub == 0 ? page_ino(node.index) : m_albums[node.index].ino;
+    case NodeKind::album_json:
+      return m_albums[node.index].ino;
     case NodeKind::album_link:
+    case NodeKind::sidecar_link:
       return m_albums[node.album].ino;
   }
   return kRootIno;
@@ -226,7 +315,9 @@ Ino Tree::parent_of(const Node& node) const {
 
 std::string Tree::link_target(const Node& node) const {
   const auto& record = m_photos[node.index];
-  return "../../photostream/" + page_dir_name(record.page) + "/" + std::string(record.stem);
+  const std::string name = node.kind == NodeKind::album_link ? std::string(record.files[0].name)
+                                                             : sidecar_name(node.index);
+  return "../../photostream/" + page_dir_name(record.page) + "/" + name;
 }
 
 std::int64_t Tree::dir_mtime(const Node& node) const {
@@ -234,15 +325,16 @@ std::int64_t Tree::dir_mtime(const Node& node) const {
     case NodeKind::root:
       return std::max(m_photostream_mtime, m_sets_mtime);
     case NodeKind::photostream:
+    case NodeKind::sizes:
+    case NodeKind::size_dir:
       return m_photostream_mtime;
     case NodeKind::sets:
       return m_sets_mtime;
     case NodeKind::page_dir:
+    case NodeKind::size_page_dir:
       return m_page_mtimes[node.index - 1];
     case NodeKind::album_dir:
       return m_albums[node.index].mtime;
-    case NodeKind::photo_dir:
-      return m_photos[node.index].dir_mtime;
     default:
       return 0;
   }
@@ -252,9 +344,10 @@ Attr Tree::attr(const Node& node, std::optional<std::uint64_t> file_size) const 
   Attr attr;
   attr.ino = node.ino;
   attr.kind = node.kind;
+  attr.nlink = 1;
   switch (node.kind) {
     case NodeKind::root:
-      attr.nlink = 4;
+      attr.nlink = m_size_dir_inos.empty() ? 4 : 5;
       break;
     case NodeKind::photostream:
       attr.nlink = static_cast<std::uint32_t>(2 + page_count());
@@ -262,28 +355,35 @@ Attr Tree::attr(const Node& node, std::optional<std::uint64_t> file_size) const 
     case NodeKind::sets:
       attr.nlink = static_cast<std::uint32_t>(2 + album_count());
       break;
-    case NodeKind::page_dir: {
-      const auto [begin, end] = page_range(node.index);
-      attr.nlink = static_cast<std::uint32_t>(2 + end - begin);
+    case NodeKind::sizes:
+      attr.nlink = static_cast<std::uint32_t>(2 + m_size_dir_inos.size());
       break;
-    }
+    case NodeKind::size_dir:
+      attr.nlink = static_cast<std::uint32_t>(2 + page_count());
+      break;
+    case NodeKind::page_dir:
+    case NodeKind::size_page_dir:
     case NodeKind::album_dir:
-    case NodeKind::photo_dir:
-      attr.nlink = 2;
+      attr.nlink = 2;  // no subdirectories
       break;
     default:
-      attr.nlink = 1;
       break;
   }
   if (is_directory(node.kind)) {
     attr.size = kDirSize;
     attr.mtime = dir_mtime(node);
-  } else if (node.kind == NodeKind::album_link) {
+  } else if (is_symlink(node.kind)) {
     attr.size = link_target(node).size();
     attr.mtime = m_photos[node.index].dir_mtime;
-  } else if (node.kind == NodeKind::info_json) {
+  } else if (node.kind == NodeKind::sidecar) {
     attr.size = file_size;
     attr.mtime = m_photos[node.index].photo.last_update;
+  } else if (node.kind == NodeKind::hidden_list) {
+    attr.size = file_size;
+    attr.mtime = node.sub == 0 ? m_page_mtimes[node.index - 1] : m_albums[node.index].mtime;
+  } else if (node.kind == NodeKind::album_json) {
+    attr.size = file_size;
+    attr.mtime = m_albums[node.index].set.date_update;
   } else {
     attr.size = file_size;
     attr.mtime = m_photos[node.index].taken_mtime;
@@ -299,6 +399,7 @@ void Tree::list_fixed(const Node& dir, std::vector<DirEntry>& out) const {
   if (dir.kind == NodeKind::root) {
     out.push_back({"photostream", kPhotostreamIno, NodeKind::photostream});
     out.push_back({"sets", kSetsIno, NodeKind::sets});
+    if (!m_size_dir_inos.empty()) out.push_back({"sizes", kSizesIno, NodeKind::sizes});
   }
 }
 
@@ -310,7 +411,11 @@ bool Tree::listed(const Node& dir) const {
       return m_albums_listed;
     case NodeKind::album_dir:
       return dir.index < m_albums.size() && m_albums[dir.index].listed;
+    case NodeKind::sizes:
+    case NodeKind::size_dir:
+      return m_photostream_listed;
     case NodeKind::page_dir:
+    case NodeKind::size_page_dir:
       return dir.index == 0 || dir.index > m_page_pending.size() ||
              m_page_pending[dir.index - 1] == 0;
     default:
@@ -329,70 +434,128 @@ bool Tree::complete() const {
   return std::none_of(m_page_pending.begin(), m_page_pending.end(), pending);
 }
 
+// A page: ".hidden", then each photo's image and sidecar (two offsets a photo, the image's
+// left unused when the photo has none), so any offset maps back to its photo directly.
+void Tree::list_page(const Node& dir, std::uint64_t first,
+                     const std::function<bool(DirEntry)>& emit, std::uint64_t& position) const {
+  const std::uint64_t base = position;
+  if (first <= base + 1) {
+    position = base + 1;
+    if (!emit(
+            {std::string(kHiddenName), m_page_hidden_inos[dir.index - 1], NodeKind::hidden_list})) {
+      return;
+    }
+  }
+  const auto [begin, end] = page_range(dir.index);
+  const std::uint64_t skip = first > base + 2 ? first - base - 2 : 0;
+  for (std::size_t i = begin + skip / 2; i < end; ++i) {
+    const auto index = static_cast<std::uint32_t>(i);
+    const std::uint64_t slot = base + 2 + 2 * (i - begin);
+    if (slot >= first && has_image(index)) {
+      position = slot;
+      const auto& image = m_photos[i].files[0];
+      if (!emit({std::string(image.name), image.ino, NodeKind::image_file})) return;
+    }
+    position = slot + 1;
+    if (!emit({sidecar_name(index), m_photos[i].sidecar_ino, NodeKind::sidecar})) return;
+  }
+}
+
+// An album: "album.json", ".hidden", then each member's image link and sidecar link.
+void Tree::list_album(const Node& dir, std::uint64_t first,
+                      const std::function<bool(DirEntry)>& emit, std::uint64_t& position) const {
+  const auto& album = m_albums[dir.index];
+  const std::uint64_t base = position;
+  if (first <= base + 1) {
+    position = base + 1;
+    if (!emit({std::string(kAlbumJsonName), album.json_ino, NodeKind::album_json})) return;
+  }
+  if (first <= base + 2) {
+    position = base + 2;
+    if (!emit({std::string(kHiddenName), album.hidden_ino, NodeKind::hidden_list})) return;
+  }
+  const std::uint64_t skip = first > base + 3 ? first - base - 3 : 0;
+  for (std::size_t p = skip / 2; p < album.members.size(); ++p) {
+    const auto pos = static_cast<std::uint32_t>(p);
+    const std::uint64_t slot = base + 3 + 2 * p;
+    if (slot >= first && album.link_inos[p] != 0) {
+      position = slot;
+      const Node link{album.link_inos[p], NodeKind::album_link, album.members[p], pos, dir.index};
+      if (!emit({name_of(link), link.ino, NodeKind::album_link})) return;
+    }
+    position = slot + 1;
+    const Node sidecar{album.sidecar_link_inos[p], NodeKind::sidecar_link, album.members[p], pos,
+                       dir.index};
+    if (!emit({name_of(sidecar), sidecar.ino, NodeKind::sidecar_link})) return;
+  }
+}
+
 Result<void> Tree::list(Ino dir_ino, std::uint64_t offset, const EntryFn& fn) const {
   const auto dir = node(dir_ino);
   if (!dir || !is_directory(dir->kind)) {
     return make_error(Errc::not_found, "not a directory of this snapshot");
   }
+  // Entries are numbered from 1; an entry goes to `fn` when its number is above `offset`,
+  // with its number as the offset to continue from.
+  std::uint64_t position = 0;
+  const std::function<bool(DirEntry)> emit = [&](DirEntry entry) {
+    return position <= offset || fn(entry, position);
+  };
   std::vector<DirEntry> fixed;
   list_fixed(*dir, fixed);
-  std::uint64_t position = 0;
-  // emit() returns false once the caller wants no more.
-  const auto emit = [&](DirEntry entry) {
-    ++position;
-    if (position <= offset) return true;
-    return fn(entry, position);
-  };
   for (auto& entry : fixed) {
+    ++position;
     if (!emit(std::move(entry))) return success();
   }
-  const auto skip_to = offset > position ? offset - position : 0;
+  const std::uint64_t base = position;
+  const std::uint64_t first = offset + 1;  // the first number wanted
+  const std::uint64_t skip_to = first > base + 1 ? first - base - 1 : 0;
   switch (dir->kind) {
     case NodeKind::photostream:
+    case NodeKind::size_dir:
       for (std::size_t page = 1 + skip_to; page <= page_count(); ++page) {
-        position = fixed.size() + page - 1;
-        if (!emit({page_dir_name(page), page_ino(page), NodeKind::page_dir})) break;
+        position = base + page;
+        const Ino ino =
+            dir->kind == NodeKind::photostream ? page_ino(page) : size_page_ino(dir->index, page);
+        if (!emit({page_dir_name(page), ino,
+                   dir->kind == NodeKind::photostream ? NodeKind::page_dir
+                                                      : NodeKind::size_page_dir})) {
+          break;
+        }
       }
       break;
     case NodeKind::sets:
       for (std::size_t a = skip_to; a < m_albums.size(); ++a) {
-        position = fixed.size() + a;
+        position = base + a + 1;
         if (!emit({m_albums[a].name, m_albums[a].ino, NodeKind::album_dir})) break;
       }
       break;
-    case NodeKind::page_dir: {
+    case NodeKind::sizes:
+      for (std::size_t label = 1 + skip_to; label <= m_size_dir_inos.size(); ++label) {
+        position = base + label;
+        if (!emit({m_options.sizes[label], m_size_dir_inos[label - 1], NodeKind::size_dir})) break;
+      }
+      break;
+    case NodeKind::page_dir:
+      list_page(*dir, first, emit, position);
+      break;
+    case NodeKind::size_page_dir: {
+      // One offset a photo; photos without this size leave theirs unused.
       const auto [begin, end] = page_range(dir->index);
+      const std::string& label = m_options.sizes[dir->sub];
       for (std::size_t i = begin + skip_to; i < end; ++i) {
-        position = fixed.size() + i - begin;
-        if (!emit({std::string(m_photos[i].stem), m_photos[i].dir_ino, NodeKind::photo_dir})) break;
+        position = base + 1 + i - begin;
+        const auto& files = m_photos[i].files;
+        const auto found = std::find_if(files.begin(), files.end(),
+                                        [&](const PhotoFile& f) { return f.sizes_label == label; });
+        if (found == files.end()) continue;
+        if (!emit({std::string(found->name), found->ino, NodeKind::size_file})) break;
       }
       break;
     }
-    case NodeKind::album_dir: {
-      const auto& album = m_albums[dir->index];
-      for (std::size_t p = skip_to; p < album.members.size(); ++p) {
-        position = fixed.size() + p;
-        const Node link{album.link_inos[p], NodeKind::album_link, album.members[p],
-                        static_cast<std::uint32_t>(p), dir->index};
-        if (!emit({name_of(link), link.ino, NodeKind::album_link})) break;
-      }
+    case NodeKind::album_dir:
+      list_album(*dir, first, emit, position);
       break;
-    }
-    case NodeKind::photo_dir: {
-      const auto& record = m_photos[dir->index];
-      std::vector<DirEntry> children;
-      for (const auto& file : record.files) {
-        children.push_back(
-            {std::string(file.name), file.ino,
-             file.sizes_label == "best" ? NodeKind::image_file : NodeKind::size_file});
-      }
-      children.push_back({std::string(kInfoJsonName), record.info_ino, NodeKind::info_json});
-      for (std::size_t c = skip_to; c < children.size(); ++c) {
-        position = fixed.size() + c;
-        if (!emit(std::move(children[c]))) break;
-      }
-      break;
-    }
     default:
       break;
   }

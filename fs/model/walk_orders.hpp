@@ -25,24 +25,27 @@ enum class WalkOrder : std::uint8_t { listing = 0, name = 1, inode = 2 };
 inline constexpr std::size_t kWalkOrders = 3;
 
 // One entry of a walked directory: the photo, and the name and inode the walking program
-// sees for it (the photo directory in a page, the link in an album).
+// sees for it (the image or sidecar in a page, the link in an album). `part` tells a
+// photo's entries apart: 0 its image, 1 its sidecar.
 struct ListedPhoto {
   std::uint32_t photo = 0;
   std::string_view name;  // empty: name order is listing order (album links are numbered)
   Ino ino = 0;
+  std::uint8_t part = 0;
 };
 
 struct WalkOrders {
   std::array<std::vector<std::uint32_t>, kWalkOrders> by_rank;  // rank -> photo index
 
-  // The photo's rank in `order` (its first place, for a photo an album lists twice); empty
-  // if the directory does not hold it.
-  [[nodiscard]] std::optional<std::uint32_t> rank_of(WalkOrder order, std::uint32_t photo) const;
+  // The rank in `order` of the photo's entry `part` (its first place, for a photo an album
+  // lists twice); empty if the directory does not hold it. by_rank[order][rank] == photo.
+  [[nodiscard]] std::optional<std::uint32_t> rank_of(WalkOrder order, std::uint32_t photo,
+                                                     std::uint8_t part = 0) const;
 
-  // Every photo's ranks in one array sorted by photo: 16 bytes a photo. Three hash maps
-  // took about 60 KB a page, and a first `ls -lR` of 100,000 photos ranks all 200 pages.
+  // Every entry's ranks in one array sorted by (photo, part): 16 bytes an entry. Three hash
+  // maps took about 60 KB a page, and a first `ls -lR` of 100,000 photos ranks all 200 pages.
   struct PhotoRanks {
-    std::uint32_t photo = 0;
+    std::uint32_t key = 0;  // photo * 2 + part
     std::array<std::uint32_t, kWalkOrders> rank{};
   };
   std::vector<PhotoRanks> ranks;
@@ -57,8 +60,10 @@ void erase_least_recent(Map& kept) {
   }));
 }
 
-// The photo directories of a page, in listing order.
-[[nodiscard]] std::vector<ListedPhoto> page_listing(const Tree& tree, std::uint32_t page);
+// The images of a page, in listing order; with `sidecars`, each photo's sidecar too (after
+// its image, as the page lists them).
+[[nodiscard]] std::vector<ListedPhoto> page_listing(const Tree& tree, std::uint32_t page,
+                                                    bool sidecars = false);
 [[nodiscard]] WalkOrders rank_walk_orders(const std::vector<ListedPhoto>& listing);
 
 }  // namespace flickrfs::model

@@ -17,7 +17,7 @@ fuse_entry_param plus_entry(Context& ctx, const model::Tree& tree, const model::
   std::memset(&entry, 0, sizeof entry);
   entry.attr.st_ino = e.ino;
   entry.attr.st_mode = model::is_directory(e.kind) ? S_IFDIR : S_IFREG;
-  if (e.kind == model::NodeKind::album_link) entry.attr.st_mode = S_IFLNK;
+  if (model::is_symlink(e.kind)) entry.attr.st_mode = S_IFLNK;
   if (e.name == "." || e.name == "..") return entry;
   const auto node = tree.node(e.ino);
   if (!node) return entry;
@@ -36,7 +36,7 @@ Result<std::vector<char>> fill_dir_buffer(fuse_req_t req, Context& ctx, fuse_ino
     if (const auto dir = tree->node(ino)) note_listing(ctx, tree, *dir);
   }
   // Grown entry by entry: the kernel may offer up to 1 MiB per call, and zeroing that much
-  // for a photo directory of three entries cost more than everything else in a `find`.
+  // for a directory of a few entries cost more than everything else in a `find`.
   std::vector<char> buffer;
   std::size_t used = 0;
   FLICKRFS_CHECK(tree->list(
@@ -52,7 +52,7 @@ Result<std::vector<char>> fill_dir_buffer(fuse_req_t req, Context& ctx, fuse_ino
           std::memset(&st, 0, sizeof st);
           st.st_ino = e.ino;
           st.st_mode = model::is_directory(e.kind) ? S_IFDIR : S_IFREG;
-          if (e.kind == model::NodeKind::album_link) st.st_mode = S_IFLNK;
+          if (model::is_symlink(e.kind)) st.st_mode = S_IFLNK;
           needed = fuse_add_direntry(req, nullptr, 0, e.name.c_str(), nullptr, 0);
         }
         if (used + needed > size) return false;  // full: the kernel asks again from `next`

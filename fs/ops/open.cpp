@@ -5,8 +5,9 @@
 // or the download failed; ENOMEM).
 // Cache effects: the size is resolved *before* replying, so fstat() on the fd and the bytes
 // read agree even for a file whose size was unknown at lookup. Image files set keep_cache
-// (their inode changes with their content, model/inode.hpp); info.json does not (it is
-// re-rendered when the photo changes and must not show stale pages).
+// (their inode changes with their content, model/inode.hpp); sidecars, .hidden and
+// album.json do not (they are re-rendered when the photo or listing changes and must not
+// show stale pages).
 #include <fcntl.h>
 
 #include "fs/context.hpp"
@@ -40,7 +41,9 @@ void open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
       fuse_reply_err(req, to_errno(file.error()));
       return;
     }
-    fi->keep_cache = node->kind == model::NodeKind::info_json ? 0 : 1;
+    const bool immutable =
+        node->kind == model::NodeKind::image_file || node->kind == model::NodeKind::size_file;
+    fi->keep_cache = immutable ? 1 : 0;
     fi->noflush = 1;
     fi->fh = reinterpret_cast<std::uint64_t>(std::move(file).value().release());
     if (fuse_reply_open(req, fi) != 0) {

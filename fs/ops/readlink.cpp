@@ -18,7 +18,7 @@ void readlink(fuse_req_t req, fuse_ino_t ino) {
       fuse_reply_err(req, ENOENT);
       return;
     }
-    if (node->kind != model::NodeKind::album_link) {
+    if (!model::is_symlink(node->kind)) {
       fuse_reply_err(req, EINVAL);
       return;
     }

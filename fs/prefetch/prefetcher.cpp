@@ -44,7 +44,7 @@ std::vector<model::ListedPhoto> walk_listing(const model::Tree& tree, std::uint6
   for (std::uint32_t p = 0; p < album.members.size(); ++p) {
     // Link names start with the zero-padded album position: album order is name order
     // (up to 9,999 entries, where the padding stops being enough).
-    listing.push_back({album.members[p], {}, album.link_inos[p]});
+    if (album.link_inos[p] != 0) listing.push_back({album.members[p], {}, album.link_inos[p]});
   }
   return listing;
 }
@@ -93,12 +93,13 @@ void Prefetcher::stop() {
 
 // ---- what the FUSE ops report ---------------------------------------------------------------
 
-void Prefetcher::note_listing(const std::shared_ptr<const model::Tree>& tree,
+void Prefetcher::note_listing(const std::shared_ptr<const model::Tree>& /*tree*/,
                               const model::Node& dir) {
   if (m_options.window == 0) return;
   std::uint64_t key = 0;
-  if (dir.kind == model::NodeKind::page_dir) key = page_key(dir.index);
-  if (dir.kind == model::NodeKind::photo_dir) key = page_key(tree->photo(dir.index).page);
+  const bool page =
+      dir.kind == model::NodeKind::page_dir || dir.kind == model::NodeKind::size_page_dir;
+  if (page) key = page_key(dir.index);
   if (dir.kind == model::NodeKind::album_dir) key = album_key(dir.index);
   if (key == 0) return;
   std::lock_guard lock(m_mutex);
@@ -107,7 +108,7 @@ void Prefetcher::note_listing(const std::shared_ptr<const model::Tree>& tree,
 
 void Prefetcher::note_open(const std::shared_ptr<const model::Tree>& tree,
                            const model::Node& file) {
-  const bool info = file.kind == model::NodeKind::info_json;
+  const bool info = file.kind == model::NodeKind::sidecar;
   if (m_options.window == 0 || (!info && !is_image(file.kind))) return;
   const auto& record = tree->photo(file.index);
   const auto now = WalkClock::now();
@@ -337,7 +338,7 @@ void Prefetcher::run_task(const Task& task) {
 void Prefetcher::warm_info_json(const Task& task) {
   // After the image: info.json states the image's byte size, known now without a probe.
   const auto& record = task.tree->photo(task.photo);
-  const auto node = task.tree->node(record.info_ino);
+  const auto node = task.tree->node(record.sidecar_ino);
   if (!node || m_catalog.known_size(*task.tree, *node)) return;
   // Stores the comments (and the size) in the cache; a failure is the foreground's to see.
   (void)m_catalog.resolve_size(*task.tree, *node, kInfoBound);

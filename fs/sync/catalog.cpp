@@ -93,6 +93,7 @@ Result<model::CatalogInput> Catalog::read_cache() const {
       if (video_sizes_missing(*cached) && m_sizes_failed.count(cached->photo.id) == 0) {
         input.sizes_pending.insert(cached->photo.id);
       }
+      if (input.owner.empty()) input.owner = cached->photo.owner;  // album.json's URL
       model::Tree::strip_for_build(cached->photo, tree_options);
       input.photos.push_back(std::move(cached->photo));
     }
@@ -193,7 +194,8 @@ Result<std::uint64_t> Catalog::image_size(const model::PhotoRecord& record,
 }
 
 std::optional<std::uint64_t> Catalog::known_size(const model::Tree& tree, const model::Node& node) {
-  if (node.kind == model::NodeKind::info_json) {
+  if (model::Tree::is_generated(node.kind)) return tree.generated_text(node).size();
+  if (node.kind == model::NodeKind::sidecar) {
     if (const auto memo = tree.info_size(node.index)) return memo;
     const auto text = render_known(tree, node.index);
     if (!text) return std::nullopt;
@@ -208,7 +210,8 @@ std::optional<std::uint64_t> Catalog::known_size(const model::Tree& tree, const 
 
 Result<std::uint64_t> Catalog::resolve_size(const model::Tree& tree, const model::Node& node,
                                             std::chrono::milliseconds bound) {
-  if (node.kind == model::NodeKind::info_json) {
+  if (model::Tree::is_generated(node.kind)) return tree.generated_text(node).size();
+  if (node.kind == model::NodeKind::sidecar) {
     if (const auto memo = tree.info_size(node.index)) return *memo;
     FLICKRFS_TRY(const std::string text, info_json(tree, node.index, bound));
     remember_if_final(tree, node.index, text);
@@ -225,13 +228,14 @@ void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file)
   // Walk-ahead: whoever stats one photo of a page (ls -l, cp -r, rsync, du) stats the next
   // ones too; probes (image sizes, and the comments info.json needs) run ahead of it in
   // the order it walks (stat_walk_ahead.hpp).
-  if (!online() || !model::is_regular_file(file.kind)) return;
+  if (!online() || !model::is_photo_file(file.kind)) return;
   const auto snapshot = this->tree();
   if (snapshot.get() != &tree) return;  // a rebuild came in between: the next stat decides
   std::vector<std::uint32_t> ahead;
   {
     std::lock_guard lock(m_walk_mutex);
-    ahead = m_stat_walk.on_stat(snapshot, file.index);
+    ahead =
+        m_stat_walk.on_stat(snapshot, file.index, file.kind == model::NodeKind::sidecar ? 1 : 0);
   }
   for (const std::uint32_t index : ahead) {
     const auto& record = tree.photo(index);
@@ -321,7 +325,10 @@ Result<std::string> Catalog::render_info_json(const model::Tree& tree, std::uint
 Result<std::unique_ptr<model::OpenFile>> Catalog::open(const model::Tree& tree,
                                                        const model::Node& node) {
   constexpr std::chrono::seconds kOpenBound{20};
-  if (node.kind == model::NodeKind::info_json) {
+  if (model::Tree::is_generated(node.kind)) {
+    return std::unique_ptr<model::OpenFile>(new StringFile(tree.generated_text(node)));
+  }
+  if (node.kind == model::NodeKind::sidecar) {
     FLICKRFS_TRY(std::string text, info_json(tree, node.index, kOpenBound));
     return std::unique_ptr<model::OpenFile>(new StringFile(std::move(text)));
   }

@@ -208,8 +208,7 @@ void Catalog::check_health() {
   }
 }
 
-void Catalog::note_listing(const model::Tree& /*tree*/, const model::Node& dir) {
-  if (dir.kind == model::NodeKind::photo_dir) return;  // fixed content
+void Catalog::note_listing(const model::Tree& /*tree*/, const model::Node& /*dir*/) {
   if (unix_now() - m_last_check.load() < m_options.dir_cache_time.count()) return;
   {
     std::lock_guard lock(m_loop_mutex);

@@ -6,7 +6,7 @@
 namespace flickrfs::fs {
 
 std::vector<std::uint32_t> StatWalkAhead::on_stat(const std::shared_ptr<const model::Tree>& tree,
-                                                  std::uint32_t photo) {
+                                                  std::uint32_t photo, std::uint8_t part) {
   if (m_tree.lock() != tree) {  // photo indices of another snapshot mean nothing here
     m_pages.clear();
     m_tree = tree;
@@ -17,8 +17,8 @@ std::vector<std::uint32_t> StatWalkAhead::on_stat(const std::shared_ptr<const mo
   PageWalk& walk = found->second;
   walk.last_use = ++m_stats;
   if (inserted) {
-    walk.orders = model::rank_walk_orders(model::page_listing(*tree, page));
-    walk.handed_out.assign(walk.orders.by_rank[0].size(), false);
+    walk.orders = model::rank_walk_orders(model::page_listing(*tree, page, true));
+    walk.handed_out.assign(tree->page_range(page).second - page_begin, false);
     if (m_pages.size() > kPagesKept) model::erase_least_recent(m_pages);  // not `walk`
   }
   std::vector<std::uint32_t> out;
@@ -32,10 +32,10 @@ std::vector<std::uint32_t> StatWalkAhead::on_stat(const std::shared_ptr<const mo
   std::array<std::optional<std::uint32_t>, model::kWalkOrders> ranks;
   bool any_walking = false;
   for (std::size_t o = 0; o < model::kWalkOrders; ++o) {
-    ranks[o] = walk.orders.rank_of(model::WalkOrder(o), photo);
+    ranks[o] = walk.orders.rank_of(model::WalkOrder(o), photo, part);
     if (!ranks[o]) continue;
     auto& last = walk.last_rank[o];
-    // The image and then the info.json of one photo: the walk stands still.
+    // The same file again (stat, then open): the walk stands still.
     if (last && *ranks[o] != *last) walk.walking[o] = *ranks[o] > *last && *ranks[o] - *last <= 2;
     last = ranks[o];
     any_walking = any_walking || walk.walking[o];

@@ -2,7 +2,8 @@
 // StatWalkAhead: which photos of a page to probe ahead of a program that stats the page's
 // files one after another (`ls -l page/*`, rsync's file list, du, find -printf %s), so their
 // byte sizes (HEAD/Range probes, and the comments info.json needs) are resolved in parallel
-// bursts instead of one round trip per file.
+// bursts instead of one round trip per file. A page lists two files a photo (image and
+// sidecar), and each has its own rank in every order, so a walk that stats both is a walk.
 //
 // Programs stat in different orders (model::WalkOrder: rsync and shell globs by name, find
 // in listing order). A stat queues a few photos after it in each order; once two stats in a
@@ -27,20 +28,22 @@ namespace flickrfs::fs {
 
 class StatWalkAhead {
  public:
-  static constexpr std::size_t kNearbyWindow = 8;    // each order, on any stat
-  static constexpr std::size_t kWalkingWindow = 64;  // the order the stats follow
+  // In entries: two a photo (image, sidecar), so 8 and 64 photos.
+  static constexpr std::size_t kNearbyWindow = 16;    // each order, on any stat
+  static constexpr std::size_t kWalkingWindow = 128;  // the order the stats follow
   // Pages whose walk state is kept, the most recently stat-ed ones. A first `ls -lR` of
   // 100,000 photos stats all 200 pages, and kept they cost the daemon 3 MB it never reads
   // again. A page dropped and stat-ed again starts afresh: its photos are handed out once
   // more, and the catalog skips those whose sizes it has stored by then.
   static constexpr std::size_t kPagesKept = 8;
 
-  // The photos (indices into `tree`) to probe now that `photo` was stat-ed, `photo` itself
-  // included the first time. A new snapshot starts afresh.
+  // The photos (indices into `tree`) to probe now that a file of `photo` was stat-ed (`part`
+  // 0: its image or an extra size, 1: its sidecar), `photo` itself included the first time.
+  // A new snapshot starts afresh.
   // The number of pages whose state is kept (at most kPagesKept).
   [[nodiscard]] std::size_t pages_kept() const { return m_pages.size(); }
   [[nodiscard]] std::vector<std::uint32_t> on_stat(const std::shared_ptr<const model::Tree>& tree,
-                                                   std::uint32_t photo);
+                                                   std::uint32_t photo, std::uint8_t part = 0);
 
  private:
   struct PageWalk {

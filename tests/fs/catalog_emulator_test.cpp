@@ -76,7 +76,7 @@ TEST_CASE("stat-ing a page's first photos fetches the comments of the photos ahe
   constexpr std::uint32_t kAhead = 40;  // within the stat walk's window (64)
   for (std::uint32_t i = 3; i < kAhead; ++i) {
     if (tree->photo(i).photo.count_comments > 0) {
-      commented.push_back(*tree->node(tree->photo(i).info_ino));
+      commented.push_back(*tree->node(tree->photo(i).sidecar_ino));
     }
   }
   REQUIRE(commented.size() >= 3);
@@ -172,7 +172,7 @@ TEST_CASE("an info.json size is remembered per snapshot once final, and is the b
     if (tree->photo(i).photo.count_comments > 0) commented = i;
   }
   REQUIRE(commented);
-  const auto info = *tree->node(tree->photo(*commented).info_ino);
+  const auto info = *tree->node(tree->photo(*commented).sidecar_ino);
   // Comments not fetched: nothing is final, nothing remembered.
   CHECK_FALSE(w.catalog->known_size(*tree, info).has_value());
   CHECK_FALSE(tree->info_size(*commented).has_value());
@@ -196,5 +196,6 @@ TEST_CASE("an info.json size is remembered per snapshot once final, and is the b
   const auto index = rebuilt->photo_index(tree->photo(*commented).photo.id);
   REQUIRE(index);
   CHECK_FALSE(rebuilt->info_size(*index).has_value());
-  CHECK(w.catalog->known_size(*rebuilt, *rebuilt->node(rebuilt->photo(*index).info_ino)) == *size);
+  CHECK(w.catalog->known_size(*rebuilt, *rebuilt->node(rebuilt->photo(*index).sidecar_ino)) ==
+        *size);
 }

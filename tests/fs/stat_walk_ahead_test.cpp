@@ -57,7 +57,7 @@ TEST_CASE("one stat probes only a few photos around it in each order", "[stat-wa
   CHECK(std::count(first.begin(), first.end(), 250u) == 1);
   CHECK(first.size() > 1);
   CHECK(first.size() <= 1 + model::kWalkOrders * fs::StatWalkAhead::kNearbyWindow);
-  // The same file again (image, then info.json of one photo): nothing new.
+  // The same file again (stat, then open): nothing new.
   CHECK(walk.on_stat(tree, 250).empty());
 }
 
@@ -69,14 +69,15 @@ TEST_CASE("stats in name order (rsync's file list) keep a wide window ahead in t
   fs::StatWalkAhead walk;
   std::vector<std::uint32_t> handed;
   for (std::uint32_t r = 0; r < 3; ++r) {
-    for (int file = 0; file < 2; ++file) {  // the image, then info.json
-      const auto more = walk.on_stat(tree, by_name[r]);
+    for (std::uint8_t part = 0; part < 2; ++part) {  // the image, then its sidecar
+      const auto more = walk.on_stat(tree, by_name[r], part);
       handed.insert(handed.end(), more.begin(), more.end());
     }
   }
   const std::set<std::uint32_t> unique(handed.begin(), handed.end());
   CHECK(unique.size() == handed.size());  // each photo handed out once
-  for (std::size_t r = 0; r < 3 + fs::StatWalkAhead::kWalkingWindow; ++r) {
+  // The window counts entries: two a photo (image and sidecar).
+  for (std::size_t r = 0; r < 3 + fs::StatWalkAhead::kWalkingWindow / 2; ++r) {
     INFO("name rank " << r);
     CHECK(unique.count(by_name[r]) == 1);
   }

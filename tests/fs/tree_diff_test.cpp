@@ -59,12 +59,17 @@ TEST_CASE("retitle and delete invalidate the old names", "[model]") {
   const auto after = Tree::build(input, {});
   const auto diff = diff_trees(*before, *after);
   const Ino page = before->page_ino(1);
-  CHECK(has_entry(diff, page, before->photo(1).stem));
-  CHECK(has_entry(diff, page, before->photo(2).stem));
+  CHECK(has_entry(diff, page, before->photo(1).files[0].name));
+  CHECK(has_entry(diff, page, before->sidecar_name(1)));
+  CHECK(has_entry(diff, page, before->photo(2).files[0].name));
+  CHECK(has_entry(diff, page, before->sidecar_name(2)));
   CHECK(has_inode(diff, page));
-  CHECK(has_inode(diff, before->photo(1).info_ino));
+  CHECK(has_inode(diff, before->photo(1).sidecar_ino));
   CHECK(has_inode(diff, before->album(0).ino));
-  CHECK_FALSE(has_inode(diff, before->photo(0).dir_ino));
+  CHECK(has_inode(diff, before->album(0).hidden_ino));  // its sidecar links were renamed
+  CHECK(has_inode(diff, before->lookup(page, ".hidden")->ino));
+  CHECK_FALSE(has_inode(diff, before->photo(0).sidecar_ino));
+  CHECK_FALSE(has_inode(diff, before->photo(0).files[0].ino));
 }
 
 TEST_CASE("a directory whose mtime changes with the same children is invalidated", "[model]") {
@@ -81,21 +86,21 @@ TEST_CASE("a directory whose mtime changes with the same children is invalidated
   CHECK_FALSE(has_inode(diff, before->page_ino(1)));
 }
 
-TEST_CASE("a photo added to an album invalidates its info.json, and only that", "[model]") {
+TEST_CASE("a photo added to an album invalidates its sidecar, and only that", "[model]") {
   auto input = three_photos_in_album({"1001"});
   const auto before = Tree::build(input, {});
   input.albums[0].photo_ids.push_back("1002");
   const auto after = Tree::build(input, {});
   const auto diff = diff_trees(*before, *after);
   const auto index = [&](const char* id) { return *before->photo_index(id); };
-  CHECK(has_inode(diff, before->photo(index("1002")).info_ino));
-  CHECK_FALSE(has_inode(diff, before->photo(index("1001")).info_ino));
-  CHECK_FALSE(has_inode(diff, before->photo(index("1000")).info_ino));
+  CHECK(has_inode(diff, before->photo(index("1002")).sidecar_ino));
+  CHECK_FALSE(has_inode(diff, before->photo(index("1001")).sidecar_ino));
+  CHECK_FALSE(has_inode(diff, before->photo(index("1000")).sidecar_ino));
   // Retitling the album changes the "sets" of its members too.
   input.albums[0].set.title = "B";
   const auto retitled = Tree::build(input, {});
   const auto diff2 = diff_trees(*after, *retitled);
-  CHECK(has_inode(diff2, after->photo(index("1001")).info_ino));
-  CHECK(has_inode(diff2, after->photo(index("1002")).info_ino));
-  CHECK_FALSE(has_inode(diff2, after->photo(index("1000")).info_ino));
+  CHECK(has_inode(diff2, after->photo(index("1001")).sidecar_ino));
+  CHECK(has_inode(diff2, after->photo(index("1002")).sidecar_ino));
+  CHECK_FALSE(has_inode(diff2, after->photo(index("1000")).sidecar_ino));
 }

@@ -44,45 +44,68 @@ TEST_CASE("the photostream is paged 500 per directory, oldest upload first", "[m
   CHECK(pages[2].name == "page-0001");
   CHECK(pages[4].name == "page-0003");
   const auto first = list_all(*tree, walk(*tree, {"photostream", "page-0001"}).ino);
-  CHECK(first.size() == 502);
-  CHECK(first[2].name == "2019-07-14_photo 0_1000");
+  CHECK(first.size() == 2 + 1 + 2 * 500);  // . .. .hidden, an image and a sidecar a photo
+  CHECK(first[2].name == ".hidden");
+  CHECK(first[3].name == "2019-07-14_photo 0_1000.jpg");
+  CHECK(first[4].name == "2019-07-14_photo 0_1000.json");
   const auto last = list_all(*tree, walk(*tree, {"photostream", "page-0003"}).ino);
-  REQUIRE(last.size() == 3);
-  CHECK(last[2].name == "2019-07-14_photo 1000_2000");
+  REQUIRE(last.size() == 5);
+  CHECK(last[3].name == "2019-07-14_photo 1000_2000.jpg");
 }
 
-TEST_CASE("a photo directory holds the best file and info.json", "[model]") {
+TEST_CASE("a page holds each photo's best file and sidecar, and .hidden names the sidecars",
+          "[model]") {
   const auto tree = Tree::build(test::make_catalog(3), {});
-  const Node dir = walk(*tree, {"photostream", "page-0001", "2019-07-14_photo 1_1001"});
-  const auto files = list_all(*tree, dir.ino);
-  REQUIRE(files.size() == 4);
-  CHECK(files[2].name == "2019-07-14_photo 1_1001.jpg");
-  CHECK(files[2].kind == NodeKind::image_file);
-  CHECK(files[3].name == "info.json");
-  const Node image = walk(*tree, {"photostream", "page-0001", "2019-07-14_photo 1_1001",
-                                  "2019-07-14_photo 1_1001.jpg"});
+  const Node page = walk(*tree, {"photostream", "page-0001"});
+  const auto files = list_all(*tree, page.ino);
+  REQUIRE(files.size() == 2 + 1 + 6);
+  CHECK(files[5].name == "2019-07-14_photo 1_1001.jpg");
+  CHECK(files[5].kind == NodeKind::image_file);
+  CHECK(files[6].name == "2019-07-14_photo 1_1001.json");
+  CHECK(files[6].kind == NodeKind::sidecar);
+  const Node image = walk(*tree, {"photostream", "page-0001", "2019-07-14_photo 1_1001.jpg"});
   CHECK(tree->file(image).choice.label == "Original");
   const Attr attr = tree->attr(image, std::nullopt);
   CHECK_FALSE(attr.size);  // unknown: never guessed
   CHECK(attr.immutable);
   CHECK(attr.mtime == 1563127380);  // date taken
   CHECK(tree->attr(image, 42).size == 42u);
-  const Node info = *tree->lookup(dir.ino, "info.json");
-  CHECK(tree->attr(info, 10).mtime == tree->photo(info.index).photo.last_update);
-  // The directory is as new as its newest child (here the date taken).
-  CHECK(tree->attr(dir, std::nullopt).mtime == 1563127380);
+  const Node sidecar = *tree->lookup(page.ino, "2019-07-14_photo 1_1001.json");
+  CHECK(tree->attr(sidecar, 10).mtime == tree->photo(sidecar.index).photo.last_update);
+  CHECK(tree->parent_of(sidecar) == page.ino);
+  CHECK_FALSE(tree->lookup(page.ino, "2019-07-14_photo 1_1001.png"));
+  CHECK_FALSE(tree->lookup(page.ino, "2019-07-14_photo 1_1001"));
+  const Node hidden = *tree->lookup(page.ino, ".hidden");
+  CHECK(hidden.kind == NodeKind::hidden_list);
+  CHECK(tree->generated_text(hidden) ==
+        "2019-07-14_photo 0_1000.json\n2019-07-14_photo 1_1001.json\n"
+        "2019-07-14_photo 2_1002.json\n");
+  CHECK(tree->parent_of(hidden) == page.ino);
+  // The page is as new as its newest child (here the date taken).
+  CHECK(tree->attr(page, std::nullopt).mtime >= 1563127380);
 }
 
-TEST_CASE("extra sizes (--sizes) add labelled files when the photo has the size", "[model]") {
+TEST_CASE("extra sizes (--sizes) get a tree of their own, one per label", "[model]") {
   TreeOptions options;
   options.sizes = {"best", "large", "large2048"};
   const auto tree = Tree::build(test::make_catalog(1), options);
-  const Node dir = walk(*tree, {"photostream", "page-0001", "2019-07-14_photo 0_1000"});
-  const auto files = list_all(*tree, dir.ino);
-  REQUIRE(files.size() == 5);
-  CHECK(files[3].name == "2019-07-14_photo 0_1000.large.jpg");
-  CHECK(files[3].kind == NodeKind::size_file);
-  CHECK(tree->lookup(dir.ino, files[3].name));
+  CHECK(list_all(*tree, kRootIno).size() == 5);  // . .. photostream sets sizes
+  const auto labels = list_all(*tree, kSizesIno);
+  REQUIRE(labels.size() == 4);
+  CHECK(labels[2].name == "large");
+  CHECK(labels[3].name == "large2048");
+  const Node page = walk(*tree, {"sizes", "large", "page-0001"});
+  CHECK(page.kind == NodeKind::size_page_dir);
+  const auto files = list_all(*tree, page.ino);
+  REQUIRE(files.size() == 3);
+  CHECK(files[2].name == "2019-07-14_photo 0_1000.jpg");
+  CHECK(files[2].kind == NodeKind::size_file);
+  const Node file = *tree->lookup(page.ino, files[2].name);
+  CHECK(tree->file(file).sizes_label == "large");
+  CHECK(tree->parent_of(file) == page.ino);
+  // The photostream page shows the best file only: never the same picture twice.
+  CHECK(list_all(*tree, walk(*tree, {"photostream", "page-0001"}).ino).size() == 5);
+  CHECK_FALSE(Tree::build(test::make_catalog(1), {})->lookup(kRootIno, "sizes"));
 }
 
 TEST_CASE("albums are symlinks into the photostream, album order kept", "[model]") {
@@ -95,13 +118,24 @@ TEST_CASE("albums are symlinks into the photostream, album order kept", "[model]
   REQUIRE(sets.size() == 3);
   CHECK(sets[2].name == "Summer 2019_72157709876543210");
   const auto entries = list_all(*tree, sets[2].ino);
-  REQUIRE(entries.size() == 4);
-  CHECK(entries[2].name == "0001_2019-07-14_photo 700_1700");
-  CHECK(entries[3].name == "0002_2019-07-14_photo 0_1000");
-  const Node link = *tree->lookup(sets[2].ino, entries[2].name);
+  REQUIRE(entries.size() == 2 + 2 + 4);
+  CHECK(entries[2].name == "album.json");
+  CHECK(entries[3].name == ".hidden");
+  CHECK(entries[4].name == "0001_2019-07-14_photo 700_1700.jpg");
+  CHECK(entries[5].name == "0001_2019-07-14_photo 700_1700.json");
+  CHECK(entries[6].name == "0002_2019-07-14_photo 0_1000.jpg");
+  const Node link = *tree->lookup(sets[2].ino, entries[4].name);
   CHECK(link.kind == NodeKind::album_link);
-  CHECK(tree->link_target(link) == "../../photostream/page-0002/2019-07-14_photo 700_1700");
+  CHECK(tree->link_target(link) == "../../photostream/page-0002/2019-07-14_photo 700_1700.jpg");
   CHECK(tree->attr(link, std::nullopt).size == tree->link_target(link).size());
+  const Node sidecar = *tree->lookup(sets[2].ino, entries[5].name);
+  CHECK(sidecar.kind == NodeKind::sidecar_link);
+  CHECK(tree->link_target(sidecar) == "../../photostream/page-0002/2019-07-14_photo 700_1700.json");
+  CHECK(tree->generated_text(*tree->lookup(sets[2].ino, ".hidden")) ==
+        "0001_2019-07-14_photo 700_1700.json\n0002_2019-07-14_photo 0_1000.json\nalbum.json\n");
+  const std::string album_json = tree->generated_text(*tree->lookup(sets[2].ino, "album.json"));
+  CHECK(album_json.find("\"id\": \"72157709876543210\"") != std::string::npos);
+  CHECK(album_json.find("\"count\": 2") != std::string::npos);
   const auto sets_of = tree->sets_of(*tree->photo_index("1000"));
   REQUIRE(sets_of.size() == 1);
   CHECK(sets_of[0].title == "Summer 2019");
@@ -110,9 +144,11 @@ TEST_CASE("albums are symlinks into the photostream, album order kept", "[model]
 TEST_CASE("lookups reject names that only share the id", "[model]") {
   const auto tree = Tree::build(test::make_catalog(600), {});
   const Node page1 = walk(*tree, {"photostream", "page-0001"});
-  CHECK(tree->lookup(page1.ino, "2019-07-14_photo 1_1001"));
-  CHECK_FALSE(tree->lookup(page1.ino, "x_1001"));
-  CHECK_FALSE(tree->lookup(page1.ino, "2019-07-14_photo 550_1550"));  // lives on page 2
+  CHECK(tree->lookup(page1.ino, "2019-07-14_photo 1_1001.jpg"));
+  CHECK(tree->lookup(page1.ino, "2019-07-14_photo 1_1001.json"));
+  CHECK_FALSE(tree->lookup(page1.ino, "x_1001.jpg"));
+  CHECK_FALSE(tree->lookup(page1.ino, "x_1001.json"));
+  CHECK_FALSE(tree->lookup(page1.ino, "2019-07-14_photo 550_1550.jpg"));  // lives on page 2
   CHECK_FALSE(tree->lookup(kPhotostreamIno, "page-1"));
   CHECK_FALSE(tree->lookup(kPhotostreamIno, "page-0009"));
   CHECK_FALSE(tree->lookup(kRootIno, ".hidden"));
@@ -127,22 +163,21 @@ TEST_CASE("inode numbers are stable across builds and unique", "[model]") {
   std::set<Ino> seen;
   for (const auto& record : a->photos()) {
     const auto other = b->photo(*b->photo_index(record.photo.id));
-    CHECK(record.dir_ino == other.dir_ino);
+    CHECK(record.sidecar_ino == other.sidecar_ino);
     CHECK(record.files[0].ino == other.files[0].ino);
-    CHECK(seen.insert(record.dir_ino).second);
-    CHECK(seen.insert(record.info_ino).second);
+    CHECK(seen.insert(record.sidecar_ino).second);
     CHECK(seen.insert(record.files[0].ino).second);
   }
 }
 
-TEST_CASE("a replaced photo gets a new image inode, a retitled one keeps its dir inode",
+TEST_CASE("a replaced photo gets a new image inode, a retitled one keeps its sidecar inode",
           "[model]") {
   auto input = test::make_catalog(1);
   const auto before = Tree::build(input, {});
   input.photos[0].title = "new title";
   input.photos[0].sizes.back().source += "?v=2";  // new original secret -> new URL
   const auto after = Tree::build(input, {});
-  CHECK(before->photo(0).dir_ino == after->photo(0).dir_ino);
+  CHECK(before->photo(0).sidecar_ino == after->photo(0).sidecar_ino);
   CHECK(before->photo(0).stem != after->photo(0).stem);
   CHECK(before->photo(0).files[0].ino != after->photo(0).files[0].ino);
 }
@@ -176,47 +211,57 @@ TEST_CASE("hostile titles give valid, unique, resolvable names", "[model]") {
   for (const auto& entry : list_all(*tree, page.ino, 2)) {
     CHECK(is_valid_name(entry.name));
     CHECK(names.insert(entry.name).second);
-    REQUIRE(tree->lookup(page.ino, entry.name));
-    for (const auto& file : list_all(*tree, entry.ino, 2)) {
-      CHECK(is_valid_name(file.name));
-      CHECK(tree->lookup(entry.ino, file.name));
-    }
+    const auto found = tree->lookup(page.ino, entry.name);
+    REQUIRE(found);
+    CHECK(found->ino == entry.ino);
   }
-  CHECK(names.size() == titles.size());
+  CHECK(names.size() == 1 + 2 * titles.size());
   const auto sets = list_all(*tree, kSetsIno, 2);
   REQUIRE(sets.size() == 1);
   CHECK(is_valid_name(sets[0].name));
   for (const auto& link : list_all(*tree, sets[0].ino, 2)) {
     CHECK(is_valid_name(link.name));
-    CHECK(tree->lookup(sets[0].ino, link.name));
+    const auto found = tree->lookup(sets[0].ino, link.name);
+    REQUIRE(found);
+    CHECK(found->ino == link.ino);
+    if (is_symlink(found->kind)) {  // resolves to the photostream entry of the same photo
+      const std::string target = tree->link_target(*found);
+      const std::string file = target.substr(target.rfind('/') + 1);
+      const auto resolved = tree->lookup(page.ino, file);
+      REQUIRE(resolved);
+      CHECK(resolved->index == found->index);
+    }
   }
 }
 
 TEST_CASE("listing resumes at an offset", "[model]") {
-  const auto tree = Tree::build(test::make_catalog(10), {});
-  const Ino page = walk(*tree, {"photostream", "page-0001"}).ino;
-  const auto all = list_all(*tree, page);
-  std::vector<DirEntry> resumed;
-  std::uint64_t offset = 0;
-  while (true) {
-    std::size_t got = 0;
-    REQUIRE(tree->list(page, offset, [&](const DirEntry& e, std::uint64_t next) {
-      resumed.push_back(e);
-      offset = next;
-      return ++got < 3;  // a small reply buffer
-    }));
-    if (got == 0) break;
+  AlbumInput album;
+  album.set.id = "5";
+  album.photo_ids = {"1003", "1001", "1007"};
+  const auto tree = Tree::build(test::make_catalog(10, {album}), {});
+  for (const Ino page : {walk(*tree, {"photostream", "page-0001"}).ino, tree->album(0).ino}) {
+    const auto all = list_all(*tree, page);
+    std::vector<DirEntry> resumed;
+    std::uint64_t offset = 0;
+    while (true) {
+      std::size_t got = 0;
+      REQUIRE(tree->list(page, offset, [&](const DirEntry& e, std::uint64_t next) {
+        resumed.push_back(e);
+        offset = next;
+        return ++got < 3;  // a small reply buffer
+      }));
+      if (got == 0) break;
+    }
+    REQUIRE(resumed.size() == all.size());
+    for (std::size_t i = 0; i < all.size(); ++i)
+      CHECK(resumed[i].name == all[i].name);
   }
-  REQUIRE(resumed.size() == all.size());
-  for (std::size_t i = 0; i < all.size(); ++i)
-    CHECK(resumed[i].name == all[i].name);
 }
 
 TEST_CASE("unknown inodes and non-directories are reported", "[model]") {
   const auto tree = Tree::build(test::make_catalog(1), {});
   CHECK_FALSE(tree->node(999));
-  const Node info =
-      walk(*tree, {"photostream", "page-0001", "2019-07-14_photo 0_1000", "info.json"});
+  const Node info = walk(*tree, {"photostream", "page-0001", "2019-07-14_photo 0_1000.json"});
   CHECK_FALSE(tree->list(info.ino, 0, [](const DirEntry&, std::uint64_t) { return true; }));
   CHECK_FALSE(tree->lookup(info.ino, "x"));
 }
@@ -286,7 +331,7 @@ TEST_CASE("a photo stripped for the build gives the same tree as the full photo"
       const auto& x = a->photo(i);
       const auto& y = b->photo(i);
       CHECK(x.stem == y.stem);
-      CHECK(x.dir_ino == y.dir_ino);
+      CHECK(x.sidecar_ino == y.sidecar_ino);
       CHECK(x.taken_mtime == y.taken_mtime);
       CHECK(x.photo.id == y.photo.id);
       CHECK(x.photo.secret == y.photo.secret);

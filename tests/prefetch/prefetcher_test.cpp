@@ -27,7 +27,7 @@ class NoSizes final : public model::CatalogView {
   }
   Result<std::uint64_t> resolve_size(const model::Tree&, const model::Node& node,
                                      std::chrono::milliseconds) override {
-    if (node.kind == model::NodeKind::info_json) info_resolves += 1;
+    if (node.kind == model::NodeKind::sidecar) info_resolves += 1;
     return make_error(Errc::offline, "not in this test");
   }
   Result<std::unique_ptr<model::OpenFile>> open(const model::Tree&, const model::Node&) override {
@@ -57,7 +57,7 @@ struct World {
   }
   [[nodiscard]] model::Node image(std::uint32_t i) const { return *tree->node(best(i).ino); }
   [[nodiscard]] model::Node info(std::uint32_t i) const {
-    return *tree->node(tree->photo(i).info_ino);
+    return *tree->node(tree->photo(i).sidecar_ino);
   }
   [[nodiscard]] bool cached(std::uint32_t i) const {
     return cache.blobs->is_cached(fs::Catalog::blob_key(tree->photo(i), best(i)));
