@@ -194,11 +194,13 @@ def check_tree(root, manifest):
             if "flickrfs-tmp" in name or name.endswith(".part"):
                 leftovers.append(path)
                 continue
-            if name == "info.json":
+            if name == ".hidden":
+                continue
+            if name.endswith(".json"):  # the photo's sidecar
                 try:
                     json.load(open(path, encoding="utf-8"))
                 except (OSError, ValueError) as e:
-                    bad.append(f"{path}: info.json unreadable: {e}")
+                    bad.append(f"{path}: sidecar unreadable: {e}")
                 continue
             m = ID_RE.search(name)
             photo = manifest.by_id.get(m.group(1)) if m else None
@@ -302,15 +304,14 @@ class Mount:
 
 
 def photo_files(root, limit=None):
-    """Main image files of the mount in page order (no info.json)."""
+    """Image files of the mount in page order (no sidecars, no .hidden)."""
     out = []
     stream = os.path.join(root, "photostream")
     for page in sorted(os.listdir(stream)):
-        for d in sorted(os.listdir(os.path.join(stream, page))):
-            dpath = os.path.join(stream, page, d)
-            for name in sorted(os.listdir(dpath)):
-                if name != "info.json":
-                    out.append(os.path.join(dpath, name))
+        for name in sorted(os.listdir(os.path.join(stream, page))):
+            if name == ".hidden" or name.endswith(".json"):
+                continue
+            out.append(os.path.join(stream, page, name))
             if limit and len(out) >= limit:
                 return out
     return out

@@ -39,17 +39,18 @@ bool is_acceptable_best(const ManifestPhoto& photo, const std::string& sha) {
          (original != nullptr && sha == original->sha256);
 }
 
-std::string image_in(const std::string& dir) {
-  for (const auto& item : fsys::directory_iterator(dir)) {
-    const std::string name = item.path().filename().string();
-    if (name != "info.json") return item.path().string();
-  }
-  return {};
+bool ends_with_json(const std::string& name) {
+  return name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0;
 }
 
-void check_photo(const std::string& dest, const std::string& dir, const ManifestPhoto& photo,
+// "<dir>/<stem>.<ext>" -> "<dir>/<stem>.json".
+std::string sidecar_of(const std::string& image) {
+  return image.substr(0, image.rfind('.')) + ".json";
+}
+
+void check_photo(const std::string& dest, const std::string& relative, const ManifestPhoto& photo,
                  std::vector<std::string>& problems) {
-  const std::string image = image_in(dest + "/" + dir);
+  const std::string image = dest + "/" + relative;
   const std::string bytes = image.empty() ? std::string() : read_file(image);
   if (image.empty()) {
     problems.push_back(photo.id + ": no image file");
@@ -64,9 +65,14 @@ void check_photo(const std::string& dest, const std::string& dir, const Manifest
   }
   simdjson::dom::parser parser;
   simdjson::dom::element info;
-  const std::string text = read_file(dest + "/" + dir + "/info.json");
+  std::string text;
+  try {
+    text = read_file(sidecar_of(image));
+  } catch (...) {
+    text.clear();
+  }
   if (parser.parse(text).get(info) != simdjson::SUCCESS) {
-    problems.push_back(photo.id + ": info.json missing or not JSON");
+    problems.push_back(photo.id + ": sidecar missing or not JSON");
     return;
   }
   std::uint64_t image_bytes = 0;
@@ -108,35 +114,93 @@ void check_albums(const std::string& dest, const Manifest& manifest,
       problems.push_back("album " + set.id + " missing");
       continue;
     }
-    std::vector<std::string> links;
-    for (const auto& item : fsys::directory_iterator(album))
-      links.push_back(item.path().string());
-    std::sort(links.begin(), links.end());
-    if (links.size() != set.photo_ids.size()) {
-      problems.push_back("album " + set.id + ": " + std::to_string(links.size()) + " links, " +
+    std::vector<std::string> images, sidecars;
+    std::vector<std::string> hidden_expected = {"album.json"};
+    bool has_album_json = false;
+    for (const auto& item : fsys::directory_iterator(album)) {
+      const std::string name = item.path().filename().string();
+      if (name == "album.json") {
+        has_album_json = fsys::is_regular_file(item.symlink_status());
+      } else if (name != ".hidden") {
+        (ends_with_json(name) ? sidecars : images).push_back(item.path().string());
+        if (ends_with_json(name)) hidden_expected.push_back(name);
+      }
+    }
+    if (!has_album_json) problems.push_back("album " + set.id + ": no album.json");
+    std::sort(images.begin(), images.end());
+    std::sort(sidecars.begin(), sidecars.end());
+    if (images.size() != set.photo_ids.size() || sidecars.size() != set.photo_ids.size()) {
+      problems.push_back("album " + set.id + ": " + std::to_string(images.size()) + " image and " +
+                         std::to_string(sidecars.size()) + " sidecar links, " +
                          std::to_string(set.photo_ids.size()) + " photos");
       continue;
     }
-    for (std::size_t i = 0; i < links.size(); ++i) {
-      const bool is_link = fsys::is_symlink(links[i]);
-      const bool resolves = fsys::is_directory(links[i]);
-      if (!is_link || !resolves || !links[i].ends_with("_" + set.photo_ids[i])) {
-        problems.push_back("album " + set.id + ": entry " + std::to_string(i + 1) + " wrong");
+    for (std::size_t i = 0; i < images.size(); ++i) {
+      for (const auto& link : {images[i], sidecars[i]}) {
+        const bool is_link = fsys::is_symlink(link);
+        const bool resolves = fsys::is_regular_file(link);
+        const std::string name = fsys::path(link).filename().string();
+        const std::string id = name.substr(name.rfind('_') + 1);
+        if (!is_link || !resolves || id.substr(0, id.find('.')) != set.photo_ids[i]) {
+          problems.push_back("album " + set.id + ": entry " + std::to_string(i + 1) + " wrong");
+        }
       }
+    }
+    std::vector<std::string> hidden = lines_of(album + "/.hidden");
+    std::sort(hidden.begin(), hidden.end());
+    std::sort(hidden_expected.begin(), hidden_expected.end());
+    if (hidden != hidden_expected) problems.push_back("album " + set.id + ": .hidden is wrong");
+  }
+}
+
+// Every page's .hidden names exactly its sidecars.
+void check_hidden_files(const std::string& dest, std::vector<std::string>& problems) {
+  if (!fsys::exists(dest + "/photostream")) return;
+  for (const auto& page : fsys::directory_iterator(dest + "/photostream")) {
+    std::vector<std::string> sidecars;
+    for (const auto& item : fsys::directory_iterator(page.path())) {
+      const std::string name = item.path().filename().string();
+      if (ends_with_json(name)) sidecars.push_back(name);
+    }
+    std::vector<std::string> hidden = lines_of(page.path().string() + "/.hidden");
+    std::sort(hidden.begin(), hidden.end());
+    std::sort(sidecars.begin(), sidecars.end());
+    if (hidden != sidecars) {
+      problems.push_back(page.path().filename().string() + "/.hidden is not its sidecars");
     }
   }
 }
 
 }  // namespace
 
-std::map<std::string, std::string> photo_dirs(const std::string& dest) {
+std::vector<std::string> lines_of(const std::string& path) {
+  std::vector<std::string> out;
+  std::string text;
+  try {
+    text = read_file(path);
+  } catch (...) {
+    return out;
+  }
+  std::size_t begin = 0;
+  for (std::size_t end = text.find('\n'); end != std::string::npos;
+       begin = end + 1, end = text.find('\n', begin)) {
+    out.push_back(text.substr(begin, end - begin));
+  }
+  return out;
+}
+
+std::map<std::string, std::string> photo_images(const std::string& dest) {
   std::map<std::string, std::string> out;
   if (!fsys::exists(dest + "/photostream")) return out;
   for (const auto& page : fsys::directory_iterator(dest + "/photostream")) {
-    for (const auto& dir : fsys::directory_iterator(page.path())) {
-      const std::string name = dir.path().filename().string();
-      const std::string id = name.substr(name.rfind('_') + 1);
-      out[id] = dir.path().lexically_relative(dest).string();
+    for (const auto& file : fsys::directory_iterator(page.path())) {
+      const std::string name = file.path().filename().string();
+      if (name == ".hidden" || ends_with_json(name) ||
+          name.find(".flickrfs-tmp-") != std::string::npos) {
+        continue;
+      }
+      const std::string last = name.substr(name.rfind('_') + 1);
+      out[last.substr(0, last.find('.'))] = file.path().lexically_relative(dest).string();
     }
   }
   return out;
@@ -144,19 +208,20 @@ std::map<std::string, std::string> photo_dirs(const std::string& dest) {
 
 std::vector<std::string> check_against_manifest(const std::string& dest, const Manifest& manifest) {
   std::vector<std::string> problems;
-  const auto dirs = photo_dirs(dest);
+  const auto images = photo_images(dest);
   for (const auto& photo : manifest.photos) {
-    const auto dir = dirs.find(photo.id);
-    if (dir == dirs.end()) {
-      problems.push_back(photo.id + ": no photo directory");
+    const auto image = images.find(photo.id);
+    if (image == images.end()) {
+      problems.push_back(photo.id + ": no image file");
       continue;
     }
-    check_photo(dest, dir->second, photo, problems);
+    check_photo(dest, image->second, photo, problems);
   }
-  for (const auto& [id, dir] : dirs) {
-    if (manifest.photo(id) == nullptr) problems.push_back(dir + ": not in the manifest");
+  for (const auto& [id, image] : images) {
+    if (manifest.photo(id) == nullptr) problems.push_back(image + ": not in the manifest");
   }
   check_albums(dest, manifest, problems);
+  check_hidden_files(dest, problems);
   for (const auto& temp : find_temp_files(dest))
     problems.push_back(temp + ": temporary left behind");
   return problems;

@@ -20,7 +20,11 @@ namespace flickrfs::test {
 // Problems found, one line each; empty when the tree is right.
 std::vector<std::string> check_against_manifest(const std::string& dest, const Manifest& manifest);
 
-// photo id -> its directory under DEST/photostream (relative to DEST).
-std::map<std::string, std::string> photo_dirs(const std::string& dest);
+// photo id -> its image file under DEST/photostream (relative to DEST); the sidecar is the
+// same path with ".json" for the extension.
+std::map<std::string, std::string> photo_images(const std::string& dest);
+
+// The lines of a text file ("\n"-terminated); empty when it cannot be read.
+std::vector<std::string> lines_of(const std::string& path);
 
 }  // namespace flickrfs::test

@@ -151,8 +151,8 @@ TEST_CASE("mutations are applied exactly: add, retitle, replace, delete with --d
   CHECK(stats.images == 4);  // the replaced photo and the three new ones
   CHECK(stats.images_by_photo.count(replaced) == 1);
   CHECK(stats.images_by_photo.count(retitled) == 0);  // renamed locally
-  CHECK(photo_dirs(tmp / "dst")[retitled].find("A brand new title") != std::string::npos);
-  CHECK(photo_dirs(tmp / "dst").count(deleted) == 0);
+  CHECK(photo_images(tmp / "dst")[retitled].find("A brand new title") != std::string::npos);
+  CHECK(photo_images(tmp / "dst").count(deleted) == 0);
 }
 
 TEST_CASE("mirror without --delete keeps photos gone from Flickr, an empty listing refuses") {
@@ -164,13 +164,13 @@ TEST_CASE("mirror without --delete keeps photos gone from Flickr, an empty listi
     const std::string gone = fetch_manifest(emulator).photos.at(0).id;
     mutate(emulator, R"({"op":"delete","id":")" + gone + R"("})");
     REQUIRE(run_mirror(emulator, tmp / "dst").exit_code == 0);
-    CHECK(photo_dirs(tmp / "dst").count(gone) == 1);
+    CHECK(photo_images(tmp / "dst").count(gone) == 1);
   }
   EmulatorProcess empty({0, 0, 4, {}});
   const auto run = run_mirror(empty, tmp / "dst", {"--delete"});
   CHECK(run.exit_code == 23);
   CHECK(run.err.find("refusing --delete") != std::string::npos);
-  CHECK(photo_dirs(tmp / "dst").size() == 30);
+  CHECK(photo_images(tmp / "dst").size() == 30);
 }
 
 TEST_CASE("with faults the mirror is correct or exits 23 with the failures listed") {
@@ -183,15 +183,11 @@ TEST_CASE("with faults the mirror is correct or exits 23 with the failures liste
   CHECK(find_temp_files(tmp / "dst").empty());
   // Whatever is there is complete: every image is one of its photo's sizes.
   const Manifest manifest = fetch_manifest(emulator);
-  for (const auto& [id, dir] : photo_dirs(tmp / "dst")) {
-    for (const auto& item : fsys::directory_iterator(tmp / "dst" + "/" + dir)) {
-      if (item.path().filename() == "info.json") continue;
-      const std::string sha = sha256_hex(read_file(item.path().string()));
-      REQUIRE(manifest.photo(id) != nullptr);
-      const auto& sizes = manifest.photo(id)->sizes;
-      CHECK(
-          std::any_of(sizes.begin(), sizes.end(), [&](const auto& s) { return s.sha256 == sha; }));
-    }
+  for (const auto& [id, image] : photo_images(tmp / "dst")) {
+    const std::string sha = sha256_hex(read_file(tmp / "dst" + "/" + image));
+    REQUIRE(manifest.photo(id) != nullptr);
+    const auto& sizes = manifest.photo(id)->sizes;
+    CHECK(std::any_of(sizes.begin(), sizes.end(), [&](const auto& s) { return s.sha256 == sha; }));
   }
   if (run.exit_code == 23) {
     CHECK(fsys::exists(tmp / "dst/.flickrfs-mirror/failed.txt"));
@@ -226,27 +222,17 @@ TEST_CASE("SIGKILL at random moments never leaves a damaged file, a rerun comple
     ::kill(pid, SIGKILL);
     wait_process(pid);
     // Every file under a final name is complete.
-    for (const auto& [id, dir] : photo_dirs(tmp / "dst")) {
-      for (const auto& item : fsys::directory_iterator(tmp / "dst" + "/" + dir)) {
-        const std::string name = item.path().filename().string();
-        if (name == "info.json" || name.find(".flickrfs-tmp-") != std::string::npos) continue;
-        const std::string sha = sha256_hex(read_file(item.path().string()));
-        REQUIRE(manifest.photo(id) != nullptr);
-        const auto& sizes = manifest.photo(id)->sizes;
-        CHECK(std::any_of(sizes.begin(), sizes.end(),
-                          [&](const auto& s) { return s.sha256 == sha; }));
-      }
+    for (const auto& [id, image] : photo_images(tmp / "dst")) {
+      const std::string sha = sha256_hex(read_file(tmp / "dst" + "/" + image));
+      REQUIRE(manifest.photo(id) != nullptr);
+      const auto& sizes = manifest.photo(id)->sizes;
+      CHECK(
+          std::any_of(sizes.begin(), sizes.end(), [&](const auto& s) { return s.sha256 == sha; }));
     }
   }
   std::vector<std::string> complete_before;
-  for (const auto& [id, dir] : photo_dirs(tmp / "dst")) {
-    for (const auto& item : fsys::directory_iterator(tmp / "dst" + "/" + dir)) {
-      const std::string name = item.path().filename().string();
-      if (name != "info.json" && name.find(".flickrfs-tmp-") == std::string::npos) {
-        complete_before.push_back(id);
-      }
-    }
-  }
+  for (const auto& [id, image] : photo_images(tmp / "dst"))
+    complete_before.push_back(id);
   REQUIRE(emulator.post("/_emulator/reset-stats", "").find("ok") != std::string::npos);
   const auto final_run = run_mirror(emulator, tmp / "dst");
   INFO(final_run.err);
@@ -288,11 +274,11 @@ TEST_CASE("one album mirrors with its photos so the links resolve, SIGINT exits 
   REQUIRE(run.exit_code == 0);
   std::set<std::string> expected(album->photo_ids.begin(), album->photo_ids.end());
   std::set<std::string> got;
-  for (const auto& [id, dir] : photo_dirs(tmp / "one"))
+  for (const auto& [id, image] : photo_images(tmp / "one"))
     got.insert(id);
   CHECK(got == expected);
   for (const auto& link : fsys::directory_iterator(tmp / "one/sets/" + album_dir))
-    CHECK(fsys::is_directory(link.path()));  // follows the symlink
+    CHECK(fsys::is_regular_file(link.path()));  // follows the symlink
   CHECK(compare_trees(tmp / "all/sets/" + album_dir, tmp / "one/sets/" + album_dir).empty());
 
   const pid_t pid = spawn_process(mirror_argv(emulator, tmp / "interrupted"), tmp / "log.txt");
@@ -328,7 +314,8 @@ TEST_CASE("mirror --dry-run changes nothing and --order picks oldest or newest u
   REQUIRE(oldest.exit_code == 0);
   CHECK(!fsys::exists(tmp / "dst"));
   CHECK(fetch_stats(emulator).images == 0);
-  CHECK(oldest.out.find("would write 1400 files") != std::string::npos);
+  // 700 images, 700 sidecars, 2 pages' .hidden, 2 albums' album.json and .hidden.
+  CHECK(oldest.out.find("would write 1406 files") != std::string::npos);
   const auto newest = run_mirror(emulator, tmp / "dst", {"--dry-run", "--order", "newest"});
   REQUIRE(newest.exit_code == 0);
   const auto up = download_pages(oldest.out);
@@ -354,23 +341,24 @@ TEST_CASE(
   CHECK(run.out.find(" 0 failed in ") != std::string::npos);
   const Manifest manifest = fetch_manifest(emulator);
   std::size_t thumbs = 0;
-  for (const auto& [id, dir] : photo_dirs(tmp / "dst")) {
-    std::size_t others = 0;  // the best file: exactly one besides info.json and the thumb
-    for (const auto& item : fsys::directory_iterator(tmp / "dst" + "/" + dir)) {
+  const auto images = photo_images(tmp / "dst");
+  CHECK(images.size() == 30);  // the pages hold the best files only
+  for (const auto& page : fsys::directory_iterator(tmp / "dst/sizes/thumb")) {
+    for (const auto& item : fsys::directory_iterator(page.path())) {
       const std::string name = item.path().filename().string();
-      if (name == "info.json") continue;
-      const std::string sha = sha256_hex(read_file(item.path().string()));
-      const ManifestPhoto* photo = manifest.photo(id);
+      const std::string last = name.substr(name.rfind('_') + 1);
+      const ManifestPhoto* photo = manifest.photo(last.substr(0, last.find('.')));
       REQUIRE(photo != nullptr);
+      const std::string sha = sha256_hex(read_file(item.path().string()));
       const auto& sizes = photo->sizes;
-      const bool thumb = name.find(".thumb.") != std::string::npos;
-      thumbs += thumb ? 1 : 0;
-      others += thumb ? 0 : 1;
-      CHECK(std::any_of(sizes.begin(), sizes.end(), [&](const auto& s) {
-        return s.sha256 == sha && (!thumb || s.label == "Thumbnail");
-      }));
+      thumbs += 1;
+      CHECK(std::any_of(sizes.begin(), sizes.end(),
+                        [&](const auto& s) { return s.sha256 == sha && s.label == "Thumbnail"; }));
+      // Same page, same stem as the best file.
+      const std::string best = images.at(photo->id);
+      CHECK(best.substr(best.find('/') + 1, best.rfind('.') - best.find('/') - 1) ==
+            page.path().filename().string() + "/" + name.substr(0, name.rfind('.')));
     }
-    CHECK(others == 1);
   }
   CHECK(thumbs >= 25);  // every photo with a Thumbnail size (not all videos have one)
 }

@@ -41,11 +41,19 @@ CommandResult mirror(const std::string& url, const MountWork& work, const std::s
 }
 
 // The photo directories (relative to the mount) of page-0001, in name order.
+// The image files of page 1, relative to the mount.
 std::vector<std::string> first_page_photos(const std::string& root) {
   std::vector<std::string> out;
-  for (const auto& name : list_dir(root + "/photostream/page-0001"))
-    out.push_back("photostream/page-0001/" + name);
+  for (const auto& name : list_dir(root + "/photostream/page-0001")) {
+    if (name != ".hidden" && !name.ends_with(".json"))
+      out.push_back("photostream/page-0001/" + name);
+  }
   return out;
+}
+
+// "<dir>/<stem>.<ext>" -> "<dir>/<stem>.json".
+std::string sidecar_of(const std::string& image) {
+  return image.substr(0, image.rfind('.')) + ".json";
 }
 
 std::string blob_file_of(const MountWork& work, const std::string& photo_id) {
@@ -84,13 +92,12 @@ TEST_CASE("mirror of a mount copies cached images from its blob store and equals
   REQUIRE(photos.size() == 60);
   std::set<std::string> cached_ids;
   for (std::size_t i = 0; i < 10; ++i) {
-    const std::string dir = root + "/" + photos[i];
-    CHECK(!read_file(main_file(dir)).empty());
+    CHECK(!read_file(root + "/" + photos[i]).empty());
     cached_ids.insert(trailing_id(photos[i]));
   }
-  // Read every info.json: the mount fetches and stores the comments they show.
+  // Read every sidecar: the mount fetches and stores the comments they show.
   for (const auto& photo : photos)
-    CHECK(!read_file(root + "/" + photo + "/info.json").empty());
+    CHECK(!read_file(root + "/" + sidecar_of(photo)).empty());
   REQUIRE(emulator.post("/_emulator/reset-stats", "").find("ok") != std::string::npos);
 
   const std::string dest = tmp / "dest";
@@ -123,11 +130,11 @@ TEST_CASE("mirror of a mount copies cached images from its blob store and equals
   struct stat st {};
   REQUIRE(::stat((dest + "/photostream").c_str(), &st) == 0);
   CHECK((st.st_mode & 07777) == 0755);  // the owner can delete the backup
-  REQUIRE(::stat(main_file(dest + "/" + photos[0]).c_str(), &st) == 0);
+  REQUIRE(::stat((dest + "/" + photos[0]).c_str(), &st) == 0);
   CHECK((st.st_mode & 07777) == 0444);
 
   SECTION("--checksum repairs a damaged copy from the blob store") {
-    const std::string victim = main_file(dest + "/" + photos[0]);
+    const std::string victim = dest + "/" + photos[0];
     REQUIRE(::chmod(victim.c_str(), 0644) == 0);
     struct stat before {};
     REQUIRE(::stat(victim.c_str(), &before) == 0);
@@ -141,7 +148,7 @@ TEST_CASE("mirror of a mount copies cached images from its blob store and equals
     CHECK(checked.status == 0);
     CHECK(checked.output.find("1 repaired") != std::string::npos);
     CHECK(images_by_photo(emulator).count(trailing_id(photos[0])) == 0);
-    CHECK(read_file(victim) == read_file(main_file(root + "/" + photos[0])));
+    CHECK(read_file(victim) == read_file(root + "/" + photos[0]));
   }
 
   SECTION("a damaged blob is downloaded again, never copied") {
@@ -158,6 +165,6 @@ TEST_CASE("mirror of a mount copies cached images from its blob store and equals
     CHECK(again.output.find("9 images copied from the mount's cache, 1 cached copies rejected") !=
           std::string::npos);
     CHECK(images_by_photo(emulator)[id] == 1);
-    CHECK(read_file(main_file(dest2 + "/" + photos[1])) == good);
+    CHECK(read_file(dest2 + "/" + photos[1]) == good);
   }
 }

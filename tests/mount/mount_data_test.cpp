@@ -71,7 +71,7 @@ TEST_CASE("200 sampled files have stat size = bytes read = manifest size and the
   int videos = 0;
   for (std::size_t i = 0; i < manifest.photos.size(); i += manifest.photos.size() / 200) {
     const auto& photo = manifest.photos[i];
-    const std::string file = main_file(photo_dir(mount.root(), photo.id));
+    const std::string file = photo_file(mount.root(), photo.id);
     const FileFacts facts = read_with_sizes(file);
     INFO(file);
     CHECK(facts.stat_size == facts.bytes.size());
@@ -87,7 +87,7 @@ TEST_CASE("200 sampled files have stat size = bytes read = manifest size and the
   INFO("videos sampled: " << videos);
 }
 
-TEST_CASE("info.json parses and its fields match the API", "[mount]") {
+TEST_CASE("a photo's sidecar <stem>.json parses and its fields match the API", "[mount]") {
   EmulatorProcess emulator({400, 5, 5, {"--image-kb", "10"}});
   TempDir temp;
   const MountWork work = make_work(temp.path());
@@ -102,11 +102,14 @@ TEST_CASE("info.json parses and its fields match the API", "[mount]") {
     const bool neither = photo.sets.empty() && photo.count_comments == 0 && plain < 8;
     if (!commented && !in_album && !neither) continue;
     plain += neither;
-    const std::string dir = photo_dir(mount.root(), photo.id);
-    const FileFacts info = read_with_sizes(dir + "/info.json");
+    const std::string sidecar = sidecar_file(mount.root(), photo.id);
+    const std::string image_path = photo_file(mount.root(), photo.id);
+    // Same stem, same page.
+    CHECK(sidecar.substr(0, sidecar.size() - 5) == image_path.substr(0, image_path.rfind('.')));
+    const FileFacts info = read_with_sizes(sidecar);
     CHECK(info.stat_size == info.bytes.size());
     simdjson::dom::element doc = parser.parse(info.bytes);
-    INFO(dir);
+    INFO(sidecar);
     CHECK(std::string(std::string_view(doc["id"])) == photo.id);
     CHECK(std::string(std::string_view(doc["title"])) == photo.title);
     CHECK(std::string(std::string_view(doc["media"])) == photo.media);
@@ -118,7 +121,7 @@ TEST_CASE("info.json parses and its fields match the API", "[mount]") {
     for (simdjson::dom::element set : doc["sets"].get_array())
       sets.insert(std::string(std::string_view(set["id"])));
     CHECK(sets == std::set<std::string>(photo.sets.begin(), photo.sets.end()));
-    const std::string image = read_file(main_file(dir));
+    const std::string image = read_file(image_path);
     CHECK(uint64_t(doc["image"]["bytes"]) == image.size());
     const ManifestSize* size = matching(photo, sha256_hex(image));
     REQUIRE(size != nullptr);
@@ -154,8 +157,8 @@ TEST_CASE("cp -r and rsync -a of a page and an album are byte-identical with wor
   }
   std::set<std::string> pages;
   for (const auto& id : album->photo_ids) {
-    const std::string dir = photo_dir(mount.root(), id);
-    const std::string parent = dir.substr(0, dir.rfind('/'));
+    const std::string file = photo_file(mount.root(), id);
+    const std::string parent = file.substr(0, file.rfind('/'));
     pages.insert(parent.substr(parent.rfind('/') + 1));
   }
   const bool have_rsync = run_command({"sh", "-c", "command -v rsync"}).status == 0;
@@ -181,6 +184,7 @@ TEST_CASE("cp -r and rsync -a of a page and an album are byte-identical with wor
                                      : run_command({"rsync", "-a", from, dest + "/sets/"});
     REQUIRE(copied.status == 0);
     for (const auto& link : list_dir(dest + "/sets/" + album_dir)) {
+      if (link == "album.json" || link == ".hidden") continue;  // the album's own files
       const std::string path = dest + "/sets/" + album_dir + "/" + link;
       struct stat st;
       REQUIRE(::lstat(path.c_str(), &st) == 0);
@@ -200,13 +204,12 @@ TEST_CASE("64 parallel readers with one file read by 16 at once download it once
   FlickrfsMount mount(emulator.url(), work);
   const Manifest manifest = fetch_manifest(emulator);
   const ManifestPhoto& shared = manifest.photos[17];
-  const std::string shared_file = main_file(photo_dir(mount.root(), shared.id));
+  const std::string shared_file = photo_file(mount.root(), shared.id);
   struct stat st;
   REQUIRE(::stat(shared_file.c_str(), &st) == 0);  // size probe before counting
   std::vector<std::pair<std::string, const ManifestPhoto*>> others;
   for (std::size_t i = 100; others.size() < 48; ++i) {
-    others.emplace_back(main_file(photo_dir(mount.root(), manifest.photos[i].id)),
-                        &manifest.photos[i]);
+    others.emplace_back(photo_file(mount.root(), manifest.photos[i].id), &manifest.photos[i]);
   }
   emulator.post("/_emulator/reset-stats", "");
   std::atomic<int> good{0}, bad{0};

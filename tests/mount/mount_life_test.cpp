@@ -37,7 +37,7 @@ bool eventually(const std::function<bool()>& condition, int seconds) {
 
 bool has_photo(const std::string& root, const std::string& id) {
   try {
-    (void)photo_dir(root, id);
+    (void)photo_file(root, id);
     return true;
   } catch (...) {
     return false;
@@ -72,12 +72,12 @@ TEST_CASE("a remount with the emulator stopped serves what was read and EIO for 
   {
     FlickrfsMount mount(emulator.url(), work);
     for (std::size_t i = 0; i < 5; ++i) {
-      const std::string file = main_file(photo_dir(mount.root(), manifest.photos[i * 7].id));
+      const std::string file = photo_file(mount.root(), manifest.photos[i * 7].id);
       read_before.emplace_back(file.substr(mount.root().size()), sha256_hex(read_file(file)));
     }
     for (std::size_t i = 200; i < 203; ++i) {
-      const std::string dir = photo_dir(mount.root(), manifest.photos[i].id);
-      never_read.push_back(dir.substr(mount.root().size()));  // listed, never opened
+      const std::string file = photo_file(mount.root(), manifest.photos[i].id);
+      never_read.push_back(file.substr(mount.root().size()));  // listed, never opened
     }
     CHECK(mount.unmount() == 0);
   }
@@ -89,12 +89,8 @@ TEST_CASE("a remount with the emulator stopped serves what was read and EIO for 
   CHECK(run_command({"ls", "-lR", offline.root() + "/photostream"}, {}, 30).status <= 1);
   for (const auto& [path, sha] : read_before)
     CHECK(sha256_hex(read_file(offline.root() + path)) == sha);
-  for (const auto& dir : never_read) {
-    std::string file;
-    for (const auto& name : list_dir(offline.root() + dir)) {
-      if (name != "info.json") file = offline.root() + dir + "/" + name;
-    }
-    REQUIRE(!file.empty());
+  for (const auto& path : never_read) {
+    const std::string file = offline.root() + path;
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     int err = errno;
     if (fd >= 0) {
@@ -119,7 +115,7 @@ TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
     const auto ids = mutate_ids(emulator, R"({"op":"add","title":"fresh upload"})");
     REQUIRE(ids.size() == 1);
     CHECK(eventually([&] { return has_photo(root, ids[0]); }, 60));
-    CHECK(photo_dir(root, ids[0]).find("fresh upload") != std::string::npos);
+    CHECK(photo_file(root, ids[0]).find("fresh upload") != std::string::npos);
   }
   {  // a deleted photo disappears
     const std::string id = manifest.photos[10].id;
@@ -127,34 +123,42 @@ TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
     mutate_ids(emulator, R"({"op":"delete","id":")" + id + "\"}");
     CHECK(eventually([&] { return !has_photo(root, id); }, 60));
   }
-  {  // a retitled photo is renamed
+  {  // a retitled photo is renamed, image and sidecar, not duplicated
     const std::string id = manifest.photos[20].id;
-    const std::string before = photo_dir(root, id);
+    const std::string before = photo_file(root, id);
+    const std::string before_sidecar = sidecar_file(root, id);
     mutate_ids(emulator, R"({"op":"retitle","id":")" + id + R"(","title":"Brand new name"})");
     CHECK(eventually(
-        [&] { return photo_dir(root, id).find("Brand new name") != std::string::npos; }, 60));
+        [&] { return photo_file(root, id).find("Brand new name") != std::string::npos; }, 60));
+    CHECK(sidecar_file(root, id).find("Brand new name") != std::string::npos);
     struct stat st;
     CHECK(::stat(before.c_str(), &st) != 0);
+    CHECK(::stat(before_sidecar.c_str(), &st) != 0);
+    const std::string page = before.substr(0, before.rfind('/'));
+    const auto names = list_dir(page);
+    CHECK(std::count_if(names.begin(), names.end(),
+                        [&](const std::string& name) { return trailing_id(name) == id; }) == 2);
+    CHECK(read_file(page + "/.hidden").find("Brand new name") != std::string::npos);
   }
   {  // a replaced photo serves the new bytes
     const std::string id = manifest.photos[30].id;
-    const std::string old_sha = sha256_hex(read_file(main_file(photo_dir(root, id))));
+    const std::string old_sha = sha256_hex(read_file(photo_file(root, id)));
     mutate_ids(emulator, R"({"op":"replace","id":")" + id + "\"}");
     const Manifest after = fetch_manifest(emulator);
     const auto* photo = after.photo(id);
     REQUIRE(photo != nullptr);
     CHECK(eventually(
         [&] {
-          const std::string sha = sha256_hex(read_file(main_file(photo_dir(root, id))));
+          const std::string sha = sha256_hex(read_file(photo_file(root, id)));
           for (const auto* size : expected_sizes(*photo)) {
             if (size->sha256 == sha) return true;
           }
           return false;
         },
         60));
-    CHECK(sha256_hex(read_file(main_file(photo_dir(root, id)))) != old_sha);
+    CHECK(sha256_hex(read_file(photo_file(root, id))) != old_sha);
   }
-  {  // a photo added to an album gets a link, and its info.json lists the album
+  {  // a photo added to an album gets links, and its sidecar lists the album
     const auto& set = manifest.sets.front();
     std::string id;
     for (const auto& photo : manifest.photos) {
@@ -163,7 +167,7 @@ TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
         id = photo.id;
     }
     REQUIRE_FALSE(id.empty());
-    const std::string info = photo_dir(root, id) + "/info.json";
+    const std::string info = sidecar_file(root, id);
     REQUIRE(read_file(info).find(set.id) == std::string::npos);  // now in the kernel's cache
     mutate_ids(emulator, R"({"op":"set_add","set_id":")" + set.id + R"(","id":")" + id + "\"}");
     CHECK(eventually(

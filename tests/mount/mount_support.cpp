@@ -242,20 +242,29 @@ std::string trailing_id(const std::string& name) {
 
 namespace flickrfs::test {
 
-std::string photo_dir(const std::string& root, const std::string& id) {
+namespace {
+
+// The file of photo `id` under MNT/photostream whose name ends (or does not end) in ".json".
+std::string find_photo_file(const std::string& root, const std::string& id, bool sidecar) {
   for (const auto& page : list_dir(root + "/photostream")) {
     for (const auto& name : list_dir(root + "/photostream/" + page)) {
-      if (trailing_id(name) == id) return root + "/photostream/" + page + "/" + name;
+      const bool json = name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0;
+      if (trailing_id(name) == id && json == sidecar) {
+        return root + "/photostream/" + page + "/" + name;
+      }
     }
   }
-  throw std::runtime_error("no photo directory for " + id);
+  throw std::runtime_error(std::string("no ") + (sidecar ? "sidecar" : "image") + " for " + id);
 }
 
-std::string main_file(const std::string& dir) {
-  for (const auto& name : list_dir(dir)) {
-    if (name != "info.json") return dir + "/" + name;
-  }
-  throw std::runtime_error("no image file in " + dir);
+}  // namespace
+
+std::string photo_file(const std::string& root, const std::string& id) {
+  return find_photo_file(root, id, false);
+}
+
+std::string sidecar_file(const std::string& root, const std::string& id) {
+  return find_photo_file(root, id, true);
 }
 
 }  // namespace flickrfs::test

@@ -75,8 +75,8 @@ std::string trailing_id(const std::string& name);
 }  // namespace flickrfs::test
 
 namespace flickrfs::test {
-// The photo directory of `id` under MNT/photostream (searching the pages).
-std::string photo_dir(const std::string& root, const std::string& id);
-// The one image/video file of a photo directory (not info.json).
-std::string main_file(const std::string& dir);
+// The image/video file of photo `id` under MNT/photostream (searching the pages).
+std::string photo_file(const std::string& root, const std::string& id);
+// Its sidecar, "<stem>.json".
+std::string sidecar_file(const std::string& root, const std::string& id);
 }  // namespace flickrfs::test

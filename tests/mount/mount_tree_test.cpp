@@ -45,30 +45,37 @@ TEST_CASE("find over 5000 photos lists exactly the manifest's photos and albums"
   REQUIRE(find.status == 0);
   WARN("cold find over 5,000 photos: " << seconds_since(start) << " s");
 
-  // Photo directories: MNT/photostream/page-NNNN/<dir>; files one level below.
-  std::map<std::string, std::string> page_of;                   // photo id -> page dir name
-  std::map<std::string, int> files_in;                          // photo dir path -> entries
-  std::map<std::string, std::vector<std::string>> album_links;  // album dir -> link names
+  // Photos are files: MNT/photostream/page-NNNN/<stem>.<ext> and <stem>.json, plus .hidden.
+  std::map<std::string, std::string> page_of;                     // photo id -> page (image)
+  std::map<std::string, std::string> sidecar_page_of;             // photo id -> page (sidecar)
+  std::map<std::string, std::set<std::string>> sidecars_in;       // page -> sidecar names
+  std::map<std::string, int> entries_in;                          // page -> entries
+  std::map<std::string, std::vector<std::string>> album_entries;  // album dir -> names
   const std::string stream = mount.root() + "/photostream/";
   const std::string sets = mount.root() + "/sets/";
   for (const auto& path : split_lines(find.output)) {
     if (path.rfind(stream, 0) == 0) {
       const std::string rest = path.substr(stream.size());
-      const auto slashes = std::count(rest.begin(), rest.end(), '/');
-      if (slashes == 1) {
-        const std::string id = trailing_id(rest.substr(rest.find('/') + 1));
-        CHECK(page_of.emplace(id, rest.substr(0, rest.find('/'))).second);
-      } else if (slashes == 2) {
-        ++files_in[rest.substr(0, rest.rfind('/'))];
-      }
+      const auto slash = rest.find('/');
+      if (slash == std::string::npos) continue;
+      CHECK(rest.find('/', slash + 1) == std::string::npos);  // no directory inside a page
+      const std::string page = rest.substr(0, slash);
+      const std::string name = rest.substr(slash + 1);
+      ++entries_in[page];
+      if (name == ".hidden") continue;
+      const bool sidecar = name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0;
+      auto& pages = sidecar ? sidecar_page_of : page_of;
+      CHECK(pages.emplace(trailing_id(name), page).second);
+      if (sidecar) sidecars_in[page].insert(name);
     } else if (path.rfind(sets, 0) == 0) {
       const std::string rest = path.substr(sets.size());
       const auto slash = rest.find('/');
       if (slash != std::string::npos)
-        album_links[rest.substr(0, slash)].push_back(rest.substr(slash + 1));
+        album_entries[rest.substr(0, slash)].push_back(rest.substr(slash + 1));
     }
   }
   REQUIRE(page_of.size() == manifest.photos.size());
+  REQUIRE(sidecar_page_of == page_of);
   for (std::size_t i = 0; i < manifest.photos.size(); ++i) {
     const auto& id = manifest.photos[i].id;
     REQUIRE(page_of.count(id) == 1);
@@ -77,8 +84,14 @@ TEST_CASE("find over 5000 photos lists exactly the manifest's photos and albums"
     std::snprintf(expected_page, sizeof expected_page, "page-%04zu", i / 500 + 1);
     CHECK(page_of[id] == expected_page);
   }
-  for (const auto& [dir, count] : files_in)
-    CHECK(count == 2);  // the image and info.json
+  for (const auto& [page, count] : entries_in) {
+    INFO(page);
+    // Two files a photo plus .hidden, which names exactly the page's sidecars.
+    CHECK(count == 2 * static_cast<int>(sidecars_in[page].size()) + 1);
+    const auto hidden = split_lines(read_file(stream + page + "/.hidden"));
+    CHECK(std::set<std::string>(hidden.begin(), hidden.end()) == sidecars_in[page]);
+    CHECK(hidden.size() == sidecars_in[page].size());
+  }
 
   std::set<std::string> album_ids;
   for (const auto& name : list_dir(mount.root() + "/sets"))
@@ -90,11 +103,35 @@ TEST_CASE("find over 5000 photos lists exactly the manifest's photos and albums"
     for (const auto& name : list_dir(mount.root() + "/sets")) {
       if (trailing_id(name) == set.id) dir = name;
     }
-    auto links = album_links[dir];
-    std::sort(links.begin(), links.end());
-    REQUIRE(links.size() == set.photo_ids.size());
-    for (std::size_t p = 0; p < links.size(); ++p)
-      CHECK(trailing_id(links[p]) == set.photo_ids[p]);  // album order kept
+    std::vector<std::string> images;
+    std::set<std::string> sidecars;
+    for (const auto& name : album_entries[dir]) {
+      if (name == ".hidden" || name == "album.json") continue;
+      // Every album link resolves to a file of the photostream.
+      struct stat st;
+      CHECK(::stat((sets + dir + "/" + name).c_str(), &st) == 0);
+      CHECK(S_ISREG(st.st_mode));
+      const bool sidecar = name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0;
+      if (sidecar) {
+        sidecars.insert(name);
+      } else {
+        images.push_back(name);
+      }
+    }
+    std::sort(images.begin(), images.end());
+    REQUIRE(images.size() == set.photo_ids.size());
+    for (std::size_t p = 0; p < images.size(); ++p)
+      CHECK(trailing_id(images[p]) == set.photo_ids[p]);  // album order kept
+    CHECK(sidecars.size() == set.photo_ids.size());
+    auto hidden_lines = split_lines(read_file(sets + dir + "/.hidden"));
+    CHECK(std::set<std::string>(hidden_lines.begin(), hidden_lines.end()).count("album.json") == 1);
+    sidecars.insert("album.json");
+    CHECK(std::set<std::string>(hidden_lines.begin(), hidden_lines.end()) == sidecars);
+    simdjson::dom::parser parser;
+    const std::string album_json = read_file(sets + dir + "/album.json");
+    simdjson::dom::element doc = parser.parse(album_json);
+    CHECK(std::string(std::string_view(doc["id"])) == set.id);
+    CHECK(std::int64_t(doc["count"]) == static_cast<std::int64_t>(set.photo_ids.size()));
   }
 
   const auto warm = std::chrono::steady_clock::now();
@@ -109,13 +146,14 @@ TEST_CASE("hostile titles give valid, unique names that resolve", "[mount]") {
   const MountWork work = make_work(temp.path());
   FlickrfsMount mount(emulator.url(), work);
   const Manifest manifest = fetch_manifest(emulator);
-  std::map<std::string, std::string> dir_of;
+  std::map<std::string, std::vector<std::string>> files_of;  // photo id -> paths
   std::set<std::string> names;
   for (const auto& page : list_dir(mount.root() + "/photostream")) {
     for (const auto& name : list_dir(mount.root() + "/photostream/" + page)) {
       CHECK(flickrfs::model::is_valid_name(name));
+      if (name == ".hidden") continue;  // one a page
       CHECK(names.insert(name).second);
-      dir_of[trailing_id(name)] = mount.root() + "/photostream/" + page + "/" + name;
+      files_of[trailing_id(name)].push_back(mount.root() + "/photostream/" + page + "/" + name);
     }
   }
   int hostile = 0;
@@ -128,16 +166,13 @@ TEST_CASE("hostile titles give valid, unique names that resolve", "[mount]") {
                     [](char c) { return static_cast<unsigned char>(c) < 0x20; });
     if (!is_hostile) continue;
     ++hostile;
-    REQUIRE(dir_of.count(photo.id) == 1);
-    const std::string dir = dir_of[photo.id];
-    struct stat st;
-    REQUIRE(::stat(dir.c_str(), &st) == 0);
-    for (const auto& file : list_dir(dir)) {
-      CHECK(flickrfs::model::is_valid_name(file));
-      REQUIRE(::stat((dir + "/" + file).c_str(), &st) == 0);
+    REQUIRE(files_of[photo.id].size() == 2);  // its image and its sidecar, nothing else
+    for (const auto& file : files_of[photo.id]) {
+      struct stat st;
+      REQUIRE(::stat(file.c_str(), &st) == 0);
     }
-    // The title survives untouched inside info.json.
-    const std::string info = read_file(dir + "/info.json");
+    // The title survives untouched inside the sidecar.
+    const std::string info = read_file(sidecar_file(mount.root(), photo.id));
     simdjson::dom::element doc = parser.parse(info);
     CHECK(std::string(std::string_view(doc["title"])) == photo.title);
   }

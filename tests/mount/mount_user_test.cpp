@@ -19,8 +19,9 @@ namespace {
 std::set<std::string> photostream_ids(const std::string& root) {
   std::set<std::string> ids;
   for (const auto& page : list_dir(root + "/photostream")) {
-    for (const auto& dir : list_dir(root + "/photostream/" + page))
-      ids.insert(trailing_id(dir));
+    for (const auto& name : list_dir(root + "/photostream/" + page)) {
+      if (name != ".hidden") ids.insert(trailing_id(name));
+    }
   }
   return ids;
 }
@@ -43,14 +44,14 @@ TEST_CASE("mounting with --user USERNAME and no token shows exactly their public
   CHECK(photostream_ids(mount.root()) == public_ids);
   // Their photos read like one's own: the bytes Flickr serves.
   const auto& photo = *manifest.photo(*public_ids.begin());
-  const std::string bytes = read_file(main_file(photo_dir(mount.root(), photo.id)));
+  const std::string bytes = read_file(photo_file(mount.root(), photo.id));
   bool matches = false;
   for (const ManifestSize* size : expected_sizes(photo))
     matches = matches || size->sha256 == sha256_hex(bytes);
   CHECK(matches);
 }
 
-TEST_CASE("mounting with --sizes best,thumb adds a .thumb file with the Thumbnail bytes",
+TEST_CASE("mounting with --sizes best,thumb adds sizes/thumb/ with the Thumbnail bytes",
           "[mount]") {
   EmulatorProcess emulator({40, 1, 4, {"--image-kb", "10"}});
   const Manifest manifest = fetch_manifest(emulator);
@@ -64,10 +65,14 @@ TEST_CASE("mounting with --sizes best,thumb adds a .thumb file with the Thumbnai
       if (size.label == "Thumbnail" && size.media == "photo") thumb = &size;
     }
     if (thumb == nullptr || checked == 10) continue;
-    const std::string dir = photo_dir(mount.root(), photo.id);
+    // sizes/thumb/page-NNNN/<stem>.<ext>, beside the page of the best file.
+    const std::string best = photo_file(mount.root(), photo.id);
+    const std::string page_path = best.substr(0, best.rfind('/'));
+    const std::string page = page_path.substr(page_path.rfind('/') + 1);
+    const std::string dir = mount.root() + "/sizes/thumb/" + page;
     std::string thumb_file;
     for (const auto& name : list_dir(dir)) {
-      if (name.find(".thumb.") != std::string::npos) thumb_file = dir + "/" + name;
+      if (trailing_id(name) == photo.id) thumb_file = dir + "/" + name;
     }
     INFO(dir);
     REQUIRE_FALSE(thumb_file.empty());
@@ -78,7 +83,12 @@ TEST_CASE("mounting with --sizes best,thumb adds a .thumb file with the Thumbnai
     CHECK(bytes.size() == thumb->bytes);
     CHECK(sha256_hex(bytes) == thumb->sha256);
     // The best file is still there, and it is not the thumbnail.
-    CHECK(sha256_hex(read_file(main_file(dir))) != thumb->sha256);
+    CHECK(sha256_hex(read_file(best)) != thumb->sha256);
+    // The page itself never shows the thumbnail: one image and one sidecar a photo.
+    const auto names = list_dir(page_path);
+    CHECK(std::count_if(names.begin(), names.end(), [&](const std::string& name) {
+            return trailing_id(name) == photo.id;
+          }) == 2);
     ++checked;
   }
   CHECK(checked == 10);
