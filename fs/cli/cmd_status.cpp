@@ -21,13 +21,6 @@ namespace flickrfs::cli {
 
 namespace {
 
-bool daemon_alive(const fs::StatusFields& fields) {
-  const auto pid = fields.find("pid");
-  if (pid == fields.end()) return false;
-  const long value = std::strtol(pid->second.c_str(), nullptr, 10);
-  return value > 0 && (::kill(static_cast<pid_t>(value), 0) == 0 || errno == EPERM);
-}
-
 std::string field(const fs::StatusFields& fields, const std::string& key) {
   const auto found = fields.find(key);
   return found == fields.end() ? "?" : found->second;
@@ -125,7 +118,7 @@ int cmd_status(Args args) {
   int shown = 0;
   for (const auto& [path, fields] : fs::read_status_files(*root)) {
     if (!mountpoint.empty() && field(fields, "mountpoint") != mountpoint) continue;
-    if (!daemon_alive(fields)) continue;
+    if (!fs::daemon_alive(fields)) continue;
     print_status(fields);
     ++shown;
   }

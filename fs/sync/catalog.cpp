@@ -72,11 +72,6 @@ void Catalog::set_change_listener(ChangeListener listener) {
   m_on_change = std::move(listener);
 }
 
-void Catalog::set_inode_listener(InodeListener listener) {
-  std::lock_guard lock(m_tree_mutex);
-  m_on_inode = std::move(listener);
-}
-
 Result<model::CatalogInput> Catalog::read_cache() const {
   // Photos are read in batches and stripped to what the tree keeps at once: reading all of
   // a 100,000-photo account whole held about 3 KB per photo until the build was done.
