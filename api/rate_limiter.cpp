@@ -145,12 +145,10 @@ void RateLimiter::throttled_images(Clock::duration retry_after) {
 }
 
 Clock::duration RateLimiter::api_wait_time() {
-  if (!m_api_gate.has_room(Priority::background)) return kSlice;
   return m_budget.wait_time(Priority::background);
 }
 
 Clock::duration RateLimiter::images_wait_time() {
-  if (!m_image_gate.has_room(Priority::background)) return kSlice;
   const std::lock_guard lock(m_mutex);
   const auto now = ticks(m_clock.now());
   return std::chrono::nanoseconds(m_images.next_allowed(now) - now);

@@ -75,7 +75,8 @@ class RateLimiter {
   void throttled_api(Clock::duration retry_after);
   void throttled_images(Clock::duration retry_after);
 
-  // How long until a background call would go (0 = now): walk-ahead spends spare budget only.
+  // How long until the budget allows a background call (0 = now; slots in flight are not
+  // counted: a walk-ahead queues for them): walk-ahead spends spare budget only.
   [[nodiscard]] Clock::duration api_wait_time();
   [[nodiscard]] Clock::duration images_wait_time();
   // For `flickrfs status`: calls of the window used by every process, and when the next
