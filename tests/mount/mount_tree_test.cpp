@@ -179,3 +179,37 @@ TEST_CASE("hostile titles give valid, unique names that resolve", "[mount]") {
   INFO("hostile titles in this world: " << hostile);
   CHECK(hostile > 10);
 }
+
+// GTK file managers hide what GIO calls hidden; GIO reads `.hidden` itself, so this asks it.
+TEST_CASE("GIO reports every sidecar hidden and never an image, in pages and albums", "[mount]") {
+  if (run_command({"sh", "-c", "command -v gio"}).status != 0) {
+    WARN("SKIPPED: gio (package libglib2.0-bin) is not installed");
+    return;
+  }
+  EmulatorProcess emulator({40, 2, 3, {"--image-kb", "2"}});
+  TempDir temp;
+  const MountWork work = make_work(temp.path());
+  FlickrfsMount mount(emulator.url(), work);
+  std::vector<std::string> dirs = {mount.root() + "/photostream/page-0001"};
+  for (const auto& album : list_dir(mount.root() + "/sets"))
+    dirs.push_back(mount.root() + "/sets/" + album);
+  REQUIRE(dirs.size() == 3);
+  int images = 0;
+  int sidecars = 0;
+  for (const auto& dir : dirs) {
+    for (const auto& name : list_dir(dir)) {
+      if (name == ".hidden") continue;
+      const CommandResult info =
+          run_command({"gio", "info", "-a", "standard::is-hidden", dir + "/" + name});
+      INFO(dir + "/" + name + ": " + info.output);
+      REQUIRE(info.status == 0);
+      const bool hidden = info.output.find("standard::is-hidden: TRUE") != std::string::npos;
+      const bool is_sidecar = name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0;
+      CHECK(hidden == is_sidecar);
+      (is_sidecar ? sidecars : images) += 1;
+    }
+  }
+  CHECK(images >= 40);
+  CHECK(sidecars > images);  // each image's sidecar, plus album.json per album
+  CHECK(mount.unmount() == 0);
+}
