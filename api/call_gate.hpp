@@ -1,5 +1,5 @@
 #pragma once
-// CallGate: at most `slots` requests of one kind in flight in this process (8 API calls, 8
+// CallGate: at most `slots` requests of one kind in flight in this process (8 API calls, 16
 // image transfers): the short-term politeness real clients keep, instead of a fixed rate.
 // Foreground callers go first: background work (walk-ahead, prefetch, pins) never holds the
 // last two slots and does not enter while a foreground caller waits, so an `ls` or an open is

@@ -5,7 +5,7 @@
 // - API calls: the key's rolling window (SharedBudget: at most 3,600 calls in any 3,600 s,
 //   counted across every flickrfs process of the key on this machine) plus a CallGate of 8
 //   calls in flight. No per-second pace: calls go as fast as the work needs.
-// - Images (live.staticflickr.com): Flickr publishes no limit; a CallGate of 8 transfers in
+// - Images (live.staticflickr.com): Flickr publishes no limit; a CallGate of 16 transfers in
 //   flight, an optional hourly cap (FLICKRFS_IMAGE_REQUESTS_PER_HOUR, off by default), and a
 //   hold-off whenever the server answered 429/503 (throttled()).
 // Foreground callers (the thread's Priority) go first at every step: see CallGate and
@@ -32,8 +32,10 @@ struct RateLimits {
   BudgetLimit api;              // Flickr's published key budget: 3,600 calls per rolling hour
   std::string api_budget_file;  // the key's shared window (SharedBudget); empty = this process
   int api_in_flight = 8;        // <= 0: unbounded
-  int images_in_flight = 8;     // <= 0: unbounded
-  double images_per_hour = 0;   // <= 0: no hourly cap (Flickr documents none)
+  // <= 0: unbounded. 16 = the mount's size-probe threads (CatalogOptions::probe_threads), so
+  // a cold `ls -l` of a page probes at full speed, as a browser loads a page of thumbnails.
+  int images_in_flight = 16;
+  double images_per_hour = 0;  // <= 0: no hourly cap (Flickr documents none)
 
   // The defaults with another API budget (tests: RateLimits::of({0}) is unlimited).
   [[nodiscard]] static RateLimits of(BudgetLimit api) {
@@ -45,7 +47,8 @@ struct RateLimits {
 
 // Limits from the environment, for tests, benchmarks and users with a bigger budget:
 // FLICKRFS_API_CALLS_PER_HOUR (0 = unlimited), FLICKRFS_API_WINDOW_S (the window's length,
-// 3600), FLICKRFS_API_IN_FLIGHT, FLICKRFS_IMAGE_IN_FLIGHT, FLICKRFS_IMAGE_REQUESTS_PER_HOUR.
+// 3600), FLICKRFS_API_IN_FLIGHT (8), FLICKRFS_IMAGE_IN_FLIGHT (16),
+// FLICKRFS_IMAGE_REQUESTS_PER_HOUR.
 // Unset or unparsable values keep the defaults above.
 [[nodiscard]] RateLimits rate_limits_from_environment();
 

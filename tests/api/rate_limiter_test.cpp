@@ -44,12 +44,13 @@ class FakeClock final : public Clock {
 
 }  // namespace
 
-TEST_CASE("the default API budget is 3600 calls per rolling hour, 8 in flight", "[ratelimit]") {
+TEST_CASE("the default API budget is 3600 calls per rolling hour, 8 calls and 16 images in flight",
+          "[ratelimit]") {
   const RateLimits defaults;
   CHECK(defaults.api.calls == 3600);
   CHECK(defaults.api.window == std::chrono::hours(1));
   CHECK(defaults.api_in_flight == 8);
-  CHECK(defaults.images_in_flight == 8);
+  CHECK(defaults.images_in_flight == 16);
   CHECK(defaults.images_per_hour == 0);
 }
 
