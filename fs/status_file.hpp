@@ -32,6 +32,8 @@ namespace flickrfs::fs {
 
 using StatusFields = std::map<std::string, std::string>;
 [[nodiscard]] StatusFields parse_status(const std::string& text);
+// Whether the daemon that wrote `fields` (its pid line) still runs.
+[[nodiscard]] bool daemon_alive(const StatusFields& fields);
 // Every status file under CACHE_ROOT/mounts/ (path -> fields).
 [[nodiscard]] std::vector<std::pair<std::string, StatusFields>> read_status_files(
     const std::string& cache_root);

@@ -26,13 +26,6 @@ namespace flickrfs::cli {
 
 namespace {
 
-bool daemon_alive(const fs::StatusFields& fields) {
-  const auto pid = fields.find("pid");
-  if (pid == fields.end()) return false;
-  const long value = std::strtol(pid->second.c_str(), nullptr, 10);
-  return value > 0 && (::kill(static_cast<pid_t>(value), 0) == 0 || errno == EPERM);
-}
-
 std::string field(const fs::StatusFields& fields, const std::string& key) {
   const auto found = fields.find(key);
   return found == fields.end() ? "?" : found->second;
@@ -45,12 +38,20 @@ std::string megabytes(const std::string& bytes) {
   return text;
 }
 
+std::string state_line(const fs::StatusFields& f) {
+  if (field(f, "online") == "yes") return "online";
+  if (field(f, "forced_offline") == "yes") return "offline (--offline)";
+  const std::string reason = field(f, "state_reason");
+  if (field(f, "state") == "degraded") {
+    return "degraded: Flickr is failing, serving the cache (" + reason + ")";
+  }
+  return "offline (Flickr unreachable" + (reason.empty() || reason == "?" ? "" : ": " + reason) +
+         ")";
+}
+
 void print_status(const fs::StatusFields& f) {
-  const bool forced = field(f, "forced_offline") == "yes";
   std::printf("%s\n", field(f, "mountpoint").c_str());
-  std::printf("  state:       %s\n", field(f, "online") == "yes" ? "online"
-                                     : forced                    ? "offline (--offline)"
-                                                                 : "offline (Flickr unreachable)");
+  std::printf("  state:       %s\n", state_line(f).c_str());
   std::printf("  user:        %s\n", field(f, "user").c_str());
   std::printf("  photos:      %s in %s pages, %s albums\n", field(f, "photos").c_str(),
               field(f, "pages").c_str(), field(f, "albums").c_str());
@@ -64,10 +65,14 @@ void print_status(const fs::StatusFields& f) {
         std::chrono::milliseconds(std::strtoll(field(f, "api_next_call_ms").c_str(), nullptr, 10));
     std::printf("  API calls:   %s\n", api::describe(budget).c_str());
   } else {
-    std::printf("  API calls:   %s left this hour\n", field(f, "api_calls_left").c_str());
+    // A negative count is the unlimited budget (FLICKRFS_API_CALLS_PER_HOUR=0).
+    const std::string left = field(f, "api_calls_left");
+    std::printf("  API calls:   %s\n",
+                left.starts_with("-") ? "unlimited" : (left + " left this hour").c_str());
   }
-  std::printf("  queue:       %s size probes, %s downloads\n",
-              field(f, "queue_size_probes").c_str(), field(f, "queue_downloads").c_str());
+  std::printf("  queue:       %s size probes (%s failed so far), %s downloads\n",
+              field(f, "queue_size_probes").c_str(), field(f, "size_probe_failures").c_str(),
+              field(f, "queue_downloads").c_str());
   std::printf("  cache:       %s blobs, %s (hits %s, misses %s)\n", field(f, "cache_blobs").c_str(),
               megabytes(field(f, "cache_bytes")).c_str(), field(f, "cache_hits").c_str(),
               field(f, "cache_misses").c_str());
@@ -142,7 +147,7 @@ int cmd_status(Args args) {
   int shown = 0;
   for (const auto& [path, fields] : fs::read_status_files(*root)) {
     if (!mountpoint.empty() && field(fields, "mountpoint") != mountpoint) continue;
-    if (!daemon_alive(fields)) continue;
+    if (!fs::daemon_alive(fields)) continue;
     print_status(fields);
     ++shown;
   }
