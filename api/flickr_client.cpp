@@ -206,8 +206,11 @@ Result<AccessToken> FlickrClient::access_token(const RequestToken& token,
 
 Result<http::DownloadInfo> FlickrClient::download(const std::string& url, std::uint64_t offset,
                                                   const http::ChunkSink& sink,
-                                                  const std::atomic<bool>* cancel) {
+                                                  const std::atomic<bool>* cancel,
+                                                  const http::Rewind& rewind) {
   std::uint64_t position = offset;
+  std::uint64_t origin = offset;  // where the sink's bytes start: 0 after a rewind
+  bool restarted = false;
   bool sink_failed = false;
   const http::ChunkSink counting = [&](std::string_view chunk) -> Result<void> {
     auto accepted = sink(chunk);
@@ -218,8 +221,21 @@ Result<http::DownloadInfo> FlickrClient::download(const std::string& url, std::u
     position += chunk.size();
     return success();
   };
+  // A resume refused with 416: the caller drops its bytes and the file comes again from 0.
+  const http::Rewind restart = [&]() -> Result<void> {
+    auto rewound = rewind();
+    if (!rewound.ok()) {
+      sink_failed = true;
+      return rewound;
+    }
+    position = 0;
+    origin = 0;
+    restarted = true;
+    return success();
+  };
   const std::function<Result<http::DownloadInfo>()> attempt = [&]() -> Result<http::DownloadInfo> {
-    auto result = m_http->download(url, position, counting, cancel);
+    auto result =
+        m_http->download(url, position, counting, cancel, rewind ? restart : http::Rewind());
     if (!result.ok() && sink_failed) {
       // The sink's own failure (disk full...) is final: mark it so it is not retried.
       Error error = std::move(result).error();
@@ -230,7 +246,8 @@ Result<http::DownloadInfo> FlickrClient::download(const std::string& url, std::u
   };
   FLICKRFS_TRY(http::DownloadInfo info,
                with_retries<http::DownloadInfo>("download", m_limiter->images(), attempt, cancel));
-  info.bytes_written = position - offset;
+  info.bytes_written = position - origin;
+  info.restarted = restarted;
   return info;
 }
 

@@ -179,11 +179,14 @@ class FlickrClient {
 
   // ---- Images (image rate bucket, same retry policy) ---------------------------------------
   // HttpClient::download with retries that resume where the last attempt stopped, so the sink
-  // sees every byte from `offset` exactly once. Info describes the last (successful) attempt,
-  // with bytes_written summed over all attempts.
+  // sees every byte from `offset` exactly once. A resume refused with 416 fetches the file
+  // again from byte 0: with `rewind`, after calling it (the sink then sees every byte from 0
+  // once, info.restarted); without, skipping what the sink already has. Info describes the
+  // last (successful) attempt, with bytes_written summed since `offset` (or since the rewind).
   [[nodiscard]] Result<http::DownloadInfo> download(const std::string& url, std::uint64_t offset,
                                                     const http::ChunkSink& sink,
-                                                    const std::atomic<bool>* cancel = nullptr);
+                                                    const std::atomic<bool>* cancel = nullptr,
+                                                    const http::Rewind& rewind = {});
   [[nodiscard]] Result<http::RemoteSize> probe_size(const std::string& url);
 
   // ---- Status ------------------------------------------------------------------------------

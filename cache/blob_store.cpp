@@ -172,7 +172,7 @@ Result<std::shared_ptr<Inflight>> BlobStore::Impl::open_stored(const BlobKey& ke
 
 Result<BlobRecord> BlobStore::Impl::download_to_part(const BlobKey& key, const BlobSource& source,
                                                      Inflight& state) {
-  Sha256 sha;
+  std::optional<Sha256> sha(std::in_place);
   std::uint64_t written = 0;
   std::string etag;
   std::string what = part_path(key);
@@ -182,18 +182,25 @@ Result<BlobRecord> BlobStore::Impl::download_to_part(const BlobKey& key, const B
                         "download of " + key.file_name() + " is longer than its known size");
     }
     FLICKRFS_CHECK(write_all_at(state.fd.get(), chunk, written, what));
-    sha.update(chunk);
+    sha->update(chunk);
     written += chunk.size();
     {
       std::lock_guard<std::mutex> lock(state.mutex);
-      state.available = written;
+      state.available = std::max(state.available, written);  // a rewind rewrites, never hides
     }
     state.changed.notify_all();
     return success();
   };
+  // The server refused to resume (416): the bytes come again from 0 and overwrite the part
+  // file; a shorter file is cut to its length before publish.
+  auto rewind = [&]() -> Result<void> {
+    sha.emplace();
+    written = 0;
+    return success();
+  };
   std::optional<Error> last;
   for (unsigned attempt = 0; attempt < std::max(1u, options.download_attempts); ++attempt) {
-    auto meta_result = downloader->download(source.url, written, sink, &state.cancel);
+    auto meta_result = downloader->download(source.url, written, sink, &state.cancel, rewind);
     if (meta_result) {
       if (!etag.empty() && meta_result->etag != etag) {
         return make_error(Errc::corrupt, key.file_name() + " changed while downloading");
@@ -205,7 +212,10 @@ Result<BlobRecord> BlobStore::Impl::download_to_part(const BlobKey& key, const B
                                                   std::to_string(written) + " bytes, expected " +
                                                   std::to_string(expected));
       }
-      return BlobRecord{written, sha.finish(), meta_result->etag, unix_now(), unix_now()};
+      if (::ftruncate(state.fd.get(), static_cast<off_t>(written)) != 0) {
+        return error_from_errno(errno, "truncate " + what);
+      }
+      return BlobRecord{written, sha->finish(), meta_result->etag, unix_now(), unix_now()};
     }
     last = std::move(meta_result).error();
     bool retryable = last->code == Errc::network || last->code == Errc::unavailable ||

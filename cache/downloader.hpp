@@ -33,12 +33,14 @@ struct Downloader {
   // `sink` with each chunk of the body, in order. A sink error stops the transfer and is
   // returned as is. `cancel`, when non-null and set, stops the transfer with
   // Errc::interrupted. A server that ignores the Range header must make this fail rather than
-  // deliver bytes from 0 (the sink would write them at `offset`). Errors: network,
-  // unavailable, rate_limited, not_found, offline, bad_response (truncated body).
+  // deliver bytes from 0 (the sink would write them at `offset`). A server that refuses to
+  // resume (416) may make it start over: `rewind` is called, then `sink` gets the bytes from
+  // byte 0. Errors: network, unavailable, rate_limited, not_found, offline, bad_response
+  // (truncated body).
   [[nodiscard]] virtual Result<DownloadMeta> download(
       const std::string& url, std::uint64_t offset,
       const std::function<Result<void>(std::string_view chunk)>& sink,
-      const std::atomic<bool>* cancel) = 0;
+      const std::atomic<bool>* cancel, const std::function<Result<void>()>& rewind) = 0;
 };
 
 }  // namespace flickrfs::cache

@@ -22,6 +22,7 @@
 #include "fs/model/inode.hpp"
 #include "fs/model/tree_diff.hpp"
 #include "fs/prefetch/prefetcher.hpp"
+#include "fs/runtime_record.hpp"
 #include "fs/session.hpp"
 #include "fs/status_file.hpp"
 #include "fs/sync/catalog.hpp"
@@ -298,6 +299,11 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
     return cli::kExitUsage;
   }
   mounted.session = std::move(session).value();
+  // Before reporting ready: once `flickrfs mount` returns, other commands can find the mount.
+  auto recorded =
+      write_record({config.mountpoint, ::getpid(), mounted.cache_root, config.global.config,
+                    config.global.api_url, config.global.user, config.global.ca_file});
+  if (!recorded.ok()) log::warning("%s", recorded.error().describe().c_str());
   link.report_ready();
   {
     Invalidator invalidator(mounted.session->raw());
@@ -322,6 +328,7 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
     mounted.catalog->set_change_listener(nullptr);
     if (!ran.ok()) log::error("%s", ran.error().describe().c_str());
   }
+  remove_record(config.mountpoint);
   log::info("unmounted %s", config.mountpoint.c_str());
   return cli::kExitOk;
 }

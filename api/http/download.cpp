@@ -31,10 +31,15 @@ struct DownloadState {
   bool started = false;
   std::optional<Error> error;
   std::uint64_t written = 0;
+  bool resume_refused = false;  // 416 to our Range: the caller starts again from byte 0
 
   bool start() {
     started = true;
     const long status = capture.status;
+    if (status == 416 && offset > 0) {
+      resume_refused = true;
+      return false;
+    }
     if (!is_success(status)) {
       error = error_for_status(status, url_without_query(url));
       return false;
@@ -96,9 +101,10 @@ DownloadInfo describe(CURL* handle, const HeaderCapture& capture, std::uint64_t 
 
 }  // namespace
 
-Result<DownloadInfo> HttpClient::download(const std::string& url, std::uint64_t offset,
-                                          const ChunkSink& sink,
-                                          const std::atomic<bool>* cancel) const {
+// One GET from `offset`. Sets *resume_refused (and returns an error) on a 416 to the Range.
+Result<DownloadInfo> HttpClient::transfer(const std::string& url, std::uint64_t offset,
+                                          const ChunkSink& sink, const std::atomic<bool>* cancel,
+                                          bool* resume_refused) const {
   Lease lease(m_pool->handles);
   CURL* handle = lease.get();
   if (handle == nullptr) return make_error(Errc::internal, "curl_easy_init failed");
@@ -108,7 +114,7 @@ Result<DownloadInfo> HttpClient::download(const std::string& url, std::uint64_t 
   const std::string range = std::to_string(offset) + "-";
   if (offset > 0) curl_easy_setopt(handle, CURLOPT_RANGE, range.c_str());
 
-  DownloadState state{sink, cancel, capture, url, offset, 0, false, std::nullopt, 0};
+  DownloadState state{sink, cancel, capture, url, offset, 0, false, std::nullopt, 0, false};
   curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &DownloadState::write);
   curl_easy_setopt(handle, CURLOPT_WRITEDATA, &state);
   curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
@@ -116,18 +122,54 @@ Result<DownloadInfo> HttpClient::download(const std::string& url, std::uint64_t 
   curl_easy_setopt(handle, CURLOPT_XFERINFODATA, &state);
 
   const CURLcode code = curl_easy_perform(handle);
+  if (!state.started && code == CURLE_OK) (void)state.start();  // empty body
+  if (state.resume_refused) {
+    *resume_refused = true;
+    return make_error(
+        Errc::bad_response,
+        url_without_query(url) + ": HTTP 416 to a resume at byte " + std::to_string(offset));
+  }
   if (state.error) return std::move(*state.error);
   if (code == CURLE_ABORTED_BY_CALLBACK) {
     return make_error(Errc::interrupted, url_without_query(url) + ": download cancelled");
   }
   if (code != CURLE_OK) return curl_error(code, error_buffer, url);
-  if (!state.started && !state.start()) return std::move(*state.error);  // empty body
   if (state.skip > 0) {
-    return make_error(Errc::invalid_argument, url_without_query(url) + ": offset " +
-                                                  std::to_string(offset) +
-                                                  " is beyond the end of the file");
+    return make_error(Errc::bad_response, url_without_query(url) + ": offset " +
+                                              std::to_string(offset) +
+                                              " is beyond the end of the file");
   }
   return describe(handle, capture, state.written);
+}
+
+Result<DownloadInfo> HttpClient::download(const std::string& url, std::uint64_t offset,
+                                          const ChunkSink& sink, const std::atomic<bool>* cancel,
+                                          const Rewind& rewind) const {
+  bool resume_refused = false;
+  auto result = transfer(url, offset, sink, cancel, &resume_refused);
+  if (!resume_refused) return result;
+  // The server will not resume here: fetch the whole file again, never with a Range (a
+  // second ranged try would get the same 416).
+  if (rewind) {
+    FLICKRFS_CHECK(rewind());
+    FLICKRFS_TRY(DownloadInfo info, transfer(url, 0, sink, cancel, &resume_refused));
+    info.restarted = true;
+    return info;
+  }
+  std::uint64_t skip = offset;
+  const ChunkSink skipping = [&](std::string_view chunk) -> Result<void> {
+    const auto dropped = std::min<std::uint64_t>(skip, chunk.size());
+    chunk.remove_prefix(static_cast<std::size_t>(dropped));
+    skip -= dropped;
+    return chunk.empty() ? success() : sink(chunk);
+  };
+  FLICKRFS_TRY(DownloadInfo info, transfer(url, 0, skipping, cancel, &resume_refused));
+  if (skip > 0) {
+    return make_error(Errc::bad_response, url_without_query(url) + ": shorter than the " +
+                                              std::to_string(offset) + " bytes already received");
+  }
+  info.bytes_written -= offset;
+  return info;
 }
 
 namespace {

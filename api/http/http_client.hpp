@@ -57,7 +57,9 @@ struct Response {
 // What a download learned from the response headers.
 struct DownloadInfo {
   long status = 0;                          // 200 or 206
-  std::uint64_t bytes_written = 0;          // bytes handed to the sink (from `offset` on)
+  std::uint64_t bytes_written = 0;          // bytes handed to the sink (from `offset` on,
+                                            // or from 0 when restarted)
+  bool restarted = false;                   // a 416 made it rewind and start from byte 0
   std::optional<std::uint64_t> total_size;  // whole resource size: Content-Range total, or
                                             // offset + Content-Length; nullopt if unknown
   std::string etag;
@@ -85,6 +87,8 @@ struct HttpOptions {
 };
 
 using ChunkSink = std::function<Result<void>(std::string_view chunk)>;
+// Drops every byte a sink was given so far: the body follows again from byte 0.
+using Rewind = std::function<Result<void>()>;
 
 class HttpClient {
  public:
@@ -100,14 +104,19 @@ class HttpClient {
 
   // Streams `url` from byte `offset` (Range: bytes=offset-) into `sink`, chunk by chunk.
   // A server that ignores the Range (200 instead of 206) is handled: the first `offset`
-  // bytes are skipped, so the sink always sees the bytes from `offset` on. Non-2xx answers
-  // are errors without calling the sink: 404/410 not_found, 401/403 permission, 416
-  // invalid_argument, 429 rate_limited, 5xx unavailable. A sink error stops the transfer and
-  // is returned as is; `cancel` (may be null) set to true stops it with Errc::interrupted.
-  // A body cut short (fewer bytes than announced) is Errc::network.
+  // bytes are skipped, so the sink always sees the bytes from `offset` on. A server that
+  // refuses the resume (416 to Range: bytes=offset-, as a CDN does when the object changed
+  // or shrank) gets the whole file again, without Range: with `rewind` set, it is called
+  // first and the sink then sees the bytes from 0 (DownloadInfo::restarted); without it the
+  // first `offset` bytes are skipped as for a 200. Other non-2xx answers are errors without
+  // calling the sink: 404/410 not_found, 401/403 permission, 416 at offset 0 bad_response,
+  // 429 rate_limited, 5xx unavailable. A sink error stops the transfer and is returned as is;
+  // `cancel` (may be null) set to true stops it with Errc::interrupted. A body cut short
+  // (fewer bytes than announced) is Errc::network.
   [[nodiscard]] Result<DownloadInfo> download(const std::string& url, std::uint64_t offset,
                                               const ChunkSink& sink,
-                                              const std::atomic<bool>* cancel = nullptr) const;
+                                              const std::atomic<bool>* cancel = nullptr,
+                                              const Rewind& rewind = {}) const;
 
   // The exact size of `url`: HEAD and Content-Length; when HEAD gives none (or is refused),
   // GET with Range: bytes=0-0 and the total of Content-Range (or the Content-Length of a
@@ -117,6 +126,11 @@ class HttpClient {
   [[nodiscard]] const HttpOptions& options() const { return m_options; }
 
  private:
+  [[nodiscard]] Result<DownloadInfo> transfer(const std::string& url, std::uint64_t offset,
+                                              const ChunkSink& sink,
+                                              const std::atomic<bool>* cancel,
+                                              bool* resume_refused) const;
+
   struct Pool;
   HttpOptions m_options;
   std::unique_ptr<Pool> m_pool;

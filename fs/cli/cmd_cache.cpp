@@ -23,6 +23,7 @@
 #include "fs/cli/commands.hpp"
 #include "fs/cli/exit_code.hpp"
 #include "fs/cli/options.hpp"
+#include "fs/cli/running_mount.hpp"
 #include "fs/status_file.hpp"
 #include "fs/sync/client_downloader.hpp"
 #include "fs/sync/pin_keeper.hpp"
@@ -100,6 +101,7 @@ Result<CacheArgs> parse(Args args) {
   if (out.action.empty() || (needs_path && out.path.empty())) {
     return make_error(Errc::invalid_argument, std::string(kUsage));
   }
+  if (out.action == "pin") (void)adopt_running_mount(out.global, out.path);
   apply_environment_defaults(out.global);
   return out;
 }

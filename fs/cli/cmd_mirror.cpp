@@ -23,6 +23,7 @@
 #include "fs/cli/commands.hpp"
 #include "fs/cli/exit_code.hpp"
 #include "fs/cli/options.hpp"
+#include "fs/cli/running_mount.hpp"
 #include "fs/mirror/cache_fetcher.hpp"
 #include "fs/mirror/flickr_listing.hpp"
 #include "fs/mirror/flickr_tree.hpp"
@@ -148,6 +149,7 @@ Result<MirrorArgs> parse_args(Args args) {
   if (positional.size() != 2) {
     return make_error(Errc::invalid_argument, "usage: flickrfs mirror SRC DEST [options]");
   }
+  (void)adopt_running_mount(out.global, positional[0]);
   apply_environment_defaults(out.global);
   out.src = positional[0];
   out.dest = positional[1];

@@ -14,6 +14,7 @@
 #include "fs/cli/commands.hpp"
 #include "fs/cli/exit_code.hpp"
 #include "fs/cli/options.hpp"
+#include "fs/cli/running_mount.hpp"
 #include "fs/status_file.hpp"
 
 namespace flickrfs::cli {
@@ -95,6 +96,7 @@ int cmd_status(Args args) {
     }
     mountpoint = arg;
   }
+  if (!mountpoint.empty()) (void)adopt_running_mount(global, mountpoint);
   auto root = cache::resolve_cache_dir(global.cache_dir);
   if (!root.ok()) {
     print_error("status", root.error());

@@ -10,7 +10,10 @@ Result<void> HttpFetcher::fetch(const SourceEntry& entry, AtomicFile& out,
     ctx.count(chunk.size());
     return success();
   };
-  FLICKRFS_TRY(const auto info, m_client.download(entry.content.location, 0, sink, ctx.cancel));
+  // A resume refused with 416 starts the file again from byte 0.
+  const auto rewind = [&]() -> Result<void> { return out.truncate(); };
+  FLICKRFS_TRY(const auto info,
+               m_client.download(entry.content.location, 0, sink, ctx.cancel, rewind));
   if (info.total_size && *info.total_size != out.bytes_written()) {
     return make_error(Errc::bad_response,
                       "download of " + entry.path + " gave " + std::to_string(out.bytes_written()) +

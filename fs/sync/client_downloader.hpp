@@ -19,7 +19,7 @@ class ClientDownloader final : public cache::Downloader {
   [[nodiscard]] Result<cache::DownloadMeta> download(
       const std::string& url, std::uint64_t offset,
       const std::function<Result<void>(std::string_view chunk)>& sink,
-      const std::atomic<bool>* cancel) override;
+      const std::atomic<bool>* cancel, const std::function<Result<void>()>& rewind) override;
 
  private:
   api::FlickrClient& m_client;

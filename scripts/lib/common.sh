@@ -4,7 +4,7 @@
 flickrfs_deps_missing() {
   local missing=()
   local mod
-  for mod in fuse3 libcurl lmdb oauth openssl simdjson cpp-httplib; do
+  for mod in fuse3 libcurl lmdb oauth openssl simdjson cpp-httplib libjpeg libpng; do
     pkg-config --exists "$mod" 2>/dev/null || missing+=("$mod")
   done
   [ -f /usr/include/catch2/catch.hpp ] || missing+=(catch2)

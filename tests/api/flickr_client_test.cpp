@@ -424,6 +424,56 @@ TEST_CASE("download retries resume where the cut happened, the sink sees each by
   CHECK(client.rate_limiter().api().used_last_hour() == 0);
 }
 
+TEST_CASE("a cut download whose resume gets 416 is fetched again from byte 0", "[client]") {
+  // The emulator's --fault-rate run: a truncated body, then the resume is refused. The
+  // retry must not give up with "range not satisfiable"; the sink is rewound once.
+  std::string content(120'000, '\0');
+  for (std::size_t i = 0; i < content.size(); ++i)
+    content[i] = static_cast<char>(i % 241);
+  std::atomic<int> calls{0};
+  CannedServer server([&](const RecordedRequest& request) {
+    CannedReply reply;
+    reply.content_type = "image/jpeg";
+    if (calls++ == 0) {
+      reply.body = content;
+      reply.fault = CannedReply::Fault::truncate;
+      return reply;
+    }
+    if (!request.header("Range").empty()) {
+      reply.status = 416;
+      reply.body = "";
+      return reply;
+    }
+    reply.body = content;
+    return reply;
+  });
+  FlickrClient client(options_for(server));
+  std::string received;
+  int rewinds = 0;
+  auto info = client.download(
+      server.url() + "/static/1/1_a_o.jpg", 0,
+      [&](std::string_view chunk) -> Result<void> {
+        received.append(chunk);
+        return success();
+      },
+      nullptr,
+      [&]() -> Result<void> {
+        ++rewinds;
+        received.clear();
+        return success();
+      });
+  REQUIRE(info.ok());
+  CHECK(rewinds == 1);
+  CHECK((received == content));
+  CHECK(info->bytes_written == content.size());
+  CHECK(info->restarted);
+  const auto requests = server.requests();
+  REQUIRE(requests.size() == 3);
+  CHECK(requests[0].header("Range").empty());
+  CHECK(requests[1].header("Range") == "bytes=" + std::to_string(content.size() / 2) + "-");
+  CHECK(requests[2].header("Range").empty());
+}
+
 TEST_CASE("many threads share one FlickrClient", "[client]") {
   CannedServer server(
       [](const RecordedRequest&) { return json(fixture("people_getPhotos_quirks.json")); });

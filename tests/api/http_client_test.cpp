@@ -151,6 +151,65 @@ TEST_CASE("download: whole file, from an offset, and from a server that ignores 
   }
 }
 
+TEST_CASE("download: a resume answered 416 starts again from byte 0, without a Range", "[http]") {
+  // A CDN answers 416 to "Range: bytes=N-" when the object changed or shrank; the client
+  // must fetch the whole file again, not report the range as the caller's mistake.
+  const std::string content = pattern_bytes(150'000);
+  CannedServer server([&](const RecordedRequest& request) {
+    CannedReply reply;
+    reply.content_type = "image/jpeg";
+    if (!request.header("Range").empty()) {
+      reply.status = 416;
+      reply.body = "";
+      reply.headers = {{"Content-Range", "bytes */" + std::to_string(content.size())}};
+      return reply;
+    }
+    reply.body = content;
+    return reply;
+  });
+  http::HttpClient client(quick_options());
+  const std::uint64_t offset = 40'000;
+
+  std::string received = content.substr(0, offset);  // what the sink had before
+  int rewinds = 0;
+  auto info = client.download(
+      server.url() + "/f", offset,
+      [&](std::string_view chunk) -> Result<void> {
+        received.append(chunk);
+        return success();
+      },
+      nullptr,
+      [&]() -> Result<void> {
+        ++rewinds;
+        received.clear();
+        return success();
+      });
+  REQUIRE(info.ok());
+  CHECK(rewinds == 1);
+  CHECK(info->restarted);
+  CHECK(info->bytes_written == content.size());
+  CHECK((received == content));
+  auto requests = server.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[0].header("Range") == "bytes=40000-");
+  CHECK(requests[1].header("Range").empty());
+
+  // Without a rewind the whole file comes again and the bytes before `offset` are skipped.
+  std::string tail;
+  auto skipped =
+      client.download(server.url() + "/f", offset, [&](std::string_view chunk) -> Result<void> {
+        tail.append(chunk);
+        return success();
+      });
+  REQUIRE(skipped.ok());
+  CHECK_FALSE(skipped->restarted);
+  CHECK(skipped->bytes_written == content.size() - offset);
+  CHECK((tail == content.substr(offset)));
+  requests = server.requests();
+  REQUIRE(requests.size() == 4);
+  CHECK(requests[3].header("Range").empty());
+}
+
 TEST_CASE("download: error statuses never reach the sink, sink errors and cancel stop it",
           "[http]") {
   int status = 404;

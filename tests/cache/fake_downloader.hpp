@@ -64,7 +64,7 @@ class FakeDownloader : public cache::Downloader {
   Result<cache::DownloadMeta> download(
       const std::string& url, std::uint64_t offset,
       const std::function<Result<void>(std::string_view chunk)>& sink,
-      const std::atomic<bool>* cancel) override {
+      const std::atomic<bool>* cancel, const std::function<Result<void>()>& /*rewind*/) override {
     m_calls += 1;
     std::string content;
     {

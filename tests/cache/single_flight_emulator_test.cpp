@@ -20,8 +20,9 @@ class HttpDownloader : public cache::Downloader {
  public:
   Result<cache::DownloadMeta> download(const std::string& url, std::uint64_t offset,
                                        const std::function<Result<void>(std::string_view)>& sink,
-                                       const std::atomic<bool>* cancel) override {
-    FLICKRFS_TRY(auto info, m_client.download(url, offset, sink, cancel));
+                                       const std::atomic<bool>* cancel,
+                                       const std::function<Result<void>()>& rewind) override {
+    FLICKRFS_TRY(auto info, m_client.download(url, offset, sink, cancel, rewind));
     return cache::DownloadMeta{info.total_size, info.etag, info.last_modified};
   }
 

@@ -77,6 +77,47 @@ std::string gunzip_if_needed(const std::string& body) {
 
 }  // namespace
 
+TEST_CASE(
+    "an injected 5xx or 429 is never cut to the Range of the request, kinds change at runtime") {
+  // A client resuming with "Range: bytes=N-" must see the injected error itself, whole:
+  // httplib used to apply the range to the short error body and answer 416 instead.
+  EmulatorProcess emu(
+      {20, 2, 1, {"--fault-rate", "1", "--fault-kinds", "http503,http429", "--image-kb", "8"}});
+  const auto [id, image] = first_public_photo(emu);
+  for (int i = 0; i < 20; ++i) {
+    httplib::Client c(emu.url());
+    auto res = c.Get(image.c_str(), {{"Range", "bytes=100-"}});
+    REQUIRE(res);
+    INFO("request " << i << " status " << res->status);
+    CHECK((res->status == 503 || res->status == 429));
+    CHECK(res->get_header_value("Content-Range").empty());
+    CHECK(res->body.find("</html>") != std::string::npos);  // the whole error page
+  }
+  // POST /_emulator/faults heals it (and rejects unknown kinds).
+  int status = 0;
+  (void)emu.post("/_emulator/faults", R"({"rate":1,"kinds":["nonsense"]})", &status);
+  CHECK(status == 400);
+  (void)emu.post("/_emulator/faults", R"({"rate":0})", &status);
+  CHECK(status == 200);
+  httplib::Client c(emu.url());
+  auto res = c.Get(image.c_str(), {{"Range", "bytes=100-"}});
+  REQUIRE(res);
+  CHECK(res->status == 206);
+  // Only stat_fail_105 on the API, nothing on images.
+  (void)emu.post("/_emulator/faults", R"({"rate":1,"kinds":["stat_fail_105"]})", &status);
+  CHECK(status == 200);
+  auto api = c.Get(("/services/rest/?method=flickr.photos.getInfo&api_key=test-key&"
+                    "format=json&nojsoncallback=1&photo_id=" +
+                    id)
+                       .c_str());
+  REQUIRE(api);
+  CHECK(api->body.find("\"code\":105") != std::string::npos);
+  auto img = c.Get(image.c_str());
+  REQUIRE(img);
+  CHECK(img->status == 200);
+  CHECK(run_command({flickrfs::test::build_binary("flickr-emulator"), "--fault-kinds", "x"}) == 1);
+}
+
 TEST_CASE("faults at rate 0.2: every kind occurs over 1000 requests and stats count it") {
   EmulatorProcess emu(
       {20,

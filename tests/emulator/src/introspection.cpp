@@ -158,6 +158,37 @@ void mutate(ServerState& state, const httplib::Request& req, httplib::Response& 
   res.set_content(reply, "application/json");
 }
 
+// {"rate": 0.5, "kinds": ["http503", "stat_fail_105"]}: kinds absent = every kind.
+void set_faults(ServerState& state, const httplib::Request& req, httplib::Response& res) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  double rate = 0;
+  std::string error;
+  FaultKinds kinds = kAllFaultKinds;
+  if (parser.parse(simdjson::padded_string(req.body)).get(doc) != simdjson::SUCCESS) {
+    error = "body is not JSON";
+  } else if (doc["rate"].get(rate) != simdjson::SUCCESS || rate < 0 || rate > 1) {
+    error = "rate must be a number in [0, 1]";
+  } else {
+    simdjson::dom::array list;
+    if (doc["kinds"].get(list) == simdjson::SUCCESS) {
+      std::string names;
+      for (auto item : list) {
+        std::string_view v;
+        if (item.get(v) == simdjson::SUCCESS) names += (names.empty() ? "" : ",") + std::string(v);
+      }
+      if (!parse_fault_kinds(names, &kinds, &error)) kinds = 0;
+    }
+  }
+  if (!error.empty()) {
+    res.status = 400;
+    res.set_content("{\"ok\":false,\"error\":\"" + json_escape(error) + "\"}", "application/json");
+    return;
+  }
+  state.faults.configure(rate, kinds);
+  res.set_content("{\"ok\":true}", "application/json");
+}
+
 }  // namespace
 
 void install_introspection_routes(httplib::Server& server, ServerState& state) {
@@ -173,6 +204,9 @@ void install_introspection_routes(httplib::Server& server, ServerState& state) {
   });
   server.Post("/_emulator/mutate", [&state](const httplib::Request& req, httplib::Response& res) {
     mutate(state, req, res);
+  });
+  server.Post("/_emulator/faults", [&state](const httplib::Request& req, httplib::Response& res) {
+    set_faults(state, req, res);
   });
 }
 

@@ -1,6 +1,8 @@
 // Command line parser of flickr-emulator (see options.hpp).
 #include "options.hpp"
 
+#include "faults.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <string_view>
@@ -10,6 +12,7 @@ namespace flickrfs::emulator {
 const char* usage_text() {
   return "usage: flickr-emulator [--port 0] [--photos 2000] [--sets 20] [--seed 1]\n"
          "  [--latency-ms 0] [--bandwidth-mbps 0] [--fault-rate 0] [--fault-seed 1]\n"
+         "  [--fault-kinds http500,http502,...]\n"
          "  [--rate-limit-per-hour 0] [--rate-limit-window-s 3600] [--image-kb 300]\n"
          "  [--stall-ms 5000]\n"
          "  [--tls-cert FILE --tls-key FILE]\n"
@@ -73,7 +76,9 @@ bool parse_options(int argc, char** argv, Options* o, bool* help, std::string* e
       ok = parse_double(value, 0, 1, &o->fault_rate);
     else if (flag == "--fault-seed")
       ok = parse_number<std::uint64_t>(value, 0, UINT64_MAX, &o->fault_seed);
-    else if (flag == "--rate-limit-per-hour")
+    else if (flag == "--fault-kinds") {
+      if (!parse_fault_kinds(value, &o->fault_kinds, error)) return false;
+    } else if (flag == "--rate-limit-per-hour")
       ok = parse_number(value, 0, 100000000, &o->rate_limit_per_hour);
     else if (flag == "--rate-limit-window-s")
       ok = parse_number(value, 1, 86400, &o->rate_limit_window_s);

@@ -17,6 +17,7 @@ struct Options {
   double bandwidth_mbps = 0;
   double fault_rate = 0;
   std::uint64_t fault_seed = 1;
+  std::uint32_t fault_kinds = ~std::uint32_t{0};  // --fault-kinds LIST (faults.hpp); all
   int rate_limit_per_hour = 0;
   int rate_limit_window_s = 3600;  // tests shorten the hour to see a mirror resume
   int image_kb = 300;

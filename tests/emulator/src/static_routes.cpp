@@ -71,6 +71,13 @@ void not_found(httplib::Response& res) {
 }
 
 void handle_static(ServerState& state, const httplib::Request& req, httplib::Response& res) {
+  // httplib would slice the body again for a Range request and mishandles ranges past the
+  // end, so ranges are answered here and httplib's parsed copy is dropped, before anything
+  // is answered: an injected 5xx/429 with a Range left in place was cut to the range (or
+  // answered 416), which no server does. The Request is a non-const object owned by httplib;
+  // the handler signature only hands it out as const.
+  const std::string range_header = req.get_header_value("Range");
+  const_cast<httplib::Request&>(req).ranges.clear();
   const Fault fault = state.faults.next(false);
   if (fault != Fault::None) state.stats.count_fault(fault_name(fault));
   if (answer_http_fault(fault, req, res)) return;
@@ -86,11 +93,6 @@ void handle_static(ServerState& state, const httplib::Request& req, httplib::Res
   res.set_header("Last-Modified", http_date(photo->last_update));
   res.set_header("Accept-Ranges", "bytes");
   res.set_header("Cache-Control", "max-age=315360000");
-  // httplib would slice the body again for a Range request and mishandles ranges past the
-  // end, so ranges are answered here and httplib's parsed copy is dropped. The Request is a
-  // non-const object owned by httplib; the handler signature only hands it out as const.
-  const std::string range_header = req.get_header_value("Range");
-  const_cast<httplib::Request&>(req).ranges.clear();
   const bool head = req.method == "HEAD";
   if (req.get_header_value("If-None-Match") == etag) {
     res.status = 304;

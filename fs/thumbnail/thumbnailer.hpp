@@ -1,0 +1,125 @@
+#pragma once
+// Thumbnailer: when a directory of pictures is listed (a page, an album, a --sizes page), it
+// makes sure the mounting user's freedesktop thumbnail cache holds a valid thumbnail of each
+// picture before the file manager would make one itself, which means reading the whole
+// original through the mount. Each thumbnail is built from the smallest Flickr rendition
+// that is large enough (freedesktop.hpp), so a page of 300 KB originals costs a few KB a
+// picture instead (README "Thumbnails").
+//
+// Bounds: `workers` threads, in listing order; a rendition download only starts while the
+// image rate bucket has a token to spare (`may_request`), and the mount adds the workers to
+// the BlobStore's download threads, so foreground opens keep theirs. Listing another
+// directory drops what is queued for the previous one ("the directory was left").
+// Offline (`online` false), only renditions already in the cache are used: no network.
+// Renditions are ordinary blobs (evictable, never pinned). A thumbnail already valid (ours,
+// or the file manager's own) is left alone; so is a picture done earlier in this mount.
+//
+// Thread contract: thread-safe. note_listing() runs on FUSE threads and does in-memory
+// work only (no I/O). Workers block on downloads and the disk. stop() (or the destructor)
+// drops the queue and joins the workers; it must run before the BlobStore is destroyed.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "api/result.hpp"
+#include "api/types.hpp"
+#include "cache/blob_store.hpp"
+#include "fs/model/tree.hpp"
+#include "fs/thumbnail/freedesktop.hpp"
+
+namespace flickrfs::thumbnail {
+
+struct ThumbnailerOptions {
+  std::string mountpoint;  // absolute, as the file manager sees it
+  std::string root;        // the mounting user's $XDG_CACHE_HOME/thumbnails
+  std::vector<Flavor> flavors = {Flavor::normal, Flavor::large};
+  unsigned workers = 4;
+};
+
+struct ThumbnailerStats {
+  std::uint64_t written = 0;  // pictures whose thumbnails were written
+  std::uint64_t valid = 0;    // pictures whose thumbnails were valid already
+  std::uint64_t failed = 0;   // no usable rendition, download or decode failed
+  std::uint64_t offline = 0;  // skipped: offline and the rendition not cached
+  std::uint64_t queued = 0;
+  std::uint64_t downloads = 0;        // renditions downloaded (not from the cache)
+  std::uint64_t rendition_bytes = 0;  // their bytes
+};
+
+// One picture to thumbnail, owned (it may outlive the snapshot it came from).
+struct ThumbnailJob {
+  std::string uri;
+  std::string name;  // thumbnail_name(uri)
+  std::int64_t mtime = 0;
+  std::optional<std::uint64_t> size;
+  std::string mimetype;
+  std::string photo_id;
+  std::string secret;
+};
+
+// The jobs for listing `dir` of `tree`, in listing order: one per picture (image file, album
+// image link, --sizes file); empty for any other directory. Pure (no I/O).
+[[nodiscard]] std::vector<ThumbnailJob> jobs_for_listing(const model::Tree& tree,
+                                                         const model::Node& dir,
+                                                         const std::string& mountpoint);
+
+class Thumbnailer {
+ public:
+  using Gate = std::function<bool()>;
+  // The photo's size ladder (renditions, a video's poster renditions), from the cache.
+  using SizesLookup = std::function<Result<std::vector<api::Size>>(const std::string& photo_id)>;
+
+  Thumbnailer(cache::BlobStore& blobs, SizesLookup sizes, ThumbnailerOptions options, Gate online,
+              Gate may_request);
+  ~Thumbnailer();
+  Thumbnailer(const Thumbnailer&) = delete;
+  Thumbnailer& operator=(const Thumbnailer&) = delete;
+
+  void note_listing(const std::shared_ptr<const model::Tree>& tree, const model::Node& dir);
+  void stop();
+  // Waits until nothing is queued or running (tests), at most `bound`; true when idle.
+  [[nodiscard]] bool wait_idle(std::chrono::milliseconds bound);
+  [[nodiscard]] ThumbnailerStats stats() const;
+  // "thumbnails_*=value" lines for the status file.
+  [[nodiscard]] std::string status_lines() const;
+
+ private:
+  enum class Outcome : std::uint8_t { written, valid, failed, offline, dropped };
+  void worker_loop();
+  [[nodiscard]] Outcome run(const ThumbnailJob& job, std::uint64_t generation);
+  [[nodiscard]] bool all_valid(const ThumbnailJob& job) const;
+  [[nodiscard]] Result<std::string> rendition_bytes(const ThumbnailJob& job, const api::Size& size,
+                                                    std::uint64_t generation, bool& offline);
+  [[nodiscard]] Result<void> write(const ThumbnailJob& job, Flavor flavor,
+                                   const std::string& png) const;
+  [[nodiscard]] bool current(std::uint64_t generation) const;
+
+  cache::BlobStore& m_blobs;
+  const SizesLookup m_sizes;
+  const ThumbnailerOptions m_options;
+  const Gate m_online;
+  const Gate m_may_request;
+
+  mutable std::mutex m_mutex;  // guards everything below
+  std::condition_variable m_wake;
+  std::condition_variable m_idle;
+  bool m_stop = false;
+  model::Ino m_dir = 0;            // the directory listed last
+  std::uint64_t m_generation = 0;  // bumped when another directory is listed
+  std::deque<ThumbnailJob> m_queue;
+  std::unordered_set<std::string> m_done;  // thumbnail names written or found valid
+  std::uint64_t m_running = 0;
+  ThumbnailerStats m_stats;
+  std::vector<std::thread> m_threads;  // last: started after the fields above exist
+};
+
+}  // namespace flickrfs::thumbnail
