@@ -122,6 +122,11 @@ Result<void> WriteTxn::clear(Dbi db) {
   return success();
 }
 
+Result<void> WriteTxn::drop(Dbi db) {
+  if (int rc = mdb_drop(m_txn, db, 1); rc != 0) return lmdb_error(rc, "drop");
+  return success();
+}
+
 Result<void> WriteTxn::commit() {
   MDB_txn* txn = std::exchange(m_txn, nullptr);
   --t_live_txns;
@@ -235,10 +240,6 @@ Result<Dbi> Env::open_db(const std::string& name) {
   return dbi;
 }
 
-Result<void> Env::drop_db(WriteTxn& txn, Dbi db) {
-  return txn.clear(db);
-}
-
 Result<ReadTxn> Env::read() const {
   for (int attempt = 0; attempt < 2; ++attempt) {
     // New readers queue behind a pending growth (m_gate), otherwise a steady stream of
@@ -315,11 +316,6 @@ Result<void> Env::update(const std::function<Result<void>(WriteTxn&)>& body) {
     FLICKRFS_CHECK(grow_map(writer));
   }
   return make_error(Errc::no_space, "LMDB: transaction does not fit after growing the map");
-}
-
-Result<void> Env::sync() {
-  if (int rc = mdb_env_sync(m_env, 1); rc != 0) return lmdb_error(rc, "sync");
-  return success();
 }
 
 }  // namespace flickrfs::cache::lmdb

@@ -90,6 +90,8 @@ class WriteTxn : public ReadTxn {
   [[nodiscard]] Result<bool> del(Dbi db, std::string_view key);
   // Removes every entry of `db` (keeps the database itself).
   [[nodiscard]] Result<void> clear(Dbi db);
+  // Deletes the database `db` itself (schema migrations); its handle is closed on commit.
+  [[nodiscard]] Result<void> drop(Dbi db);
 
  private:
   friend class Env;
@@ -149,8 +151,6 @@ class Env {
 
   // Opens (creating) the named database `name`. Call before concurrent use (at store open).
   [[nodiscard]] Result<Dbi> open_db(const std::string& name);
-  // Drops the named database and its contents (schema rebuilds). Through update().
-  [[nodiscard]] Result<void> drop_db(WriteTxn& txn, Dbi db);
 
   [[nodiscard]] Result<ReadTxn> read() const;
 
@@ -166,8 +166,6 @@ class Env {
   // their content. Without this, every page any scan ever touched stays in the process's
   // RSS: after a 100,000-photo rebuild and `ls -lR`, about 180 MB.
   void release_mapped_pages() const;
-  // Flushes buffers to disk (after MDB_NOSYNC-free commits this is a no-op; kept for tools).
-  [[nodiscard]] Result<void> sync();
   [[nodiscard]] const std::string& path() const { return m_path; }
 
  private:

@@ -222,39 +222,6 @@ Result<std::optional<std::vector<api::Comment>>> MetaStore::comments_as_of(
   return comments(photo_id);
 }
 
-Result<std::uint64_t> MetaStore::prune_unlisted_photos() {
-  std::uint64_t removed = 0;
-  auto body = [&](lmdb::WriteTxn& txn) -> Result<void> {
-    removed = 0;
-    std::unordered_set<std::string> listed;
-    FLICKRFS_TRY(auto stream, read_ids(txn, m_dbs.lists, kStreamList));
-    listed.insert(stream.begin(), stream.end());
-    FLICKRFS_TRY(auto albums, read_ids(txn, m_dbs.lists, kAlbumsList));
-    for (const auto& album_id : albums) {
-      FLICKRFS_TRY(auto ids, read_ids(txn, m_dbs.lists, album_list_key(album_id)));
-      listed.insert(ids.begin(), ids.end());
-    }
-    std::vector<std::string> unlisted;
-    {
-      FLICKRFS_TRY(auto cursor, lmdb::Cursor::open(txn, m_dbs.photos));
-      FLICKRFS_TRY(auto entry, cursor.first());
-      while (entry) {
-        if (!listed.contains(std::string(entry->key))) unlisted.emplace_back(entry->key);
-        FLICKRFS_TRY(entry, cursor.next());
-      }
-    }
-    for (const auto& id : unlisted) {
-      FLICKRFS_CHECK(txn.del(m_dbs.photos, id));
-      FLICKRFS_CHECK(txn.del(m_dbs.comments, id));
-      FLICKRFS_CHECK(txn.del(m_dbs.albums_of, id));
-      ++removed;
-    }
-    return success();
-  };
-  FLICKRFS_CHECK(m_env->update(body));
-  return removed;
-}
-
 // ---- listings ------------------------------------------------------------------------------
 
 Result<void> MetaStore::bump_listing(lmdb::WriteTxn& txn, const ListingId& listing,
@@ -284,11 +251,6 @@ Result<void> MetaStore::replace_photostream(std::span<const std::string> photo_i
 Result<std::vector<std::string>> MetaStore::photostream() const {
   FLICKRFS_TRY(auto txn, m_env->read());
   return read_ids(txn, m_dbs.lists, kStreamList);
-}
-
-Result<std::vector<std::string>> MetaStore::photostream_page(std::uint32_t page) const {
-  FLICKRFS_TRY(auto ids, photostream());
-  return page_slice(ids, page);
 }
 
 // ---- albums ------------------------------------------------------------------------------

@@ -87,7 +87,6 @@ struct MetaCounts {
   std::uint64_t albums = 0;
   std::uint64_t photostream = 0;  // ids in the photostream order
   std::uint64_t remote_sizes = 0;
-  std::uint64_t inodes = 0;
   std::uint32_t schema_version = 0;
   std::uint64_t map_bytes = 0;   // current LMDB map size
   std::uint64_t file_bytes = 0;  // meta.lmdb on disk
@@ -133,17 +132,12 @@ class MetaStore {
   // Whether comments are stored for that last_update, without decoding them.
   [[nodiscard]] Result<bool> comments_current(std::string_view photo_id,
                                               std::int64_t last_update) const;
-  // Removes photos that are in no listing (photostream or any album). Call only after a
-  // complete, successful refresh of every listing. Returns how many were removed.
-  [[nodiscard]] Result<std::uint64_t> prune_unlisted_photos();
 
   // ---- photostream -----------------------------------------------------------------------
   // Replaces the photostream order (oldest upload first) and bumps its generation.
   [[nodiscard]] Result<void> replace_photostream(std::span<const std::string> photo_ids,
                                                  std::int64_t fetched_at);
   [[nodiscard]] Result<std::vector<std::string>> photostream() const;
-  // Ids of page `page` (1-based): ids[(page-1)*500 .. page*500).
-  [[nodiscard]] Result<std::vector<std::string>> photostream_page(std::uint32_t page) const;
 
   // ---- albums ----------------------------------------------------------------------------
   [[nodiscard]] Result<void> replace_albums(std::span<const api::Photoset> albums,
@@ -168,16 +162,8 @@ class MetaStore {
                                                               std::string_view label,
                                                               std::string_view secret) const;
 
-  // ---- inodes ------------------------------------------------------------------------------
-  // Stable inode number for a tree key (e.g. "p:<photo id>:jpg", "d:sets"), allocated from
-  // a persisted counter starting at 2 (1 is FUSE_ROOT_ID). Never reused.
-  [[nodiscard]] Result<std::uint64_t> inode_for(std::string_view key);
-  // The same for a whole listing in one write txn (at most one txn even if all are new).
-  [[nodiscard]] Result<std::vector<std::uint64_t>> inodes_for(std::span<const std::string> keys);
-
   // ---- listings, sync state, pins, stats ---------------------------------------------------
   [[nodiscard]] Result<ListingState> listing_state(const ListingId& listing) const;
-  [[nodiscard]] Result<void> put_state(std::string_view key, std::string_view value);
   [[nodiscard]] Result<std::optional<std::string>> state(std::string_view key) const;
 
   [[nodiscard]] Result<void> add_pin(const Pin& pin);

@@ -1,4 +1,4 @@
-// MetaStore, second part: exact remote sizes, inode numbers, sync state, counts, and opening
+// MetaStore, second part: exact remote sizes, sync state, counts, and opening
 // a user's environment. See meta_store.hpp.
 #include <sys/stat.h>
 
@@ -10,9 +10,6 @@ namespace flickrfs::cache {
 
 namespace {
 
-constexpr std::string_view kNextInodeKey = "next_inode";
-constexpr std::uint64_t kFirstInode = 2;  // 1 is FUSE_ROOT_ID
-
 std::string remote_size_key(std::string_view id, std::string_view label, std::string_view secret) {
   std::string key(id);
   key += '\0';
@@ -20,19 +17,6 @@ std::string remote_size_key(std::string_view id, std::string_view label, std::st
   key += '\0';
   key += secret;
   return key;
-}
-
-std::string encode_varint(std::uint64_t value) {
-  RecordWriter out;
-  out.varint(value);
-  return out.take();
-}
-
-std::optional<std::uint64_t> decode_varint(std::string_view bytes) {
-  RecordReader in(bytes);
-  std::uint64_t value = in.varint();
-  if (!in.ok() || !in.at_end()) return std::nullopt;
-  return value;
 }
 
 }  // namespace
@@ -71,51 +55,7 @@ Result<std::optional<RemoteSize>> MetaStore::remote_size(std::string_view photo_
   return std::optional<RemoteSize>{std::move(size)};
 }
 
-// ---- inodes ----------------------------------------------------------------------------------
-
-Result<std::uint64_t> MetaStore::inode_for(std::string_view key) {
-  std::string owned(key);
-  FLICKRFS_TRY(auto inodes, inodes_for(std::span<const std::string>(&owned, 1)));
-  return inodes.front();
-}
-
-Result<std::vector<std::uint64_t>> MetaStore::inodes_for(std::span<const std::string> keys) {
-  std::vector<std::uint64_t> out(keys.size(), 0);
-  bool missing = false;
-  {  // Fast path: every key known already, no write txn.
-    FLICKRFS_TRY(auto txn, m_env->read());
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      FLICKRFS_TRY(auto value, txn.get(m_dbs.inodes, keys[i]));
-      auto inode = value ? decode_varint(*value) : std::nullopt;
-      if (inode) out[i] = *inode;
-      missing = missing || !inode;
-    }
-  }
-  if (!missing) return out;
-  auto body = [&](lmdb::WriteTxn& txn) -> Result<void> {
-    FLICKRFS_TRY(auto counter, txn.get(m_dbs.schema, kNextInodeKey));
-    std::uint64_t next = kFirstInode;
-    if (counter && !parse_decimal(*counter, next)) next = kFirstInode;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      FLICKRFS_TRY(auto value, txn.get(m_dbs.inodes, keys[i]));   // another writer may have
-      auto inode = value ? decode_varint(*value) : std::nullopt;  // allocated it meanwhile
-      if (!inode) {
-        inode = next++;
-        FLICKRFS_CHECK(txn.put(m_dbs.inodes, keys[i], encode_varint(*inode)));
-      }
-      out[i] = *inode;
-    }
-    return txn.put(m_dbs.schema, kNextInodeKey, decimal(next));
-  };
-  FLICKRFS_CHECK(m_env->update(body));
-  return out;
-}
-
 // ---- sync state --------------------------------------------------------------------------------
-
-Result<void> MetaStore::put_state(std::string_view key, std::string_view value) {
-  return m_env->update([&](lmdb::WriteTxn& txn) { return txn.put(m_dbs.state, key, value); });
-}
 
 Result<std::optional<std::string>> MetaStore::state(std::string_view key) const {
   FLICKRFS_TRY(auto txn, m_env->read());
@@ -134,7 +74,6 @@ Result<MetaCounts> MetaStore::counts() const {
     FLICKRFS_TRY(counts.photos, txn.count(m_dbs.photos));
     FLICKRFS_TRY(counts.albums, txn.count(m_dbs.albums));
     FLICKRFS_TRY(counts.remote_sizes, txn.count(m_dbs.remote_sizes));
-    FLICKRFS_TRY(counts.inodes, txn.count(m_dbs.inodes));
     FLICKRFS_TRY(auto version, txn.get(m_dbs.schema, "version"));
     std::uint64_t parsed = 0;
     if (version && parse_decimal(*version, parsed)) {

@@ -28,7 +28,6 @@ Result<Databases> open_databases(lmdb::Env& env) {
       {&d.albums, "albums"},
       {&d.albums_of, "albums_of"},
       {&d.remote_sizes, "remote_sizes"},
-      {&d.inodes, "inodes"},
       {&d.listings, "listings"},
       {&d.state, "state"},
       {&d.pins, "pins"},
@@ -42,8 +41,8 @@ Result<Databases> open_databases(lmdb::Env& env) {
 }
 
 std::vector<lmdb::Dbi> every_database(const Databases& d) {
-  return {d.schema, d.photos,   d.comments, d.lists, d.albums, d.albums_of, d.remote_sizes,
-          d.inodes, d.listings, d.state,    d.pins,  d.blobs,  d.blob_stats};
+  return {d.schema,       d.photos,   d.comments, d.lists, d.albums, d.albums_of,
+          d.remote_sizes, d.listings, d.state,    d.pins,  d.blobs,  d.blob_stats};
 }
 
 // Reads the stored version: nullopt when there is none, 0 when it is not a number.
@@ -87,6 +86,13 @@ Result<void> migrate_1_to_2(lmdb::WriteTxn& txn, const Databases& d) {
   return success();
 }
 
+// v2 -> v3: the inode table and its counter go (inode numbers are hashes of tree keys).
+Result<void> migrate_2_to_3(lmdb::WriteTxn& txn, const Databases& d, lmdb::Dbi inodes) {
+  FLICKRFS_CHECK(txn.drop(inodes));
+  FLICKRFS_CHECK(txn.del(d.schema, "next_inode"));  // absent in a cache that never used it
+  return success();
+}
+
 Result<void> rebuild(lmdb::WriteTxn& txn, const Databases& d) {
   for (lmdb::Dbi db : every_database(d))
     FLICKRFS_CHECK(txn.clear(db));
@@ -121,17 +127,24 @@ Result<SchemaOpen> open_schema(lmdb::Env& env) {
   if (!version) {
     FLICKRFS_TRY(bool empty, is_empty(env, dbs));
     out.action = empty ? SchemaOpen::Action::created : SchemaOpen::Action::rebuilt;
-  } else if (*version == 1) {
+  } else if (*version == 1 || *version == 2) {
     out.action = SchemaOpen::Action::migrated;
   } else {
     out.action = SchemaOpen::Action::rebuilt;  // newer, zero or garbage: never misread
+  }
+  // A database is opened in a transaction of its own, so the one a migration drops is
+  // opened (created, if an older file lacks it) before the migration's transaction.
+  lmdb::Dbi legacy_inodes = 0;
+  if (out.action == SchemaOpen::Action::migrated) {
+    FLICKRFS_TRY(legacy_inodes, env.open_db("inodes"));
   }
   auto body = [&](lmdb::WriteTxn& txn) -> Result<void> {
     // Another process may have done it between our read and this write txn.
     FLICKRFS_TRY(auto now, txn.get(dbs.schema, kVersionKey));
     if (now && *now == decimal(kSchemaVersion)) return success();
     if (out.action != SchemaOpen::Action::migrated) return rebuild(txn, dbs);
-    FLICKRFS_CHECK(migrate_1_to_2(txn, dbs));
+    if (out.found_version < 2) FLICKRFS_CHECK(migrate_1_to_2(txn, dbs));
+    FLICKRFS_CHECK(migrate_2_to_3(txn, dbs, legacy_inodes));
     return txn.put(dbs.schema, kVersionKey, decimal(kSchemaVersion));
   };
   FLICKRFS_CHECK(env.update(body));

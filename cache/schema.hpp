@@ -20,17 +20,18 @@ namespace flickrfs::cache {
 // History:
 //   1: initial layout, without the "albums_of" reverse index.
 //   2: adds "albums_of" (photo id -> album ids), rebuilt from the album lists.
-inline constexpr std::uint32_t kSchemaVersion = 2;
+//   3: drops "inodes" and the "next_inode" counter: inode numbers are hashes of tree keys
+//      (fs/model/inode.hpp) and were never read back from the cache.
+inline constexpr std::uint32_t kSchemaVersion = 3;
 
 struct Databases {
-  lmdb::Dbi schema = 0;        // "version" -> decimal; "next_inode" -> decimal
+  lmdb::Dbi schema = 0;        // "version" -> decimal
   lmdb::Dbi photos = 0;        // photo id -> photo record (record_codec)
   lmdb::Dbi comments = 0;      // photo id -> comments record
   lmdb::Dbi lists = 0;         // "stream" | "albums" | "album:<id>" -> id list
   lmdb::Dbi albums = 0;        // album id -> photoset record
   lmdb::Dbi albums_of = 0;     // photo id -> id list of the albums containing it
   lmdb::Dbi remote_sizes = 0;  // photo id \0 label \0 secret -> varint bytes, etag
-  lmdb::Dbi inodes = 0;        // tree key -> varint inode
   lmdb::Dbi listings = 0;      // listing key -> varint generation, fetched_at, count
   lmdb::Dbi state = 0;         // sync state key -> value
   lmdb::Dbi pins = 0;          // pin key -> pin record

@@ -3,8 +3,10 @@
 #include "fs/daemon.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 
@@ -82,6 +84,10 @@ void DaemonLink::report_failure(int exit_code, const std::string& message) {
   (void)!::write(m_fd, packet.data(), packet.size());
   ::close(m_fd);
   m_fd = -1;
+}
+
+bool process_alive(pid_t pid) {
+  return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
 }
 
 }  // namespace flickrfs::fs

@@ -8,9 +8,15 @@
 //
 // Thread contract: fork_daemon() before any thread exists; the rest from the main thread.
 
+#include <sys/types.h>
+
 #include <string>
 
 namespace flickrfs::fs {
+
+// Whether process `pid` exists (signal 0; EPERM still means it exists). For the pid a
+// daemon wrote in its status file or runtime record.
+[[nodiscard]] bool process_alive(pid_t pid);
 
 class DaemonLink {
  public:

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "cache/file_util.hpp"
+#include "fs/daemon.hpp"
 #include "fs/model/inode.hpp"
 
 namespace flickrfs::fs {
@@ -41,10 +42,6 @@ Result<void> private_dir(const std::string& path) {
                       path + " must be a directory of yours that only you can enter (mode 0700)");
   }
   return success();
-}
-
-bool alive(pid_t pid) {
-  return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
 }
 
 }  // namespace
@@ -131,7 +128,8 @@ std::optional<MountRecord> find_record(const std::string& mountpoint) {
   std::stringstream text;
   text << file.rdbuf();
   auto record = parse_record(text.str());
-  if (!record || record->mountpoint != mountpoint || !alive(record->pid)) return std::nullopt;
+  if (!record || record->mountpoint != mountpoint || !process_alive(record->pid))
+    return std::nullopt;
   return record;
 }
 

@@ -8,10 +8,12 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <sstream>
 
+#include "fs/daemon.hpp"
 #include "fs/model/dates.hpp"
 #include "fs/model/inode.hpp"
 
@@ -38,6 +40,12 @@ StatusFields parse_status(const std::string& text) {
     if (eq != std::string::npos) fields[line.substr(0, eq)] = line.substr(eq + 1);
   }
   return fields;
+}
+
+bool daemon_alive(const StatusFields& fields) {
+  const auto pid = fields.find("pid");
+  return pid != fields.end() &&
+         process_alive(static_cast<pid_t>(std::strtol(pid->second.c_str(), nullptr, 10)));
 }
 
 std::vector<std::pair<std::string, StatusFields>> read_status_files(const std::string& cache_root) {

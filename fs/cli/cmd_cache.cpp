@@ -236,10 +236,7 @@ int run_clear(OpenCache& c, bool yes) {
 std::optional<std::string> running_mount(const OpenCache& c) {
   for (const auto& [path, fields] : fs::read_status_files(c.dir)) {
     const auto user = fields.find("cache_user");
-    const auto pid = fields.find("pid");
-    if (user == fields.end() || user->second != c.nsid || pid == fields.end()) continue;
-    const long value = std::strtol(pid->second.c_str(), nullptr, 10);
-    if (value <= 0 || (::kill(static_cast<pid_t>(value), 0) != 0 && errno != EPERM)) continue;
+    if (user == fields.end() || user->second != c.nsid || !fs::daemon_alive(fields)) continue;
     const auto mountpoint = fields.find("mountpoint");
     return mountpoint == fields.end() ? path : mountpoint->second;
   }

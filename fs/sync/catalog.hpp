@@ -70,7 +70,6 @@ class Catalog final : public model::CatalogView {
   using ChangeListener = std::function<void(const model::Tree& before, const model::Tree& after)>;
   // Called when a file's byte size became known after it may have been reported unknown
   // (its info.json mentions it).
-  using InodeListener = std::function<void(model::Ino ino)>;
 
   // `client` may be null (offline mount); the others must outlive the catalog.
   Catalog(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobStore& blobs,
@@ -85,7 +84,6 @@ class Catalog final : public model::CatalogView {
   void start();
   void stop();
   void set_change_listener(ChangeListener listener);
-  void set_inode_listener(InodeListener listener);
   // True once a listing has been loaded or fetched.
   [[nodiscard]] bool has_listing() const;
 
@@ -101,6 +99,7 @@ class Catalog final : public model::CatalogView {
       const model::Node& dir, std::chrono::milliseconds bound) override;
   void note_listing(const model::Tree& tree, const model::Node& dir) override;
   void note_attr_wanted(const model::Tree& tree, const model::Node& file) override;
+  [[nodiscard]] bool provisional_size(const model::Tree& tree, const model::Node& node) override;
   [[nodiscard]] std::string status_lines() override;
 
   // ---- for the mirror and tests --------------------------------------------------------
@@ -188,7 +187,6 @@ class Catalog final : public model::CatalogView {
   std::condition_variable m_tree_changed;  // with m_tree_mutex: a rebuild or fill attempt
   std::shared_ptr<const model::Tree> m_tree;
   ChangeListener m_on_change;
-  InodeListener m_on_inode;
   bool m_has_listing = false;
 
   std::mutex m_refresh_mutex;  // serializes refreshes and rebuilds; guards the two sets below
@@ -210,6 +208,7 @@ class Catalog final : public model::CatalogView {
   std::atomic<std::int64_t> m_last_poll{0};
   std::atomic<std::uint64_t> m_refreshes{0};
   std::atomic<std::uint64_t> m_refresh_failures{0};
+  std::atomic<std::uint64_t> m_probe_failures{0};  // size probes that failed (status)
   std::thread m_thread;
 };
 

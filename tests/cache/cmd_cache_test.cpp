@@ -103,7 +103,7 @@ TEST_CASE("cache stats, verify, pin and clear work on a real cache", "[cache]") 
     const auto [code, text] = run_captured({"stats", dir}, scratch);
     INFO(text);
     CHECK(code == 0);
-    CHECK(text.find("schema version: 2\n") != std::string::npos);
+    CHECK(text.find("schema version: 3\n") != std::string::npos);
     CHECK(text.find("photos:         1 ") != std::string::npos);
     CHECK(text.find("blobs:          2 (7.8 KiB)") != std::string::npos);
     CHECK(text.find("hit rate:       0.0% (0 hits, 2 misses)") != std::string::npos);

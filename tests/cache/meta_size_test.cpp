@@ -1,7 +1,6 @@
 // The 2 KB per photo budget (issue 6), measured on a realistic 100,000-photo account:
 // list-call photos with 12 url_* sizes, titles, descriptions and tags, the photostream order,
-// 20 overlapping albums, three inode keys per photo (directory, image, info.json) and one
-// exact remote size per photo. Prints the measured number.
+// 20 overlapping albums and one exact remote size per photo. Prints the measured number.
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -65,15 +64,11 @@ TEST_CASE("metadata of 100,000 photos takes at most 2 KB per photo", "[cache][sl
   std::vector<std::string> stream;
   for (int first = 0; first < kPhotos; first += 500) {  // one upsert per API page
     std::vector<api::Photo> page;
-    std::vector<std::string> inode_keys;
     for (int i = first; i < first + 500; ++i) {
       page.push_back(realistic_photo(i));
       stream.push_back(page.back().id);
-      for (const char* kind : {"d:", "i:", "j:"})
-        inode_keys.push_back(kind + page.back().id);
     }
     REQUIRE(f.meta->upsert_photos(page, cache::PhotoSource::list));
-    REQUIRE(f.meta->inodes_for(inode_keys).ok());
     std::vector<cache::RemoteSizeEntry> sizes;
     for (const auto& photo : page) {
       sizes.push_back({photo.id,

@@ -1,6 +1,8 @@
 // Tests for cache/meta_store.hpp and cache/schema.hpp.
 #include "cache/meta_store.hpp"
 
+#include <lmdb.h>
+
 #include <catch2/catch.hpp>
 
 #include "tests/cache/cache_fixture.hpp"
@@ -74,19 +76,12 @@ TEST_CASE("a list upsert keeps detail fields and a getSizes ladder", "[cache]") 
   CHECK_FALSE(stored.has_full_sizes);
 }
 
-TEST_CASE("photostream pages are 500 ids, oldest first", "[cache]") {
+TEST_CASE("the photostream order is kept and each replacement bumps its generation", "[cache]") {
   test::CacheFixture f;
   f.open_meta();
   auto ids = numbered_ids(1203);
   REQUIRE(f.meta->replace_photostream(ids, 1700000000));
-  auto page1 = f.meta->photostream_page(1).value();
-  auto page3 = f.meta->photostream_page(3).value();
-  REQUIRE(page1.size() == 500);
-  CHECK(page1.front() == "1000");
-  REQUIRE(page3.size() == 203);
-  CHECK(page3.back() == "2202");
-  CHECK(f.meta->photostream_page(4)->empty());
-  CHECK(f.meta->photostream_page(0)->empty());
+  CHECK(f.meta->photostream().value() == ids);
   auto state = f.meta->listing_state(cache::ListingId::photostream()).value();
   CHECK(state.generation == 1);
   CHECK(state.fetched_at == 1700000000);
@@ -95,21 +90,16 @@ TEST_CASE("photostream pages are 500 ids, oldest first", "[cache]") {
   CHECK(f.meta->listing_state(cache::ListingId::photostream())->generation == 2);
 }
 
-TEST_CASE("a shorter listing never deletes photos, only an explicit prune does", "[cache]") {
+TEST_CASE("a shorter listing never deletes photos", "[cache]") {
   test::CacheFixture f;
   f.open_meta();
   std::vector<api::Photo> photos = {test::sample_photo("1"), test::sample_photo("2"),
                                     test::sample_photo("3")};
   REQUIRE(f.meta->upsert_photos(photos, PhotoSource::list));
   REQUIRE(f.meta->replace_photostream(std::vector<std::string>{"1", "2", "3"}, 1));
-  REQUIRE(f.meta->replace_album_photos("99", std::vector<std::string>{"3"}, 1));
-  REQUIRE(f.meta->replace_albums(std::vector<api::Photoset>{album("99", "Trip")}, 1));
   REQUIRE(f.meta->replace_photostream(std::vector<std::string>{"1"}, 2));
   CHECK(f.meta->photo("2")->has_value());
   CHECK(f.meta->counts()->photos == 3);
-  CHECK(f.meta->prune_unlisted_photos().value() == 1);  // "2": in no listing; "3" in album
-  CHECK_FALSE(f.meta->photo("2")->has_value());
-  CHECK(f.meta->photo("3")->has_value());
 }
 
 TEST_CASE("albums keep their order and the reverse index follows changes", "[cache]") {
@@ -141,7 +131,7 @@ TEST_CASE("albums keep their order and the reverse index follows changes", "[cac
   CHECK(f.meta->listing_state(cache::ListingId::album("300"))->generation == 3);
 }
 
-TEST_CASE("remote sizes, comments and sync state are kept", "[cache]") {
+TEST_CASE("remote sizes and comments are kept", "[cache]") {
   test::CacheFixture f;
   f.open_meta();
   REQUIRE(f.meta->put_remote_size("7", "Original", "sec", {123456789012, "\"abc\""}));
@@ -153,25 +143,6 @@ TEST_CASE("remote sizes, comments and sync state are kept", "[cache]") {
   std::vector<api::Comment> comments = {{"c1", "1@N00", "Ann", 1600000000, "url", "Nice! 🌅"}};
   REQUIRE(f.meta->put_comments("7", comments));
   CHECK(f.meta->comments("7")->value()[0].text == "Nice! 🌅");
-  REQUIRE(f.meta->put_state("recently_updated", "1700000000"));
-  CHECK(f.meta->state("recently_updated")->value() == "1700000000");
-}
-
-TEST_CASE("inode numbers are stable across reopen and never reused", "[cache]") {
-  test::CacheFixture f;
-  f.open_meta();
-  auto a = f.meta->inode_for("d:sets").value();
-  CHECK(a >= 2);
-  std::vector<std::string> keys = {"p:1", "p:2", "d:sets", "p:3"};
-  auto batch = f.meta->inodes_for(keys).value();
-  CHECK(batch[2] == a);
-  CHECK(batch[0] != batch[1]);
-  f.close();
-  f.open_meta();
-  CHECK(f.meta->inodes_for(keys).value() == batch);
-  auto fresh = f.meta->inode_for("p:4").value();
-  for (auto ino : batch)
-    CHECK(fresh != ino);
 }
 
 TEST_CASE("pins resolve to album and page photo ids", "[cache]") {
@@ -210,6 +181,30 @@ TEST_CASE("a version 1 cache is migrated, keeping its data", "[cache]") {
   CHECK(f.meta->counts()->schema_version == cache::kSchemaVersion);
   CHECK(f.meta->photo("6")->has_value());
   REQUIRE(f.meta->albums_of("6")->size() == 1);
+}
+
+TEST_CASE("a version 2 cache loses its inode table and keeps everything else", "[cache]") {
+  test::CacheFixture f;
+  f.open_meta();
+  auto photo = test::sample_photo("6");
+  REQUIRE(f.meta->upsert_photos({&photo, 1}, PhotoSource::list));
+  // What version 2 had: an "inodes" database and a "next_inode" counter.
+  auto inodes = f.env->open_db("inodes").value();
+  auto dbs = f.meta->databases();
+  REQUIRE(f.env->update([&](cache::lmdb::WriteTxn& txn) -> flickrfs::Result<void> {
+    FLICKRFS_CHECK(txn.put(inodes, "d:sets", "\x02"));
+    return txn.put(dbs.schema, "next_inode", "3");
+  }));
+  REQUIRE(cache::write_schema_version(*f.env, 2));
+  f.close();
+  f.open_meta();
+  CHECK(f.meta->open_action() == cache::SchemaOpen::Action::migrated);
+  CHECK(f.meta->counts()->schema_version == 3);
+  CHECK(f.meta->photo("6")->has_value());
+  auto txn = f.env->read().value();
+  MDB_dbi probe = 0;
+  CHECK(mdb_dbi_open(txn.handle(), "inodes", 0, &probe) == MDB_NOTFOUND);
+  CHECK_FALSE(txn.get(f.meta->databases().schema, "next_inode").value().has_value());
 }
 
 TEST_CASE("an unknown schema version is rebuilt, never misread", "[cache]") {

@@ -118,9 +118,12 @@ class World {
   [[nodiscard]] std::vector<std::string> albums_of(std::uint32_t index) const;
 
   // Mutations; each returns the affected ids (empty + *error when refused).
-  std::vector<std::string> add_photos(int count, const std::string& title);
+  // `title` / `description` may hold bytes that are not UTF-8 (mutate's *_b64 fields).
+  std::vector<std::string> add_photos(int count, const std::string& title,
+                                      const std::optional<std::string>& description = {});
   bool delete_photo(const std::string& id, std::string* error);
-  bool retitle(const std::string& id, const std::string& title, std::string* error);
+  bool retitle(const std::string& id, const std::string& title,
+               const std::optional<std::string>& description, std::string* error);
   bool replace(const std::string& id, std::string* error);
   std::string add_comment(const std::string& id, const std::string& text, std::string* error);
   bool set_add(const std::string& set_id, const std::string& id, std::string* error);
@@ -131,6 +134,7 @@ class World {
  private:
   struct Override {
     std::optional<std::string> title;
+    std::optional<std::string> description;
     std::optional<std::int64_t> last_update;
     std::optional<std::int64_t> date_upload;
     int generation = 0;
