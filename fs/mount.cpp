@@ -3,8 +3,10 @@
 
 #include <malloc.h>
 #include <unistd.h>
+#include <atomic>
 
 #include <algorithm>
+#include <atomic>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -58,6 +60,8 @@ std::string absolute(const std::string& path) {
 
 // Everything that lives while the mount is served, destroyed in reverse order.
 struct Mounted {
+  // Set once the FUSE loop has ended: calls still waiting for Flickr's budget give up.
+  std::atomic<bool> stopping{false};
   std::unique_ptr<api::FlickrClient> client;
   std::unique_ptr<Connectivity> connectivity;
   std::unique_ptr<cache::MetaStore> meta;
@@ -245,7 +249,7 @@ void start_prefetcher(const MountConfig& config, Mounted& mounted) {
   mounted.prefetcher = std::make_unique<prefetch::Prefetcher>(
       *mounted.blobs, *mounted.catalog, options,
       [connectivity] { return !connectivity->offline(); },
-      [client] { return client->rate_limiter().images().wait_time().count() == 0; });
+      [client] { return client->rate_limiter().images_wait_time().count() == 0; });
 }
 
 Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failure) {
@@ -254,6 +258,7 @@ Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failu
   options.retry.max_attempts = 4;  // a dead network must not hold a reader for long
   options.retry.max_delay = std::chrono::milliseconds(4000);
   options.retry.unreachable_budget = std::chrono::milliseconds(600);  // EIO within 1 s
+  options.cancel = &mounted.stopping;
   const api::Credentials credentials = options.credentials;
   mounted.connectivity = std::make_unique<Connectivity>(config.global.offline);
   if (!config.global.offline) {
@@ -360,6 +365,7 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
                         });
     mounted.catalog->start();
     auto ran = mounted.session->run();
+    mounted.stopping = true;
     if (mounted.pin_keeper) mounted.pin_keeper->stop();
     if (mounted.prefetcher) mounted.prefetcher->stop();
     mounted.catalog->stop();
