@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -171,6 +172,19 @@ Result<Credentials> load_credentials(const std::string& path) {
         return make_error(Errc::config, path + ": " + parsed.error().message);
       }
       credentials = std::move(parsed).value();
+      // Like ssh with a private key: secrets that other users can read are refused, not
+      // used (they may already be copied; the fix is chmod and, if in doubt, new ones).
+      struct stat st {};
+      const bool secret =
+          !credentials.api_secret.empty() || !credentials.oauth_token_secret.empty();
+      if (secret && ::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        return make_error(Errc::config, "config file " + path +
+                                            " holds secrets and is open to "
+                                            "other users (mode " +
+                                            mode + "): chmod 600 " + path);
+      }
     } else if (::access(path.c_str(), F_OK) == 0) {
       return make_error(Errc::config, "cannot read config file " + path);
     }

@@ -65,6 +65,25 @@ std::string FlickrClient::rest_url() const {
   return m_options.api_url + "/services/rest/";
 }
 
+Result<void> FlickrClient::ping(std::chrono::milliseconds timeout) {
+  http::Request request;
+  request.url = rest_url() + "?method=flickr.test.echo&format=json&nojsoncallback=1";
+  request.timeout = timeout;
+  FLICKRFS_TRY(const http::Response response, m_http->request(request));
+  if (response.status != 200) {
+    Error error = http_failure("flickr.test.echo", response);
+    const bool sick = error.code == Errc::unavailable || error.code == Errc::rate_limited ||
+                      error.code == Errc::bad_response;
+    return sick ? Result<void>(std::move(error)) : success();
+  }
+  auto envelope = parse::check_envelope(response.body, "flickr.test.echo");
+  if (!envelope.ok() &&
+      (envelope.error().code == Errc::unavailable || envelope.error().code == Errc::bad_response)) {
+    return envelope;
+  }
+  return success();  // "Invalid API Key" is the normal answer to a request without one
+}
+
 void FlickrClient::log(LogLevel level, std::string_view line) const {
   if (!m_options.log || static_cast<int>(level) > m_options.verbosity) return;
   m_options.log(level, redact(std::string(line)));

@@ -190,6 +190,12 @@ class FlickrClient {
   [[nodiscard]] Result<http::RemoteSize> probe_size(const std::string& url);
 
   // ---- Status ------------------------------------------------------------------------------
+  // Is Flickr healthy? One unsigned request without an API key (flickr.test.echo; Flickr
+  // answers "Invalid API Key" without counting it against any key), no budget, no retries.
+  // Success when Flickr answered normally (any reply but "try later"); otherwise the error
+  // a call would have got: network, unavailable (5xx, stat:fail 105/201/0), rate_limited,
+  // bad_response (a reply that is not Flickr's, e.g. a proxy's HTML page).
+  [[nodiscard]] Result<void> ping(std::chrono::milliseconds timeout);
   [[nodiscard]] std::int64_t calls_left() const { return m_limiter->calls_left(); }
   [[nodiscard]] RateLimiter& rate_limiter() { return *m_limiter; }
   [[nodiscard]] http::HttpClient& http() { return *m_http; }

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 
 namespace flickrfs::cache {
@@ -42,8 +43,12 @@ Result<void> ensure_private_dir(const std::string& path) {
   if (::stat(path.c_str(), &st) != 0) return error_from_errno(errno, "stat " + path);
   if (!S_ISDIR(st.st_mode)) return make_error(Errc::io, path + " is not a directory");
   if ((st.st_mode & 077) != 0) {
-    return make_error(Errc::permission,
-                      path + " is accessible by other users; chmod 700 it or pick another");
+    // A configuration error (exit 1), not an authentication one: the user fixes it here.
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return make_error(Errc::config, "cache directory " + path + " is open to other users (mode " +
+                                        mode + "): chmod 700 " + path +
+                                        ", or pick another with --cache-dir");
   }
   return success();
 }

@@ -47,7 +47,7 @@ void fill_stat(const Context& ctx, const model::Attr& attr, struct stat& out) {
 }
 
 double attr_timeout(const Context& ctx, const model::Attr& attr) {
-  if (model::is_regular_file(attr.kind) && !attr.size) return 0;
+  if (model::is_regular_file(attr.kind) && (!attr.size || attr.provisional)) return 0;
   const bool walkable = attr.kind == model::NodeKind::page_dir ||
                         attr.kind == model::NodeKind::album_dir ||
                         attr.kind == model::NodeKind::size_page_dir;

@@ -1,7 +1,9 @@
 // See log.hpp. One line per message, prefixed with time and level in files and on stderr.
 #include "fs/log.hpp"
 
+#include <fcntl.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <array>
 #include <cerrno>
@@ -84,9 +86,13 @@ Result<void> configure(const Config& config) {
   }
   s.config = config;
   if (config.sink == Sink::file) {
-    s.file = std::fopen(config.file.c_str(), "ae");
+    // 0600 from the creating call: a log names photos, albums and the account, and its
+    // directory may be shared. An existing file keeps the mode its owner gave it.
+    const int fd = ::open(config.file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    s.file = fd >= 0 ? ::fdopen(fd, "a") : nullptr;
     if (s.file == nullptr) {
       const int err = errno;
+      if (fd >= 0) ::close(fd);
       s.config.sink = Sink::stderr_stream;
       return error_from_errno(err, "cannot open log file " + config.file);
     }

@@ -123,6 +123,34 @@ std::string remembered_token_owner(const MountConfig& config, const std::string&
   return nsid;
 }
 
+// Flickr failing is no reason to refuse the cache (DESIGN section 4: an error means "serve
+// what is cached"): unreachable starts offline, 5xx / stat:fail 105, 201 / replies that do
+// not parse / 429 start degraded, and the catalog's health check brings the mount online
+// when Flickr answers normally again. False for errors the user must fix (auth, config).
+bool start_without_flickr(const Error& error, Connectivity& connectivity) {
+  if (error.code == Errc::network) {
+    log::warning("Flickr unreachable (%s): starting offline", error.message.c_str());
+    connectivity.set_offline(error.describe());
+    return true;
+  }
+  if (error.code == Errc::unavailable || error.code == Errc::bad_response ||
+      error.code == Errc::rate_limited) {
+    log::warning("Flickr is failing (%s): serving the cache (degraded)", error.message.c_str());
+    connectivity.set_degraded(error.describe());
+    return true;
+  }
+  return false;
+}
+
+// "Flickr is unreachable (...)" / "Flickr is failing (...)" / "--offline", for error lines.
+std::string why_not_online(const Connectivity& connectivity) {
+  if (connectivity.forced_offline()) return "--offline";
+  const std::string reason = connectivity.reason();
+  const char* what =
+      connectivity.state() == LinkState::degraded ? "Flickr is failing" : "Flickr is unreachable";
+  return reason.empty() ? std::string(what) : std::string(what) + " (" + reason + ")";
+}
+
 // Step 3: the client and whose photos to show. Sets `mounted.nsid` and the catalog user.
 Result<std::string> check_account(const MountConfig& config, Mounted& mounted,
                                   const api::Credentials& credentials) {
@@ -134,12 +162,14 @@ Result<std::string> check_account(const MountConfig& config, Mounted& mounted,
       mounted.nsid = login->nsid;
       remember_token_owner(config, credentials.oauth_token, mounted.nsid);
       if (user == "me") return std::string("me");
-    } else if (login.error().code == Errc::network) {
-      log::warning("Flickr unreachable (%s): starting offline", login.error().message.c_str());
-      mounted.connectivity->set_offline();
-    } else {
+    } else if (!start_without_flickr(login.error(), *mounted.connectivity)) {
       return std::move(login).error();
     }
+  } else if (!offline) {
+    // Public photos only: nothing to log in with, so one unbudgeted request tells whether
+    // Flickr is up before a cold cache would wait for a listing that cannot come.
+    auto pinged = mounted.client->ping(std::chrono::milliseconds(5000));
+    if (!pinged.ok()) (void)start_without_flickr(pinged.error(), *mounted.connectivity);
   }
   if (user.find('@') != std::string::npos) {
     const bool own = !mounted.nsid.empty() && mounted.nsid == user;
@@ -155,14 +185,16 @@ Result<std::string> check_account(const MountConfig& config, Mounted& mounted,
     if (mounted.nsid.empty()) mounted.nsid = credentials.user_nsid;
     if (mounted.nsid.empty())
       mounted.nsid = remembered_token_owner(config, credentials.oauth_token);
-    if (mounted.nsid.empty()) {
-      return make_error(Errc::network,
-                        "Flickr is unreachable and the config file does not name the account");
+    if (mounted.nsid.empty()) {  // never logged in with this token: nothing is cached
+      return make_error(Errc::network, why_not_online(*mounted.connectivity) +
+                                           " and nothing is cached for this account yet");
     }
     return std::string("me");
   }
   if (mounted.connectivity->offline()) {
-    return make_error(Errc::network, "a username needs the network; offline, give --user NSID");
+    return make_error(Errc::network, "a username needs Flickr, and " +
+                                         why_not_online(*mounted.connectivity) +
+                                         ": give --user NSID to use the cache");
   }
   FLICKRFS_TRY(mounted.nsid, mounted.client->resolve_user(user));
   return mounted.nsid;
@@ -235,8 +267,14 @@ Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failu
   auto user = check_account(config, mounted, credentials);
   if (!user.ok()) {
     // An auth error describes itself ("authentication failed: ..."); others get a context.
-    failure = user.error().code == Errc::auth ? fail(user.error(), {})
-                                              : fail(user.error(), "cannot mount");
+    if (user.error().code == Errc::auth) {
+      failure = fail(user.error(), {});
+    } else if (user.error().code == Errc::network && mounted.connectivity->offline()) {
+      // Says itself why ("Flickr is failing (...) and nothing is cached ..."), exit 3.
+      failure = {cli::kExitNetwork, "flickrfs: cannot mount: " + user.error().message};
+    } else {
+      failure = fail(user.error(), "cannot mount");
+    }
     return std::move(user).error();
   }
   FLICKRFS_CHECK(open_cache(config, mounted));
@@ -252,8 +290,8 @@ Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failu
   if (!mounted.catalog->has_listing()) {
     if (mounted.connectivity->offline()) {
       failure = {cli::kExitNetwork,
-                 "flickrfs: cannot mount: Flickr is unreachable (or --offline) and nothing is "
-                 "cached for this account yet"};
+                 "flickrfs: cannot mount: " + why_not_online(*mounted.connectivity) +
+                     " and nothing is cached for this account yet"};
       return make_error(Errc::network, failure.message);
     }
     // Mount now: the catalog's thread lists the account in the background, and a

@@ -33,18 +33,30 @@ std::string megabytes(const std::string& bytes) {
   return text;
 }
 
+std::string state_line(const fs::StatusFields& f) {
+  if (field(f, "online") == "yes") return "online";
+  if (field(f, "forced_offline") == "yes") return "offline (--offline)";
+  const std::string reason = field(f, "state_reason");
+  if (field(f, "state") == "degraded") {
+    return "degraded: Flickr is failing, serving the cache (" + reason + ")";
+  }
+  return "offline (Flickr unreachable" + (reason.empty() || reason == "?" ? "" : ": " + reason) +
+         ")";
+}
+
 void print_status(const fs::StatusFields& f) {
-  const bool forced = field(f, "forced_offline") == "yes";
   std::printf("%s\n", field(f, "mountpoint").c_str());
-  std::printf("  state:       %s\n", field(f, "online") == "yes" ? "online"
-                                     : forced                    ? "offline (--offline)"
-                                                                 : "offline (Flickr unreachable)");
+  std::printf("  state:       %s\n", state_line(f).c_str());
   std::printf("  user:        %s\n", field(f, "user").c_str());
   std::printf("  photos:      %s in %s pages, %s albums\n", field(f, "photos").c_str(),
               field(f, "pages").c_str(), field(f, "albums").c_str());
-  std::printf("  API calls:   %s left this hour\n", field(f, "api_calls_left").c_str());
-  std::printf("  queue:       %s size probes, %s downloads\n",
-              field(f, "queue_size_probes").c_str(), field(f, "queue_downloads").c_str());
+  // A negative count is the unlimited budget (FLICKRFS_API_CALLS_PER_HOUR=0).
+  const std::string left = field(f, "api_calls_left");
+  std::printf("  API calls:   %s\n",
+              left.starts_with("-") ? "unlimited" : (left + " left this hour").c_str());
+  std::printf("  queue:       %s size probes (%s failed so far), %s downloads\n",
+              field(f, "queue_size_probes").c_str(), field(f, "size_probe_failures").c_str(),
+              field(f, "queue_downloads").c_str());
   std::printf("  cache:       %s blobs, %s (hits %s, misses %s)\n", field(f, "cache_blobs").c_str(),
               megabytes(field(f, "cache_bytes")).c_str(), field(f, "cache_hits").c_str(),
               field(f, "cache_misses").c_str());

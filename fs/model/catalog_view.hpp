@@ -51,6 +51,14 @@ class CatalogView {
   [[nodiscard]] virtual Result<std::uint64_t> resolve_size(const Tree& tree, const Node& node,
                                                            std::chrono::milliseconds bound) = 0;
 
+  // True when the size just known or resolved for `node` describes content that will change
+  // without a new inode: an info.json rendered without everything it shows (offline, it
+  // says "bytes": null until the image's size is known). The kernel must not cache it, so
+  // st_size and the bytes read change together.
+  [[nodiscard]] virtual bool provisional_size(const Tree& /*tree*/, const Node& /*node*/) {
+    return false;
+  }
+
   // Opens a regular file for reading (resolving its size first).
   [[nodiscard]] virtual Result<std::unique_ptr<OpenFile>> open(const Tree& tree,
                                                                const Node& node) = 0;

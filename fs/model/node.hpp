@@ -65,6 +65,9 @@ struct Attr {
   // True when the content can never change under this inode number (image files: their
   // inode is derived from the URL, which carries the secret). Drives the kernel timeouts.
   bool immutable = false;
+  // The size is exact for now but the content will change (CatalogView::provisional_size):
+  // no kernel attribute caching.
+  bool provisional = false;
 };
 
 struct DirEntry {

@@ -15,7 +15,9 @@ Result<model::Attr> node_attr(Context& ctx, const model::Tree& tree, const model
                  ctx.catalog->resolve_size(tree, node, ctx.size_bound));
     size = resolved;
   }
-  return tree.attr(node, size);
+  model::Attr attr = tree.attr(node, size);
+  attr.provisional = size.has_value() && ctx.catalog->provisional_size(tree, node);
+  return attr;
 }
 
 void note_listing(Context& ctx, const std::shared_ptr<const model::Tree>& tree,

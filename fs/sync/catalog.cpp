@@ -165,6 +165,8 @@ Result<std::uint64_t> Catalog::probe_and_store(const SizeProbe& target) {
   if (!online()) return make_error(Errc::offline, "offline: size of " + target.name + " unknown");
   auto probed = m_client->probe_size(target.url);
   if (!probed.ok()) {
+    ++m_probe_failures;
+    log::info("size of %s unknown: %s", target.name.c_str(), probed.error().describe().c_str());
     m_connectivity.report(probed.error());
     return std::move(probed).error();
   }
@@ -246,6 +248,12 @@ void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file)
 }
 
 // ---- info.json -----------------------------------------------------------------------------
+
+bool Catalog::provisional_size(const model::Tree& tree, const model::Node& node) {
+  // remember_if_final() memoizes exactly the final renderings; any other one (no image size
+  // yet, comments or albums still missing) will change.
+  return node.kind == model::NodeKind::sidecar && !tree.info_size(node.index);
+}
 
 void Catalog::remember_if_final(const model::Tree& tree, std::uint32_t photo_index,
                                 const std::string& text) {
@@ -355,6 +363,8 @@ std::string Catalog::status_lines() {
   const auto blobs = m_blobs.stats();
   std::ostringstream out;
   out << "online=" << (online() ? "yes" : "no") << "\n";
+  out << "state=" << to_string(m_connectivity.state()) << "\n";
+  out << "state_reason=" << m_connectivity.reason() << "\n";
   out << "forced_offline=" << (m_connectivity.forced_offline() ? "yes" : "no") << "\n";
   out << "user=" << m_options.user << "\n";
   out << "photos=" << snapshot->photo_count() << "\n";
@@ -363,6 +373,7 @@ std::string Catalog::status_lines() {
   out << "listing=" << (snapshot->complete() ? "complete" : "filling") << "\n";
   out << "api_calls_left=" << (m_client != nullptr ? m_client->calls_left() : 0) << "\n";
   out << "queue_size_probes=" << m_resolver.pending() << "\n";
+  out << "size_probe_failures=" << m_probe_failures.load() << "\n";
   out << "queue_downloads=" << blobs.downloads_in_flight << "\n";
   out << "cache_blobs=" << blobs.blobs << "\n";
   out << "cache_bytes=" << blobs.bytes << "\n";

@@ -99,6 +99,7 @@ class Catalog final : public model::CatalogView {
       const model::Node& dir, std::chrono::milliseconds bound) override;
   void note_listing(const model::Tree& tree, const model::Node& dir) override;
   void note_attr_wanted(const model::Tree& tree, const model::Node& file) override;
+  [[nodiscard]] bool provisional_size(const model::Tree& tree, const model::Node& node) override;
   [[nodiscard]] std::string status_lines() override;
 
   // ---- for the mirror and tests --------------------------------------------------------
@@ -207,6 +208,7 @@ class Catalog final : public model::CatalogView {
   std::atomic<std::int64_t> m_last_poll{0};
   std::atomic<std::uint64_t> m_refreshes{0};
   std::atomic<std::uint64_t> m_refresh_failures{0};
+  std::atomic<std::uint64_t> m_probe_failures{0};  // size probes that failed (status)
   std::thread m_thread;
 };
 

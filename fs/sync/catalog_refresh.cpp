@@ -199,12 +199,16 @@ Result<void> Catalog::poll_recently_updated() {
 
 void Catalog::check_health() {
   if (m_client == nullptr || m_connectivity.forced_offline()) return;
-  api::http::Request request;
-  request.url = m_client->rest_url();
-  request.timeout = std::chrono::milliseconds(2000);
-  if (m_client->http().request(request).ok()) {
-    log::info("Flickr reachable again: online");
+  // Reachable is not enough: while Flickr answers 5xx or "service unavailable" the mount
+  // stays degraded (serving the cache) instead of flapping online and failing every call.
+  auto pinged = m_client->ping(std::chrono::milliseconds(2000));
+  if (pinged.ok()) {
+    log::warning("Flickr answers normally again: online");
     m_connectivity.set_online();
+  } else if (pinged.error().code == Errc::network) {
+    m_connectivity.set_offline(pinged.error().describe());
+  } else {
+    m_connectivity.set_degraded(pinged.error().describe());
   }
 }
 

@@ -104,3 +104,27 @@ TEST_CASE("a missing file is empty credentials, a directory in the way is an err
   auto blocked = save_credentials(dir / "file/config", credentials);
   REQUIRE_FALSE(blocked.ok());
 }
+
+TEST_CASE("secrets in a file other users can read are refused, like ssh keys", "[config]") {
+  test::TempDir dir;
+  const std::string path = dir / "config";
+  std::ofstream(path) << "api_key = k\napi_secret = s3cret\n";
+  REQUIRE(::chmod(path.c_str(), 0644) == 0);
+  auto open = load_credentials(path);
+  REQUIRE_FALSE(open.ok());
+  CHECK(open.error().code == Errc::config);  // exit 1
+  CHECK(open.error().message.find(path) != std::string::npos);
+  CHECK(open.error().message.find("chmod 600 " + path) != std::string::npos);
+  CHECK(open.error().message.find("0644") != std::string::npos);
+  CHECK(open.error().message.find("s3cret") == std::string::npos);
+  REQUIRE(::chmod(path.c_str(), 0640) == 0);  // group-readable is open too
+  CHECK_FALSE(load_credentials(path).ok());
+  REQUIRE(::chmod(path.c_str(), 0600) == 0);
+  auto closed = load_credentials(path);
+  REQUIRE(closed.ok());
+  CHECK(closed->api_secret == "s3cret");
+  // Without a secret (a key alone identifies nobody) the mode does not matter.
+  std::ofstream(path) << "api_key = k\nusername = demo\n";
+  REQUIRE(::chmod(path.c_str(), 0644) == 0);
+  CHECK(load_credentials(path).ok());
+}

@@ -3,14 +3,18 @@
 # 255 bytes, no control characters), then a canned HTTP server in this test that answers
 # people.getPhotos with a 10 MB title, invalid UTF-8, a non-JSON body, and a JSON body 100 MB
 # long. `flickrfs call` and `flickrfs mirror` must give a clear error or a correct result, never
-# crash, and keep their peak RSS bounded (ru_maxrss of the child).
+# crash, and keep their peak RSS bounded (ru_maxrss of the child). Titles and descriptions
+# that are not UTF-8 (injected raw through the emulator's mutate title_b64 / description_b64,
+# as Flickr has served them) through a mount and the mirror: valid names, valid JSON with
+# U+FFFD in place of the bad bytes, every image byte-identical, no crash.
+import base64
 import http.server
 import json
 import os
 import subprocess
 import threading
 
-from rel_common import FLICKRFS, check, emulator, finish, flickrfs, h, note, workdir
+from rel_common import FLICKRFS, check, emulator, finish, flickrfs, h, mount, note, workdir
 
 # --- the emulator's hostile titles ------------------------------------------------------------
 emu = emulator(400, args=["--image-kb", "4"])
@@ -31,6 +35,74 @@ for dirpath, dirs, files in os.walk(os.fsencode(dest)):
             check(False, f"invalid UTF-8 name {name[:60]!r}")
 emu.close()
 note(f"hostile titles: {good} photos mirrored with valid names")
+
+
+# --- titles and descriptions that are not UTF-8 ----------------------------------------------
+def check_names_and_sidecars(root, label):
+    """Every name valid UTF-8; every .json strict UTF-8 JSON. Returns the parsed sidecars."""
+    sidecars = []
+    for dirpath, dirs, files in os.walk(os.fsencode(root)):
+        for name in dirs + files:
+            try:
+                name.decode("utf-8")
+            except UnicodeDecodeError:
+                check(False, f"{label}: invalid UTF-8 name {name[:60]!r}")
+            if name.endswith(b".json") and name != b"album.json":
+                data = open(os.path.join(dirpath, name), "rb").read()
+                try:
+                    sidecars.append(json.loads(data.decode("utf-8")))
+                except (UnicodeDecodeError, ValueError) as e:
+                    check(False, f"{label}: {name[:60]!r} is not valid UTF-8 JSON: {e}")
+    return sidecars
+
+
+BAD_TITLES = [b"bad \xff\xfe title", b"cut \xc3", b"\xf8\x88\x80 five-byte lead", b"\x80\x81\x82"]
+emu = emulator(20, args=["--image-kb", "4"])
+ids = [p["id"] for p in emu.manifest().photos if p["is_public"]][:len(BAD_TITLES)]
+for pid, title in zip(ids, BAD_TITLES):
+    emu.post("/_emulator/mutate", json.dumps({
+        "op": "retitle", "id": pid, "title_b64": base64.b64encode(title).decode(),
+        "description_b64": base64.b64encode(b"desc " + title).decode()}).encode())
+raw = emu.get("/services/rest/?method=flickr.photos.getInfo&api_key=test-key&format=json&"
+              f"nojsoncallback=1&photo_id={ids[0]}")
+check(b"bad \xff\xfe title" in raw, f"the emulator did not serve the raw bytes: {raw[:200]!r}")
+manifest = emu.manifest()
+
+
+def check_bad_titles(sidecars, label):
+    by_id = {str(s.get("id")): s for s in sidecars}
+    for pid in ids:
+        side = by_id.get(pid)
+        if not check(side is not None, f"{label}: no sidecar for photo {pid}"):
+            continue
+        check("\ufffd" in side.get("title", "") and "\ufffd" in side.get("description", ""),
+              f"{label}: {pid} title {side.get('title')!r} description "
+              f"{side.get('description')!r} lack U+FFFD")
+
+
+if h.fuse_available():
+    work = workdir("hostile-utf8-mount")
+    m = mount(emu.url, work)
+    sidecars = check_names_and_sidecars(m.root, "mount")
+    check_bad_titles(sidecars, "mount")
+    copy = os.path.join(work, "copy")
+    rc, out, _ = h.run(["cp", "-r", m.root, copy], timeout=300)
+    check(rc == 0, f"cp -r of a mount with invalid UTF-8 titles: exit {rc}: {out[-300:]}")
+    good, bad, _ = h.check_tree(copy, manifest)
+    check(good == len(manifest.photos) and not bad, f"mount: {good} good, bad {bad[:2]}")
+    check(h.is_mounted(m.root) and m.proc.poll() is None, "the mount died")
+    m.close()
+    note(f"invalid UTF-8 titles through a mount: {len(sidecars)} sidecars valid, {good} images")
+work = workdir("hostile-utf8-mirror")
+dest = os.path.join(work, "dest")
+rc, out, _ = flickrfs(["mirror", "flickr:", dest, "--no-progress"], emu.url, work)
+check(rc == 0, f"mirror of invalid UTF-8 titles: exit {rc}: {out[-300:]}")
+sidecars = check_names_and_sidecars(dest, "mirror")
+check_bad_titles(sidecars, "mirror")
+good, bad, _ = h.check_tree(dest, manifest)
+check(good == len(manifest.photos) and not bad, f"mirror: {good} good, bad {bad[:2]}")
+emu.close()
+note(f"invalid UTF-8 titles through the mirror: {len(sidecars)} sidecars valid, {good} images")
 
 # --- canned bodies ------------------------------------------------------------------------------
 IMAGE = b"\xff\xd8\xff\xe0" + b"canned image" * 100 + b"\xff\xd9"

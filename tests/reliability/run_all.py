@@ -7,7 +7,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 failed = []
-for name in ("faults", "crash", "offline", "ratelimit", "hostile", "security"):
+for name in ("faults", "crash", "offline", "outage", "ratelimit", "hostile", "security"):
     print(f"== reliability: {name}", flush=True)
     rc = subprocess.run([sys.executable, os.path.join(HERE, f"{name}_test.py")]).returncode
     if rc not in (0, 77):

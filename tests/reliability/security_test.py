@@ -3,6 +3,9 @@
 # system call itself (strace shows the mode; no chmod afterwards); no secret appears in any
 # output or log at -v; TLS to an emulator with a self-signed certificate is refused without
 # --ca-file and works with it; a mount is not visible to another user without -o allow_other.
+# Modes and exit codes: a cache directory open to others exits 1 (not 2) saying chmod 700; a
+# config file holding secrets that others can read is refused (exit 1, names the file and
+# chmod 600, like ssh); --log-file is created 0600.
 import os
 import re
 import shutil
@@ -62,6 +65,30 @@ rc, out, _ = h.run([FLICKRFS, "mirror", "flickr:", os.path.join(work, "dest"), "
 all_output.append(out)
 check(rc == 0, f"mirror exit {rc}: {out[-300:]}")
 
+# --- modes: the user's mistakes are configuration errors (exit 1) with the fix in one line ----
+open_cache = os.path.join(work, "opencache")
+os.makedirs(open_cache)
+os.chmod(open_cache, 0o755)
+os.makedirs(os.path.join(work, "mnt2"))
+rc, out, _ = flickrfs(["mount", os.path.join(work, "mnt2")], emu.url, work,
+                      {"FLICKRFS_CACHE_DIR": open_cache}, timeout=120)
+if h.is_mounted(os.path.realpath(os.path.join(work, "mnt2"))):
+    h.run(["fusermount3", "-u", os.path.join(work, "mnt2")])
+all_output.append(out)
+lines = out.strip().splitlines()
+check(rc == 1 and len(lines) == 1 and f"chmod 700 {open_cache}" in out,
+      f"cache dir 0755: exit {rc} (want 1, one line with chmod 700): {out[-300:]}")
+open_config = os.path.join(work, "openconfig")
+shutil.copy(config, open_config)
+os.chmod(open_config, 0o644)
+rc, out, _ = flickrfs(["call", "flickr.test.login"], emu.url, work,
+                      {"FLICKRFS_CONFIG": open_config})
+all_output.append(out)
+lines = out.strip().splitlines()
+check(rc == 1 and len(lines) == 1 and open_config in out and f"chmod 600 {open_config}" in out,
+      f"config 0644 with secrets: exit {rc} (want 1, one line naming it): {out[-300:]}")
+note("cache dir 0755 and config 0644: exit 1 with the chmod to run")
+
 # --- TLS -----------------------------------------------------------------------------------
 cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
 rc, out, _ = h.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
@@ -98,6 +125,8 @@ if h.fuse_available():
     rc, out, _ = h.run(["stat", m.root])
     check(rc == 0, f"the owner cannot stat the mount: {out}")
     m.close()
+    check((os.stat(m.log).st_mode & 0o777) == 0o600,
+          f"--log-file created with mode {oct(os.stat(m.log).st_mode & 0o777)}, want 0600")
     check(os.path.isdir(cache) and (os.stat(cache).st_mode & 0o777) == 0o700,
           f"cache dir mode {oct(os.stat(cache).st_mode) if os.path.isdir(cache) else None}")
     if have_strace:

@@ -36,7 +36,8 @@ TEST_CASE("an existing world-readable cache directory is refused", "[cache]") {
   REQUIRE(::chmod(dir.c_str(), 0755) == 0);
   auto made = ensure_private_dir(dir);
   REQUIRE_FALSE(made.ok());
-  CHECK(made.error().code == Errc::permission);
+  CHECK(made.error().code == Errc::config);  // exit 1: the user fixes it, not an auth failure
+  CHECK(made.error().message.find("chmod 700 " + dir) != std::string::npos);
 }
 
 TEST_CASE("the cache directory follows flag, then environment", "[cache]") {

@@ -92,20 +92,38 @@ std::string field(simdjson::dom::element doc, const char* key) {
   return std::string(v);
 }
 
+// `key` as text, or the raw bytes of `key`_b64 (base64): titles and descriptions that are
+// not UTF-8, as Flickr has served them. nullopt when neither is given (or bad base64).
+std::optional<std::string> text_field(simdjson::dom::element doc, const std::string& key,
+                                      std::string* error) {
+  std::string_view v;
+  if (doc[key + "_b64"].get(v) == simdjson::SUCCESS) {
+    std::string raw;
+    if (base64_decode(v, &raw)) return raw;
+    *error = key + "_b64 is not base64";
+    return std::nullopt;
+  }
+  if (doc[key].get(v) == simdjson::SUCCESS) return std::string(v);
+  return std::nullopt;
+}
+
 std::string mutate_json(ServerState& state, simdjson::dom::element doc, std::string* error) {
   World& w = state.world;
   const std::string op = field(doc, "op");
   const std::string id = field(doc, "id");
   const std::string set_id = field(doc, "set_id");
   std::vector<std::string> ids;
+  const auto title = text_field(doc, "title", error);
+  const auto description = text_field(doc, "description", error);
+  if (!error->empty()) return "";
   if (op == "add") {
     std::int64_t count = 1;
     if (doc["count"].get(count) != simdjson::SUCCESS) count = 1;
     ids = w.add_photos(static_cast<int>(std::clamp<std::int64_t>(count, 1, 100000)),
-                       field(doc, "title"));
+                       title.value_or(""), description);
   } else if (op == "delete" || op == "retitle" || op == "replace") {
     const bool ok = op == "delete"    ? w.delete_photo(id, error)
-                    : op == "retitle" ? w.retitle(id, field(doc, "title"), error)
+                    : op == "retitle" ? w.retitle(id, title.value_or(""), description, error)
                                       : w.replace(id, error);
     if (ok) ids.push_back(id);
   } else if (op == "add_comment") {

@@ -62,7 +62,7 @@ void render_scalar_json(std::string& out, const Scalar& v) {
     out += v.text;
   } else {
     out += '"';
-    out += json_escape(v.text);
+    out += json_escape(v.text, true);
     out += '"';
   }
 }
@@ -81,7 +81,7 @@ void render_members_json(std::string& out, const Node& node, bool& first) {
   }
   if (node.content) {
     comma();
-    out += "\"_content\":\"" + json_escape(*node.content) + '"';
+    out += "\"_content\":\"" + json_escape(*node.content, true) + '"';
   }
   for (const auto& kid : node.kids) {
     comma();
@@ -168,13 +168,16 @@ void render_node_xml(std::string& out, const Node& node, int depth) {
 
 }  // namespace
 
-std::string json_escape(const std::string& utf8) {
+std::string json_escape(const std::string& utf8, bool raw_invalid) {
   std::string out;
   out.reserve(utf8.size() + 8);
   std::size_t i = 0;
   while (i < utf8.size()) {
+    const std::size_t start = i;
     const std::uint32_t cp = next_code_point(utf8, i);
-    if (cp == '"') {
+    if (raw_invalid && cp == 0xfffd && utf8.compare(start, i - start, "\xEF\xBF\xBD") != 0) {
+      out.append(utf8, start, i - start);  // an invalid byte, as it came
+    } else if (cp == '"') {
       out += "\\\"";
     } else if (cp == '\\') {
       out += "\\\\";

@@ -70,7 +70,10 @@ inline Node text_node(std::string name, std::string value) {
 }
 
 // JSON escaping as Flickr does it: '/' -> "\/", non-ASCII -> \uXXXX (surrogate pairs).
-std::string json_escape(const std::string& utf8);
+// Bytes that are not UTF-8 become U+FFFD, or with `raw_invalid` pass through unchanged, as
+// Flickr has served them in titles and descriptions (the REST replies do; introspection
+// stays valid JSON).
+std::string json_escape(const std::string& utf8, bool raw_invalid = false);
 
 // The root's attrs and kids become top-level members next to "stat":"ok".
 std::string render_json_ok(const Node& root);

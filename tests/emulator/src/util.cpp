@@ -116,6 +116,29 @@ std::string base64_encode(const unsigned char* data, std::size_t size) {
   return out;
 }
 
+bool base64_decode(std::string_view text, std::string* out) {
+  out->clear();
+  std::uint32_t bits = 0;
+  int count = 0;
+  for (const char c : text) {
+    int v = -1;
+    if (c >= 'A' && c <= 'Z') v = c - 'A';
+    if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+    if (c >= '0' && c <= '9') v = c - '0' + 52;
+    if (c == '+') v = 62;
+    if (c == '/') v = 63;
+    if (c == '=') break;
+    if (v < 0) return false;
+    bits = (bits << 6) | static_cast<std::uint32_t>(v);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out->push_back(static_cast<char>((bits >> count) & 0xff));
+    }
+  }
+  return true;
+}
+
 std::string hex_lower(const unsigned char* data, std::size_t size) {
   static const char* hex = "0123456789abcdef";
   std::string out;

@@ -44,6 +44,8 @@ using ParamList = std::vector<std::pair<std::string, std::string>>;
 ParamList parse_form(std::string_view text);
 
 std::string base64_encode(const unsigned char* data, std::size_t size);
+// Standard alphabet, padding optional; false for any other character.
+bool base64_decode(std::string_view text, std::string* out);
 std::string hex_lower(const unsigned char* data, std::size_t size);
 std::string sha256_hex(std::string_view bytes);
 

@@ -151,6 +151,7 @@ Photo World::photo(std::uint32_t index) const {
   const Override* o = it == m_overrides.end() ? nullptr : &it->second;
   if (o != nullptr) {
     if (o->title) p.title = *o->title;
+    if (o->description) p.description = *o->description;
     if (o->date_upload) {
       p.date_upload = *o->date_upload;
       p.date_taken = p.date_upload;

@@ -118,12 +118,15 @@ class World {
   [[nodiscard]] std::vector<std::string> albums_of(std::uint32_t index) const;
 
   // Mutations; each returns the affected ids (empty + *error when refused).
-  std::vector<std::string> add_photos(int count, const std::string& title);
+  // `title` / `description` may hold bytes that are not UTF-8 (mutate's *_b64 fields).
+  std::vector<std::string> add_photos(int count, const std::string& title,
+                                      const std::optional<std::string>& description = {});
   // A photo uploaded through /services/upload/: the newest, with the given title, privacy and
   // original format (its bytes live in the ImageStore). Returns its id.
   std::string add_upload(const std::string& title, bool is_public, const std::string& format);
   bool delete_photo(const std::string& id, std::string* error);
-  bool retitle(const std::string& id, const std::string& title, std::string* error);
+  bool retitle(const std::string& id, const std::string& title,
+               const std::optional<std::string>& description, std::string* error);
   bool replace(const std::string& id, std::string* error);
   std::string add_comment(const std::string& id, const std::string& text, std::string* error);
   bool set_add(const std::string& set_id, const std::string& id, std::string* error);
@@ -134,6 +137,7 @@ class World {
  private:
   struct Override {
     std::optional<std::string> title;
+    std::optional<std::string> description;
     std::optional<std::int64_t> last_update;
     std::optional<std::int64_t> date_upload;
     int generation = 0;

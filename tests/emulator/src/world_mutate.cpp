@@ -28,13 +28,15 @@ std::optional<std::uint32_t> World::live_index_locked(const std::string& id,
   return index;
 }
 
-std::vector<std::string> World::add_photos(int count, const std::string& title) {
+std::vector<std::string> World::add_photos(int count, const std::string& title,
+                                           const std::optional<std::string>& description) {
   std::unique_lock lock(m_mutex);
   std::vector<std::string> ids;
   for (int k = 0; k < count; ++k) {
     const std::uint32_t index = m_count++;
     auto& o = m_overrides[index];
     if (!title.empty()) o.title = title;
+    if (description) o.description = *description;
     o.date_upload = touch_locked(index);  // a new upload is the newest
     ids.push_back(photo_id_for(index));
   }
@@ -70,11 +72,13 @@ bool World::delete_photo(const std::string& id, std::string* error) {
   return true;
 }
 
-bool World::retitle(const std::string& id, const std::string& title, std::string* error) {
+bool World::retitle(const std::string& id, const std::string& title,
+                    const std::optional<std::string>& description, std::string* error) {
   std::unique_lock lock(m_mutex);
   const auto index = live_index_locked(id, error);
   if (!index) return false;
   m_overrides[*index].title = title;
+  if (description) m_overrides[*index].description = *description;
   touch_locked(*index);
   return true;
 }
