@@ -36,11 +36,24 @@ namespace flickrfs::api::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// One part of a multipart/form-data POST: a text field, or a file streamed from disk.
+struct FormPart {
+  std::string name;
+  std::string value;      // the field's value (text parts)
+  std::string file_path;  // non-empty: a file part, read from this path while sending
+  std::string filename;   // the file part's filename= (the base name of file_path if empty)
+};
+
+// Called with the bytes of the request body sent so far and its total size.
+using UploadProgress = std::function<void(std::uint64_t sent, std::uint64_t total)>;
+
 struct Request {
   std::string method = "GET";  // GET, POST, HEAD
   std::string url;
   Headers headers;   // extra request headers, e.g. {"Authorization", "OAuth ..."}
   std::string body;  // sent for POST (application/x-www-form-urlencoded unless a header says)
+  std::vector<FormPart> form;      // non-empty: a multipart/form-data POST instead of `body`
+  UploadProgress upload_progress;  // may be null
   // 0 = HttpOptions::request_timeout. The whole exchange, connect to last byte.
   std::chrono::milliseconds timeout{0};
 };
