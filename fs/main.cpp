@@ -7,6 +7,7 @@
 
 #include "fs/cli/commands.hpp"
 #include "fs/cli/exit_code.hpp"
+#include "fs/cli/version.hpp"
 
 #ifndef FLICKRFS_VERSION
 #define FLICKRFS_VERSION "unknown"
@@ -25,7 +26,7 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (first == "-V" || first == "--version") {
-    std::printf("flickrfs %s\n", FLICKRFS_VERSION);
+    std::fputs(version_text(FLICKRFS_VERSION).c_str(), stdout);
     return kExitOk;
   }
   for (const auto& command : commands()) {

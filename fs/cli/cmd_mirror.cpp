@@ -329,7 +329,26 @@ int mirror_flickr(const MirrorArgs& options, std::string subtree, const std::str
 
 }  // namespace
 
+constexpr const char* kMirrorUsage =
+    "usage: flickrfs mirror SRC DEST [options]\n"
+    "  SRC is a path in a flickrfs mount, flickr: (the account, without a mount), or any\n"
+    "  directory; DEST gets the same tree, written atomically, resumable, incremental.\n"
+    "  --jobs N               parallel downloads\n"
+    "  --delete               remove local photos gone from Flickr (not on an incomplete list)\n"
+    "  -n, --dry-run          show what would be done\n"
+    "  -c, --checksum         compare contents, not only sizes and times\n"
+    "  --sizes LIST           sizes to copy, as for the mount (default best)\n"
+    "  --only images|metadata copy only the images, or only sidecars and album files\n"
+    "  --order oldest|newest  which photos come first\n"
+    "  --progress, --no-progress  a progress line (default on a terminal)\n"
+    "  --max-errors N         stop after N failed items\n"
+    "  (plus the options of every command: see flickrfs --help)\n";
+
 int cmd_mirror(Args args) {
+  if (!args.empty() && (args.front() == "--help" || args.front() == "-h")) {
+    std::fputs(kMirrorUsage, stdout);
+    return kExitOk;
+  }
   auto parsed = parse_args(args);
   if (!parsed) {
     std::fprintf(stderr, "flickrfs: %s\n", parsed.error().message.c_str());
