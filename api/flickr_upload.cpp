@@ -31,12 +31,13 @@ Result<parse::UploadReply> FlickrClient::upload(const UploadRequest& request,
     http::Request http_request;
     http_request.method = "POST";
     http_request.url = url;
+    http::FormPost form;
     for (const auto& [name, value] : all)
-      http_request.form.push_back(http::FormPart{name, value, "", ""});
-    http_request.form.push_back(http::FormPart{"photo", "", request.file_path, ""});
-    http_request.upload_progress = progress;
+      form.parts.push_back(http::FormPart{name, value, "", ""});
+    form.parts.push_back(http::FormPart{"photo", "", request.file_path, ""});
+    form.progress = progress;
     log(LogLevel::debug, "POST " + url + " (multipart, " + request.file_path + ")");
-    FLICKRFS_TRY(const http::Response response, m_http->request(http_request));
+    FLICKRFS_TRY(const http::Response response, m_http->request(http_request, &form));
     log(LogLevel::info, what + ": HTTP " + std::to_string(response.status));
     if (response.status != 200) return http_failure(what, response);
     return parse::upload_reply(response.body, what);

@@ -77,7 +77,7 @@ int upload_progress_callback(void* data, curl_off_t, curl_off_t, curl_off_t ulto
 
 }  // namespace
 
-Result<Response> HttpClient::request(const Request& request) const {
+Result<Response> HttpClient::request(const Request& request, const FormPost* form) const {
   Lease lease(m_pool->handles);
   CURL* handle = lease.get();
   if (handle == nullptr) return make_error(Errc::internal, "curl_easy_init failed");
@@ -90,8 +90,8 @@ Result<Response> HttpClient::request(const Request& request) const {
   curl_easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate/br for API bodies
 
   MimeGuard mime{nullptr};
-  if (request.method == "POST" && !request.form.empty()) {
-    FLICKRFS_TRY(mime, build_mime(handle, request.form));
+  if (request.method == "POST" && form != nullptr) {
+    FLICKRFS_TRY(mime, build_mime(handle, form->parts));
     curl_easy_setopt(handle, CURLOPT_MIMEPOST, mime.get());
   } else if (request.method == "POST") {
     curl_easy_setopt(handle, CURLOPT_POST, 1L);
@@ -113,10 +113,10 @@ Result<Response> HttpClient::request(const Request& request) const {
   }
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, header_list.get());
 
-  if (request.upload_progress) {
+  if (form != nullptr && form->progress) {
     curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, &upload_progress_callback);
-    curl_easy_setopt(handle, CURLOPT_XFERINFODATA, &request.upload_progress);
+    curl_easy_setopt(handle, CURLOPT_XFERINFODATA, &form->progress);
   }
 
   Response response;

@@ -47,13 +47,17 @@ struct FormPart {
 // Called with the bytes of the request body sent so far and its total size.
 using UploadProgress = std::function<void(std::uint64_t sent, std::uint64_t total)>;
 
+// A multipart/form-data POST body (request() sends it instead of Request::body).
+struct FormPost {
+  std::vector<FormPart> parts;
+  UploadProgress progress;  // may be null
+};
+
 struct Request {
   std::string method = "GET";  // GET, POST, HEAD
   std::string url;
   Headers headers;   // extra request headers, e.g. {"Authorization", "OAuth ..."}
   std::string body;  // sent for POST (application/x-www-form-urlencoded unless a header says)
-  std::vector<FormPart> form;      // non-empty: a multipart/form-data POST instead of `body`
-  UploadProgress upload_progress;  // may be null
   // 0 = HttpOptions::request_timeout. The whole exchange, connect to last byte.
   std::chrono::milliseconds timeout{0};
 };
@@ -113,7 +117,9 @@ class HttpClient {
   // One buffered exchange. Any HTTP status is a Response; errors are transport failures
   // (Errc::network), a body over max_response_bytes (Errc::bad_response) or a bad URL
   // (Errc::invalid_argument).
-  [[nodiscard]] Result<Response> request(const Request& request) const;
+  // With `form`, a POST sends it as multipart/form-data, file parts streamed from disk.
+  [[nodiscard]] Result<Response> request(const Request& request,
+                                         const FormPost* form = nullptr) const;
 
   // Streams `url` from byte `offset` (Range: bytes=offset-) into `sink`, chunk by chunk.
   // A server that ignores the Range (200 instead of 206) is handled: the first `offset`
