@@ -2,7 +2,7 @@
 // elements, so a small scanner is enough; anything else is bad_response (retried).
 #include "api/parse/upload_reply.hpp"
 
-#include <cstdlib>
+#include <charconv>
 
 #include "api/parse/envelope.hpp"
 #include "api/parse/json_util.hpp"
@@ -59,8 +59,9 @@ Result<UploadReply> upload_reply(std::string_view body, std::string_view what) {
     }
     const std::string element(body.substr(err, body.find('>', err) - err));
     const std::string code = attribute(element, "code");
-    return flickr_error(what, code.empty() ? -1 : std::atoi(code.c_str()),
-                        unescape_xml(attribute(element, "msg")));
+    int number = -1;
+    std::from_chars(code.data(), code.data() + code.size(), number);
+    return flickr_error(what, number, unescape_xml(attribute(element, "msg")));
   }
   UploadReply reply;
   reply.photo_id = element_text(body, "photoid").value_or("");
