@@ -38,9 +38,14 @@ Error http_failure(std::string_view what, const http::Response& response) {
   if (response.status == 401 || response.status == 403) {
     return make_error(Errc::auth, prefix + " (credentials rejected)");
   }
-  if (response.status == 429)
-    return make_error(Errc::rate_limited, prefix + " (too many requests)");
-  if (response.status >= 500) return make_error(Errc::unavailable, prefix);
+  if (response.status == 429 || response.status >= 500) {
+    Error error = response.status == 429
+                      ? make_error(Errc::rate_limited, prefix + " (too many requests)")
+                      : make_error(Errc::unavailable, prefix);
+    const auto retry_after = parse_retry_after(response.header("retry-after"), oauth::unix_now());
+    if (retry_after) error.retry_after_ms = retry_after->count();
+    return error;
+  }
   if (response.status == 404) return make_error(Errc::config, prefix + " (no Flickr API here?)");
   if (response.status >= 400) return make_error(Errc::invalid_argument, prefix);
   return make_error(Errc::bad_response, prefix);  // 1xx/3xx/2xx other than 200: odd, retried
@@ -51,7 +56,9 @@ FlickrClient::FlickrClient(ClientOptions options)
       m_clock(m_options.clock != nullptr ? m_options.clock : &steady_clock()),
       m_limiter(m_options.rate_limiter != nullptr
                     ? m_options.rate_limiter
-                    : std::make_shared<RateLimiter>(m_options.rate_limits, *m_clock)) {
+                    : std::make_shared<RateLimiter>(
+                          m_options.rate_limits, *m_clock,
+                          [this](std::string_view line) { log(LogLevel::warning, line); })) {
   while (!m_options.api_url.empty() && m_options.api_url.back() == '/')
     m_options.api_url.pop_back();
   if (m_options.http.ca_file.empty()) m_options.http.ca_file = m_options.ca_file;
@@ -175,7 +182,7 @@ Result<oauth::Params> FlickrClient::oauth_step(std::string_view endpoint, const 
     if (!form.ok()) return make_error(Errc::bad_response, what + ": reply is not form data");
     return form;
   };
-  return with_retries<oauth::Params>(what, m_limiter->api(), attempt);
+  return with_retries<oauth::Params>(what, Kind::api, attempt);
 }
 
 Result<RequestToken> FlickrClient::request_token(std::string_view callback) {
@@ -263,7 +270,7 @@ Result<http::DownloadInfo> FlickrClient::download(const std::string& url, std::u
     return result;
   };
   FLICKRFS_TRY(http::DownloadInfo info,
-               with_retries<http::DownloadInfo>("download", m_limiter->images(), attempt, cancel));
+               with_retries<http::DownloadInfo>("download", Kind::image, attempt, cancel));
   info.bytes_written = position - origin;
   info.restarted = restarted;
   return info;
@@ -271,7 +278,7 @@ Result<http::DownloadInfo> FlickrClient::download(const std::string& url, std::u
 
 Result<http::RemoteSize> FlickrClient::probe_size(const std::string& url) {
   const std::function<Result<http::RemoteSize>()> attempt = [&] { return m_http->probe_size(url); };
-  return with_retries<http::RemoteSize>("probe size", m_limiter->images(), attempt);
+  return with_retries<http::RemoteSize>("probe size", Kind::image, attempt);
 }
 
 }  // namespace flickrfs::api

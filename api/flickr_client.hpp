@@ -5,10 +5,10 @@
 //
 // Every API call: format=json&nojsoncallback=1, OAuth 1.0a HMAC-SHA1 signed (query form for
 // GET, body form for POST) when a token is configured, else api_key only; one token of the
-// API rate bucket per attempt; retried per RetryPolicy (429, 5xx, transient stat:fail,
-// truncated/invalid bodies, resets); stat:fail mapped by parse::flickr_error. Each attempt is
-// capped by HttpOptions::request_timeout, so a call is bounded by about
-// max_attempts * (request_timeout + max_delay).
+// API call budget per attempt (RateLimiter); retried per RetryPolicy (429, 5xx, transient
+// stat:fail, truncated/invalid bodies, resets); stat:fail mapped by parse::flickr_error. Each
+// attempt is capped by HttpOptions::request_timeout, so a call is bounded by about max_attempts *
+// (request_timeout + max_delay).
 //
 // Logging: `log` receives one line per attempt at verbosity >= 1 (method, page, status,
 // milliseconds, retries) and the request URL at >= 2, with oauth_signature dropped and the
@@ -63,8 +63,11 @@ struct ClientOptions {
   RateLimits rate_limits;  // used when rate_limiter is null
   std::shared_ptr<RateLimiter> rate_limiter;
   RetryPolicy retry;
-  // Longest a call waits for the rate limiter before failing with Errc::rate_limited.
-  std::chrono::milliseconds rate_limit_max_wait{30'000};
+  // Longest a call waits for Flickr's budget (the window, a 429's Retry-After) before failing
+  // with Errc::rate_limited: a call someone waits on waits rather than fails, within reason.
+  std::chrono::milliseconds rate_limit_max_wait{std::chrono::minutes(10)};
+  // When it becomes true (unmount, SIGTERM), waiting calls give up with Errc::interrupted.
+  const std::atomic<bool>* cancel = nullptr;
   Clock* clock = nullptr;  // null = steady_clock(); tests inject a fake for retry sleeps
   int verbosity = 0;       // 0 warnings, 1 info, 2 debug
   LogSink log;             // null = no logging
@@ -218,6 +221,7 @@ class FlickrClient {
   // bad_response (a reply that is not Flickr's, e.g. a proxy's HTML page).
   [[nodiscard]] Result<void> ping(std::chrono::milliseconds timeout);
   [[nodiscard]] std::int64_t calls_left() const { return m_limiter->calls_left(); }
+  [[nodiscard]] BudgetState budget_state() const { return m_limiter->api_state(); }
   [[nodiscard]] RateLimiter& rate_limiter() { return *m_limiter; }
   [[nodiscard]] http::HttpClient& http() { return *m_http; }
 
@@ -232,9 +236,11 @@ class FlickrClient {
                                                 const oauth::Params& params, bool post);
   [[nodiscard]] Result<oauth::Params> oauth_step(std::string_view endpoint, const oauth::Keys& keys,
                                                  const oauth::Params& extra_oauth);
-  // Runs `attempt` up to retry.max_attempts times, one token of `bucket` per attempt.
+  // Runs `attempt` up to retry.max_attempts times (throttled attempts not counted, see
+  // RetryPolicy), each one holding an API call or an image request of the RateLimiter.
+  enum class Kind : std::uint8_t { api, image };
   template <class T>
-  [[nodiscard]] Result<T> with_retries(std::string_view what, TokenBucket& bucket,
+  [[nodiscard]] Result<T> with_retries(std::string_view what, Kind kind,
                                        const std::function<Result<T>()>& attempt,
                                        const std::atomic<bool>* cancel = nullptr);
   [[nodiscard]] Result<std::string> me_or_nsid(const std::string& user, bool need_token) const;

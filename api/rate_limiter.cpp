@@ -11,101 +11,158 @@ namespace flickrfs::api {
 namespace {
 
 constexpr auto kHour = std::chrono::hours(1);
-// The window only serves calls_left(); an unlimited bucket must not grow it without bound.
-constexpr std::size_t kMaxWindow = 200'000;
+// Waiting sleeps in slices so that cancellation and a freed slot are noticed within 100 ms.
+constexpr auto kSlice = std::chrono::milliseconds(100);
 
-void override_from_env(const char* name, double& target) {
+template <class T>
+void override_from_env(const char* name, T& target) {
   const char* text = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read at startup
   if (text == nullptr || *text == '\0') return;
   char* end = nullptr;
   const double value = std::strtod(text, &end);
-  if (end != nullptr && *end == '\0' && value >= 0) target = value;
+  if (end != nullptr && *end == '\0' && value >= 0) target = static_cast<T>(value);
+}
+
+RollingWindow::Tick ticks(Clock::time_point when) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(when.time_since_epoch()).count();
+}
+
+std::string budget_text(const BudgetLimit& limit) {
+  return std::to_string(limit.calls) + " calls per " + std::to_string(limit.window.count()) + " s";
 }
 
 }  // namespace
 
 RateLimits rate_limits_from_environment() {
   RateLimits limits;
-  override_from_env("FLICKRFS_API_CALLS_PER_HOUR", limits.api.per_hour);
-  override_from_env("FLICKRFS_API_BURST", limits.api.burst);
-  override_from_env("FLICKRFS_IMAGE_REQUESTS_PER_HOUR", limits.images.per_hour);
-  override_from_env("FLICKRFS_IMAGE_BURST", limits.images.burst);
+  override_from_env("FLICKRFS_API_CALLS_PER_HOUR", limits.api.calls);
+  std::int64_t window_s = limits.api.window.count();
+  override_from_env("FLICKRFS_API_WINDOW_S", window_s);
+  if (window_s > 0) limits.api.window = std::chrono::seconds(window_s);
+  override_from_env("FLICKRFS_API_IN_FLIGHT", limits.api_in_flight);
+  override_from_env("FLICKRFS_IMAGE_IN_FLIGHT", limits.images_in_flight);
+  override_from_env("FLICKRFS_IMAGE_REQUESTS_PER_HOUR", limits.images_per_hour);
   return limits;
 }
 
-TokenBucket::TokenBucket(BucketLimit limit, Clock& clock)
-    : m_limit{limit.per_hour, std::max(1.0, limit.burst)},
+RateLimiter::RateLimiter(RateLimits limits, Clock& clock, SharedBudget::Warn warn)
+    : m_limits(std::move(limits)),
       m_clock(clock),
-      m_tokens(m_limit.burst),
-      m_last_refill(clock.now()) {}
+      m_budget(m_limits.api, m_limits.api_budget_file, clock, std::move(warn)),
+      m_api_gate(m_limits.api_in_flight),
+      m_image_gate(m_limits.images_in_flight),
+      m_images(std::llround(m_limits.images_per_hour),
+               std::chrono::duration_cast<std::chrono::nanoseconds>(kHour).count()) {}
 
-void TokenBucket::refill_locked(Clock::time_point now) const {
-  if (now <= m_last_refill) return;
-  const double seconds = std::chrono::duration<double>(now - m_last_refill).count();
-  m_tokens = std::min(m_limit.burst, m_tokens + seconds * m_limit.per_hour / 3600.0);
-  m_last_refill = now;
-}
-
-void TokenBucket::prune_locked(Clock::time_point now) const {
-  while (!m_taken.empty() && now - m_taken.front() >= kHour)
-    m_taken.pop_front();
-}
-
-bool TokenBucket::try_acquire() {
+void RateLimiter::set_budget_wait_listener(BudgetWaitListener listener) {
   const std::lock_guard lock(m_mutex);
-  const auto now = m_clock.now();
-  prune_locked(now);
-  if (m_limit.per_hour > 0) {
-    refill_locked(now);
-    if (m_tokens < 1.0) return false;
-    m_tokens -= 1.0;
-  }
-  m_taken.push_back(now);
-  if (m_taken.size() > kMaxWindow) m_taken.pop_front();
-  return true;
+  m_listener = std::move(listener);
 }
 
-Clock::duration TokenBucket::wait_time() const {
-  if (m_limit.per_hour <= 0) return Clock::duration::zero();
-  const std::lock_guard lock(m_mutex);
-  refill_locked(m_clock.now());
-  if (m_tokens >= 1.0) return Clock::duration::zero();
-  const double seconds = (1.0 - m_tokens) * 3600.0 / m_limit.per_hour;
-  return std::chrono::ceil<Clock::duration>(std::chrono::duration<double>(seconds));
-}
-
-Result<void> TokenBucket::acquire(std::chrono::milliseconds max_wait,
-                                  const std::atomic<bool>* cancel) {
-  const auto deadline = m_clock.now() + max_wait;
-  // Sleep in slices so that cancellation is noticed within 100 ms.
-  constexpr auto kSlice = std::chrono::milliseconds(100);
-  while (!try_acquire()) {
-    if (cancel != nullptr && cancel->load()) {
-      return make_error(Errc::interrupted, "cancelled while waiting for the rate limiter");
+Result<void> RateLimiter::wait_for_budget(Priority priority, const WaitBounds& bounds) {
+  const auto deadline = m_clock.now() + bounds.max_wait;
+  const bool foreground = priority == Priority::foreground;
+  bool counted = false;
+  const auto uncount = [&] {
+    if (counted) --m_foreground_budget_waiters;
+    counted = false;
+  };
+  for (;;) {
+    // A background caller steps aside while a foreground caller of this process waits.
+    Clock::duration wait = kSlice;
+    if (foreground || m_foreground_budget_waiters.load() == 0) {
+      wait = m_budget.try_reserve(priority);
+      if (wait == Clock::duration::zero()) {
+        uncount();
+        return success();
+      }
     }
-    const auto wait = wait_time();
+    if (foreground && !counted) {
+      ++m_foreground_budget_waiters;
+      counted = true;
+    }
+    if (bounds.cancel != nullptr && bounds.cancel->load()) {
+      uncount();
+      return make_error(Errc::interrupted, "cancelled while waiting for Flickr's call budget");
+    }
     if (m_clock.now() + wait > deadline) {
-      return make_error(Errc::rate_limited, "rate limit reached (" +
-                                                std::to_string(std::llround(m_limit.per_hour)) +
-                                                " requests per hour); try again later");
+      uncount();
+      return make_error(Errc::rate_limited,
+                        "Flickr's call budget is spent (" + budget_text(m_limits.api) +
+                            ", shared by every flickrfs process of this key); try again later");
+    }
+    {
+      const std::lock_guard lock(m_mutex);
+      if (m_listener && foreground) m_listener(wait);
     }
     m_clock.sleep_for(std::clamp<Clock::duration>(wait, std::chrono::milliseconds(1), kSlice));
   }
-  return success();
 }
 
-std::int64_t TokenBucket::used_last_hour() const {
+Result<GateSlot> RateLimiter::acquire_api(const WaitBounds& bounds) {
+  const Priority priority = current_priority();
+  FLICKRFS_CHECK(m_api_gate.enter(priority, bounds.cancel));
+  GateSlot slot(&m_api_gate);
+  FLICKRFS_CHECK(wait_for_budget(priority, bounds));
+  return slot;
+}
+
+Result<void> RateLimiter::wait_for_images(const WaitBounds& bounds) {
+  const auto deadline = m_clock.now() + bounds.max_wait;
+  for (;;) {
+    Clock::duration wait{};
+    {
+      const std::lock_guard lock(m_mutex);
+      const auto now = ticks(m_clock.now());
+      if (m_images.try_take(now)) return success();
+      wait = std::chrono::nanoseconds(m_images.next_allowed(now) - now);
+    }
+    if (bounds.cancel != nullptr && bounds.cancel->load()) {
+      return make_error(Errc::interrupted, "cancelled while waiting to download");
+    }
+    if (m_clock.now() + wait > deadline) {
+      return make_error(Errc::rate_limited,
+                        "the image server asked flickrfs to slow down; try again later");
+    }
+    m_clock.sleep_for(std::clamp<Clock::duration>(wait, std::chrono::milliseconds(1), kSlice));
+  }
+}
+
+Result<GateSlot> RateLimiter::acquire_image(const WaitBounds& bounds) {
+  FLICKRFS_CHECK(m_image_gate.enter(current_priority(), bounds.cancel));
+  GateSlot slot(&m_image_gate);
+  FLICKRFS_CHECK(wait_for_images(bounds));
+  return slot;
+}
+
+void RateLimiter::throttled_api(Clock::duration retry_after) {
+  m_budget.hold_off(retry_after);
+}
+
+void RateLimiter::throttled_images(Clock::duration retry_after) {
   const std::lock_guard lock(m_mutex);
-  prune_locked(m_clock.now());
-  return static_cast<std::int64_t>(m_taken.size());
+  m_images.hold_until(ticks(m_clock.now() + retry_after));
 }
 
-std::int64_t TokenBucket::left_this_hour() const {
-  if (m_limit.per_hour <= 0) return -1;
-  return std::max<std::int64_t>(0, std::llround(m_limit.per_hour) - used_last_hour());
+Clock::duration RateLimiter::api_wait_time() {
+  return m_budget.wait_time(Priority::background);
 }
 
-RateLimiter::RateLimiter(RateLimits limits, Clock& clock)
-    : m_api(limits.api, clock), m_images(limits.images, clock) {}
+Clock::duration RateLimiter::images_wait_time() {
+  const std::lock_guard lock(m_mutex);
+  const auto now = ticks(m_clock.now());
+  return std::chrono::nanoseconds(m_images.next_allowed(now) - now);
+}
+
+std::int64_t RateLimiter::calls_left() {
+  if (m_limits.api.unlimited()) return -1;
+  const auto state = m_budget.state();
+  return std::max<std::int64_t>(0, state.limit - state.used);
+}
+
+std::int64_t RateLimiter::images_last_hour() {
+  const std::lock_guard lock(m_mutex);
+  return m_images.used(ticks(m_clock.now()));
+}
 
 }  // namespace flickrfs::api

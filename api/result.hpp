@@ -57,6 +57,7 @@ struct Error {
   int flickr_code = 0;  // set when Flickr answered stat=fail (0 is also a real code; see
                         // has_flickr_code)
   bool has_flickr_code = false;
+  std::int64_t retry_after_ms = -1;  // the server's Retry-After (429/503), -1 = none sent
 
   // "not_found: Photo "1" not found (invalid ID)"
   [[nodiscard]] std::string describe() const;

@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
+#include <ctime>
+#include <string>
 
 namespace flickrfs::api {
 
@@ -28,6 +31,34 @@ bool is_retryable(const Error& error) noexcept {
   }
 }
 
+bool is_throttled(const Error& error) noexcept {
+  return error.code == Errc::rate_limited ||
+         (error.code == Errc::unavailable && error.retry_after_ms >= 0);
+}
+
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::int64_t now_unix) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+    value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+    value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  std::int64_t seconds = 0;
+  const auto* end = value.data() + value.size();
+  if (const auto [ptr, ec] = std::from_chars(value.data(), end, seconds);
+      ec == std::errc() && ptr == end) {
+    if (seconds < 0) return std::nullopt;
+    return std::chrono::milliseconds(std::min<std::int64_t>(seconds, 86'400) * 1000);
+  }
+  // IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
+  std::tm when{};
+  const std::string text(value);
+  const char* parsed = ::strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &when);
+  if (parsed == nullptr || *parsed != '\0') return std::nullopt;
+  const std::int64_t at = ::timegm(&when);
+  return std::chrono::milliseconds(std::clamp<std::int64_t>(at - now_unix, 0, 86'400) * 1000);
+}
+
 bool is_unreachable(const Error& error) noexcept {
   return error.code == Errc::network &&
          (error.sys_errno == ECONNREFUSED || error.sys_errno == EHOSTUNREACH);
@@ -43,6 +74,7 @@ std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int retry, co
   if (error.code == Errc::rate_limited) {
     delay = std::max(delay, static_cast<double>(policy.rate_limited_min_delay.count()));
   }
+  if (error.retry_after_ms >= 0) delay = std::max(delay, static_cast<double>(error.retry_after_ms));
   return std::chrono::milliseconds(static_cast<std::int64_t>(delay));
 }
 

@@ -12,17 +12,27 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "api/result.hpp"
 
 namespace flickrfs::api {
+
+// Retry-After (RFC 9110 10.2.3): delay-seconds or an HTTP-date, relative to `now_unix`;
+// nullopt when absent or unparsable. A date in the past is 0.
+[[nodiscard]] std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                                         std::int64_t now_unix);
 
 struct RetryPolicy {
   int max_attempts = 5;  // total tries, first included (FFAPI also does 5)
   std::chrono::milliseconds initial_delay{500};
   std::chrono::milliseconds max_delay{20'000};
   double multiplier = 2.0;
-  // A 429 waits at least this long (Flickr sends no Retry-After; throttling lasts seconds).
+  // A 429 waits at least this long, or Retry-After when the server sends one (Flickr usually
+  // does not; throttling lasts seconds). Throttled attempts (429, or 503 with Retry-After) do
+  // not count against max_attempts: the caller waits for the budget up to the client's
+  // rate_limit_max_wait instead of failing.
   std::chrono::milliseconds rate_limited_min_delay{2'000};
   // When the host cannot be reached at all (connection refused, name not resolved), stop
   // retrying once this much time has been spent on the request; 0 = retry like any network
@@ -37,13 +47,17 @@ struct RetryPolicy {
 
 [[nodiscard]] bool is_retryable(const Error& error) noexcept;
 
+// The server asked us to slow down: a 429, or a 503 with Retry-After.
+[[nodiscard]] bool is_throttled(const Error& error) noexcept;
+
 // True for a transport failure before any byte was exchanged: the host refused the connection
 // or its name did not resolve (http/curl.cpp sets sys_errno ECONNREFUSED / EHOSTUNREACH).
 [[nodiscard]] bool is_unreachable(const Error& error) noexcept;
 
 // Delay before retry number `retry` (1 = after the first failure): uniformly random in
 // [cap/2, cap] where cap = min(max_delay, initial_delay * multiplier^(retry-1)), raised to
-// rate_limited_min_delay for Errc::rate_limited. `random_unit` is a number in [0, 1).
+// rate_limited_min_delay for Errc::rate_limited, and to the error's Retry-After when it has
+// one. `random_unit` is a number in [0, 1).
 [[nodiscard]] std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int retry,
                                                       const Error& error, double random_unit);
 

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 
+#include "api/call_budget.hpp"
 #include "cache/blob_store_impl.hpp"
 #include "cache/cache_dir.hpp"
 #include "cache/record_codec.hpp"
@@ -358,7 +359,12 @@ Result<BlobReader> BlobStore::open(const BlobKey& key, const BlobSource& source)
   d.inflight[record_key] = state;
   d.misses_pending += 1;
   d.pending_access[record_key] = unix_now();
-  d.jobs.emplace_back([&d, key, source, state] { d.run_download(key, source, state); });
+  // The download runs on a worker thread with the priority of whoever asked for it (a reader,
+  // or walk-ahead prefetch and pins, which yield Flickr's budget to readers).
+  d.jobs.emplace_back([&d, key, source, state, priority = api::current_priority()] {
+    const api::PriorityScope scope(priority);
+    d.run_download(key, source, state);
+  });
   d.jobs_changed.notify_one();
   return BlobReader(this, key, state, false);
 }

@@ -3,7 +3,8 @@
 // rewrites CACHE_ROOT/mounts/<hash of the absolute mountpoint>.status every 2 s (temporary
 // file + rename, so a reader never sees half a file) and removes it at unmount.
 // Format: "key=value" lines: mountpoint, pid, updated (ISO-8601 UTC), then the catalog's
-// lines (online, forced_offline, user, photos, albums, pages, api_calls_left,
+// lines (online, forced_offline, user, photos, albums, pages, api_calls_left, api_calls_used,
+// api_calls_limit (0 = unlimited), api_window_s, api_next_call_ms,
 // queue_size_probes, queue_downloads, cache_blobs, cache_bytes, cache_hits, cache_misses,
 // last_listing_check, refreshes, refresh_failures), then the prefetcher's prefetch_* lines
 // (fs/prefetch/prefetcher.hpp) when prefetch is on, the pin keeper's pin_* lines

@@ -41,7 +41,7 @@ struct DownloadState {
       return false;
     }
     if (!is_success(status)) {
-      error = error_for_status(status, url_without_query(url));
+      error = error_for_status(status, url_without_query(url), capture.find("retry-after"));
       return false;
     }
     if (status != 206) {
@@ -224,7 +224,7 @@ Result<RemoteSize> HttpClient::probe_size(const std::string& url) const {
   if (is_success(head.status) && head.length) return found(head, *head.length);
   const bool head_refused = head.status == 403 || head.status == 405 || head.status == 501;
   if (!is_success(head.status) && !head_refused) {
-    return error_for_status(head.status, url_without_query(url));
+    return error_for_status(head.status, url_without_query(url), head.capture.find("retry-after"));
   }
 
   FLICKRFS_TRY(const Probe ranged, probe(false));
@@ -237,7 +237,10 @@ Result<RemoteSize> HttpClient::probe_size(const std::string& url) const {
     return make_error(Errc::bad_response, url_without_query(url) + ": no total size in the reply");
   }
   if (ranged.status == 200 && ranged.length) return found(ranged, *ranged.length);
-  if (!is_success(ranged.status)) return error_for_status(ranged.status, url_without_query(url));
+  if (!is_success(ranged.status)) {
+    return error_for_status(ranged.status, url_without_query(url),
+                            ranged.capture.find("retry-after"));
+  }
   return make_error(Errc::bad_response, url_without_query(url) + ": server gives no size");
 }
 

@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "api/http/curl.hpp"
+#include "api/oauth.hpp"
+#include "api/retry.hpp"
 
 namespace flickrfs::api::http {
 
@@ -136,7 +138,9 @@ Result<Response> HttpClient::request(const Request& request, const FormPost* for
   return response;
 }
 
-Error error_for_status(long status, std::string_view what) {
+namespace {
+
+Error error_for_status_only(long status, std::string_view what) {
   const std::string message = std::string(what) + ": HTTP " + std::to_string(status);
   if (status == 404 || status == 410) return make_error(Errc::not_found, message);
   if (status == 401 || status == 403) return make_error(Errc::permission, message);
@@ -146,6 +150,16 @@ Error error_for_status(long status, std::string_view what) {
   if (status >= 500) return make_error(Errc::unavailable, message);
   if (status >= 400) return make_error(Errc::invalid_argument, message);  // not worth a retry
   return make_error(Errc::bad_response, message);
+}
+
+}  // namespace
+
+Error error_for_status(long status, std::string_view what, std::string_view retry_after) {
+  Error error = error_for_status_only(status, what);
+  if (const auto delay = parse_retry_after(retry_after, oauth::unix_now())) {
+    error.retry_after_ms = delay->count();
+  }
+  return error;
 }
 
 }  // namespace flickrfs::api::http

@@ -156,6 +156,8 @@ class HttpClient {
 };
 
 // Error kind for a non-2xx HTTP status of a file request (as download() maps it).
-[[nodiscard]] Error error_for_status(long status, std::string_view what);
+// `retry_after` is the reply's Retry-After header ("" when absent).
+[[nodiscard]] Error error_for_status(long status, std::string_view what,
+                                     std::string_view retry_after = {});
 
 }  // namespace flickrfs::api::http

@@ -5,6 +5,8 @@
 #include <memory>
 #include <mutex>
 
+#include "cache/cache_dir.hpp"
+
 namespace flickrfs::cli {
 
 namespace {
@@ -52,9 +54,21 @@ Result<api::ClientOptions> client_options(const GlobalOptions& options) {
   if (!options.api_url.empty()) client.upload_url = options.api_url;
   client.ca_file = options.ca_file;
   client.rate_limits = api::rate_limits_from_environment();
+  client.rate_limits.api_budget_file = budget_file(options, client.credentials.api_key);
   client.verbosity = options.verbosity;
   client.log = make_log_sink(options);
   return client;
+}
+
+std::string budget_file(const GlobalOptions& options, const std::string& api_key) {
+  if (api_key.empty()) return {};
+  auto root = cache::resolve_cache_dir(options.cache_dir);
+  if (!root.ok()) return {};
+  const std::string dir = *root + "/budget";
+  // A cache directory we may not use (group-readable, not a directory) fails the command
+  // that needs it with a clear message; the budget then stays in this process.
+  if (!cache::ensure_private_dir(dir).ok()) return {};
+  return dir + "/" + api::SharedBudget::file_name_for_key(api_key);
 }
 
 void print_error(std::string_view command, const Error& error) {

@@ -13,8 +13,14 @@ namespace flickrfs::cli {
 
 // Loads credentials from options.config (+ FLICKRFS_* environment overrides), takes
 // --api-url, --ca-file and -v, rate limits from the environment (rate_limits_from_environment)
-// and the log sink below. Errc::config when the config file is unreadable or malformed.
+// with the key's shared budget file (budget_file) and the log sink below. Errc::config when the
+// config file is unreadable or malformed.
 [[nodiscard]] Result<api::ClientOptions> client_options(const GlobalOptions& options);
+
+// The shared call-budget file of `api_key` (DESIGN section 3a): CACHE/budget/<hash>.window,
+// the directory created 0700. "" when there is no key or no usable cache directory (the
+// budget is then counted in this process only).
+[[nodiscard]] std::string budget_file(const GlobalOptions& options, const std::string& api_key);
 
 // Lines to --log-file (appended) when given, else to stderr, prefixed "flickrfs: ".
 // FlickrClient redacts secrets before calling it.

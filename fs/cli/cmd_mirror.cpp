@@ -254,6 +254,23 @@ int mirror_plain_directory(const MirrorArgs& options) {
 }
 
 // The account through the API: listing calls only, then parallel downloads.
+// The progress output says when the run waits for Flickr's call budget (DESIGN section 3a),
+// at most every 5 s: "flickrfs mirror: waiting for Flickr's call budget: 3600 of 3600 calls
+// used in the last 3600 s; next call in 41 s".
+void say_when_waiting_for_budget(api::FlickrClient& client, bool terminal) {
+  auto last = std::make_shared<std::atomic<std::int64_t>>(0);
+  client.rate_limiter().set_budget_wait_listener([&client, last, terminal](api::Clock::duration) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count();
+    std::int64_t before = last->load();
+    if (now - before < 5 || !last->compare_exchange_strong(before, now)) return;
+    std::fprintf(stderr, "%sflickrfs mirror: waiting for Flickr's call budget: %s\n",
+                 terminal ? "\r\033[K" : "", api::describe(client.budget_state()).c_str());
+    std::fflush(stderr);
+  });
+}
+
 // `mount_point`: SRC's flickrfs mount, whose cache is used; empty for flickr:.
 int mirror_flickr(const MirrorArgs& options, std::string subtree, const std::string& mount_point) {
   if (options.global.offline) {
@@ -263,15 +280,16 @@ int mirror_flickr(const MirrorArgs& options, std::string subtree, const std::str
     subtree.pop_back();
   auto sizes = model::parse_sizes_list(options.sizes);
   if (!sizes) return fail(sizes.error());
+  const auto started = std::chrono::steady_clock::now();
   auto client_opts = client_options(options.global);
   if (!client_opts) return fail(client_opts.error());
-  // A mirror is a batch job: when the budget is spent it waits for tokens (about one API call
-  // per second at Flickr's 3,600 per hour) instead of failing the photo after 30 s, the bound
-  // the mount keeps for a user waiting on a FUSE call. 8 jobs share one bucket, so a single
-  // caller may wait far longer than one token's time.
-  client_opts->rate_limit_max_wait = std::chrono::hours(1);
+  // A mirror is a batch job: when the key's budget is spent (by this run or another flickrfs
+  // process) it waits for the window to free up, up to a whole window, instead of failing.
+  client_opts->rate_limit_max_wait = std::chrono::hours(1) + std::chrono::minutes(1);
+  client_opts->cancel = &g_interrupted;
   const api::Credentials credentials = client_opts->credentials;
   api::FlickrClient client(std::move(client_opts).value());
+  if (options.run.exec.progress) say_when_waiting_for_budget(client, options.run.exec.terminal);
   mirror::ListingOptions listing;
   listing.user = options.global.user;
   listing.jobs = options.run.exec.jobs;
@@ -310,7 +328,9 @@ int mirror_flickr(const MirrorArgs& options, std::string subtree, const std::str
       std::fprintf(stderr, "flickrfs mirror: the mount's cache knows %zu image sizes\n", known);
     }
   }
-  const auto outcome = mirror::run_mirror(*tree, *fetcher, options.run, g_interrupted);
+  mirror::MirrorOptions run = options.run;
+  run.started = started;
+  const auto outcome = mirror::run_mirror(*tree, *fetcher, run, g_interrupted);
   if (cached && options.global.verbosity > 0) {
     std::fprintf(stderr,
                  "flickrfs mirror: %zu images copied from the mount's cache, %zu cached copies "

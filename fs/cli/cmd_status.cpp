@@ -1,6 +1,8 @@
 // flickrfs status [MOUNTPOINT]: what a running mount is doing, from the status file its
 // daemon keeps (fs/status_file.hpp): online/offline, API calls left this hour, queued
-// probes and downloads, cache use. Without MOUNTPOINT: every mount of this cache directory.
+// probes and downloads, cache use. Without MOUNTPOINT: first the key's call budget as all
+// flickrfs processes spend it (calls in the last hour, when the next is allowed), then every
+// mount of this cache directory.
 // Exit 0 when the mount is alive, 1 when there is none (or its daemon is gone).
 #include <signal.h>
 
@@ -9,6 +11,9 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "api/call_budget.hpp"
+#include "api/config.hpp"
+#include "api/rate_limiter.hpp"
 #include "cache/cache_dir.hpp"
 #include "fs/cli/client_setup.hpp"
 #include "fs/cli/commands.hpp"
@@ -50,10 +55,21 @@ void print_status(const fs::StatusFields& f) {
   std::printf("  user:        %s\n", field(f, "user").c_str());
   std::printf("  photos:      %s in %s pages, %s albums\n", field(f, "photos").c_str(),
               field(f, "pages").c_str(), field(f, "albums").c_str());
-  // A negative count is the unlimited budget (FLICKRFS_API_CALLS_PER_HOUR=0).
-  const std::string left = field(f, "api_calls_left");
-  std::printf("  API calls:   %s\n",
-              left.starts_with("-") ? "unlimited" : (left + " left this hour").c_str());
+  if (f.contains("api_calls_used")) {
+    api::BudgetState budget;
+    budget.used = std::strtoll(field(f, "api_calls_used").c_str(), nullptr, 10);
+    budget.limit = std::strtoll(field(f, "api_calls_limit").c_str(), nullptr, 10);
+    budget.window =
+        std::chrono::seconds(std::strtoll(field(f, "api_window_s").c_str(), nullptr, 10));
+    budget.next_in =
+        std::chrono::milliseconds(std::strtoll(field(f, "api_next_call_ms").c_str(), nullptr, 10));
+    std::printf("  API calls:   %s\n", api::describe(budget).c_str());
+  } else {
+    // A negative count is the unlimited budget (FLICKRFS_API_CALLS_PER_HOUR=0).
+    const std::string left = field(f, "api_calls_left");
+    std::printf("  API calls:   %s\n",
+                left.starts_with("-") ? "unlimited" : (left + " left this hour").c_str());
+  }
   std::printf("  queue:       %s size probes (%s failed so far), %s downloads\n",
               field(f, "queue_size_probes").c_str(), field(f, "size_probe_failures").c_str(),
               field(f, "queue_downloads").c_str());
@@ -68,6 +84,15 @@ void print_status(const fs::StatusFields& f) {
         megabytes(field(f, "prefetch_used_bytes")).c_str(),
         megabytes(field(f, "prefetch_wasted_bytes")).c_str(), field(f, "prefetch_failed").c_str());
   }
+  if (f.contains("thumbnails_written")) {
+    std::printf(
+        "  thumbnails:  %s written, %s valid already, %s queued, %s failed, %s offline; %s "
+        "renditions = %s\n",
+        field(f, "thumbnails_written").c_str(), field(f, "thumbnails_valid").c_str(),
+        field(f, "thumbnails_queued").c_str(), field(f, "thumbnails_failed").c_str(),
+        field(f, "thumbnails_offline").c_str(), field(f, "thumbnails_downloads").c_str(),
+        megabytes(field(f, "thumbnails_rendition_bytes")).c_str());
+  }
   if (f.contains("pin_files")) {
     std::printf("  pins:        %s of %s pinned files cached, %s downloading, %s failed\n",
                 field(f, "pin_cached").c_str(), field(f, "pin_files").c_str(),
@@ -79,6 +104,18 @@ void print_status(const fs::StatusFields& f) {
               field(f, "refreshes").c_str(), field(f, "refresh_failures").c_str());
   std::printf("  daemon:      pid %s, status of %s\n", field(f, "pid").c_str(),
               field(f, "updated").c_str());
+}
+
+// The key's budget as every flickrfs process of this machine spends it (DESIGN section 3a),
+// read from its shared window file; nothing when there is no key.
+void print_budget(const GlobalOptions& global) {
+  auto credentials = api::load_credentials(global.config);
+  if (!credentials.ok() || credentials->api_key.empty()) return;
+  const api::RateLimits limits = api::rate_limits_from_environment();
+  api::SharedBudget budget(limits.api, budget_file(global, credentials->api_key),
+                           api::steady_clock());
+  std::printf("API budget: %s (all flickrfs processes of this key)\n",
+              api::describe(budget.state()).c_str());
 }
 
 }  // namespace
@@ -115,6 +152,7 @@ int cmd_status(Args args) {
     }
     mountpoint = resolved;
   }
+  if (mountpoint.empty()) print_budget(global);
   int shown = 0;
   for (const auto& [path, fields] : fs::read_status_files(*root)) {
     if (!mountpoint.empty() && field(fields, "mountpoint") != mountpoint) continue;

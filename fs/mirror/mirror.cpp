@@ -69,7 +69,7 @@ MirrorStatus status_of(const ExecReport& report, const Plan& plan) {
 
 MirrorOutcome run_mirror(const DesiredTree& tree, Fetcher& fetcher, const MirrorOptions& options,
                          const std::atomic<bool>& interrupt) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = options.started.value_or(std::chrono::steady_clock::now());
   const std::string& dest = options.dest;
   if (!options.dry_run) {
     if (auto made = create_dest(dest); !made) return failed(made.error().message);

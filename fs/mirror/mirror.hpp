@@ -7,6 +7,8 @@
 // set from a signal handler (it must be lock-free).
 
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <string>
 
 #include "fs/mirror/entry.hpp"
@@ -21,6 +23,9 @@ struct MirrorOptions {
   PlanOptions plan;
   ExecOptions exec;
   bool dry_run = false;
+  // When the run began (before listing Flickr): the summary's elapsed time is the run's wall
+  // time. Default: when run_mirror was called.
+  std::optional<std::chrono::steady_clock::time_point> started;
 };
 
 enum class MirrorStatus : std::uint8_t { ok, partial, interrupted, no_space, error };

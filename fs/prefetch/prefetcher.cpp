@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "api/call_budget.hpp"
 #include "fs/sync/catalog.hpp"
 
 namespace flickrfs::fs::prefetch {
@@ -261,6 +262,8 @@ bool Prefetcher::can_start_locked() const {
 // ---- workers --------------------------------------------------------------------------------
 
 void Prefetcher::worker_loop() {
+  // Walk-ahead: nobody waits on it yet, so it yields Flickr's budget to those who do.
+  const api::PriorityScope background(api::Priority::background);
   std::unique_lock lock(m_mutex);
   while (!m_stop) {
     m_wake.wait_for(lock, kHousekeeping, [&] { return m_stop || can_start_locked(); });

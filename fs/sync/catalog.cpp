@@ -372,6 +372,14 @@ std::string Catalog::status_lines() {
   out << "pages=" << snapshot->page_count() << "\n";
   out << "listing=" << (snapshot->complete() ? "complete" : "filling") << "\n";
   out << "api_calls_left=" << (m_client != nullptr ? m_client->calls_left() : 0) << "\n";
+  if (m_client != nullptr) {
+    const auto budget = m_client->budget_state();
+    out << "api_calls_used=" << budget.used << "\n";
+    out << "api_calls_limit=" << std::max<std::int64_t>(0, budget.limit) << "\n";
+    out << "api_window_s=" << budget.window.count() << "\n";
+    out << "api_next_call_ms="
+        << std::chrono::duration_cast<std::chrono::milliseconds>(budget.next_in).count() << "\n";
+  }
   out << "queue_size_probes=" << m_resolver.pending() << "\n";
   out << "size_probe_failures=" << m_probe_failures.load() << "\n";
   out << "queue_downloads=" << blobs.downloads_in_flight << "\n";

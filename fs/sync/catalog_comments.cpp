@@ -40,7 +40,7 @@ void Catalog::prefetch_comments(const model::PhotoCore& photo) {
   if (!online() || comments_fresh(photo)) return;
   // Walk-ahead only spends spare budget: with the API bucket empty, the foreground fetches
   // what it needs when it needs it.
-  if (m_client->rate_limiter().api().wait_time().count() > 0) return;
+  if (m_client->rate_limiter().api_wait_time().count() > 0) return;
   m_comment_fetcher.prefetch(comments_fetch_key(photo),
                              [this, photo_copy = photo] { return fetch_comments(photo_copy); });
 }

@@ -1,6 +1,8 @@
 // See size_resolver.hpp.
 #include "fs/sync/size_resolver.hpp"
 
+#include "api/call_budget.hpp"
+
 namespace flickrfs::fs {
 
 SizeResolver::SizeResolver(unsigned threads) {
@@ -65,13 +67,19 @@ void SizeResolver::run() {
   while (true) {
     m_work.wait(lock, [&] { return m_stop || !m_foreground.empty() || !m_background.empty(); });
     if (m_stop) return;
-    auto& queue = m_foreground.empty() ? m_background : m_foreground;
+    const bool foreground = !m_foreground.empty();
+    auto& queue = foreground ? m_foreground : m_background;
     auto [key, state] = std::move(queue.front());
     queue.pop_front();
     if (state->started) continue;  // a promoted duplicate
     state->started = true;
     lock.unlock();
-    Result<std::uint64_t> result = state->probe();
+    // A walk-ahead probe yields Flickr's budget to one somebody waits on (DESIGN section 3a).
+    Result<std::uint64_t> result = [&] {
+      const api::PriorityScope priority(foreground ? api::Priority::foreground
+                                                   : api::Priority::background);
+      return state->probe();
+    }();
     lock.lock();
     state->result = std::move(result);
     state->probe = nullptr;

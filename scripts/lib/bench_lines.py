@@ -361,6 +361,20 @@ def line8_mixed(cfg):
                 h.median(raw["alone"]), "s", "the same read alone")], raw
 
 
+def timed_page_copy(cfg, env, work, cmd, args=()):
+    """Mounts in `work` with `env`, lists photostream (untimed), then times `cmd` (a format
+    string of the page and a destination) copying page-0001."""
+    m = h.Mount(cfg.flickrfs, env, os.path.join(work, "mnt"), args=args)
+    try:
+        os.listdir(os.path.join(m.root, "photostream"))  # the listing, not the bytes
+        dest = os.path.join(work, "dest")
+        os.makedirs(dest)
+        return timed_shell(cmd.format(os.path.join(m.root, "photostream", "page-0001"), dest),
+                           timeout=3600)
+    finally:
+        m.close()
+
+
 def line_prefetch(cfg):
     """cp -r / rsync -a of a page over the mount, prefetch on and off, vs flickrfs mirror"""
     n = cfg.prefetch_photos  # the whole world is one page, so `mirror flickr:` copies it
@@ -371,14 +385,8 @@ def line_prefetch(cfg):
             for tool, cmd in (("cp", "cp -r '{}' '{}/'"), ("rsync", "rsync -a '{}' '{}/'")):
                 for mode, args in (("on", []), ("off", ["--no-prefetch"])):
                     work = cfg.fresh(f"pf-{tool}-{mode}")
-                    m = cfg.mount(emu, work, args=args)
-                    os.listdir(os.path.join(m.root, "photostream"))  # listing, not the bytes
-                    page = os.path.join(m.root, "photostream", "page-0001")
-                    dest = os.path.join(work, "dest")
-                    os.makedirs(dest)
                     raw.setdefault(f"{tool}_{mode}", []).append(
-                        timed_shell(cmd.format(page, dest), timeout=3600))
-                    m.close()
+                        timed_page_copy(cfg, h.flickrfs_env(emu.url, work), work, cmd, args))
             work = cfg.fresh("pf-mirror")
             rc, out, secs = mirror_cmd(cfg, emu, work, os.path.join(work, "dest"))
             if rc != 0:
@@ -518,6 +526,13 @@ def emulator_lines(cfg):
     ], raw
 
 
+def _line_budget(cfg):
+    """default call budget vs lifted: cp -r / rsync -a of a 300-photo page, first mirror of 800"""
+    import bench_budget  # imports this module: loaded on first use
+    return bench_budget.line_budget(cfg)
+
+
 ALL = [("1", line1_cold_ls), ("2", line2_warm_tree), ("3", line3_reads), ("4", line4_copy),
-       ("8", line8_mixed), ("P", line_prefetch), ("O", line_offline), ("U", line_upload),
+       ("8", line8_mixed), ("P", line_prefetch), ("B", _line_budget), ("O", line_offline),
+       ("U", line_upload),
        ("E", emulator_lines)]

@@ -34,7 +34,7 @@ ClientOptions emulator_options(const EmulatorProcess& emulator) {
   ClientOptions options;
   options.api_url = emulator.url();
   options.credentials = {kKey, kSecret, kToken, kTokenSecret, "12345678@N00", "demo", {}};
-  options.rate_limits = RateLimits{{0, 1}, {0, 1}};
+  options.rate_limits = RateLimits::of({0});
   options.retry = fast_retry_policy_for_tests(8, std::chrono::milliseconds(5));
   options.http.request_timeout = std::chrono::milliseconds(10'000);
   return options;

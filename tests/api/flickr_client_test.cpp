@@ -16,6 +16,7 @@ using flickrfs::test::CannedReply;
 using flickrfs::test::CannedServer;
 using flickrfs::test::fixture;
 using flickrfs::test::RecordedRequest;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -35,7 +36,7 @@ ClientOptions options_for(const CannedServer& server, bool with_token = true) {
     options.credentials.user_nsid = "12345678@N00";
   }
   options.retry = fast_retry_policy_for_tests(7);
-  options.rate_limits = RateLimits{{0, 1}, {0, 1}};  // unlimited: these tests count requests
+  options.rate_limits = RateLimits::of({0});  // unlimited: these tests count requests
   options.http.request_timeout = std::chrono::milliseconds(3000);
   return options;
 }
@@ -371,17 +372,58 @@ TEST_CASE("verbose logs never contain the secrets", "[client]") {
   CHECK(log.find("oauth_signature=") == std::string::npos);
 }
 
-TEST_CASE("API calls take rate-limiter tokens, calls_left drops", "[client]") {
+TEST_CASE("API calls spend the rolling window, the next waits until the first leaves it",
+          "[client]") {
   CannedServer server([](const RecordedRequest&) { return json(fixture("test_login.json")); });
   ClientOptions options = options_for(server);
-  options.rate_limiter = std::make_shared<RateLimiter>(RateLimits{{3600, 3}, {0, 1}});
+  options.rate_limiter = std::make_shared<RateLimiter>(RateLimits::of({3, 1s}));
   FlickrClient client(options);
   const auto started = std::chrono::steady_clock::now();
-  for (int i = 0; i < 4; ++i)
+  for (int i = 0; i < 3; ++i)
     REQUIRE(client.test_login().ok());
-  // 3 from the burst, the 4th waits about a second.
-  CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(900));
-  CHECK(client.calls_left() == 3596);
+  CHECK(std::chrono::steady_clock::now() - started < 500ms);  // no pace within the window
+  CHECK(client.calls_left() == 0);
+  REQUIRE(client.test_login().ok());  // 1 s window + 2 s transit margin after the first
+  CHECK(std::chrono::steady_clock::now() - started >= 3s);
+  CHECK(client.calls_left() == 0);
+}
+
+TEST_CASE("429s are waited out, honouring Retry-After, beyond max_attempts", "[client]") {
+  std::atomic<int> calls{0};
+  CannedServer server([&](const RecordedRequest&) {
+    if (calls++ < 4) {
+      CannedReply reply = json(fixture("http_429.html"), 429);
+      reply.content_type = "text/html";
+      if (calls == 1) reply.headers = {{"Retry-After", "1"}};
+      return reply;
+    }
+    return json(fixture("test_login.json"));
+  });
+  ClientOptions options = options_for(server);
+  options.retry = fast_retry_policy_for_tests(2);  // 4 throttled answers exceed 2 attempts
+  FlickrClient client(options);
+  const auto started = std::chrono::steady_clock::now();
+  REQUIRE(client.test_login().ok());
+  CHECK(calls == 5);
+  CHECK(std::chrono::steady_clock::now() - started >= 1s);  // Retry-After: 1
+}
+
+TEST_CASE("429s give up once the wait would pass rate_limit_max_wait", "[client]") {
+  std::atomic<int> calls{0};
+  CannedServer server([&](const RecordedRequest&) {
+    ++calls;
+    CannedReply reply = json(fixture("http_429.html"), 429);
+    reply.headers = {{"Retry-After", "5"}};
+    return reply;
+  });
+  ClientOptions options = options_for(server);
+  options.retry = fast_retry_policy_for_tests(2);
+  options.rate_limit_max_wait = 2s;
+  FlickrClient client(options);
+  auto login = client.test_login();
+  REQUIRE_FALSE(login.ok());
+  CHECK(login.error().code == Errc::rate_limited);
+  CHECK(calls == 1);  // Retry-After 5 s is past the 2 s the caller may wait: no second try
 }
 
 TEST_CASE("download retries resume where the cut happened, the sink sees each byte once",
@@ -420,8 +462,8 @@ TEST_CASE("download retries resume where the cut happened, the sink sees each by
   CHECK(*info->total_size == content.size());
   CHECK(calls == 2);
   CHECK(server.requests().at(1).header("Range") == "bytes=100000-");
-  CHECK(client.rate_limiter().images().used_last_hour() == 2);
-  CHECK(client.rate_limiter().api().used_last_hour() == 0);
+  CHECK(client.rate_limiter().images_last_hour() == 2);
+  CHECK(client.rate_limiter().api_state().used == 0);
 }
 
 TEST_CASE("a cut download whose resume gets 416 is fetched again from byte 0", "[client]") {

@@ -25,7 +25,7 @@ api::ClientOptions emulator_options(const test::EmulatorProcess& emulator) {
   options.api_url = emulator.url();
   options.credentials = {
       "test-key", "test-secret", "test-token", "test-token-secret", "12345678@N00", "demo", {}};
-  options.rate_limits = api::RateLimits{{0, 1}, {0, 1}};
+  options.rate_limits = api::RateLimits::of({0});
   options.retry = api::fast_retry_policy_for_tests(4, std::chrono::milliseconds(5));
   return options;
 }

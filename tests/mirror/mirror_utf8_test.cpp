@@ -65,7 +65,7 @@ api::ClientOptions options_for(const CannedServer& server) {
   options.credentials.oauth_token_secret = "canned-token-secret";
   options.credentials.user_nsid = "12345678@N00";
   options.retry = api::fast_retry_policy_for_tests(3);
-  options.rate_limits = api::RateLimits{{0, 1}, {0, 1}};
+  options.rate_limits = api::RateLimits::of({0});
   return options;
 }
 

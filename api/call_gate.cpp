@@ -1,0 +1,57 @@
+// See call_gate.hpp.
+#include "api/call_gate.hpp"
+
+#include <algorithm>
+
+namespace flickrfs::api {
+
+namespace {
+// Slots background work leaves free for foreground callers (when there are at least 3).
+constexpr int kForegroundSlots = 2;
+}  // namespace
+
+bool CallGate::room_locked(Priority priority) const {
+  if (m_slots <= 0) return true;
+  if (priority == Priority::foreground) return m_in_flight < m_slots;
+  const int background_slots = m_slots > kForegroundSlots ? m_slots - kForegroundSlots : m_slots;
+  return m_foreground_waiting == 0 && m_in_flight < background_slots;
+}
+
+Result<void> CallGate::enter(Priority priority, const std::atomic<bool>* cancel) {
+  std::unique_lock lock(m_mutex);
+  const bool foreground = priority == Priority::foreground;
+  if (!room_locked(priority)) {
+    if (foreground) ++m_foreground_waiting;
+    while (!room_locked(foreground ? Priority::foreground : Priority::background)) {
+      if (cancel != nullptr && cancel->load()) {
+        if (foreground) --m_foreground_waiting;
+        m_changed.notify_all();
+        return make_error(Errc::interrupted, "cancelled while waiting for a request slot");
+      }
+      m_changed.wait_for(lock, std::chrono::milliseconds(100));
+    }
+    if (foreground) --m_foreground_waiting;
+  }
+  ++m_in_flight;
+  return success();
+}
+
+void CallGate::leave() {
+  {
+    const std::lock_guard lock(m_mutex);
+    m_in_flight = std::max(0, m_in_flight - 1);
+  }
+  m_changed.notify_all();
+}
+
+int CallGate::in_flight() const {
+  const std::lock_guard lock(m_mutex);
+  return m_in_flight;
+}
+
+bool CallGate::has_room(Priority priority) const {
+  const std::lock_guard lock(m_mutex);
+  return room_locked(priority);
+}
+
+}  // namespace flickrfs::api
