@@ -19,6 +19,9 @@ namespace flickrfs::fs {
 namespace prefetch {
 class Prefetcher;
 }
+namespace thumbnail {
+class Thumbnailer;
+}
 
 // Kernel cache lifetimes in seconds (fuse-anchors 5.1.3 / 5.3), by how mutable a node is.
 struct Timeouts {
@@ -32,12 +35,16 @@ struct Timeouts {
 
 struct Context {
   model::CatalogView* catalog = nullptr;
-  prefetch::Prefetcher* prefetcher = nullptr;  // null with --no-prefetch (fs/prefetch/)
+  prefetch::Prefetcher* prefetcher = nullptr;     // null with --no-prefetch (fs/prefetch/)
+  thumbnail::Thumbnailer* thumbnailer = nullptr;  // null with --no-thumbnails (fs/thumbnail/)
   Timeouts timeouts;
   uid_t uid = 0;
   gid_t gid = 0;
   // How long getattr/open may wait for a size probe before failing with EIO.
   std::chrono::milliseconds size_bound{15000};
+  // How long opening a picture directory's .hidden may wait for its thumbnails
+  // (ops/node_attr.hpp await_thumbnails).
+  std::chrono::milliseconds thumbnail_bound{10000};
   // How long lookup/opendir/readdir may wait for a listing the background fill has not
   // fetched yet (a first mount) before answering with what is known.
   std::chrono::milliseconds listing_bound{20000};

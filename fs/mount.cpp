@@ -30,10 +30,14 @@
 #include "fs/sync/catalog.hpp"
 #include "fs/sync/client_downloader.hpp"
 #include "fs/sync/pin_keeper.hpp"
+#include "fs/thumbnail/thumbnailer.hpp"
 
 namespace flickrfs::fs {
 
 namespace {
+
+// Thumbnail workers: each holds one rendition download at a time (a few KB).
+constexpr unsigned kThumbnailWorkers = 8;
 
 // A startup failure: the exit code and the one line for the terminal.
 struct Failure {
@@ -67,8 +71,9 @@ struct Mounted {
   std::unique_ptr<cache::MetaStore> meta;
   std::unique_ptr<cache::BlobStore> blobs;
   std::unique_ptr<Catalog> catalog;
-  std::unique_ptr<prefetch::Prefetcher> prefetcher;  // before catalog/blobs go
-  std::unique_ptr<PinKeeper> pin_keeper;             // before catalog/blobs go
+  std::unique_ptr<prefetch::Prefetcher> prefetcher;     // before catalog/blobs go
+  std::unique_ptr<thumbnail::Thumbnailer> thumbnailer;  // before catalog/blobs go
+  std::unique_ptr<PinKeeper> pin_keeper;                // before catalog/blobs go
   std::unique_ptr<Context> context;
   std::unique_ptr<FuseSession> session;
   std::string nsid;
@@ -216,14 +221,48 @@ Result<void> open_cache(const MountConfig& config, Mounted& mounted) {
   }
   cache::BlobStore::Options options;
   options.max_bytes = config.cache_size;
-  // Prefetch gets its own `jobs` threads on top, so foreground opens never queue behind it.
+  // Prefetch gets its own `jobs` threads on top, and the thumbnailer its workers, so
+  // foreground opens never queue behind them.
   options.download_jobs = config.prefetch > 0 ? 2 * config.jobs : config.jobs;
+  if (config.thumbnails) options.download_jobs += kThumbnailWorkers;
   options.offline = config.global.offline;
   FLICKRFS_TRY(mounted.blobs,
                cache::BlobStore::open(
                    *mounted.meta, downloader,
                    cache::blobs_dir(cache::user_dir(mounted.cache_root, mounted.nsid)), options));
   return success();
+}
+
+// Writes the mounting user's desktop thumbnails of each listed directory's pictures from
+// Flickr's small renditions (fs/thumbnail/). Offline it still uses cached renditions.
+void start_thumbnailer(const MountConfig& config, Mounted& mounted) {
+  if (!config.thumbnails) return;
+  const std::string root =
+      thumbnail::user_thumbnail_root(std::getenv("XDG_CACHE_HOME"), std::getenv("HOME"));
+  if (root.empty()) {
+    log::warning("no thumbnails: neither XDG_CACHE_HOME nor HOME is an absolute path");
+    return;
+  }
+  thumbnail::ThumbnailerOptions options;
+  options.mountpoint = config.mountpoint;
+  options.root = root;
+  options.flavors = config.thumbnail_sizes;
+  options.workers = kThumbnailWorkers;
+  Connectivity* connectivity = mounted.connectivity.get();
+  api::FlickrClient* client = mounted.client.get();
+  cache::MetaStore* meta = mounted.meta.get();
+  mounted.thumbnailer = std::make_unique<thumbnail::Thumbnailer>(
+      *mounted.blobs,
+      [meta](const std::string& photo_id) -> Result<std::vector<api::Size>> {
+        FLICKRFS_TRY(auto cached, meta->photo(photo_id));
+        if (!cached) return make_error(Errc::not_found, "photo not in the cache");
+        return std::move(cached->photo.sizes);
+      },
+      std::move(options),
+      [connectivity, client] { return client != nullptr && !connectivity->offline(); },
+      [client] {
+        return client != nullptr && client->rate_limiter().images().wait_time().count() == 0;
+      });
 }
 
 // Downloads pinned albums and pages (`flickrfs cache pin`); nothing on an --offline mount.
@@ -292,6 +331,7 @@ Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failu
                                               *mounted.connectivity, catalog);
   FLICKRFS_CHECK(mounted.catalog->load_from_cache());
   start_prefetcher(config, mounted);
+  start_thumbnailer(config, mounted);
   if (!mounted.catalog->has_listing()) {
     if (mounted.connectivity->offline()) {
       failure = {cli::kExitNetwork,
@@ -328,6 +368,7 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
   Context& ctx = *mounted.context;
   ctx.catalog = mounted.catalog.get();
   ctx.prefetcher = mounted.prefetcher.get();
+  ctx.thumbnailer = mounted.thumbnailer.get();
   ctx.uid = ::getuid();
   ctx.gid = ::getgid();
   ctx.timeouts.live = static_cast<double>(config.dir_cache_time.count());
@@ -360,6 +401,7 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
                         [&] {
                           return mounted.catalog->status_lines() +
                                  (mounted.prefetcher ? mounted.prefetcher->status_lines() : "") +
+                                 (mounted.thumbnailer ? mounted.thumbnailer->status_lines() : "") +
                                  (mounted.pin_keeper ? mounted.pin_keeper->status_lines() : "") +
                                  "cache_user=" + mounted.nsid + "\n";
                         });
@@ -368,6 +410,7 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
     mounted.stopping = true;
     if (mounted.pin_keeper) mounted.pin_keeper->stop();
     if (mounted.prefetcher) mounted.prefetcher->stop();
+    if (mounted.thumbnailer) mounted.thumbnailer->stop();
     mounted.catalog->stop();
     mounted.catalog->set_change_listener(nullptr);
     if (!ran.ok()) log::error("%s", ran.error().describe().c_str());

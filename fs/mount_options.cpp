@@ -41,6 +41,8 @@ Result<bool> apply_setting(MountConfig& config, std::string_view name, std::stri
     FLICKRFS_TRY(const auto jobs, parse_number(value, "--jobs"));
     if (jobs == 0 || jobs > 64) return make_error(Errc::invalid_argument, "--jobs must be 1..64");
     config.jobs = static_cast<unsigned>(jobs);
+  } else if (name == "thumbnail-sizes") {
+    FLICKRFS_TRY(config.thumbnail_sizes, thumbnail::parse_flavors(value));
   } else if (name == "prefetch") {
     FLICKRFS_TRY(const auto window, parse_number(value, "--prefetch"));
     if (window > 1024) return make_error(Errc::invalid_argument, "--prefetch must be 0..1024");
@@ -83,6 +85,8 @@ Result<void> apply_o_list(MountConfig& config, std::string_view list) {
       config.global.offline = true;
     } else if (item == "no_prefetch" || item == "no-prefetch") {
       config.prefetch = 0;
+    } else if (item == "no_thumbnails" || item == "no-thumbnails") {
+      config.thumbnails = false;
     } else if (item == "foreground") {
       config.foreground = true;
     } else if (item == "debug") {
@@ -176,6 +180,10 @@ Result<MountConfig> parse_mount_args(std::span<const std::string> args) {
       config.prefetch = 0;
       continue;
     }
+    if (cursor.flag("--no-thumbnails")) {
+      config.thumbnails = false;
+      continue;
+    }
     if (cursor.flag("-h") || cursor.flag("--help")) {
       config.help = true;
       continue;
@@ -192,8 +200,8 @@ Result<MountConfig> parse_mount_args(std::span<const std::string> args) {
       continue;
     }
     bool consumed = false;
-    for (const std::string_view name :
-         {"sizes", "dir-cache-time", "poll-interval", "cache-size", "jobs", "prefetch"}) {
+    for (const std::string_view name : {"sizes", "dir-cache-time", "poll-interval", "cache-size",
+                                        "jobs", "prefetch", "thumbnail-sizes"}) {
       FLICKRFS_TRY(const auto value, cursor.value_of("--" + std::string(name)));
       if (!value) continue;
       FLICKRFS_TRY(consumed, apply_setting(config, name, *value));
@@ -239,6 +247,9 @@ std::string mount_usage() {
          "  --prefetch N            prefetch up to N photos ahead of cp/rsync/tar walks (default "
          "16)\n"
          "  --no-prefetch           no walk-ahead prefetch\n"
+         "  --no-thumbnails         do not write desktop thumbnails from Flickr's small sizes\n"
+         "  --thumbnail-sizes LIST  freedesktop sizes to write: normal,large (default), x-large,\n"
+         "                          xx-large\n"
          "  (plus the options of every command: see flickrfs --help)\n"
          "unmount with: fusermount3 -u MOUNTPOINT (or SIGTERM / Ctrl-C with -f)\n";
 }

@@ -24,6 +24,7 @@
 
 #include "api/result.hpp"
 #include "fs/cli/options.hpp"
+#include "fs/thumbnail/freedesktop.hpp"
 
 namespace flickrfs::fs {
 
@@ -40,6 +41,11 @@ struct MountConfig {
   std::uint64_t cache_size = 0;  // bytes; 0 = unlimited
   unsigned jobs = 8;
   std::size_t prefetch = 16;  // --prefetch N: walk-ahead window cap; 0 = --no-prefetch
+  // Desktop thumbnails from Flickr's small renditions (fs/thumbnail/); --no-thumbnails
+  // turns them off, --thumbnail-sizes picks the freedesktop sizes written.
+  bool thumbnails = true;
+  std::vector<thumbnail::Flavor> thumbnail_sizes = {thumbnail::Flavor::normal,
+                                                    thumbnail::Flavor::large};
 };
 
 [[nodiscard]] Result<MountConfig> parse_mount_args(std::span<const std::string> args);

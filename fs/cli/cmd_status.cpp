@@ -84,6 +84,15 @@ void print_status(const fs::StatusFields& f) {
         megabytes(field(f, "prefetch_used_bytes")).c_str(),
         megabytes(field(f, "prefetch_wasted_bytes")).c_str(), field(f, "prefetch_failed").c_str());
   }
+  if (f.contains("thumbnails_written")) {
+    std::printf(
+        "  thumbnails:  %s written, %s valid already, %s queued, %s failed, %s offline; %s "
+        "renditions = %s\n",
+        field(f, "thumbnails_written").c_str(), field(f, "thumbnails_valid").c_str(),
+        field(f, "thumbnails_queued").c_str(), field(f, "thumbnails_failed").c_str(),
+        field(f, "thumbnails_offline").c_str(), field(f, "thumbnails_downloads").c_str(),
+        megabytes(field(f, "thumbnails_rendition_bytes")).c_str());
+  }
   if (f.contains("pin_files")) {
     std::printf("  pins:        %s of %s pinned files cached, %s downloading, %s failed\n",
                 field(f, "pin_cached").c_str(), field(f, "pin_files").c_str(),

@@ -374,7 +374,10 @@ Attr Tree::attr(const Node& node, std::optional<std::uint64_t> file_size) const 
     attr.mtime = dir_mtime(node);
   } else if (is_symlink(node.kind)) {
     attr.size = link_target(node).size();
-    attr.mtime = m_photos[node.index].dir_mtime;
+    // An image link has its picture's mtime: libfm checks a thumbnail's Thumb::MTime against
+    // the link's own (lstat) mtime, tumbler against the target's; equal, both accept it.
+    attr.mtime = node.kind == NodeKind::album_link ? m_photos[node.index].taken_mtime
+                                                   : m_photos[node.index].dir_mtime;
   } else if (node.kind == NodeKind::sidecar) {
     attr.size = file_size;
     attr.mtime = m_photos[node.index].photo.last_update;

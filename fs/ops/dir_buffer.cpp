@@ -32,8 +32,11 @@ Result<std::vector<char>> fill_dir_buffer(fuse_req_t req, Context& ctx, fuse_ino
                                           std::size_t size, off_t offset, DirFormat format) {
   // A handle opened before the listing arrived (opendir's wait ran out) tries again once.
   const auto tree = offset == 0 ? listed_snapshot(ctx, ino) : ctx.catalog->tree();
-  if (offset == 0 && ctx.no_opendir.load()) {
-    if (const auto dir = tree->node(ino)) note_listing(ctx, tree, *dir);
+  if (offset == 0) {
+    if (const auto dir = tree->node(ino)) {
+      if (ctx.no_opendir.load()) note_listing(ctx, tree, *dir);
+      note_entries_listed(req, ctx, tree, *dir);
+    }
   }
   // Grown entry by entry: the kernel may offer up to 1 MiB per call, and zeroing that much
   // for a directory of a few entries cost more than everything else in a `find`.

@@ -2,6 +2,7 @@
 #include "fs/ops/node_attr.hpp"
 
 #include "fs/prefetch/prefetcher.hpp"
+#include "fs/thumbnail/thumbnailer.hpp"
 
 namespace flickrfs::fs::op {
 
@@ -24,6 +25,18 @@ void note_listing(Context& ctx, const std::shared_ptr<const model::Tree>& tree,
                   const model::Node& dir) {
   ctx.catalog->note_listing(*tree, dir);
   if (ctx.prefetcher != nullptr) ctx.prefetcher->note_listing(tree, dir);  // walk-ahead
+}
+
+void note_entries_listed(fuse_req_t req, Context& ctx,
+                         const std::shared_ptr<const model::Tree>& tree, const model::Node& dir) {
+  if (ctx.thumbnailer == nullptr || fuse_req_ctx(req)->uid != ctx.uid) return;
+  ctx.thumbnailer->note_listing(tree, dir);
+}
+
+void await_thumbnails(fuse_req_t req, Context& ctx, const model::Tree& tree,
+                      const model::Node& hidden) {
+  if (ctx.thumbnailer == nullptr || fuse_req_ctx(req)->uid != ctx.uid) return;
+  (void)ctx.thumbnailer->wait_for_dir(tree.parent_of(hidden), ctx.thumbnail_bound);
 }
 
 std::shared_ptr<const model::Tree> listed_snapshot(Context& ctx, model::Ino dir) {

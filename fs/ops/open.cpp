@@ -8,11 +8,14 @@
 // (their inode changes with their content, model/inode.hpp); sidecars, .hidden and
 // album.json do not (they are re-rendered when the photo or listing changes and must not
 // show stale pages).
+// A directory's .hidden waits (bounded) for the thumbnails being written for that directory:
+// file managers read it while listing, before they look for thumbnails (node_attr.hpp).
 #include <fcntl.h>
 
 #include "fs/context.hpp"
 #include "fs/errno_map.hpp"
 #include "fs/ops/guard.hpp"
+#include "fs/ops/node_attr.hpp"
 #include "fs/ops/ops.hpp"
 #include "fs/prefetch/prefetcher.hpp"
 
@@ -36,6 +39,7 @@ void open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
       return;
     }
     if (ctx.prefetcher != nullptr) ctx.prefetcher->note_open(tree, *node);  // walk-ahead
+    if (node->kind == model::NodeKind::hidden_list) await_thumbnails(req, ctx, *tree, *node);
     auto file = ctx.catalog->open(*tree, *node);
     if (!file.ok()) {
       fuse_reply_err(req, to_errno(file.error()));

@@ -35,6 +35,7 @@ void opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
       return;
     }
     note_listing(ctx, tree, *node);
+    note_entries_listed(req, ctx, tree, *node);
     fi->fh = 0;
     // Still not listed after the wait: shown with what is known, and not kept by the kernel.
     const bool listed = tree->listed(*node);

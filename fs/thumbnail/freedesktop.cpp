@@ -7,7 +7,7 @@
 #include <array>
 #include <memory>
 
-namespace flickrfs::thumbnail {
+namespace flickrfs::fs::thumbnail {
 
 namespace {
 
@@ -149,4 +149,4 @@ std::string mimetype_for_extension(std::string_view ext) {
   return "application/octet-stream";
 }
 
-}  // namespace flickrfs::thumbnail
+}  // namespace flickrfs::fs::thumbnail

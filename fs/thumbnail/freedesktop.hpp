@@ -23,7 +23,7 @@
 #include "api/result.hpp"
 #include "api/types.hpp"
 
-namespace flickrfs::thumbnail {
+namespace flickrfs::fs::thumbnail {
 
 enum class Flavor : std::uint8_t { normal, large, x_large, xx_large };
 
@@ -63,4 +63,4 @@ struct ThumbMeta {
 // The MIME type a file manager guesses from the name's extension ("jpg" -> "image/jpeg").
 [[nodiscard]] std::string mimetype_for_extension(std::string_view ext);
 
-}  // namespace flickrfs::thumbnail
+}  // namespace flickrfs::fs::thumbnail

@@ -11,7 +11,7 @@
 #include <csetjmp>
 #include <cstring>
 
-namespace flickrfs::thumbnail {
+namespace flickrfs::fs::thumbnail {
 
 namespace {
 
@@ -266,4 +266,4 @@ Result<std::string> make_thumbnail(std::string_view jpeg, Flavor flavor, const T
   return encode_thumbnail_png(fit_within(decoded, side), meta);
 }
 
-}  // namespace flickrfs::thumbnail
+}  // namespace flickrfs::fs::thumbnail

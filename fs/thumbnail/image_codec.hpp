@@ -15,7 +15,7 @@
 #include "api/result.hpp"
 #include "fs/thumbnail/freedesktop.hpp"
 
-namespace flickrfs::thumbnail {
+namespace flickrfs::fs::thumbnail {
 
 // 8-bit RGB, rows top to bottom, no padding.
 struct Image {
@@ -51,4 +51,4 @@ struct PngInfo {
 [[nodiscard]] Result<std::string> make_thumbnail(std::string_view jpeg, Flavor flavor,
                                                  const ThumbMeta& meta);
 
-}  // namespace flickrfs::thumbnail
+}  // namespace flickrfs::fs::thumbnail

@@ -14,7 +14,7 @@
 
 #include "fs/thumbnail/image_codec.hpp"
 
-namespace flickrfs::thumbnail {
+namespace flickrfs::fs::thumbnail {
 
 namespace {
 
@@ -123,6 +123,7 @@ void Thumbnailer::stop() {
     m_queue.clear();
   }
   m_wake.notify_all();
+  m_idle.notify_all();
   for (auto& thread : m_threads) {
     if (thread.joinable()) thread.join();
   }
@@ -143,6 +144,7 @@ void Thumbnailer::note_listing(const std::shared_ptr<const model::Tree>& tree,
       m_dir = dir.ino;
       ++m_generation;  // running jobs of the directory left stop before their download
       m_queue.clear();
+      m_idle.notify_all();  // a wait_for_dir() of the directory left ends
     }
     for (auto& job : jobs) {
       if (!m_done.contains(job.name)) m_queue.push_back(std::move(job));
@@ -154,6 +156,12 @@ void Thumbnailer::note_listing(const std::shared_ptr<const model::Tree>& tree,
 bool Thumbnailer::current(std::uint64_t generation) const {
   std::lock_guard lock(m_mutex);
   return !m_stop && generation == m_generation;
+}
+
+bool Thumbnailer::wait_for_dir(model::Ino dir, std::chrono::milliseconds bound) {
+  std::unique_lock lock(m_mutex);
+  return m_idle.wait_for(
+      lock, bound, [&] { return m_stop || m_dir != dir || (m_queue.empty() && m_running == 0); });
 }
 
 bool Thumbnailer::wait_idle(std::chrono::milliseconds bound) {
@@ -329,4 +337,4 @@ std::string Thumbnailer::status_lines() const {
   return out.str();
 }
 
-}  // namespace flickrfs::thumbnail
+}  // namespace flickrfs::fs::thumbnail

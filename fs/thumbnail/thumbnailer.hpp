@@ -36,7 +36,7 @@
 #include "fs/model/tree.hpp"
 #include "fs/thumbnail/freedesktop.hpp"
 
-namespace flickrfs::thumbnail {
+namespace flickrfs::fs::thumbnail {
 
 struct ThumbnailerOptions {
   std::string mountpoint;  // absolute, as the file manager sees it
@@ -86,6 +86,10 @@ class Thumbnailer {
 
   void note_listing(const std::shared_ptr<const model::Tree>& tree, const model::Node& dir);
   void stop();
+  // Waits, at most `bound`, until the thumbnails queued for directory `dir` are written (or
+  // another directory is listed); true when none is pending. Returns at once for a directory
+  // that is not the one being worked on.
+  [[nodiscard]] bool wait_for_dir(model::Ino dir, std::chrono::milliseconds bound);
   // Waits until nothing is queued or running (tests), at most `bound`; true when idle.
   [[nodiscard]] bool wait_idle(std::chrono::milliseconds bound);
   [[nodiscard]] ThumbnailerStats stats() const;
@@ -122,4 +126,4 @@ class Thumbnailer {
   std::vector<std::thread> m_threads;  // last: started after the fields above exist
 };
 
-}  // namespace flickrfs::thumbnail
+}  // namespace flickrfs::fs::thumbnail

@@ -222,6 +222,8 @@ def flickrfs_env(url, work, extra=None):
         "FLICKRFS_API_URL": url,
         "FLICKRFS_CACHE_DIR": os.path.join(work, "cache"),
         "FLICKRFS_CONFIG": os.path.join(work, "config"),
+        # Desktop thumbnails go into the work directory, not the runner's home.
+        "XDG_CACHE_HOME": os.path.join(work, "xdg-cache"),
         "FLICKRFS_API_KEY": "test-key",
         "FLICKRFS_API_SECRET": "test-secret",
         "FLICKRFS_OAUTH_TOKEN": "test-token",

@@ -24,7 +24,7 @@
 #include "tests/fs/fake_catalog.hpp"
 
 using namespace flickrfs;
-using namespace flickrfs::thumbnail;
+using namespace flickrfs::fs::thumbnail;
 
 namespace {
 
@@ -340,9 +340,14 @@ TEST_CASE("listing another directory drops what was queued for the one left", "[
   thumbnailer.note_listing(tree, *tree->node(tree->page_ino(1)));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   CHECK(thumbnailer.stats().queued == 4);
+  const model::Ino page_ino = tree->page_ino(1);
+  CHECK(!thumbnailer.wait_for_dir(page_ino, std::chrono::milliseconds(100)));  // still pending
+  CHECK(
+      thumbnailer.wait_for_dir(tree->album(0).ino, std::chrono::milliseconds(0)));  // not worked on
   thumbnailer.note_listing(tree, *tree->node(tree->album(0).ino));  // the page is left
   gate = true;
   REQUIRE(thumbnailer.wait_idle(std::chrono::seconds(20)));
+  CHECK(thumbnailer.wait_for_dir(tree->album(0).ino, std::chrono::milliseconds(0)));
   CHECK(thumbnailer.stats().written == 1);  // the album's one picture only
   CHECK(fx.downloader->calls() == 1);
 }

@@ -69,6 +69,8 @@ Env mount_env(const std::string& url, const MountWork& work) {
   return {{"FLICKRFS_API_URL", url},
           {"FLICKRFS_CACHE_DIR", work.cache()},
           {"FLICKRFS_CONFIG", work.dir + "/config"},
+          // Desktop thumbnails go into the work directory, not the runner's home.
+          {"XDG_CACHE_HOME", work.dir + "/xdg-cache"},
           {"FLICKRFS_API_KEY", "test-key"},
           {"FLICKRFS_API_SECRET", "test-secret"},
           {"FLICKRFS_OAUTH_TOKEN", "test-token"},

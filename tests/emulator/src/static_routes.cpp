@@ -114,7 +114,7 @@ void handle_static(ServerState& state, const httplib::Request& req, httplib::Res
     res.set_header("Content-Range", "bytes " + std::to_string(range->first) + "-" +
                                         std::to_string(range->last) + "/" + std::to_string(total));
   }
-  state.stats.count_image(photo->id, head ? 0 : body.size(), head, range.has_value());
+  state.stats.count_image(photo->id, head ? 0 : body.size(), head, range.has_value(), size->label);
   if (fault == Fault::Truncated && !head) return send_truncated(res, std::move(body), type);
   send_body(state, res, std::move(body), type);
 }

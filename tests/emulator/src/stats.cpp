@@ -14,10 +14,11 @@ void Stats::count_call(const std::string& method) {
 }
 
 void Stats::count_image(const std::string& photo_id, std::uint64_t body_bytes, bool head,
-                        bool range) {
+                        bool range, const std::string& label) {
   std::lock_guard lock(m_mutex);
   ++m_images;
   m_image_bytes += body_bytes;
+  if (!label.empty()) m_image_bytes_by_label[label] += body_bytes;
   ++m_image_requests_by_photo[photo_id];
   if (head) ++m_heads;
   if (range) ++m_range_requests;
@@ -77,6 +78,7 @@ std::string Stats::to_json() const {
          ",\"images\":" + std::to_string(m_images) +
          ",\"image_bytes\":" + std::to_string(m_image_bytes) +
          ",\"image_requests_by_photo\":" + json_map(m_image_requests_by_photo) +
+         ",\"image_bytes_by_label\":" + json_map(m_image_bytes_by_label) +
          ",\"heads\":" + std::to_string(m_heads) +
          ",\"range_requests\":" + std::to_string(m_range_requests) +
          ",\"faults\":" + json_map(m_faults) +
@@ -93,6 +95,7 @@ void Stats::reset() {
   m_images = 0;
   m_image_bytes = 0;
   m_image_requests_by_photo.clear();
+  m_image_bytes_by_label.clear();
   m_heads = 0;
   m_range_requests = 0;
   m_faults.clear();

@@ -15,7 +15,10 @@ namespace flickrfs::emulator {
 class Stats {
  public:
   void count_call(const std::string& method);
-  void count_image(const std::string& photo_id, std::uint64_t body_bytes, bool head, bool range);
+  // `label`: the getSizes label of the size served ("Original", "Small 320" ...), so a test
+  // can tell original bytes from rendition bytes (image_bytes_by_label).
+  void count_image(const std::string& photo_id, std::uint64_t body_bytes, bool head, bool range,
+                   const std::string& label = {});
   void count_fault(const std::string& kind);
   void count_rate_limited();
   void count_oauth_refused(const std::string& problem);
@@ -32,6 +35,7 @@ class Stats {
   std::uint64_t m_images = 0;
   std::uint64_t m_image_bytes = 0;
   std::map<std::string, std::uint64_t> m_image_requests_by_photo;
+  std::map<std::string, std::uint64_t> m_image_bytes_by_label;
   std::uint64_t m_heads = 0;
   std::uint64_t m_range_requests = 0;
   std::map<std::string, std::uint64_t> m_faults;
