@@ -89,8 +89,13 @@ class Walker {
     if (model::is_symlink(node->kind)) {
       entry.kind = EntryKind::symlink;
       entry.link_target = tree().link_target(*node);
-      const bool image = node->kind == NodeKind::album_link;
-      entry.role = (image ? "link:" : "sidecar-link:") + tree().album(node->album).set.id;
+      if (node->kind == NodeKind::album_link || node->kind == NodeKind::sidecar_link) {
+        const bool image = node->kind == NodeKind::album_link;
+        entry.role = (image ? "link:" : "sidecar-link:") + tree().album(node->album).set.id;
+      } else {  // a view's link: one per photo and view directory
+        const bool image = node->kind == NodeKind::view_link;
+        entry.role = (image ? "view-link:" : "view-sidecar-link:") + parent_path(path);
+      }
     } else if (node->kind == NodeKind::sidecar) {
       fill_info_json(entry, *node);
     } else {

@@ -26,5 +26,8 @@ namespace flickrfs::model {
 inline constexpr Ino kPhotostreamIno = 2;
 inline constexpr Ino kSetsIno = 3;
 inline constexpr Ino kSizesIno = 4;  // only with --sizes extras
+inline constexpr Ino kTagsIno = 5;   // the view roots (views.hpp)
+inline constexpr Ino kByDateIno = 6;
+inline constexpr Ino kByUploadIno = 7;
 
 }  // namespace flickrfs::model

@@ -32,6 +32,9 @@ enum class NodeKind : std::uint8_t {
   hidden_list = 13,    // page-0001/.hidden or sets/<album>/.hidden: the sidecars' names
   album_json = 14,     // sets/<album>/album.json
   sidecar_link = 15,   // sets/<album>/0001_<stem>.json -> ../../photostream/page-NNNN/<stem>.json
+  view_dir = 16,       // tags/, tags/<tag>/, by-date/YYYY/MM/ ... (views.hpp)
+  view_link = 17,      // tags/<tag>/<stem>.<ext> -> ../../photostream/page-NNNN/<stem>.<ext>
+  view_sidecar_link = 18,  // tags/<tag>/<stem>.json -> ../../photostream/page-NNNN/<stem>.json
 };
 
 [[nodiscard]] bool is_directory(NodeKind kind) noexcept;
@@ -42,16 +45,17 @@ enum class NodeKind : std::uint8_t {
 
 // Where a node lives in the snapshot it came from. `index` is the photo index (photo files
 // and album links), the album index (album_dir, album_json, an album's hidden_list), the
-// page number (page_dir, size_page_dir, a page's hidden_list) or the --sizes label index
-// (size_dir). `sub` is the variant index into the photo's files (0 = best) for image and
-// size files, the 0-based album position for links, the label index for size_page_dir, and
-// for hidden_list 0 (a page's) or 1 (an album's).
+// page number (page_dir, size_page_dir, a page's hidden_list), the --sizes label index
+// (size_dir) or the view directory (view_dir, a view's hidden_list). `sub` is the variant
+// index into the photo's files (0 = best) for image and size files, the 0-based position
+// for links, the label index for size_page_dir, and for hidden_list 0 (a page's), 1 (an
+// album's) or 2 (a view directory's).
 struct Node {
   Ino ino = 0;
   NodeKind kind = NodeKind::root;
   std::uint32_t index = 0;
   std::uint32_t sub = 0;
-  std::uint32_t album = 0;  // album index, for album_link and sidecar_link only
+  std::uint32_t album = 0;  // album index (album links) or view directory (view links)
 };
 
 // What stat(2) shows. `size` is empty while a byte size is not known yet: callers must not

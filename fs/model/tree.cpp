@@ -59,6 +59,10 @@ void Tree::strip_for_build(api::Photo& photo, const TreeOptions& options) {
   kept.original_format = std::move(photo.original_format);
   kept.title = std::move(photo.title);
   kept.date_taken = std::move(photo.date_taken);
+  kept.date_taken_granularity = photo.date_taken_granularity;  // the views (views.hpp)
+  kept.date_taken_unknown = photo.date_taken_unknown;
+  kept.tags = std::move(photo.tags);
+  kept.machine_tags = std::move(photo.machine_tags);
   kept.date_upload = photo.date_upload;
   kept.last_update = photo.last_update;
   kept.count_comments = photo.count_comments;
@@ -74,9 +78,11 @@ std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options)
   tree->m_photostream_listed = input.photostream_listed;
   tree->m_albums_listed = input.albums_listed;
   tree->m_owner = std::move(input.owner);
-  tree->add_photos(std::move(input.photos), input.sizes_pending);
+  ViewCollector views;
+  tree->add_photos(std::move(input.photos), input.sizes_pending, views);
   tree->add_albums(std::move(input.albums));
   tree->compute_dir_mtimes();
+  tree->add_views(std::move(views));
   tree->index_nodes();
   tree->m_info_sizes = std::make_unique<std::atomic<std::uint32_t>[]>(tree->m_photos.size());
   tree->m_file_sizes = std::make_unique<std::atomic<std::uint64_t>[]>(tree->m_files.size());
@@ -93,7 +99,7 @@ Ino Tree::unique_ino(NodeKind kind, std::initializer_list<std::string_view> part
 }
 
 void Tree::add_photos(std::vector<api::Photo> photos,
-                      const std::unordered_set<std::string>& sizes_pending) {
+                      const std::unordered_set<std::string>& sizes_pending, ViewCollector& views) {
   std::sort(photos.begin(), photos.end(), upload_order);
   // A photo listed twice (a page boundary moved during the walk) is kept once.
   photos.erase(std::unique(photos.begin(), photos.end(),
@@ -131,6 +137,9 @@ void Tree::add_photos(std::vector<api::Photo> photos,
       m_files.push_back(file);
     }
     if (record.stem.empty()) record.stem = m_strings.store(stem);
+    const auto index = static_cast<std::uint32_t>(m_photos.size());
+    for (const auto& path : view_paths_of(photo))
+      views.add(views.dir(path), index);
     record.photo = core_of(std::move(photo));
     m_photos.push_back(std::move(record));
   }
@@ -228,7 +237,7 @@ void Tree::compute_dir_mtimes() {
 void Tree::index_nodes() {
   std::vector<PackedNode>& nodes = m_by_ino;
   nodes.reserve(4 + m_page_inos.size() * 2 + m_photos.size() * 2 + m_files.size() +
-                m_size_page_inos.size() + m_albums.size() * 3);
+                m_size_page_inos.size() + m_albums.size() * 3 + m_views.dirs.size() * 2);
   const auto add = [&](Ino ino, NodeKind kind, std::uint32_t index, std::uint32_t sub) {
     nodes.push_back({ino, index, PackedNode::pack(kind, sub)});
   };
@@ -266,6 +275,11 @@ void Tree::index_nodes() {
       m_links.push_back(
           {album.sidecar_link_inos[p], NodeKind::sidecar_link, album.members[p], p, a});
     }
+  }
+  for (std::uint32_t d = 0; d < m_views.dirs.size(); ++d) {
+    add(m_views.dirs[d].ino, NodeKind::view_dir, d, 0);
+    if (m_views.dirs[d].hidden_ino != 0)
+      add(m_views.dirs[d].hidden_ino, NodeKind::hidden_list, d, 2);
   }
   std::sort(nodes.begin(), nodes.end(),
             [](const PackedNode& a, const PackedNode& b) { return a.ino < b.ino; });

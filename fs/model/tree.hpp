@@ -11,6 +11,7 @@
 //                                 0001_<stem>.json  -> ../../photostream/page-0001/<stem>.json
 //                                 album.json, .hidden (album_json.hpp)
 //   MOUNT/sizes/<label>/page-0001/<stem>.<ext>   --sizes extras, one tree per label
+//   MOUNT/tags/ by-date/ by-upload/              views: symlinks into photostream/ (views.hpp)
 //
 // Photos are ordered oldest upload first (ties by id), 500 per page, so a new upload only
 // changes the last page. Album photos missing from the photostream (not visible to the
@@ -38,6 +39,7 @@
 #include "fs/model/media_choice.hpp"
 #include "fs/model/node.hpp"
 #include "fs/model/string_arena.hpp"
+#include "fs/model/views.hpp"
 
 namespace flickrfs::model {
 
@@ -201,6 +203,7 @@ class Tree {
   [[nodiscard]] std::span<const PhotoRecord> photos() const { return m_photos; }
   [[nodiscard]] std::span<const AlbumRecord> albums() const { return m_albums; }
   [[nodiscard]] const TreeOptions& options() const { return m_options; }
+  [[nodiscard]] const ViewData& views() const { return m_views; }
   [[nodiscard]] Ino page_ino(std::size_t page) const;
   // Photo indices of a 1-based page.
   [[nodiscard]] std::pair<std::size_t, std::size_t> page_range(std::size_t page) const;
@@ -211,8 +214,19 @@ class Tree {
  private:
   Tree() = default;
   void add_photos(std::vector<api::Photo> photos,
-                  const std::unordered_set<std::string>& sizes_pending);
+                  const std::unordered_set<std::string>& sizes_pending, ViewCollector& views);
   void add_albums(std::vector<AlbumInput> albums);
+  // tree_views.cpp: the views' layout, inode numbers and mtimes, then their queries.
+  void add_views(ViewCollector collector);
+  void assign_view_link_inos(const std::vector<std::string>& paths);
+  void compute_view_mtimes();
+  [[nodiscard]] std::optional<Node> view_link_node(Ino ino) const;
+  [[nodiscard]] std::optional<Node> view_member_node(std::uint32_t dir, std::uint32_t slot,
+                                                     bool sidecar) const;
+  [[nodiscard]] std::optional<Node> lookup_in_view(const Node& dir, std::string_view name) const;
+  void list_view(const Node& dir, std::uint64_t first, const std::function<bool(DirEntry)>& emit,
+                 std::uint64_t& position) const;
+  [[nodiscard]] std::string view_hidden_text(std::uint32_t dir) const;
   void compute_dir_mtimes();
   void index_nodes();
   Ino unique_ino(NodeKind kind, std::initializer_list<std::string_view> parts);
@@ -241,7 +255,8 @@ class Tree {
   bool m_albums_listed = true;
   std::int64_t m_photostream_mtime = 0;
   std::int64_t m_sets_mtime = 0;
-  StringArena m_strings;                      // stems, file names, URLs
+  StringArena m_strings;  // stems, file names, URLs, view names
+  ViewData m_views;
   std::vector<PhotoFile> m_files;             // every photo's files, photo by photo
   std::vector<std::uint32_t> m_photo_albums;  // every photo's album indices, photo by photo
   // A Node in 16 bytes instead of 24: the kind in the top 8 bits of `sub` (a file's variant

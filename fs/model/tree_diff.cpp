@@ -88,6 +88,25 @@ bool same_albums(const Tree& before, std::uint32_t before_index, const Tree& aft
   });
 }
 
+// The views: listings, .hidden, and links whose target moved (the photo changed page).
+void diff_views(const Tree& before, const Tree& after, std::vector<Invalidation>& out) {
+  const auto& views = before.views();
+  for (std::uint32_t d = 0; d < views.dirs.size(); ++d) {
+    const auto& dir = views.dirs[d];
+    diff_dir(before, after, dir.ino, out);
+    if (dir.hidden_ino != 0) diff_generated(before, after, dir.hidden_ino, out);
+    for (std::uint32_t m = dir.first_member; m < dir.first_member + dir.member_count; ++m) {
+      const Ino image = views.member_inos[m];
+      for (const Ino ino : {image, image | 1}) {
+        const auto old_node = before.node(ino);
+        const auto new_node = after.node(ino);
+        if (old_node && new_node && before.link_target(*old_node) != after.link_target(*new_node))
+          out.push_back({Invalidation::Type::inode, ino, {}});
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after) {
@@ -117,6 +136,7 @@ std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after) {
       }
     }
   }
+  diff_views(before, after, out);
   for (std::uint32_t i = 0; i < before.photo_count(); ++i) {
     const auto& record = before.photo(i);
     const auto index = after.photo_index(record.photo.id);

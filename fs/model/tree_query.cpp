@@ -54,6 +54,7 @@ bool is_directory(NodeKind kind) noexcept {
     case NodeKind::sizes:
     case NodeKind::size_dir:
     case NodeKind::size_page_dir:
+    case NodeKind::view_dir:
       return true;
     default:
       return false;
@@ -65,7 +66,8 @@ bool is_regular_file(NodeKind kind) noexcept {
 }
 
 bool is_symlink(NodeKind kind) noexcept {
-  return kind == NodeKind::album_link || kind == NodeKind::sidecar_link;
+  return kind == NodeKind::album_link || kind == NodeKind::sidecar_link ||
+         kind == NodeKind::view_link || kind == NodeKind::view_sidecar_link;
 }
 
 bool is_photo_file(NodeKind kind) noexcept {
@@ -79,7 +81,7 @@ std::optional<Node> Tree::node(Ino ino) const {
   const auto link = std::lower_bound(m_links.begin(), m_links.end(), ino,
                                      [](const Node& n, Ino value) { return n.ino < value; });
   if (link != m_links.end() && link->ino == ino) return *link;
-  return std::nullopt;
+  return view_link_node(ino);
 }
 
 Ino Tree::page_ino(std::size_t page) const {
@@ -181,6 +183,9 @@ std::optional<Node> Tree::lookup_in(const Node& dir, std::string_view name) cons
       if (name == "photostream") candidate = node(kPhotostreamIno);
       if (name == "sets") candidate = node(kSetsIno);
       if (name == "sizes") candidate = node(kSizesIno);
+      for (const auto& view : m_views.dirs) {
+        if (view.parent == kNoViewDir && view.name == name) candidate = node(view.ino);
+      }
       break;
     case NodeKind::photostream:
       candidate = node(page_ino(page_number(name)));
@@ -209,6 +214,8 @@ std::optional<Node> Tree::lookup_in(const Node& dir, std::string_view name) cons
       return lookup_in_page(dir, name);
     case NodeKind::album_dir:
       return lookup_in_album(dir, name);
+    case NodeKind::view_dir:
+      return lookup_in_view(dir, name);
     default:
       return std::nullopt;
   }
@@ -276,6 +283,12 @@ std::string Tree::name_of(const Node& node) const {
     case NodeKind::sidecar_link:
       return album_entry_name(node.sub + 1, m_albums[node.album].members.size(),
                               sidecar_name(node.index));
+    case NodeKind::view_dir:
+      return std::string(m_views.dirs[node.index].name);
+    case NodeKind::view_link:
+      return std::string(m_photos[node.index].files[0].name);
+    case NodeKind::view_sidecar_link:
+      return sidecar_name(node.index);
   }
   return {};
 }
@@ -303,21 +316,35 @@ Ino Tree::parent_of(const Node& node) const {
       return size_page_ino(label.value_or(0), m_photos[node.index].page);
     }
     case NodeKind::hidden_list:
+      if (node.sub == 2) return m_views.dirs[node.index].ino;
       return node.sub == 0 ? page_ino(node.index) : m_albums[node.index].ino;
     case NodeKind::album_json:
       return m_albums[node.index].ino;
     case NodeKind::album_link:
     case NodeKind::sidecar_link:
       return m_albums[node.album].ino;
+    case NodeKind::view_dir: {
+      const std::uint32_t parent = m_views.dirs[node.index].parent;
+      return parent == kNoViewDir ? kRootIno : m_views.dirs[parent].ino;
+    }
+    case NodeKind::view_link:
+    case NodeKind::view_sidecar_link:
+      return m_views.dirs[node.album].ino;
   }
   return kRootIno;
 }
 
 std::string Tree::link_target(const Node& node) const {
   const auto& record = m_photos[node.index];
-  const std::string name = node.kind == NodeKind::album_link ? std::string(record.files[0].name)
-                                                             : sidecar_name(node.index);
-  return "../../photostream/" + page_dir_name(record.page) + "/" + name;
+  const bool image = node.kind == NodeKind::album_link || node.kind == NodeKind::view_link;
+  const std::string name = image ? std::string(record.files[0].name) : sidecar_name(node.index);
+  std::string up = "../../";
+  if (node.kind == NodeKind::view_link || node.kind == NodeKind::view_sidecar_link) {
+    up.clear();
+    for (std::uint32_t d = 0; d < m_views.dirs[node.album].depth; ++d)
+      up += "../";
+  }
+  return up + "photostream/" + page_dir_name(record.page) + "/" + name;
 }
 
 std::int64_t Tree::dir_mtime(const Node& node) const {
@@ -335,6 +362,8 @@ std::int64_t Tree::dir_mtime(const Node& node) const {
       return m_page_mtimes[node.index - 1];
     case NodeKind::album_dir:
       return m_albums[node.index].mtime;
+    case NodeKind::view_dir:
+      return m_views.dirs[node.index].mtime;
     default:
       return 0;
   }
@@ -346,8 +375,14 @@ Attr Tree::attr(const Node& node, std::optional<std::uint64_t> file_size) const 
   attr.kind = node.kind;
   attr.nlink = 1;
   switch (node.kind) {
-    case NodeKind::root:
-      attr.nlink = m_size_dir_inos.empty() ? 4 : 5;
+    case NodeKind::root: {
+      const auto views = std::count_if(m_views.dirs.begin(), m_views.dirs.end(),
+                                       [](const ViewDir& d) { return d.parent == kNoViewDir; });
+      attr.nlink = static_cast<std::uint32_t>((m_size_dir_inos.empty() ? 4 : 5) + views);
+      break;
+    }
+    case NodeKind::view_dir:
+      attr.nlink = 2 + m_views.dirs[node.index].child_count;
       break;
     case NodeKind::photostream:
       attr.nlink = static_cast<std::uint32_t>(2 + page_count());
@@ -383,7 +418,9 @@ Attr Tree::attr(const Node& node, std::optional<std::uint64_t> file_size) const 
     attr.mtime = m_photos[node.index].photo.last_update;
   } else if (node.kind == NodeKind::hidden_list) {
     attr.size = file_size;
-    attr.mtime = node.sub == 0 ? m_page_mtimes[node.index - 1] : m_albums[node.index].mtime;
+    attr.mtime = node.sub == 0   ? m_page_mtimes[node.index - 1]
+                 : node.sub == 1 ? m_albums[node.index].mtime
+                                 : m_views.dirs[node.index].mtime;
   } else if (node.kind == NodeKind::album_json) {
     attr.size = file_size;
     attr.mtime = m_albums[node.index].set.date_update;
@@ -403,6 +440,10 @@ void Tree::list_fixed(const Node& dir, std::vector<DirEntry>& out) const {
     out.push_back({"photostream", kPhotostreamIno, NodeKind::photostream});
     out.push_back({"sets", kSetsIno, NodeKind::sets});
     if (!m_size_dir_inos.empty()) out.push_back({"sizes", kSizesIno, NodeKind::sizes});
+    for (const auto& view : m_views.dirs) {
+      if (view.parent == kNoViewDir)
+        out.push_back({std::string(view.name), view.ino, NodeKind::view_dir});
+    }
   }
 }
 
@@ -414,6 +455,10 @@ bool Tree::listed(const Node& dir) const {
       return m_albums_listed;
     case NodeKind::album_dir:
       return dir.index < m_albums.size() && m_albums[dir.index].listed;
+    case NodeKind::view_dir:
+      return dir.index < m_views.dirs.size() && m_views.dirs[dir.index].needs_albums
+                 ? m_albums_listed
+                 : m_photostream_listed;
     case NodeKind::sizes:
     case NodeKind::size_dir:
       return m_photostream_listed;
@@ -558,6 +603,9 @@ Result<void> Tree::list(Ino dir_ino, std::uint64_t offset, const EntryFn& fn) co
     }
     case NodeKind::album_dir:
       list_album(*dir, first, emit, position);
+      break;
+    case NodeKind::view_dir:
+      list_view(*dir, first, emit, position);
       break;
     default:
       break;

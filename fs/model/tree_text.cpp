@@ -16,6 +16,7 @@
 namespace flickrfs::model {
 
 std::string Tree::hidden_text(const Node& node) const {
+  if (node.sub == 2) return view_hidden_text(node.index);
   std::string out;
   if (node.sub == 0) {
     const auto [begin, end] = page_range(node.index);

@@ -36,6 +36,13 @@ ManifestPhoto parse_photo(simdjson::dom::element p) {
   photo.media = std::string(std::string_view(p["media"]));
   photo.date_taken = std::string(std::string_view(p["date_taken"]));
   photo.last_update = int64_t(p["last_update"]);
+  photo.date_upload = int64_t(p["date_upload"]);
+  photo.date_taken_granularity = static_cast<int>(int64_t(p["date_taken_granularity"]));
+  photo.date_taken_unknown = bool(p["date_taken_unknown"]);
+  for (simdjson::dom::element t : p["tags"].get_array())
+    photo.tags.emplace_back(std::string_view(t));
+  for (simdjson::dom::element t : p["machine_tags"].get_array())
+    photo.machine_tags.emplace_back(std::string_view(t));
   photo.original_allowed = bool(p["original_allowed"]);
   photo.is_public = int64_t(p["is_public"]) != 0;
   photo.count_comments = int64_t(p["count_comments"]);

@@ -29,7 +29,12 @@ struct ManifestPhoto {
   std::string title;
   std::string media;
   std::string date_taken;
+  int date_taken_granularity = 0;
+  bool date_taken_unknown = false;
+  std::int64_t date_upload = 0;
   std::int64_t last_update = 0;
+  std::vector<std::string> tags;          // as the world holds them (not the "tags" extra)
+  std::vector<std::string> machine_tags;  // "namespace:predicate=value"
   bool original_allowed = false;
   bool is_public = true;
   std::int64_t count_comments = 0;

@@ -25,17 +25,20 @@ std::string id_array(const std::vector<std::string>& ids) {
 }
 
 std::string manifest_photo(ServerState& state, const Photo& p) {
-  std::string out = "{\"id\":" + quoted(p.id) + ",\"title\":" + quoted(p.title) +
-                    ",\"media\":" + quoted(p.is_video ? "video" : "photo") +
-                    ",\"is_public\":" + std::to_string(p.is_public ? 1 : 0) +
-                    ",\"date_taken\":" + quoted(mysql_datetime(p.date_taken)) +
-                    ",\"date_upload\":" + std::to_string(p.date_upload) +
-                    ",\"last_update\":" + std::to_string(p.last_update) +
-                    ",\"original_allowed\":" + (p.original_allowed ? "true" : "false") +
-                    ",\"original_format\":" + quoted(p.original_format) +
-                    ",\"secret\":" + quoted(p.secret) +
-                    ",\"sets\":" + id_array(state.world.albums_of(p.index)) +
-                    ",\"count_comments\":" + std::to_string(p.comments.size()) + ",\"sizes\":[";
+  std::string out =
+      "{\"id\":" + quoted(p.id) + ",\"title\":" + quoted(p.title) +
+      ",\"media\":" + quoted(p.is_video ? "video" : "photo") +
+      ",\"is_public\":" + std::to_string(p.is_public ? 1 : 0) +
+      ",\"date_taken\":" + quoted(mysql_datetime(p.date_taken)) +
+      ",\"date_taken_granularity\":" + std::to_string(p.taken_granularity) +
+      ",\"date_taken_unknown\":" + (p.taken_unknown ? "true" : "false") +
+      ",\"tags\":" + id_array(p.tags) + ",\"machine_tags\":" + id_array(p.machine_tags) +
+      ",\"date_upload\":" + std::to_string(p.date_upload) +
+      ",\"last_update\":" + std::to_string(p.last_update) +
+      ",\"original_allowed\":" + (p.original_allowed ? "true" : "false") +
+      ",\"original_format\":" + quoted(p.original_format) + ",\"secret\":" + quoted(p.secret) +
+      ",\"sets\":" + id_array(state.world.albums_of(p.index)) +
+      ",\"count_comments\":" + std::to_string(p.comments.size()) + ",\"sizes\":[";
   bool first = true;
   for (const auto& s : sizes_for(p)) {
     const Digest d = state.images.digest(p, s);

@@ -1,0 +1,233 @@
+// The views of a Tree snapshot (views.hpp): their build, then their queries. The generic
+// queries of tree_query.cpp hand view nodes to the functions here.
+#include <algorithm>
+
+#include "fs/model/inode.hpp"
+#include "fs/model/naming.hpp"
+#include "fs/model/tree.hpp"
+
+namespace flickrfs::model {
+
+namespace {
+
+// The id in "<...>_<id>.<ext>" (tree_query.cpp has the same rule for pages).
+std::string_view id_of_file(std::string_view name) {
+  const auto dot = name.rfind('.');
+  const std::string_view stem = dot == std::string_view::npos ? name : name.substr(0, dot);
+  const auto underscore = stem.rfind('_');
+  return underscore == std::string_view::npos ? stem : stem.substr(underscore + 1);
+}
+
+Ino root_ino(std::string_view name) {
+  if (name == "tags") return kTagsIno;
+  if (name == "by-date") return kByDateIno;
+  return kByUploadIno;
+}
+
+}  // namespace
+
+void Tree::add_views(ViewCollector collector) {
+  const auto& temps = collector.dirs();
+  const auto count = static_cast<std::uint32_t>(temps.size());
+  std::vector<std::vector<std::uint32_t>> children(count);
+  std::vector<std::uint32_t> order;  // temp ids in slot order: roots, then breadth first
+  for (std::uint32_t t = 0; t < count; ++t) {
+    if (temps[t].parent == kNoViewDir) {
+      order.push_back(t);
+    } else {
+      children[temps[t].parent].push_back(t);
+    }
+  }
+  auto& dirs = m_views.dirs;
+  dirs.resize(count);
+  for (std::uint32_t k = 0; k < order.size(); ++k) {
+    auto& kids = children[order[k]];
+    std::sort(kids.begin(), kids.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return temps[a].name < temps[b].name; });
+    dirs[k].first_child = static_cast<std::uint32_t>(order.size());
+    dirs[k].child_count = static_cast<std::uint32_t>(kids.size());
+    order.insert(order.end(), kids.begin(), kids.end());
+  }
+  std::vector<std::uint32_t> slot_of(count);
+  for (std::uint32_t k = 0; k < count; ++k)
+    slot_of[order[k]] = k;
+  std::vector<std::string> paths(count);  // by slot, for the inode numbers
+  for (std::uint32_t k = 0; k < count; ++k) {
+    const auto& temp = temps[order[k]];
+    auto& dir = dirs[k];
+    dir.name = m_strings.store(temp.name);
+    dir.parent = temp.parent == kNoViewDir ? kNoViewDir : slot_of[temp.parent];
+    dir.depth = temp.depth;
+    dir.ino = dir.parent == kNoViewDir ? root_ino(temp.name)
+                                       : unique_ino(NodeKind::view_dir, {temp.path});
+    paths[k] = temp.path;
+  }
+  // Members: (slot, photo) pairs sorted, each photo once per directory.
+  auto& pairs = collector.members();
+  for (auto& pair : pairs)
+    pair.first = slot_of[pair.first];
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  m_views.members.reserve(pairs.size());
+  std::size_t next = 0;
+  for (std::uint32_t k = 0; k < count; ++k) {
+    dirs[k].first_member = static_cast<std::uint32_t>(m_views.members.size());
+    while (next < pairs.size() && pairs[next].first == k)
+      m_views.members.push_back(pairs[next++].second);
+    dirs[k].member_count =
+        static_cast<std::uint32_t>(m_views.members.size()) - dirs[k].first_member;
+    if (dirs[k].member_count > 0)
+      dirs[k].hidden_ino = unique_ino(NodeKind::hidden_list, {"view", paths[k]});
+  }
+  std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(pairs);
+  assign_view_link_inos(paths);
+  compute_view_mtimes();
+}
+
+// One hash per (directory, photo): the image link gets it with the low bit clear, the
+// sidecar link with it set. Collisions are found by sorting (a hash set of every link would
+// cost more memory at build time than the links themselves) and rehashed with a salt.
+void Tree::assign_view_link_inos(const std::vector<std::string>& paths) {
+  auto& inos = m_views.member_inos;
+  inos.assign(m_views.members.size(), 0);
+  std::vector<std::uint32_t> salts(m_views.members.size(), 0);
+  std::vector<std::uint32_t> dir_of(m_views.members.size());
+  for (std::uint32_t d = 0; d < m_views.dirs.size(); ++d) {
+    const auto& dir = m_views.dirs[d];
+    std::fill_n(dir_of.begin() + dir.first_member, dir.member_count, d);
+  }
+  const auto hash = [&](std::uint32_t slot) {
+    for (;; ++salts[slot]) {
+      const Ino base =
+          stable_ino(NodeKind::view_link,
+                     {paths[dir_of[slot]], m_photos[m_views.members[slot]].photo.id}, salts[slot]) &
+          ~Ino{1};
+      if (base >= 16 && m_used_inos.count(base) == 0 && m_used_inos.count(base | 1) == 0) {
+        inos[slot] = base;
+        return;
+      }
+    }
+  };
+  for (std::uint32_t slot = 0; slot < inos.size(); ++slot)
+    hash(slot);
+  auto& by_ino = m_views.by_ino;
+  by_ino.resize(inos.size());
+  for (std::uint32_t slot = 0; slot < inos.size(); ++slot)
+    by_ino[slot] = slot;
+  const auto by_value = [&](std::uint32_t a, std::uint32_t b) { return inos[a] < inos[b]; };
+  for (bool clash = true; clash;) {
+    std::sort(by_ino.begin(), by_ino.end(), by_value);
+    clash = false;
+    for (std::size_t i = 1; i < by_ino.size(); ++i) {
+      if (inos[by_ino[i]] != inos[by_ino[i - 1]]) continue;
+      ++salts[by_ino[i]];
+      hash(by_ino[i]);
+      clash = true;
+    }
+  }
+}
+
+void Tree::compute_view_mtimes() {
+  auto& dirs = m_views.dirs;
+  // Children come after their parents: walking backwards sees every child first.
+  for (std::size_t k = dirs.size(); k-- > 0;) {
+    auto& dir = dirs[k];
+    for (std::uint32_t m = dir.first_member; m < dir.first_member + dir.member_count; ++m)
+      dir.mtime = std::max(dir.mtime, m_photos[m_views.members[m]].dir_mtime);
+    if (dir.parent != kNoViewDir)
+      dirs[dir.parent].mtime = std::max(dirs[dir.parent].mtime, dir.mtime);
+  }
+}
+
+std::optional<Node> Tree::view_member_node(std::uint32_t dir, std::uint32_t slot,
+                                           bool sidecar) const {
+  const std::uint32_t photo = m_views.members[slot];
+  if (!sidecar && !has_image(photo)) return std::nullopt;
+  const Ino base = m_views.member_inos[slot];
+  return Node{sidecar ? base | 1 : base,
+              sidecar ? NodeKind::view_sidecar_link : NodeKind::view_link, photo,
+              slot - m_views.dirs[dir].first_member, dir};
+}
+
+std::optional<Node> Tree::view_link_node(Ino ino) const {
+  const auto& inos = m_views.member_inos;
+  const Ino base = ino & ~Ino{1};
+  const auto found =
+      std::lower_bound(m_views.by_ino.begin(), m_views.by_ino.end(), base,
+                       [&](std::uint32_t slot, Ino value) { return inos[slot] < value; });
+  if (found == m_views.by_ino.end() || inos[*found] != base) return std::nullopt;
+  const std::uint32_t slot = *found;
+  // The directory whose member range holds the slot: the last one starting at or before it
+  // (directories without members start where the next one does, so they are skipped).
+  const auto& dirs = m_views.dirs;
+  const auto after = std::upper_bound(
+      dirs.begin(), dirs.end(), slot,
+      [](std::uint32_t value, const ViewDir& dir) { return value < dir.first_member; });
+  const auto dir = static_cast<std::uint32_t>(after - dirs.begin() - 1);
+  return view_member_node(dir, slot, (ino & 1) != 0);
+}
+
+std::optional<Node> Tree::lookup_in_view(const Node& dir_node, std::string_view name) const {
+  const auto& dir = m_views.dirs[dir_node.index];
+  if (name == kHiddenName) return dir.hidden_ino != 0 ? node(dir.hidden_ino) : std::nullopt;
+  const auto first = m_views.dirs.begin() + dir.first_child;
+  const auto last = first + dir.child_count;
+  const auto child = std::lower_bound(
+      first, last, name, [](const ViewDir& d, std::string_view n) { return d.name < n; });
+  if (child != last && child->name == name) return node(child->ino);
+  const auto photo = photo_index(id_of_file(name));
+  if (!photo) return std::nullopt;
+  const auto members_begin = m_views.members.begin() + dir.first_member;
+  const auto members_end = members_begin + dir.member_count;
+  const auto member = std::lower_bound(members_begin, members_end, *photo);
+  if (member == members_end || *member != *photo) return std::nullopt;
+  const auto slot = static_cast<std::uint32_t>(member - m_views.members.begin());
+  const auto candidate = view_member_node(dir_node.index, slot, name.ends_with(kSidecarExt));
+  if (candidate && name_of(*candidate) == name) return candidate;
+  return std::nullopt;
+}
+
+// A view directory: its subdirectories (one offset each), ".hidden", then each photo's image
+// link and sidecar link (two offsets a photo, the image's unused when it has none).
+void Tree::list_view(const Node& dir_node, std::uint64_t first,
+                     const std::function<bool(DirEntry)>& emit, std::uint64_t& position) const {
+  const auto& dir = m_views.dirs[dir_node.index];
+  const std::uint64_t base = position;
+  for (std::uint32_t c = 0; c < dir.child_count; ++c) {
+    const std::uint64_t slot = base + 1 + c;
+    if (slot < first) continue;
+    position = slot;
+    const auto& child = m_views.dirs[dir.first_child + c];
+    if (!emit({std::string(child.name), child.ino, NodeKind::view_dir})) return;
+  }
+  if (dir.member_count == 0) return;
+  const std::uint64_t hidden_slot = base + dir.child_count + 1;
+  if (first <= hidden_slot) {
+    position = hidden_slot;
+    if (!emit({std::string(kHiddenName), dir.hidden_ino, NodeKind::hidden_list})) return;
+  }
+  const std::uint64_t skip = first > hidden_slot + 1 ? first - hidden_slot - 1 : 0;
+  for (std::uint32_t p = static_cast<std::uint32_t>(skip / 2); p < dir.member_count; ++p) {
+    const std::uint32_t member = dir.first_member + p;
+    const std::uint64_t slot = hidden_slot + 1 + 2 * std::uint64_t{p};
+    if (slot >= first) {
+      if (const auto image = view_member_node(dir_node.index, member, false)) {
+        position = slot;
+        if (!emit({name_of(*image), image->ino, NodeKind::view_link})) return;
+      }
+    }
+    position = slot + 1;
+    const auto sidecar = view_member_node(dir_node.index, member, true);
+    if (!emit({name_of(*sidecar), sidecar->ino, NodeKind::view_sidecar_link})) return;
+  }
+}
+
+std::string Tree::view_hidden_text(std::uint32_t dir_index) const {
+  const auto& dir = m_views.dirs[dir_index];
+  std::string out;
+  for (std::uint32_t m = dir.first_member; m < dir.first_member + dir.member_count; ++m)
+    out.append(m_photos[m_views.members[m]].stem).append(kSidecarExt).append("\n");
+  return out;
+}
+
+}  // namespace flickrfs::model

@@ -1,0 +1,212 @@
+// Mounted: the views (tags/, by-date/, by-upload/) against the emulator's manifest, with
+// Flickr's default call budget: every photo in the right folders, once per folder, every
+// link resolving into photostream/, `.hidden` naming the sidecar links, no API call spent on
+// them, and `flickrfs mirror MOUNT/tags/<tag>` copying just those photos.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <simdjson.h>
+#include <catch2/catch.hpp>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "tests/mount/mount_support.hpp"
+#include "tests/support/emulator_process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace flickrfs::test;
+
+namespace {
+
+namespace fsys = std::filesystem;
+
+// Flickr's default budget: no FLICKRFS_*_PER_HOUR override (mount_env lifts it).
+const Env kDefaultBudget = {{"FLICKRFS_API_CALLS_PER_HOUR", ""},
+                            {"FLICKRFS_IMAGE_REQUESTS_PER_HOUR", ""}};
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line))
+    out.push_back(line);
+  return out;
+}
+
+std::int64_t api_calls_total(const EmulatorProcess& emulator) {
+  simdjson::dom::parser parser;
+  const std::string body = emulator.get("/_emulator/stats");
+  return int64_t(parser.parse(body)["api_calls_total"]);
+}
+
+// The view folders a photo belongs in, from the manifest and DESIGN/issue rules (written
+// here again, not taken from fs/model).
+std::set<std::string> expected_dirs(const ManifestPhoto& photo) {
+  std::set<std::string> out;
+  for (const auto& tag : photo.tags)
+    out.insert(tag == "machine" ? "tags/machine (tag)" : "tags/" + tag);
+  for (const auto& tag : photo.machine_tags)
+    out.insert("tags/machine/" + tag);
+  if (photo.date_taken_unknown) {
+    out.insert("by-date/unknown");
+  } else if (photo.date_taken_granularity >= 6) {
+    out.insert("by-date/" + photo.date_taken.substr(0, 4));
+  } else {
+    out.insert("by-date/" + photo.date_taken.substr(0, 4) + "/" + photo.date_taken.substr(5, 2));
+  }
+  const std::time_t uploaded = photo.date_upload;
+  std::tm utc{};
+  ::gmtime_r(&uploaded, &utc);
+  char upload[64];
+  std::snprintf(upload, sizeof upload, "by-upload/%04d/%02d", utc.tm_year + 1900, utc.tm_mon + 1);
+  out.insert(upload);
+  return out;
+}
+
+// Until the mount's first listing is complete (albums and video streams fetched: a video's
+// link changes its name when its streams become known).
+void wait_listing_complete(const std::string& root, const Env& env) {
+  for (int i = 0; i < 600; ++i) {
+    const auto status = run_command({build_binary("flickrfs"), "status", root}, env);
+    if (status.output.find("listing:     complete") != std::string::npos) return;
+    ::usleep(500 * 1000);
+  }
+  FAIL("the first listing did not complete in 300 s");
+}
+
+std::size_t depth_of(const std::string& dir) {
+  return static_cast<std::size_t>(std::count(dir.begin(), dir.end(), '/')) + 1;
+}
+
+}  // namespace
+
+TEST_CASE("tags/, by-date/ and by-upload/ hold every photo in the right folders, once each",
+          "[mount]") {
+  EmulatorProcess emulator({700, 4, 3, {"--image-kb", "4"}});
+  TempDir temp;
+  const MountWork work = make_work(temp.path());
+  // No listing re-check or poll while the views are walked: the calls counted are theirs.
+  FlickrfsMount mount(emulator.url(), work, {"--dir-cache-time", "3600", "--poll-interval", "3600"},
+                      kDefaultBudget);
+  const Manifest manifest = fetch_manifest(emulator);
+  REQUIRE(manifest.photos.size() == 700);
+  wait_listing_complete(mount.root(), mount_env(emulator.url(), work));
+
+  std::map<std::string, std::set<std::string>> expected;  // dir -> photo ids
+  std::size_t machine_tagged = 0;
+  std::size_t unknown = 0;
+  std::size_t year_only = 0;
+  for (const auto& photo : manifest.photos) {
+    for (const auto& dir : expected_dirs(photo))
+      expected[dir].insert(photo.id);
+    machine_tagged += photo.machine_tags.empty() ? 0 : 1;
+    unknown += photo.date_taken_unknown ? 1 : 0;
+    year_only += !photo.date_taken_unknown && photo.date_taken_granularity >= 6 ? 1 : 0;
+  }
+  // The world exercises every rule.
+  REQUIRE(machine_tagged > 0);
+  REQUIRE(unknown > 0);
+  REQUIRE(year_only > 0);
+
+  REQUIRE(emulator.post("/_emulator/reset-stats", "").find("ok") != std::string::npos);
+  const std::string root = mount.root();
+  const CommandResult find =
+      run_command({"find", root + "/tags", root + "/by-date", root + "/by-upload", "-type", "l"});
+  REQUIRE(find.status == 0);
+  CHECK(api_calls_total(emulator) == 0);  // the views come from the listing's extras
+
+  std::map<std::string, std::set<std::string>> images_in;  // dir -> photo ids
+  std::map<std::string, std::set<std::string>> sidecars_in;
+  std::map<std::string, std::set<std::string>> sidecar_names_in;
+  std::size_t links = 0;
+  for (const auto& path : lines_of(find.output)) {
+    const std::string rel = path.substr(root.size() + 1);
+    const std::string dir = rel.substr(0, rel.rfind('/'));
+    const std::string name = rel.substr(rel.rfind('/') + 1);
+    const bool sidecar = name.ends_with(".json");
+    const std::string id = trailing_id(name);
+    INFO(rel);
+    CHECK((sidecar ? sidecars_in : images_in)[dir].insert(id).second);  // once per folder
+    if (sidecar) sidecar_names_in[dir].insert(name);
+    // Relative, into photostream/, resolving to a regular file with the same name.
+    char target[4096];
+    const ssize_t n = ::readlink(path.c_str(), target, sizeof target);
+    REQUIRE(n > 0);
+    std::string up;
+    for (std::size_t d = 0; d < depth_of(dir); ++d)
+      up += "../";
+    CHECK(std::string(target, static_cast<std::size_t>(n)).starts_with(up + "photostream/page-"));
+    CHECK(std::string(target, static_cast<std::size_t>(n)).ends_with("/" + name));
+    if (++links % 37 == 0) {  // a sample: stat follows the link through the mount
+      struct stat st {};
+      CHECK(::stat(path.c_str(), &st) == 0);
+      CHECK(S_ISREG(st.st_mode));
+    }
+  }
+  CHECK(images_in == expected);
+  CHECK(sidecars_in == expected);
+  for (const auto& [dir, names] : sidecar_names_in) {
+    const auto hidden = lines_of(read_file(root + "/" + dir + "/.hidden"));
+    CHECK(std::set<std::string>(hidden.begin(), hidden.end()) == names);
+    CHECK(hidden.size() == names.size());
+  }
+
+  // Every image once under by-date, following the links.
+  const CommandResult counted = run_command(
+      {"sh", "-c",
+       "find -L '" + root + "/by-date' -type f -not -name '*.json' -not -name .hidden | wc -l"});
+  REQUIRE(counted.status == 0);
+  CHECK(std::stoul(counted.output) == manifest.photos.size());
+  CHECK(mount.unmount() == 0);
+}
+
+TEST_CASE("flickrfs mirror MOUNT/tags/<tag> copies just those photos, links resolving", "[mount]") {
+  EmulatorProcess emulator({300, 2, 5, {"--image-kb", "4"}});
+  TempDir temp;
+  ::mkdir((temp / "work").c_str(), 0700);
+  const MountWork work = make_work(temp / "work");
+  FlickrfsMount mount(emulator.url(), work, {}, kDefaultBudget);
+  wait_listing_complete(mount.root(), mount_env(emulator.url(), work));
+  const Manifest manifest = fetch_manifest(emulator);
+  std::set<std::string> tagged;
+  for (const auto& photo : manifest.photos) {
+    if (std::find(photo.tags.begin(), photo.tags.end(), "bridge") != photo.tags.end())
+      tagged.insert(photo.id);
+  }
+  REQUIRE(!tagged.empty());
+  REQUIRE(tagged.size() < manifest.photos.size());
+
+  const std::string dest = temp / "dest";
+  Env env = mount_env(emulator.url(), work);
+  for (const auto& [key, value] : kDefaultBudget)
+    env[key] = value;
+  const CommandResult run = run_command(
+      {build_binary("flickrfs"), "mirror", "--no-progress", mount.root() + "/tags/bridge", dest},
+      env, 600);
+  INFO(run.output);
+  REQUIRE(run.status == 0);
+  std::set<std::string> link_ids;
+  std::set<std::string> copied_ids;
+  for (const auto& entry : fsys::recursive_directory_iterator(dest)) {
+    // lexically: fsys::relative() would resolve the links.
+    const std::string rel = entry.path().lexically_relative(dest).string();
+    const std::string name = entry.path().filename().string();
+    if (name == ".hidden" || entry.is_directory() || rel.starts_with(".flickrfs-mirror/")) continue;
+    INFO(rel);
+    if (rel.starts_with("tags/bridge/")) {
+      REQUIRE(entry.is_symlink());
+      CHECK(fsys::is_regular_file(fsys::canonical(entry.path())));  // resolves offline
+      if (!name.ends_with(".json")) link_ids.insert(trailing_id(name));
+    } else {
+      CHECK(rel.starts_with("photostream/page-"));
+      CHECK(entry.is_regular_file());
+      if (!name.ends_with(".json")) copied_ids.insert(trailing_id(name));
+    }
+  }
+  CHECK(link_ids == tagged);
+  CHECK(copied_ids == tagged);  // the photostream files those links point to, nothing else
+  CHECK(mount.unmount() == 0);
+}
