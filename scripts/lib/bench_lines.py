@@ -443,6 +443,48 @@ def line_offline(cfg):
                 "DESIGN: EIO within 1 s")], raw
 
 
+def line_upload(cfg):
+    """upload throughput: `flickrfs upload` of N files vs `curl -F` posting the same files"""
+    n = 20 if cfg.quick else 100
+    kb = 200
+    src = cfg.fresh("upload-src")
+    files = []
+    for k in range(n):
+        path = os.path.join(src, f"u{k:04d}.jpg")
+        with open(path, "wb") as f:  # JPEG-framed: the emulator sniffs the type like Flickr
+            f.write(b"\xff\xd8\xff\xe0" + os.urandom(kb * 1024) + b"\xff\xd9")
+        files.append(path)
+    raw = {"files": n, "kb": kb, "flickrfs": [], "curl": []}
+    for _ in range(cfg.runs):
+        emu = cfg.emu(10, extra=["--ticket-ms", 0])
+        try:
+            # Baseline: one curl, one connection, the same multipart POST per file (unsigned,
+            # so the emulator reads the whole body and answers code 99 without storing it).
+            argv = ["curl", "-sS", "-o", "/dev/null"]
+            for k, path in enumerate(files):
+                argv += (["--next"] if k else []) + ["-o", "/dev/null", "-F", f"title=u{k}",
+                                                     "-F", f"photo=@{path}",
+                                                     emu.url + "/services/upload/"]
+            rc, out, secs = h.run(argv, timeout=600)
+            if rc != 0:
+                raise RuntimeError(f"curl -F exited {rc}: {out[-200:]}")
+            raw["curl"].append(secs)
+            work = cfg.fresh("upload")
+            rc, out, secs = h.run([cfg.flickrfs, "upload"] + files,
+                                  env=h.flickrfs_env(emu.url, work), timeout=600)
+            if rc != 0:
+                raise RuntimeError(f"flickrfs upload exited {rc}: {out[-300:]}")
+            raw["flickrfs"].append(secs)
+            if emu.stats().get("uploads") != n:
+                raise RuntimeError(f"emulator counted {emu.stats().get('uploads')} uploads")
+        finally:
+            emu.close()
+    ours = n / h.median(raw["flickrfs"])
+    base = n / h.median(raw["curl"])
+    return [row("U", f"upload {n} x {kb} KB at {LATENCY_MS} ms", ours, base, "files/s",
+                "curl -F, same files, one connection (target ratio >= 0.8)")], raw
+
+
 def _desktop_module():
     """tests/desktop's helpers (Xvfb, a session bus, a file manager, killing by PID)."""
     import importlib.util
@@ -570,4 +612,4 @@ def _line_budget(cfg):
 
 ALL = [("1", line1_cold_ls), ("2", line2_warm_tree), ("3", line3_reads), ("4", line4_copy),
        ("8", line8_mixed), ("P", line_prefetch), ("B", _line_budget), ("O", line_offline),
-       ("T", line_thumbnails), ("E", emulator_lines)]
+       ("U", line_upload), ("T", line_thumbnails), ("E", emulator_lines)]
