@@ -179,20 +179,36 @@ class FlickrClient {
   // ---- Uploads (flickr-api.md section 11; need a token with write permission) -----------
   // One multipart POST to upload_url + /services/upload/ (or /services/replace/ when
   // replace_photo_id is set), signed over every field but `photo`, the file streamed from
-  // disk. Spends one API token per attempt and retries like any call; a reply lost after
-  // Flickr took the file (reset, truncated) is retried too, which is why the CLI keeps a
-  // spool state and checks before sending again. Code 99 (read-only token) is Errc::auth.
+  // disk. Spends one API token per attempt. With `retry`, retries like any call; but a reply
+  // lost after Flickr took the file (reset, truncated) would then upload it twice, so the
+  // uploader (fs/upload/) sends with retry = false and, after a failure, looks for the file
+  // on Flickr before sending it again. Code 99 (read-only token) is Errc::auth.
   struct UploadRequest {
     std::string file_path;
     std::string title;              // empty: not sent (Flickr then names it after the file)
     std::optional<bool> is_public;  // nullopt: the account's default
     bool async = true;              // answer a ticket id (check_tickets) instead of waiting
     std::string replace_photo_id;   // non-empty: replace this photo's file
+    bool retry = true;              // false: one attempt (throttled waits aside)
   };
   [[nodiscard]] Result<parse::UploadReply> upload(const UploadRequest& request,
                                                   const http::UploadProgress& progress = {});
   [[nodiscard]] Result<std::vector<parse::TicketStatus>> check_tickets(
       const std::vector<std::string>& ticket_ids);
+
+  // ---- Write methods (POST; flickr_write.cpp) -----------------------------------------------
+  // flickr.photosets.create: ONE attempt, never retried here: a reply lost after Flickr made
+  // the album would make a second album of the same title on retry. The caller looks for the
+  // album by title (photosets()) before trying again. Returns the new album's id.
+  [[nodiscard]] Result<std::string> create_photoset(const std::string& title,
+                                                    const std::string& primary_photo_id);
+  // flickr.photosets.addPhoto, retried: a retry after a lost reply answers code 3 "Photo
+  // already in set", which is the state asked for, so it counts as success.
+  [[nodiscard]] Result<void> add_to_photoset(const std::string& photoset_id,
+                                             const std::string& photo_id);
+  // flickr.photos.delete (needs a token with delete permission), retried: a retry after a
+  // lost reply answers code 1 "Photo not found", also success. Errc::auth on code 99.
+  [[nodiscard]] Result<void> delete_photo(const std::string& photo_id);
 
   // ---- OAuth out-of-band flow (flickr-api.md section 12) -----------------------------------
   [[nodiscard]] Result<RequestToken> request_token(std::string_view callback = "oob");
@@ -239,10 +255,12 @@ class FlickrClient {
   // Runs `attempt` up to retry.max_attempts times (throttled attempts not counted, see
   // RetryPolicy), each one holding an API call or an image request of the RateLimiter.
   enum class Kind : std::uint8_t { api, image };
+  // `max_attempts` 0 = the RetryPolicy's.
   template <class T>
   [[nodiscard]] Result<T> with_retries(std::string_view what, Kind kind,
                                        const std::function<Result<T>()>& attempt,
-                                       const std::atomic<bool>* cancel = nullptr);
+                                       const std::atomic<bool>* cancel = nullptr,
+                                       int max_attempts = 0);
   [[nodiscard]] Result<std::string> me_or_nsid(const std::string& user, bool need_token) const;
   void log(LogLevel level, std::string_view line) const;
   [[nodiscard]] std::string redact(std::string text) const;

@@ -26,10 +26,10 @@ inline double random_unit() {
 template <class T>
 Result<T> FlickrClient::with_retries(std::string_view what, Kind kind,
                                      const std::function<Result<T>()>& attempt,
-                                     const std::atomic<bool>* cancel) {
+                                     const std::atomic<bool>* cancel, int max_attempts) {
   if (cancel == nullptr) cancel = m_options.cancel;
   const WaitBounds bounds{m_options.rate_limit_max_wait, cancel};
-  const int attempts = std::max(1, m_options.retry.max_attempts);
+  const int attempts = std::max(1, max_attempts > 0 ? max_attempts : m_options.retry.max_attempts);
   const auto started = m_clock->now();
   int counted = 0;  // attempts that count against max_attempts (not throttled ones)
   for (int number = 1;; ++number) {

@@ -42,7 +42,7 @@ Result<parse::UploadReply> FlickrClient::upload(const UploadRequest& request,
     if (response.status != 200) return http_failure(what, response);
     return parse::upload_reply(response.body, what);
   };
-  return with_retries<parse::UploadReply>(what, Kind::api, attempt);
+  return with_retries<parse::UploadReply>(what, Kind::api, attempt, nullptr, request.retry ? 0 : 1);
 }
 
 Result<std::vector<parse::TicketStatus>> FlickrClient::check_tickets(

@@ -90,4 +90,18 @@ Result<std::vector<Collection>> collection_tree(std::string_view body) {
   return out;  // a user without collections may get {"collections":{}} or no member at all
 }
 
+Result<std::string> created_photoset(std::string_view body) {
+  constexpr std::string_view kMethod = "flickr.photosets.create";
+  std::string id;
+  FLICKRFS_CHECK(
+      detail::parse_root(body, kMethod, [&](std::string_view key, detail::od::value value) {
+        if (key != "photoset") return;
+        detail::for_each_member(value, [&](std::string_view member, detail::od::value inner) {
+          if (member == "id") id = detail::text(inner);
+        });
+      }));
+  if (id.empty()) return make_error(Errc::bad_response, std::string(kMethod) + ": no photoset id");
+  return id;
+}
+
 }  // namespace flickrfs::api::parse

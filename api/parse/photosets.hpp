@@ -22,5 +22,7 @@ struct PhotosetPage {
 
 [[nodiscard]] Result<PhotosetPage> photoset_list(std::string_view body);
 [[nodiscard]] Result<std::vector<Collection>> collection_tree(std::string_view body);
+// photosets.create: {"photoset": {"id": "...", "url": "..."}} -> the id.
+[[nodiscard]] Result<std::string> created_photoset(std::string_view body);
 
 }  // namespace flickrfs::api::parse

@@ -166,3 +166,95 @@ TEST_CASE("replace serves the new bytes, a read-only token exits 2 naming auth -
   CHECK(refused.err.find("test-token-read-secret") == std::string::npos);
   CHECK(test::fetch_manifest(emu).photos.size() == 11);
 }
+
+TEST_CASE(
+    "upload --album: a new album goes first, primary = first file, reused by title, "
+    "an existing album gets the photo at its end, --private kept",
+    "[emulator]") {
+  EmulatorProcess emu({10, 2, 1, {"--image-kb", "8", "--ticket-ms", "50"}});
+  test::TempDir home;
+  test::TempDir pics;
+  const auto first = make_files(pics, 3, 5);
+  auto args = upload_args(emu, home, first);
+  args.insert(args.end(), {"--album", "Harbour walks", "--private"});
+  const auto run = run_command(args, kWriteEnv);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto manifest = test::fetch_manifest(emu);
+  const std::size_t albums = manifest.sets.size();
+  REQUIRE(albums == 3);
+  // Flickr puts a new album first in the account's list.
+  const auto created = manifest.sets.front();
+  CHECK(created.title == "Harbour walks");
+  REQUIRE(created.photo_ids.size() == 3);
+  for (std::size_t k = 0; k < 3; ++k) {
+    const auto* photo = manifest.photo(created.photo_ids[k]);
+    REQUIRE(photo != nullptr);
+    CHECK(original_sha(*photo) == std::next(first.begin(), static_cast<long>(k))->second);
+    CHECK_FALSE(photo->is_public);
+  }
+  const std::string listing = emu.get(
+      "/services/rest/?method=flickr.photosets.getList&api_key=test-key&user_id=12345678%40N00"
+      "&format=json&nojsoncallback=1");
+  CHECK(listing.find("\"primary\":\"" + created.photo_ids[0] + "\"") != std::string::npos);
+
+  // Same title again: no second album, the new photos at its end.
+  const auto second = make_files(pics, 2, 6);
+  args = upload_args(emu, home, second);
+  args.insert(args.end(), {"--album", "Harbour walks"});
+  REQUIRE(run_command(args, kWriteEnv).exit_code == 0);
+  manifest = test::fetch_manifest(emu);
+  CHECK(manifest.sets.size() == albums);
+  CHECK(manifest.sets.front().photo_ids.size() == 5);
+
+  // An album the account already had, by its title.
+  const auto existing = manifest.sets.back();
+  const auto third = make_files(pics, 1, 7);
+  args = upload_args(emu, home, third);
+  args.insert(args.end(), {"--album", existing.title, "--public"});
+  const auto added = run_command(args, kWriteEnv);
+  INFO(added.err);
+  REQUIRE(added.exit_code == 0);
+  manifest = test::fetch_manifest(emu);
+  CHECK(manifest.sets.size() == albums);
+  const auto& grown = manifest.sets.back();
+  REQUIRE(grown.photo_ids.size() == existing.photo_ids.size() + 1);
+  const std::string new_id = added.out.substr(0, added.out.find('\t'));
+  CHECK(grown.photo_ids.back() == new_id);
+  CHECK(manifest.photo(new_id)->is_public);
+  CHECK(emu.get("/_emulator/stats").find("\"flickr.photosets.create\":1") != std::string::npos);
+}
+
+TEST_CASE("upload --album under faults: each file once, one album of that title", "[emulator]") {
+  // Truncated replies and resets hit the upload POSTs and photosets.create alike: the
+  // uploader must look before sending (or creating) again.
+  EmulatorProcess emu({5,
+                       1,
+                       1,
+                       {"--image-kb", "8", "--fault-rate", "0.25", "--fault-seed", "3",
+                        "--fault-kinds", "http503,truncated,reset,stat_fail_201"}});
+  test::TempDir home;
+  test::TempDir pics;
+  const auto files = make_files(pics, 12, 8);
+  auto args = upload_args(emu, home, files);
+  args.insert(args.end(), {"--album", "Stormy"});
+  auto run = run_command(args, kWriteEnv);
+  for (int rerun = 0; rerun < 3 && run.exit_code != 0; ++rerun)
+    run = run_command(args, kWriteEnv);  // a run that gave up resumes
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  emu.post("/_emulator/faults", "{\"rate\": 0}");
+  const auto counts = originals(emu);
+  for (const auto& [path, sha] : files) {
+    INFO(path);
+    CHECK((counts.count(sha) != 0 && counts.at(sha) == 1));
+  }
+  const auto manifest = test::fetch_manifest(emu);
+  int stormy = 0;
+  for (const auto& set : manifest.sets) {
+    if (set.title != "Stormy") continue;
+    ++stormy;
+    CHECK(set.photo_ids.size() == files.size());
+  }
+  CHECK(stormy == 1);
+}

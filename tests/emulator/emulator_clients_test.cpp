@@ -48,7 +48,8 @@ TEST_CASE("Pillow decodes every JPEG, PNG and GIF at the dimensions the API clai
   CHECK(run_python("decode_images.py", {emu.url(), "40"}) == 0);
 }
 
-TEST_CASE("python3-flickrapi: upload (sync and async tickets), replace, read token refused") {
+TEST_CASE(
+    "python3-flickrapi: upload (sync and async tickets), replace, albums, read token refused") {
   EmulatorProcess emu({30, 2, 5, {"--image-kb", "10", "--ticket-ms", "200"}});
   TempDir work;
   CHECK(run_python("flickrapi_upload.py", {emu.url(), work.path()}) == 0);

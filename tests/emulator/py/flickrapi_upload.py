@@ -4,7 +4,7 @@ flickr-emulator.
 
 Usage: flickrapi_upload.py BASE_URL WORKDIR
 Uploads a JPEG synchronously and one with async=1 (polling flickr.photos.upload.checkTickets),
-replaces one, and checks titles, the photostream's newest entry and the Original bytes (sha256
+replaces one, files both into a new album (photosets.create/addPhoto), and checks titles, the photostream's newest entry and the Original bytes (sha256
 from /_emulator/manifest and the downloaded Original). A read-only token must get code 99.
 Exit 0 on success, 1 with a message.
 """
@@ -108,7 +108,34 @@ def main():
     if hashlib.sha256(body).hexdigest() != digest3:
         fail("served Original differs from the replacing file")
 
+    # Albums: photosets.create puts the new album first, with its primary; addPhoto appends,
+    # and a second addPhoto of the same photo is Flickr's code 3.
+    made = api.photosets.create(title="Harbour album", primary_photo_id=photo_id)
+    set_id = made.find("photoset").get("id")
+    if not set_id:
+        fail("photosets.create gave no id")
+    api.photosets.addPhoto(photoset_id=set_id, photo_id=async_id)
+    try:
+        api.photosets.addPhoto(photoset_id=set_id, photo_id=async_id)
+        fail("adding a photo twice was accepted")
+    except flickrapi.FlickrError as e:
+        if e.code != 3:
+            fail("second addPhoto: expected code 3, got %r" % e)
+    first = api.photosets.getList().find("photosets/photoset")
+    if first.get("id") != set_id or first.get("primary") != photo_id:
+        fail("new album is not first with its primary: %r" % first.attrib)
+    members = [p.get("id") for p in
+               api.photosets.getPhotos(photoset_id=set_id).findall("photoset/photo")]
+    if members != [photo_id, async_id]:
+        fail("album members %r" % members)
+
     reader = client("test-token-read", "test-token-read-secret", "read")
+    try:
+        reader.photosets.create(title="nope", primary_photo_id=photo_id)
+        fail("a read-only token could create an album")
+    except flickrapi.FlickrError as e:
+        if e.code != 99:
+            fail("read-only photosets.create: expected code 99, got %r" % e)
     try:
         reader.upload(filename=path, title="nope")
         fail("a read-only token could upload")

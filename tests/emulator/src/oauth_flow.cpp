@@ -52,13 +52,14 @@ void authorize(ServerState& state, const httplib::Request& req, httplib::Respons
                     "text/html; charset=utf-8");
     return;
   }
+  const std::string perms = req.has_param("perms") ? req.get_param_value("perms") : "read";
+  state.token_perms = std::max(1, perms_level(perms));
   if (entry->callback != "oob") {
     const char sep = entry->callback.find('?') == std::string::npos ? '?' : '&';
     res.set_redirect(entry->callback + sep + "oauth_token=" + percent_encode(token) +
                      "&oauth_verifier=" + percent_encode(entry->verifier));
     return;
   }
-  const std::string perms = req.has_param("perms") ? req.get_param_value("perms") : "read";
   res.set_content(
       "<!DOCTYPE html>\n<html><head><title>Flickr: authorize</title></head><body>\n"
       "<p>You have authorized the application to access your account (" +

@@ -3,8 +3,8 @@
 // world, or returns Flickr's stat:fail code and message. Rendering (JSON/XML), OAuth and
 // faults happen in the server layer.
 //
-// Thread contract: methods only read the World (itself thread-safe); safe to call from
-// many threads.
+// Thread contract: read methods only read the World; write methods (rest_write.cpp) change
+// it through `writable` (World is itself thread-safe); safe to call from many threads.
 
 #include <optional>
 #include <string>
@@ -23,6 +23,8 @@ struct CallContext {
   bool authenticated = false;              // signed with the owner's access token (read perms)
   std::string token;                       // the access token, when authenticated
   const UploadTickets* tickets = nullptr;  // for flickr.photos.upload.checkTickets
+  World* writable = nullptr;               // the same world, for the write methods
+  std::string perms;                       // the token's: "read", "write" or "delete"
 
   [[nodiscard]] std::string param(const std::string& key) const;
   [[nodiscard]] bool has(const std::string& key) const;
@@ -46,6 +48,7 @@ MethodResult call_method(const std::string& method, const CallContext& ctx);
 std::optional<MethodResult> call_people_method(const std::string& method, const CallContext& ctx);
 std::optional<MethodResult> call_photo_method(const std::string& method, const CallContext& ctx);
 std::optional<MethodResult> call_set_method(const std::string& method, const CallContext& ctx);
+std::optional<MethodResult> call_write_method(const std::string& method, const CallContext& ctx);
 
 // Shared helpers (rest_lists.cpp).
 struct Paging {

@@ -23,7 +23,7 @@ MethodResult check_token(const CallContext& ctx) {
   Node root("");
   Node oauth("oauth");
   oauth.child(text_node("token", ctx.token));
-  oauth.child(text_node("perms", "read"));
+  oauth.child(text_node("perms", ctx.perms));
   Node user("user");
   user.attr("nsid", str(kUserNsid)).attr("username", str(kUsername));
   user.attr("fullname", str(kRealname));

@@ -68,6 +68,8 @@ std::optional<MethodResult> authenticate(ServerState& state, const httplib::Requ
       return MethodResult::fail(98, "Invalid auth token");
     ctx.authenticated = !outcome.token.empty();
     ctx.token = outcome.token;
+    if (ctx.authenticated)
+      ctx.perms = outcome.token == kAccessToken ? perms_name(state.token_perms) : "read";
     return std::nullopt;
   }
   const std::string key = param_value(params, "api_key");
@@ -94,7 +96,7 @@ void handle_rest(ServerState& state, const httplib::Request& req, httplib::Respo
     answer_http_fault(Fault::Http429, req, res);
     return;
   }
-  CallContext ctx{state.world, state.base_url, params, false, "", &state.tickets};
+  CallContext ctx{state.world, state.base_url, params, false, "", &state.tickets, &state.world, ""};
   bool replied = false;
   auto refused = authenticate(state, req, params, ctx, res, &replied);
   if (replied) return;

@@ -8,6 +8,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -27,7 +28,7 @@ namespace flickrfs::emulator {
 inline constexpr const char* kConsumerKey = "test-key";
 inline constexpr const char* kConsumerSecret = "test-secret";
 inline constexpr const char* kAccessToken = "test-token";
-inline constexpr const char* kAccessTokenSecret = "test-token-secret";  // write perms
+inline constexpr const char* kAccessTokenSecret = "test-token-secret";  // delete perms
 // A second access token of the same user with read perms only (uploads answer code 99).
 inline constexpr const char* kReadAccessToken = "test-token-read";
 inline constexpr const char* kReadAccessTokenSecret = "test-token-read-secret";
@@ -79,7 +80,18 @@ struct ServerState {
   ImageStore images;
   UploadTickets tickets;
   std::string base_url;  // set once the port is known, before serving
+  // What kAccessToken may do (1 read, 2 write, 3 delete): delete until an oob flow
+  // authorizes it with other perms, as Flickr grants a token what the user authorized.
+  std::atomic<int> token_perms{3};
 };
+
+// "read"/"write"/"delete" <-> 1/2/3 (0: none).
+[[nodiscard]] inline int perms_level(const std::string& perms) {
+  return perms == "delete" ? 3 : perms == "write" ? 2 : perms == "read" ? 1 : 0;
+}
+[[nodiscard]] inline std::string perms_name(int level) {
+  return level >= 3 ? "delete" : level == 2 ? "write" : level == 1 ? "read" : "none";
+}
 
 void install_rest_routes(httplib::Server& server, ServerState& state);
 void install_oauth_routes(httplib::Server& server, ServerState& state);

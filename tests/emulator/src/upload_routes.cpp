@@ -58,7 +58,8 @@ std::optional<UploadReply> check_caller(ServerState& state, const httplib::Reque
   if (!outcome.is_signed || outcome.token.empty()) {
     return fail(99, "Insufficient permissions. Method requires write privileges; none granted.");
   }
-  if (outcome.token == kReadAccessToken) {
+  if (outcome.token == kReadAccessToken ||
+      (outcome.token == kAccessToken && state.token_perms < 2)) {
     return fail(99, "Insufficient permissions. Method requires write privileges; read granted.");
   }
   if (outcome.token != kAccessToken) return fail(98, "Invalid auth token");

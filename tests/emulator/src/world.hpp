@@ -131,8 +131,10 @@ class World {
   std::string add_comment(const std::string& id, const std::string& text, std::string* error);
   bool set_add(const std::string& set_id, const std::string& id, std::string* error);
   bool set_remove(const std::string& set_id, const std::string& id, std::string* error);
+  // A new album of `ids` (the first is its primary). `first`: put it first in the album list,
+  // as flickr.photosets.create does; the mutate endpoint appends.
   std::string set_create(const std::string& title, const std::vector<std::string>& ids,
-                         std::string* error);
+                         std::string* error, bool first = false);
 
  private:
   struct Override {

@@ -143,7 +143,7 @@ bool World::set_remove(const std::string& set_id, const std::string& id, std::st
 }
 
 std::string World::set_create(const std::string& title, const std::vector<std::string>& ids,
-                              std::string* error) {
+                              std::string* error, bool first) {
   std::unique_lock lock(m_mutex);
   Album a;
   const auto number = static_cast<std::uint32_t>(m_albums.size());
@@ -161,10 +161,13 @@ std::string World::set_create(const std::string& title, const std::vector<std::s
   for (auto index : a.members)
     a.date_update = touch_locked(index);
   a.date_create = a.date_update;
-  m_albums.push_back(std::move(a));
-  m_album_sorted.emplace_back();
-  resort_album_locked(m_albums.size() - 1);
-  return m_albums.back().id;
+  const std::size_t slot = first ? 0 : m_albums.size();
+  const std::string id = a.id;
+  m_albums.insert(m_albums.begin() + static_cast<std::ptrdiff_t>(slot), std::move(a));
+  m_album_sorted.insert(m_album_sorted.begin() + static_cast<std::ptrdiff_t>(slot),
+                        std::vector<std::uint32_t>());
+  resort_album_locked(slot);
+  return id;
 }
 
 }  // namespace flickrfs::emulator

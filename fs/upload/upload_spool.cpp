@@ -1,10 +1,11 @@
 // Upload spool state (see upload_spool.hpp).
-#include "fs/cli/upload_spool.hpp"
+#include "fs/upload/upload_spool.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -12,7 +13,7 @@
 
 #include "cache/cache_dir.hpp"
 
-namespace flickrfs::cli {
+namespace flickrfs::upload {
 
 namespace {
 
@@ -36,16 +37,21 @@ Error sys_error(const std::string& what) {
 }
 
 Result<SpoolRecord> parse_line(const std::string& line, const std::string& file) {
+  // 9 fields; the older format has 7 (no title, no album): path is always the rest.
+  const int tabs = std::count(line.begin(), line.end(), '\t') >= 8 ? 8 : 6;
   std::vector<std::string> fields;
   std::size_t start = 0;
-  for (int k = 0; k < 6; ++k) {
+  for (int k = 0; k < tabs; ++k) {
     const auto tab = line.find('\t', start);
     if (tab == std::string::npos) break;
     fields.push_back(line.substr(start, tab - start));
     start = tab + 1;
   }
   fields.push_back(line.substr(start));
-  if (fields.size() != 7) return make_error(Errc::corrupt, file + ": malformed line");
+  if (fields.size() != static_cast<std::size_t>(tabs) + 1) {
+    return make_error(Errc::corrupt, file + ": malformed line");
+  }
+  if (tabs == 6) fields.insert(fields.begin() + 6, 2, std::string());
   SpoolRecord r;
   if (fields[0] == "sending")
     r.state = SpoolRecord::State::sending;
@@ -60,13 +66,15 @@ Result<SpoolRecord> parse_line(const std::string& line, const std::string& file)
   r.ticket = fields[3];
   r.photo_id = fields[4];
   r.sent_at = std::strtoll(fields[5].c_str(), nullptr, 10);
-  r.path = fields[6];
+  r.title = fields[6];
+  r.album = fields[7];
+  r.path = fields[8];
   return r;
 }
 
 }  // namespace
 
-Result<UploadSpool> UploadSpool::open(const std::string& dir) {
+Result<UploadSpool> UploadSpool::open(const std::string& dir, const std::string& owner) {
   FLICKRFS_CHECK(cache::ensure_private_dir(dir));
   UploadSpool spool;
   spool.m_dir = dir;
@@ -74,7 +82,8 @@ Result<UploadSpool> UploadSpool::open(const std::string& dir) {
   spool.m_lock = cache::UniqueFd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
   if (!spool.m_lock.valid()) return sys_error(lock_path);
   if (::flock(spool.m_lock.get(), LOCK_EX | LOCK_NB) != 0) {
-    return make_error(Errc::io, "another `flickrfs upload` is running (" + lock_path + " locked)");
+    return make_error(Errc::io,
+                      "another " + owner + " is using the spool (" + lock_path + " locked)");
   }
   std::ifstream in(dir + "/state");
   std::string line;
@@ -99,11 +108,16 @@ SpoolRecord& UploadSpool::add(SpoolRecord record) {
   return m_records.back();
 }
 
+void UploadSpool::remove_if(const std::function<bool(const SpoolRecord&)>& drop) {
+  std::erase_if(m_records, drop);
+}
+
 Result<void> UploadSpool::save() const {
   std::ostringstream out;
   for (const auto& r : m_records) {
     out << state_name(r.state) << '\t' << r.size << '\t' << r.sha256 << '\t' << r.ticket << '\t'
-        << r.photo_id << '\t' << r.sent_at << '\t' << r.path << '\n';
+        << r.photo_id << '\t' << r.sent_at << '\t' << r.title << '\t' << r.album << '\t' << r.path
+        << '\n';
   }
   const std::string text = out.str();
   const std::string target = m_dir + "/state";
@@ -116,4 +130,4 @@ Result<void> UploadSpool::save() const {
   return cache::fsync_dir(m_dir);
 }
 
-}  // namespace flickrfs::cli
+}  // namespace flickrfs::upload
