@@ -19,6 +19,7 @@ mode_t mode_of(model::NodeKind kind) {
   // that stays deletable by its owner (`flickrfs mirror`, `rsync -a`) has the same modes.
   if (model::is_directory(kind)) return S_IFDIR | 0755;
   if (model::is_symlink(kind)) return S_IFLNK | 0777;
+  if (kind == model::NodeKind::upload_file) return S_IFREG | 0644;  // --writable's upload/
   return S_IFREG | 0444;
 }
 
@@ -68,6 +69,9 @@ double entry_timeout(const Context& ctx, model::NodeKind kind) {
     case model::NodeKind::hidden_list:
     case model::NodeKind::album_json:
       return ctx.timeouts.metadata;
+    case model::NodeKind::upload_dir:  // changes with every write and upload: not cached
+    case model::NodeKind::upload_file:
+      return 0;
     default:
       return ctx.timeouts.live;
   }

@@ -22,6 +22,11 @@ class Prefetcher;
 namespace thumbnail {
 class Thumbnailer;
 }
+}  // namespace flickrfs::fs
+namespace flickrfs::upload {
+class UploadArea;
+}
+namespace flickrfs::fs {
 
 // Kernel cache lifetimes in seconds (fuse-anchors 5.1.3 / 5.3), by how mutable a node is.
 struct Timeouts {
@@ -37,6 +42,10 @@ struct Context {
   model::CatalogView* catalog = nullptr;
   prefetch::Prefetcher* prefetcher = nullptr;     // null with --no-prefetch (fs/prefetch/)
   thumbnail::Thumbnailer* thumbnailer = nullptr;  // null with --no-thumbnails (fs/thumbnail/)
+  // MOUNT/upload/ (fs/upload/upload_area.hpp); null unless --writable. Everything else
+  // answers EROFS to writes (the kernel does so itself on a read-only mount).
+  upload::UploadArea* uploads = nullptr;
+  bool allow_delete = false;  // --allow-delete: rm in photostream/ deletes on Flickr
   Timeouts timeouts;
   uid_t uid = 0;
   gid_t gid = 0;

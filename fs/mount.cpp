@@ -32,6 +32,7 @@
 #include "fs/sync/client_downloader.hpp"
 #include "fs/sync/pin_keeper.hpp"
 #include "fs/thumbnail/thumbnailer.hpp"
+#include "fs/upload/mount_uploads.hpp"
 
 namespace flickrfs::fs {
 
@@ -75,6 +76,7 @@ struct Mounted {
   std::unique_ptr<prefetch::Prefetcher> prefetcher;     // before catalog/blobs go
   std::unique_ptr<thumbnail::Thumbnailer> thumbnailer;  // before catalog/blobs go
   std::unique_ptr<PinKeeper> pin_keeper;                // before catalog/blobs go
+  upload::MountUploads uploads;                         // --writable; before the catalog goes
   std::unique_ptr<Context> context;
   std::unique_ptr<FuseSession> session;
   std::string nsid;
@@ -331,6 +333,17 @@ Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failu
   mounted.catalog = std::make_unique<Catalog>(mounted.client.get(), *mounted.meta, *mounted.blobs,
                                               *mounted.connectivity, catalog);
   FLICKRFS_CHECK(mounted.catalog->load_from_cache());
+  if (config.writable) {
+    Catalog* listing = mounted.catalog.get();
+    auto uploads = upload::open_mount_uploads(
+        *mounted.client, cache::user_dir(mounted.cache_root, mounted.nsid), config.allow_delete,
+        [listing] { listing->request_refresh(); });  // the new photos' last page
+    if (!uploads.ok()) {
+      failure = fail(uploads.error(), "cannot mount");
+      return std::move(uploads).error();
+    }
+    mounted.uploads = std::move(uploads).value();
+  }
   start_prefetcher(config, mounted);
   start_thumbnailer(config, mounted);
   if (!mounted.catalog->has_listing()) {
@@ -370,12 +383,15 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
   ctx.catalog = mounted.catalog.get();
   ctx.prefetcher = mounted.prefetcher.get();
   ctx.thumbnailer = mounted.thumbnailer.get();
+  ctx.uploads = mounted.uploads.area.get();
+  ctx.allow_delete = config.allow_delete;
   ctx.uid = ::getuid();
   ctx.gid = ::getgid();
   ctx.timeouts.live = static_cast<double>(config.dir_cache_time.count());
   SessionOptions session_options;
   session_options.mountpoint = config.mountpoint;
   session_options.allow_other = config.allow_other;
+  session_options.writable = config.writable;
   session_options.debug = config.debug;
   session_options.fsname = "flickrfs:" + mounted.nsid;
   auto session = FuseSession::mount(session_options, ctx);
@@ -400,14 +416,21 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
           invalidator.push(model::diff_trees(before, after));
           if (mounted.pin_keeper) mounted.pin_keeper->note_refresh();  // new pinned photos
         });
-    StatusWriter status(status_file_path(mounted.cache_root, config.mountpoint), config.mountpoint,
-                        [&] {
-                          return mounted.catalog->status_lines() +
-                                 (mounted.prefetcher ? mounted.prefetcher->status_lines() : "") +
-                                 (mounted.thumbnailer ? mounted.thumbnailer->status_lines() : "") +
-                                 (mounted.pin_keeper ? mounted.pin_keeper->status_lines() : "") +
-                                 "cache_user=" + mounted.nsid + "\n";
-                        });
+    StatusWriter status(
+        status_file_path(mounted.cache_root, config.mountpoint), config.mountpoint, [&] {
+          return mounted.catalog->status_lines() +
+                 (mounted.prefetcher ? mounted.prefetcher->status_lines() : "") +
+                 (mounted.thumbnailer ? mounted.thumbnailer->status_lines() : "") +
+                 (mounted.pin_keeper ? mounted.pin_keeper->status_lines() : "") +
+                 (mounted.uploads.worker ? mounted.uploads.worker->status_lines() : "") +
+                 "cache_user=" + mounted.nsid + "\n";
+        });
+    if (mounted.uploads.area) {
+      mounted.uploads.area->set_change_listener([&invalidator](model::Ino dir) {
+        invalidator.push({{model::Invalidation::Type::inode, dir, {}}});
+      });
+      mounted.uploads.worker->start();
+    }
     mounted.catalog->start();
     auto ran = mounted.session->run();
     service::notify_stopping();
@@ -415,6 +438,8 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
     if (mounted.pin_keeper) mounted.pin_keeper->stop();
     if (mounted.prefetcher) mounted.prefetcher->stop();
     if (mounted.thumbnailer) mounted.thumbnailer->stop();
+    if (mounted.uploads.worker) mounted.uploads.worker->stop();
+    if (mounted.uploads.area) mounted.uploads.area->set_change_listener(nullptr);
     mounted.catalog->stop();
     mounted.catalog->set_change_listener(nullptr);
     if (!ran.ok()) log::error("%s", ran.error().describe().c_str());

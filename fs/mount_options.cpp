@@ -87,6 +87,10 @@ Result<void> apply_o_list(MountConfig& config, std::string_view list) {
       config.prefetch = 0;
     } else if (item == "no_thumbnails" || item == "no-thumbnails") {
       config.thumbnails = false;
+    } else if (item == "writable") {
+      config.writable = true;
+    } else if (item == "allow_delete" || item == "allow-delete") {
+      config.allow_delete = true;
     } else if (item == "foreground") {
       config.foreground = true;
     } else if (item == "debug") {
@@ -184,6 +188,14 @@ Result<MountConfig> parse_mount_args(std::span<const std::string> args) {
       config.thumbnails = false;
       continue;
     }
+    if (cursor.flag("--writable")) {
+      config.writable = true;
+      continue;
+    }
+    if (cursor.flag("--allow-delete")) {
+      config.allow_delete = true;
+      continue;
+    }
     if (cursor.flag("-h") || cursor.flag("--help")) {
       config.help = true;
       continue;
@@ -226,6 +238,11 @@ Result<MountConfig> parse_mount_args(std::span<const std::string> args) {
                       "expected one MOUNTPOINT (try flickrfs mount --help)");
   }
   config.mountpoint = positionals[0];
+  if (config.writable && config.global.offline) {
+    return make_error(Errc::invalid_argument,
+                      "--writable needs Flickr (it checks the token's permissions): drop "
+                      "--offline");
+  }
   cli::apply_environment_defaults(config.global);
   return config;
 }
@@ -236,7 +253,11 @@ std::string mount_usage() {
          "  -f, --foreground        stay in the foreground (logs to stderr)\n"
          "  -d, --debug             also trace every FUSE request (implies -f)\n"
          "  -o allow_other          let other users see the mount (needs user_allow_other)\n"
-         "  -o ro                   read-only (always)\n"
+         "  -o ro                   read-only (the default)\n"
+         "  --writable              MOUNT/upload/: files copied there are uploaded (needs\n"
+         "                          `flickrfs auth --perms write`)\n"
+         "  --allow-delete          with --writable: rm in photostream/ deletes on Flickr\n"
+         "                          (needs `flickrfs auth --perms delete`)\n"
          "  -o NAME=VALUE           any long option below, '_' for '-' (for fstab)\n"
          "  --sizes LIST            files per photo: best (default), plus e.g. large,thumb\n"
          "  --dir-cache-time D      re-check listings older than D (default 60s)\n"

@@ -35,6 +35,10 @@ struct MountConfig {
   bool debug = false;
   bool allow_other = false;
   bool help = false;
+  // --writable: MOUNT/upload/ takes new photos, and writing over a photostream image
+  // replaces it; --allow-delete: rm in photostream/ deletes on Flickr (issue 23).
+  bool writable = false;
+  bool allow_delete = false;
   std::vector<std::string> sizes = {"best"};
   std::chrono::seconds dir_cache_time{60};
   std::chrono::seconds poll_interval{300};

@@ -1,5 +1,6 @@
 // The fuse_lowlevel_ops table: which op file answers which request. Operations not listed
-// are answered ENOSYS by libfuse (all writes: the mount is read-only).
+// are answered ENOSYS by libfuse. The write ops answer EROFS outside MOUNT/upload/ (and a
+// mount without --writable is mounted read-only: the kernel refuses writes before them).
 #include "fs/ops/ops.hpp"
 
 namespace flickrfs::fs {
@@ -26,6 +27,12 @@ fuse_lowlevel_ops make_operations() {
   ops.statfs = op::statfs;
   ops.getxattr = op::getxattr;
   ops.listxattr = op::listxattr;
+  ops.create = op::create;
+  ops.mkdir = op::mkdir;
+  ops.write = op::write;
+  ops.flush = op::flush;
+  ops.fsync = op::fsync;
+  ops.setattr = op::setattr;
   // clang-format on
   return ops;
 }

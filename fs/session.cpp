@@ -38,7 +38,8 @@ Result<std::unique_ptr<FuseSession>> FuseSession::mount(const SessionOptions& op
   session->m_max_threads = options.max_threads;
   ArgvBuilder argv;
   argv.strings = {"flickrfs", "-o",
-                  "ro,default_permissions,subtype=flickrfs,fsname=" + options.fsname};
+                  std::string(options.writable ? "rw" : "ro") +
+                      ",default_permissions,subtype=flickrfs,fsname=" + options.fsname};
   if (options.allow_other) argv.strings.insert(argv.strings.end(), {"-o", "allow_other"});
   if (options.debug) argv.strings.emplace_back("-d");
   fuse_args args = argv.args();

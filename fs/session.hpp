@@ -22,6 +22,7 @@ struct SessionOptions {
   std::string mountpoint;
   std::string fsname = "flickrfs";
   bool allow_other = false;
+  bool writable = false;      // mounted read-write (--writable); else "ro"
   bool debug = false;         // libfuse's request trace (-d)
   unsigned max_threads = 32;  // FUSE workers; size probes and first reads may wait
 };

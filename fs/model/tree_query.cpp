@@ -55,6 +55,7 @@ bool is_directory(NodeKind kind) noexcept {
     case NodeKind::size_dir:
     case NodeKind::size_page_dir:
     case NodeKind::view_dir:
+    case NodeKind::upload_dir:
       return true;
     default:
       return false;
@@ -62,7 +63,8 @@ bool is_directory(NodeKind kind) noexcept {
 }
 
 bool is_regular_file(NodeKind kind) noexcept {
-  return is_photo_file(kind) || kind == NodeKind::hidden_list || kind == NodeKind::album_json;
+  return is_photo_file(kind) || kind == NodeKind::hidden_list || kind == NodeKind::album_json ||
+         kind == NodeKind::upload_file;
 }
 
 bool is_symlink(NodeKind kind) noexcept {
@@ -289,6 +291,9 @@ std::string Tree::name_of(const Node& node) const {
       return std::string(m_photos[node.index].files[0].name);
     case NodeKind::view_sidecar_link:
       return sidecar_name(node.index);
+    case NodeKind::upload_dir:  // not tree nodes (fs/upload/)
+    case NodeKind::upload_file:
+      break;
   }
   return {};
 }
@@ -330,6 +335,9 @@ Ino Tree::parent_of(const Node& node) const {
     case NodeKind::view_link:
     case NodeKind::view_sidecar_link:
       return m_views.dirs[node.album].ino;
+    case NodeKind::upload_dir:  // not tree nodes (fs/upload/)
+    case NodeKind::upload_file:
+      break;
   }
   return kRootIno;
 }

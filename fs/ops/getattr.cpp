@@ -15,12 +15,14 @@
 #include "fs/ops/guard.hpp"
 #include "fs/ops/node_attr.hpp"
 #include "fs/ops/ops.hpp"
+#include "fs/ops/upload_nodes.hpp"
 
 namespace flickrfs::fs::op {
 
 void getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info* /*fi*/) {
   guarded(req, "getattr", [&] {
     Context& ctx = context_of(req);
+    if (upload_getattr(req, ctx, ino)) return;
     const auto tree = ctx.catalog->tree();
     const auto node = tree->node(ino);
     if (!node) {

@@ -14,12 +14,14 @@
 #include "fs/ops/guard.hpp"
 #include "fs/ops/node_attr.hpp"
 #include "fs/ops/ops.hpp"
+#include "fs/ops/upload_nodes.hpp"
 
 namespace flickrfs::fs::op {
 
 void lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   guarded(req, "lookup", [&] {
     Context& ctx = context_of(req);
+    if (upload_lookup(req, ctx, parent, name)) return;
     const auto tree = listed_snapshot(ctx, parent);
     const auto node = tree->lookup(parent, name);
     if (!node) {

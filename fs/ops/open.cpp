@@ -17,13 +17,39 @@
 #include "fs/ops/guard.hpp"
 #include "fs/ops/node_attr.hpp"
 #include "fs/ops/ops.hpp"
+#include "fs/ops/upload_nodes.hpp"
 #include "fs/prefetch/prefetcher.hpp"
+#include "fs/upload/upload_area.hpp"
 
 namespace flickrfs::fs::op {
+
+namespace {
+
+// A file queued in upload/ is read-only: it is being sent as it is (EBUSY for writes).
+void open_upload(fuse_req_t req, Context& ctx, fuse_ino_t ino, fuse_file_info* fi) {
+  if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC) != 0) {
+    fuse_reply_err(req, EBUSY);
+    return;
+  }
+  auto handle = ctx.uploads->open_read(ino);
+  if (!handle.ok()) {
+    fuse_reply_err(req, to_errno(handle.error()));
+    return;
+  }
+  fi->direct_io = 1;  // its bytes may still grow while a writer has it open
+  fi->fh = reinterpret_cast<std::uint64_t>(static_cast<model::OpenFile*>(handle->release()));
+  if (fuse_reply_open(req, fi) != 0) delete reinterpret_cast<model::OpenFile*>(fi->fh);
+}
+
+}  // namespace
 
 void open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   guarded(req, "open", [&] {
     Context& ctx = context_of(req);
+    if (in_uploads(ctx, ino)) {
+      open_upload(req, ctx, ino, fi);
+      return;
+    }
     if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC) != 0) {
       fuse_reply_err(req, EROFS);
       return;

@@ -14,6 +14,7 @@
 #include "fs/ops/guard.hpp"
 #include "fs/ops/node_attr.hpp"
 #include "fs/ops/ops.hpp"
+#include "fs/ops/upload_nodes.hpp"
 
 namespace flickrfs::fs::op {
 
@@ -22,6 +23,11 @@ void opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     Context& ctx = context_of(req);
     if (ctx.no_opendir.load()) {
       fuse_reply_err(req, ENOSYS);
+      return;
+    }
+    if (in_uploads(ctx, ino)) {  // changes with every write: never cached
+      fi->fh = 0;
+      fuse_reply_open(req, fi);
       return;
     }
     const auto tree = listed_snapshot(ctx, ino);

@@ -86,6 +86,9 @@ class Catalog final : public model::CatalogView {
   void set_change_listener(ChangeListener listener);
   // True once a listing has been loaded or fetched.
   [[nodiscard]] bool has_listing() const;
+  // The account changed from here (an upload, a delete): re-check the listing now, not
+  // after --dir-cache-time. Returns at once; the background loop does the work.
+  void request_refresh();
 
   // ---- model::CatalogView ----------------------------------------------------------------
   [[nodiscard]] std::shared_ptr<const model::Tree> tree() const override;

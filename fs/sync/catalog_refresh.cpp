@@ -221,6 +221,16 @@ void Catalog::note_listing(const model::Tree& /*tree*/, const model::Node& /*dir
   m_loop_wake.notify_all();
 }
 
+void Catalog::request_refresh() {
+  m_last_check = 0;  // stale now, whatever --dir-cache-time says
+  {
+    std::lock_guard lock(m_loop_mutex);
+    m_wanted_refresh = true;
+    m_wanted_fill = true;  // wakes the loop without waiting out its tick
+  }
+  m_loop_wake.notify_all();
+}
+
 void Catalog::start() {
   if (m_last_poll.load() == 0) m_last_poll = unix_now();
   if (m_last_check.load() == 0) m_last_check = unix_now();

@@ -38,3 +38,12 @@ TEST_CASE("every error kind maps to a positive errno", "[errno]") {
     CHECK(to_errno(make_error(code, "x")) > 0);
   }
 }
+
+TEST_CASE("permission and argument errors may name a more precise errno", "[errno]") {
+  auto denied = make_error(Errc::permission, "rm in photostream/ without --allow-delete");
+  denied.sys_errno = EPERM;
+  CHECK(to_errno(denied) == EPERM);
+  auto exists = make_error(Errc::invalid_argument, "name taken");
+  exists.sys_errno = EEXIST;
+  CHECK(to_errno(exists) == EEXIST);
+}

@@ -1,0 +1,51 @@
+// op::setattr: truncate, chmod, utimes ... A file being written in upload/ may be truncated
+// through its handle (ftruncate); modes and times there are accepted and not kept (Flickr
+// takes neither). Everything else belongs to Flickr: EROFS (a read-only mount never gets
+// here, the kernel answers EROFS itself).
+//
+// Valid replies: fuse_reply_attr, fuse_reply_err (EROFS, EBUSY to truncate a queued file
+// without an open handle, ENOENT, ENOSPC/EIO, ENOMEM).
+#include "fs/attr.hpp"
+#include "fs/errno_map.hpp"
+#include "fs/ops/guard.hpp"
+#include "fs/ops/ops.hpp"
+#include "fs/ops/upload_nodes.hpp"
+#include "fs/upload/upload_area.hpp"
+
+namespace flickrfs::fs::op {
+
+void setattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info* fi) {
+  guarded(req, "setattr", [&] {
+    Context& ctx = context_of(req);
+    if (!in_uploads(ctx, ino)) {
+      fuse_reply_err(req, EROFS);
+      return;
+    }
+    if ((to_set & FUSE_SET_ATTR_SIZE) != 0) {
+      auto* handle =
+          fi == nullptr || fi->fh == 0
+              ? nullptr
+              : static_cast<upload::UploadHandle*>(reinterpret_cast<model::OpenFile*>(fi->fh));
+      if (handle == nullptr || !handle->writable()) {
+        fuse_reply_err(req, EBUSY);
+        return;
+      }
+      const auto truncated =
+          ctx.uploads->truncate(*handle, static_cast<std::uint64_t>(attr->st_size));
+      if (!truncated.ok()) {
+        fuse_reply_err(req, to_errno(truncated.error()));
+        return;
+      }
+    }
+    const auto now = ctx.uploads->attr(ino);
+    if (!now) {
+      fuse_reply_err(req, ENOENT);
+      return;
+    }
+    struct stat st;
+    fill_stat(ctx, *now, st);
+    fuse_reply_attr(req, &st, 0);
+  });
+}
+
+}  // namespace flickrfs::fs::op
