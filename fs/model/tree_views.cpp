@@ -102,7 +102,7 @@ void Tree::assign_view_link_inos(const std::vector<std::string>& paths) {
           stable_ino(NodeKind::view_link,
                      {paths[dir_of[slot]], m_photos[m_views.members[slot]].photo.id}, salts[slot]) &
           ~Ino{1};
-      if (base >= 16 && m_used_inos.count(base) == 0 && m_used_inos.count(base | 1) == 0) {
+      if (base >= 16 && !m_used_inos.contains(base) && !m_used_inos.contains(base | 1)) {
         inos[slot] = base;
         return;
       }

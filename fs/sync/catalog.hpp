@@ -50,6 +50,8 @@
 
 namespace flickrfs::fs {
 
+class CacheFeed;
+
 struct CatalogOptions {
   std::string user = "me";  // "me" or an NSID (already resolved)
   std::vector<std::string> sizes = {"best"};
@@ -115,7 +117,10 @@ class Catalog final : public model::CatalogView {
 
  private:
   [[nodiscard]] Result<void> rebuild();
-  [[nodiscard]] Result<model::CatalogInput> read_cache() const;
+  // What the snapshot is built from: albums and flags read now, photos from `feed` during
+  // the build (cache_feed.hpp).
+  [[nodiscard]] Result<model::CatalogInput> read_cache(std::shared_ptr<CacheFeed> feed) const;
+  [[nodiscard]] std::shared_ptr<CacheFeed> photo_feed(std::vector<std::string> ids) const;
   [[nodiscard]] Result<void> fetch_photostream();
   [[nodiscard]] Result<bool> photostream_unchanged();
   [[nodiscard]] Result<void> fetch_albums(bool& complete);
@@ -209,6 +214,8 @@ class Catalog final : public model::CatalogView {
   std::atomic<std::uint64_t> m_refreshes{0};
   std::atomic<std::uint64_t> m_refresh_failures{0};
   std::atomic<std::uint64_t> m_probe_failures{0};  // size probes that failed (status)
+  std::atomic<std::int64_t> m_rebuild_ms{0};       // the last rebuild's wall time (status)
+  std::atomic<std::uint64_t> m_rebuilds{0};        // snapshots built (status)
   std::thread m_thread;
 };
 
