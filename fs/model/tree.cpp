@@ -77,10 +77,12 @@ std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options)
   if (tree->m_options.sizes.empty()) tree->m_options.sizes = {"best"};
   tree->m_photostream_listed = input.photostream_listed;
   tree->m_albums_listed = input.albums_listed;
+  tree->m_collections_listed = input.collections_listed;
   tree->m_owner = std::move(input.owner);
   ViewCollector views;
   tree->add_photos(std::move(input.photos), input.sizes_pending, views);
   tree->add_albums(std::move(input.albums));
+  views.add_collections(input.collections);
   tree->compute_dir_mtimes();
   tree->add_views(std::move(views));
   tree->index_nodes();
