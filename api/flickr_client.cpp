@@ -21,7 +21,8 @@ std::string loggable_query(const oauth::Params& params) {
   return oauth::form_encode(shown);
 }
 
-// A non-200 reply of the REST or OAuth endpoints as an Error.
+}  // namespace
+
 Error http_failure(std::string_view what, const http::Response& response) {
   const std::string prefix = std::string(what) + ": HTTP " + std::to_string(response.status);
   auto form = oauth::parse_form(response.body);
@@ -49,8 +50,6 @@ Error http_failure(std::string_view what, const http::Response& response) {
   if (response.status >= 400) return make_error(Errc::invalid_argument, prefix);
   return make_error(Errc::bad_response, prefix);  // 1xx/3xx/2xx other than 200: odd, retried
 }
-
-}  // namespace
 
 FlickrClient::FlickrClient(ClientOptions options)
     : m_options(std::move(options)),

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,6 +33,7 @@
 #include "api/config.hpp"
 #include "api/http/http_client.hpp"
 #include "api/oauth.hpp"
+#include "api/parse/upload_reply.hpp"
 #include "api/rate_limiter.hpp"
 #include "api/result.hpp"
 #include "api/retry.hpp"
@@ -52,8 +54,9 @@ enum class LogLevel : std::uint8_t { warning, info, debug };
 using LogSink = std::function<void(LogLevel level, std::string_view line)>;
 
 struct ClientOptions {
-  std::string api_url = "https://api.flickr.com";  // REST: +"/services/rest/", OAuth:
-                                                   // +"/services/oauth/{request_token,...}"
+  std::string api_url = "https://api.flickr.com";    // REST: +"/services/rest/", OAuth:
+                                                     // +"/services/oauth/{request_token,...}"
+  std::string upload_url = "https://up.flickr.com";  // +"/services/{upload,replace}/"
   Credentials credentials;
   std::string ca_file;  // copied into http.ca_file when that is empty
   http::HttpOptions http;
@@ -172,6 +175,24 @@ class FlickrClient {
   // sends the parameters as a form body (write methods need POST).
   [[nodiscard]] Result<std::string> call_raw(std::string_view method, const oauth::Params& params,
                                              bool post = false);
+
+  // ---- Uploads (flickr-api.md section 11; need a token with write permission) -----------
+  // One multipart POST to upload_url + /services/upload/ (or /services/replace/ when
+  // replace_photo_id is set), signed over every field but `photo`, the file streamed from
+  // disk. Spends one API token per attempt and retries like any call; a reply lost after
+  // Flickr took the file (reset, truncated) is retried too, which is why the CLI keeps a
+  // spool state and checks before sending again. Code 99 (read-only token) is Errc::auth.
+  struct UploadRequest {
+    std::string file_path;
+    std::string title;              // empty: not sent (Flickr then names it after the file)
+    std::optional<bool> is_public;  // nullopt: the account's default
+    bool async = true;              // answer a ticket id (check_tickets) instead of waiting
+    std::string replace_photo_id;   // non-empty: replace this photo's file
+  };
+  [[nodiscard]] Result<parse::UploadReply> upload(const UploadRequest& request,
+                                                  const http::UploadProgress& progress = {});
+  [[nodiscard]] Result<std::vector<parse::TicketStatus>> check_tickets(
+      const std::vector<std::string>& ticket_ids);
 
   // ---- OAuth out-of-band flow (flickr-api.md section 12) -----------------------------------
   [[nodiscard]] Result<RequestToken> request_token(std::string_view callback = "oob");

@@ -20,6 +20,9 @@ inline double random_unit() {
 
 }  // namespace detail
 
+// A non-200 reply of the REST, OAuth or upload endpoints as an Error (flickr_client.cpp).
+[[nodiscard]] Error http_failure(std::string_view what, const http::Response& response);
+
 template <class T>
 Result<T> FlickrClient::with_retries(std::string_view what, Kind kind,
                                      const std::function<Result<T>()>& attempt,

@@ -261,7 +261,7 @@ void start_thumbnailer(const MountConfig& config, Mounted& mounted) {
       std::move(options),
       [connectivity, client] { return client != nullptr && !connectivity->offline(); },
       [client] {
-        return client != nullptr && client->rate_limiter().images().wait_time().count() == 0;
+        return client != nullptr && client->rate_limiter().images_wait_time().count() == 0;
       });
 }
 

@@ -43,7 +43,43 @@ HttpClient::HttpClient(HttpOptions options)
 
 HttpClient::~HttpClient() = default;
 
-Result<Response> HttpClient::request(const Request& request) const {
+namespace {
+
+struct MimeFree {
+  void operator()(curl_mime* mime) const { curl_mime_free(mime); }
+};
+using MimeGuard = std::unique_ptr<curl_mime, MimeFree>;
+
+// The multipart body: text fields as given, file parts streamed by libcurl from disk.
+Result<MimeGuard> build_mime(CURL* handle, const std::vector<FormPart>& parts) {
+  MimeGuard mime(curl_mime_init(handle));
+  if (!mime) return make_error(Errc::internal, "curl_mime_init failed");
+  for (const FormPart& part : parts) {
+    curl_mimepart* field = curl_mime_addpart(mime.get());
+    if (field == nullptr) return make_error(Errc::internal, "curl_mime_addpart failed");
+    curl_mime_name(field, part.name.c_str());
+    if (part.file_path.empty()) {
+      curl_mime_data(field, part.value.data(), part.value.size());
+      continue;
+    }
+    if (curl_mime_filedata(field, part.file_path.c_str()) != CURLE_OK) {
+      return make_error(Errc::io, part.file_path + ": cannot be read for upload");
+    }
+    if (!part.filename.empty()) curl_mime_filename(field, part.filename.c_str());
+  }
+  return mime;
+}
+
+int upload_progress_callback(void* data, curl_off_t, curl_off_t, curl_off_t ultotal,
+                             curl_off_t ulnow) {
+  const auto& progress = *static_cast<const UploadProgress*>(data);
+  progress(static_cast<std::uint64_t>(ulnow), static_cast<std::uint64_t>(ultotal));
+  return 0;
+}
+
+}  // namespace
+
+Result<Response> HttpClient::request(const Request& request, const FormPost* form) const {
   Lease lease(m_pool->handles);
   CURL* handle = lease.get();
   if (handle == nullptr) return make_error(Errc::internal, "curl_easy_init failed");
@@ -55,7 +91,11 @@ Result<Response> HttpClient::request(const Request& request) const {
   curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate/br for API bodies
 
-  if (request.method == "POST") {
+  MimeGuard mime{nullptr};
+  if (request.method == "POST" && form != nullptr) {
+    FLICKRFS_TRY(mime, build_mime(handle, form->parts));
+    curl_easy_setopt(handle, CURLOPT_MIMEPOST, mime.get());
+  } else if (request.method == "POST") {
     curl_easy_setopt(handle, CURLOPT_POST, 1L);
     curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
@@ -74,6 +114,12 @@ Result<Response> HttpClient::request(const Request& request) const {
     if (raw_list == nullptr) return make_error(Errc::internal, "out of memory for headers");
   }
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, header_list.get());
+
+  if (form != nullptr && form->progress) {
+    curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, &upload_progress_callback);
+    curl_easy_setopt(handle, CURLOPT_XFERINFODATA, &form->progress);
+  }
 
   Response response;
   BodyBuffer buffer{&response.body, m_options.max_response_bytes};

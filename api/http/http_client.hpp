@@ -36,6 +36,23 @@ namespace flickrfs::api::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// One part of a multipart/form-data POST: a text field, or a file streamed from disk.
+struct FormPart {
+  std::string name;
+  std::string value;      // the field's value (text parts)
+  std::string file_path;  // non-empty: a file part, read from this path while sending
+  std::string filename;   // the file part's filename= (the base name of file_path if empty)
+};
+
+// Called with the bytes of the request body sent so far and its total size.
+using UploadProgress = std::function<void(std::uint64_t sent, std::uint64_t total)>;
+
+// A multipart/form-data POST body (request() sends it instead of Request::body).
+struct FormPost {
+  std::vector<FormPart> parts;
+  UploadProgress progress;  // may be null
+};
+
 struct Request {
   std::string method = "GET";  // GET, POST, HEAD
   std::string url;
@@ -100,7 +117,9 @@ class HttpClient {
   // One buffered exchange. Any HTTP status is a Response; errors are transport failures
   // (Errc::network), a body over max_response_bytes (Errc::bad_response) or a bad URL
   // (Errc::invalid_argument).
-  [[nodiscard]] Result<Response> request(const Request& request) const;
+  // With `form`, a POST sends it as multipart/form-data, file parts streamed from disk.
+  [[nodiscard]] Result<Response> request(const Request& request,
+                                         const FormPost* form = nullptr) const;
 
   // Streams `url` from byte `offset` (Range: bytes=offset-) into `sink`, chunk by chunk.
   // A server that ignores the Range (200 instead of 206) is handled: the first `offset`

@@ -50,6 +50,8 @@ Result<api::ClientOptions> client_options(const GlobalOptions& options) {
   api::ClientOptions client;
   FLICKRFS_TRY(client.credentials, api::load_credentials(options.config));
   client.api_url = options.api_url.empty() ? "https://api.flickr.com" : options.api_url;
+  // --api-url names one server for everything (a proxy, a test server): uploads go there too.
+  if (!options.api_url.empty()) client.upload_url = options.api_url;
   client.ca_file = options.ca_file;
   client.rate_limits = api::rate_limits_from_environment();
   client.rate_limits.api_budget_file = budget_file(options, client.credentials.api_key);

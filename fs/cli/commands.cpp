@@ -16,6 +16,8 @@ constexpr Command kCommands[] = {
     {"cache", cmd_cache, "cache stats|verify|clear|pin PATH|unpin PATH"},
     {"status", cmd_status, "status [MOUNTPOINT]             online/offline, calls left, cache use"},
     {"call", cmd_call, "call METHOD [name=value ...] [--post] one signed API call, prints JSON"},
+    {"upload", cmd_upload, "upload FILE... [--public|--private] [--title T]  resumable upload"},
+    {"replace", cmd_replace, "replace PHOTO_ID FILE           replace a photo's file"},
 };
 
 }  // namespace

@@ -11,12 +11,14 @@ namespace flickrfs::cli {
 
 using Args = std::span<const std::string>;
 
-int cmd_mount(Args args);   // flickrfs [mount] MOUNTPOINT [options]
-int cmd_auth(Args args);    // flickrfs auth [--perms read|write|delete]
-int cmd_mirror(Args args);  // flickrfs mirror SRC DEST [options]
-int cmd_cache(Args args);   // flickrfs cache stats|verify|clear|pin PATH|unpin PATH
-int cmd_status(Args args);  // flickrfs status [MOUNTPOINT]
-int cmd_call(Args args);    // flickrfs call METHOD [name=value ...]
+int cmd_mount(Args args);    // flickrfs [mount] MOUNTPOINT [options]
+int cmd_auth(Args args);     // flickrfs auth [--perms read|write|delete]
+int cmd_mirror(Args args);   // flickrfs mirror SRC DEST [options]
+int cmd_cache(Args args);    // flickrfs cache stats|verify|clear|pin PATH|unpin PATH
+int cmd_status(Args args);   // flickrfs status [MOUNTPOINT]
+int cmd_call(Args args);     // flickrfs call METHOD [name=value ...]
+int cmd_upload(Args args);   // flickrfs upload FILE... [--public|--private] [--title T]
+int cmd_replace(Args args);  // flickrfs replace PHOTO_ID FILE
 
 struct Command {
   std::string_view name;

@@ -12,6 +12,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "api/call_budget.hpp"
 #include "fs/thumbnail/image_codec.hpp"
 
 namespace flickrfs::fs::thumbnail {
@@ -170,6 +171,8 @@ bool Thumbnailer::wait_idle(std::chrono::milliseconds bound) {
 }
 
 void Thumbnailer::worker_loop() {
+  // Thumbnails are background work: they yield Flickr's budget to what users wait on.
+  const api::PriorityScope background(api::Priority::background);
   std::unique_lock lock(m_mutex);
   while (true) {
     m_wake.wait(lock, [&] { return m_stop || !m_queue.empty(); });

@@ -452,6 +452,126 @@ def line_offline(cfg):
                 "DESIGN: EIO within 1 s")], raw
 
 
+def line_upload(cfg):
+    """upload throughput: `flickrfs upload` of N files vs `curl -F` posting the same files"""
+    n = 20 if cfg.quick else 100
+    kb = 200
+    src = cfg.fresh("upload-src")
+    files = []
+    for k in range(n):
+        path = os.path.join(src, f"u{k:04d}.jpg")
+        with open(path, "wb") as f:  # JPEG-framed: the emulator sniffs the type like Flickr
+            f.write(b"\xff\xd8\xff\xe0" + os.urandom(kb * 1024) + b"\xff\xd9")
+        files.append(path)
+    raw = {"files": n, "kb": kb, "flickrfs": [], "curl": []}
+    for _ in range(cfg.runs):
+        emu = cfg.emu(10, extra=["--ticket-ms", 0])
+        try:
+            # Baseline: one curl, one connection, the same multipart POST per file (unsigned,
+            # so the emulator reads the whole body and answers code 99 without storing it).
+            argv = ["curl", "-sS", "-o", "/dev/null"]
+            for k, path in enumerate(files):
+                argv += (["--next"] if k else []) + ["-o", "/dev/null", "-F", f"title=u{k}",
+                                                     "-F", f"photo=@{path}",
+                                                     emu.url + "/services/upload/"]
+            rc, out, secs = h.run(argv, timeout=600)
+            if rc != 0:
+                raise RuntimeError(f"curl -F exited {rc}: {out[-200:]}")
+            raw["curl"].append(secs)
+            work = cfg.fresh("upload")
+            rc, out, secs = h.run([cfg.flickrfs, "upload"] + files,
+                                  env=h.flickrfs_env(emu.url, work), timeout=600)
+            if rc != 0:
+                raise RuntimeError(f"flickrfs upload exited {rc}: {out[-300:]}")
+            raw["flickrfs"].append(secs)
+            if emu.stats().get("uploads") != n:
+                raise RuntimeError(f"emulator counted {emu.stats().get('uploads')} uploads")
+        finally:
+            emu.close()
+    ours = n / h.median(raw["flickrfs"])
+    base = n / h.median(raw["curl"])
+    return [row("U", f"upload {n} x {kb} KB at {LATENCY_MS} ms", ours, base, "files/s",
+                "curl -F, same files, one connection (target ratio >= 0.8)")], raw
+
+
+def _desktop_module():
+    """tests/desktop's helpers (Xvfb, a session bus, a file manager, killing by PID)."""
+    import importlib.util
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "desktop",
+                        "thumbnails_desktop_test.py")
+    spec = importlib.util.spec_from_file_location("thumbnails_desktop_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def line_thumbnails(cfg):
+    """time until PCManFM has thumbnails of a 500-photo page, with and without the feature"""
+    name = "PCManFM thumbnails of a 500-photo page"
+    missing = [t for t in ("Xvfb", "dbus-launch", "xdotool", "pcmanfm") if not shutil.which(t)]
+    if missing or not h.fuse_available():
+        return [na("T", name, "missing " + ", ".join(missing or ["FUSE"]))], {}
+    d = _desktop_module()
+    d.RUN_TIMEOUT = 300
+    emu = cfg.emu(cfg.page_photos, sets=1)
+    procs = d.Processes()
+    raw = {"photos": 500, "latency_ms": LATENCY_MS, "image_kb": cfg.image_kb}
+    try:
+        desktop = d.Desktop(cfg.flickrfs, cfg.work, procs)
+        desktop.start_x()
+        # Listing, sizes and comments once, as a file manager's first visit would fetch
+        # them anyway; each run then starts from a copy, so only thumbnails are timed.
+        warm = cfg.fresh("thumb-warm")
+        m = cfg.mount(emu, warm, args=["--no-thumbnails"])
+        page = os.path.join(m.root, "photostream", "page-0001")
+        pictures = [n for n in os.listdir(page) if not n.endswith(".json") and n != ".hidden"]
+        for n in os.listdir(page):
+            os.lstat(os.path.join(page, n))
+        m.close()
+        for mode, args in (("on", []), ("off", ["--no-thumbnails"])):
+            work = cfg.fresh(f"thumb-{mode}")
+            shutil.copytree(os.path.join(warm, "cache"), os.path.join(work, "cache"))
+            home = os.path.join(work, "home")
+            os.makedirs(home)
+            env = h.flickrfs_env(emu.url, work, {"XDG_CACHE_HOME": os.path.join(home, ".cache")})
+            for key in ("FLICKRFS_API_CALLS_PER_HOUR", "FLICKRFS_IMAGE_REQUESTS_PER_HOUR"):
+                env.pop(key)  # the default budget, as a user has it
+            m = h.Mount(cfg.flickrfs, env, os.path.join(work, "mnt"), args=args)
+            page = os.path.join(m.root, "photostream", "page-0001")
+            # The pictures a file manager can thumbnail itself (libfm has no video thumbnailer
+            # here): the time is until each of them has a normal thumbnail.
+            wanted = {d.thumbnail_name(os.path.join(page, n)) for n in pictures
+                      if not n.endswith(".mp4")}
+            thumbs = os.path.join(home, ".cache", "thumbnails", "normal")
+            emu.reset_stats()
+            start = h.now()
+
+            def all_there(_elapsed):
+                have = set(os.listdir(thumbs)) if os.path.isdir(thumbs) else set()
+                return wanted <= have
+
+            _, session = d.run_file_manager("pcmanfm", desktop, procs, page, home, all_there)
+            seconds = h.now() - start
+            done = all_there(0)
+            stats = emu.stats()
+            for pid in session:
+                procs.kill(pid)
+            m.close()
+            raw[mode] = {"seconds": seconds, "complete": done, "image_bytes": stats["image_bytes"],
+                         "images": stats["images"],
+                         "bytes_by_label": stats.get("image_bytes_by_label", {})}
+    finally:
+        procs.kill_all()
+        emu.close()
+    on, off = raw["on"], raw["off"]
+    if not (on["complete"] and off["complete"]):
+        return [na("T", name, f"incomplete: on {on['complete']}, off {off['complete']}")], raw
+    what = "the same with --no-thumbnails"
+    return [row("T", name + " (s)", on["seconds"], off["seconds"], "s", what),
+            row("T", "  bytes downloaded while it fills them", on["image_bytes"] / 1024,
+                off["image_bytes"] / 1024, "MB", what)], raw
+
+
 def emulator_lines(cfg):
     """emulator: 1M-photo startup and RSS, 64 parallel requests, bandwidth cap accuracy"""
     raw = {"startup_1m": [], "startup_1": [], "rss_1m": 0, "rss_1": 0, "parallel64": [],
@@ -501,4 +621,4 @@ def _line_budget(cfg):
 
 ALL = [("1", line1_cold_ls), ("2", line2_warm_tree), ("3", line3_reads), ("4", line4_copy),
        ("8", line8_mixed), ("P", line_prefetch), ("B", _line_budget), ("O", line_offline),
-       ("E", emulator_lines)]
+       ("U", line_upload), ("T", line_thumbnails), ("E", emulator_lines)]

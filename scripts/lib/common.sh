@@ -9,7 +9,7 @@ flickrfs_deps_missing() {
   done
   [ -f /usr/include/catch2/catch.hpp ] || missing+=(catch2)
   local cmd
-  for cmd in cmake clang-format fusermount3 flickcurl curl rsync openssl jq gio scdoc; do
+  for cmd in cmake clang-format fusermount3 flickcurl curl rsync openssl jq gio scdoc dpkg-shlibdeps; do
     command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
   done
   /usr/bin/python3 -c 'import flickrapi' >/dev/null 2>&1 || missing+=(python3-flickrapi)

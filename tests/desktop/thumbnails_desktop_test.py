@@ -13,6 +13,7 @@ originals to make its own), so the test can fail.
 usage: thumbnails_desktop_test.py BUILD_DIR [--shot PNG]
 Exit 0 pass, 1 fail, 77 skipped (Xvfb, a file manager, ImageMagick or FUSE missing).
 """
+import hashlib
 import json
 import os
 import shutil
@@ -32,6 +33,16 @@ CREDENTIALS = {
     "FLICKRFS_OAUTH_TOKEN": "test-token",
     "FLICKRFS_OAUTH_TOKEN_SECRET": "test-token-secret",
 }
+
+
+# GLib's g_file_get_uri() escaping (fs/thumbnail/freedesktop.hpp): bytes kept as they are.
+_URI_SAFE = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!$&'()*+,-./:=@_~")
+
+
+def thumbnail_name(path):
+    """The freedesktop thumbnail file name of an absolute path."""
+    uri = "file://" + "".join(chr(c) if c in _URI_SAFE else "%%%02X" % c for c in path.encode())
+    return hashlib.md5(uri.encode()).hexdigest() + ".png"
 
 
 def log(msg):

@@ -322,3 +322,26 @@ TEST_CASE("API replies are gzip-encoded for clients that accept it, identical on
   CHECK(plain.body.find("\"photo\":[") != std::string::npos);
   CHECK(gunzip_if_needed(encoded.body) == plain.body);
 }
+
+TEST_CASE("uploads refuse unsigned callers (99) and take the injected faults too") {
+  const httplib::MultipartFormDataItems form = {{"title", "x", "", ""},
+                                                {"photo", "\xFF\xD8\xFF\xE0 jpeg", "x.jpg", ""}};
+  {
+    EmulatorProcess emu({10, 1, 1, {}});
+    httplib::Client c(emu.url());
+    auto res = c.Post("/services/upload/", form);
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->get_header_value("Content-Type").rfind("text/xml", 0) == 0);
+    CHECK(res->body.find("<err code=\"99\"") != std::string::npos);
+    res = c.Post("/services/replace/", form);
+    REQUIRE(res);
+    CHECK(res->body.find("<err code=\"99\"") != std::string::npos);
+  }
+  EmulatorProcess emu({10, 1, 1, {"--fault-rate", "1", "--fault-kinds", "http503"}});
+  httplib::Client c(emu.url());
+  auto res = c.Post("/services/upload/", form);
+  REQUIRE(res);
+  CHECK(res->status == 503);
+  CHECK(emu.get("/_emulator/stats").find("\"uploads\":0") != std::string::npos);
+}

@@ -1,5 +1,6 @@
 // Independent clients against flickr-emulator: python3-flickrapi (Debian, /usr/bin/python3)
-// walks the whole account and downloads originals; Pillow decodes every served image.
+// walks the whole account and downloads originals, uploads and replaces; Pillow decodes every
+// served image.
 // Both scripts compare with /_emulator/manifest and exit non-zero on any difference.
 #include <spawn.h>
 #include <sys/wait.h>
@@ -7,10 +8,12 @@
 #include <catch2/catch.hpp>
 
 #include "tests/support/emulator_process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 extern char** environ;
 
 using flickrfs::test::EmulatorProcess;
+using flickrfs::test::TempDir;
 
 namespace {
 
@@ -43,4 +46,10 @@ TEST_CASE(
 TEST_CASE("Pillow decodes every JPEG, PNG and GIF at the dimensions the API claims") {
   EmulatorProcess emu({40, 2, 3, {"--image-kb", "10"}});
   CHECK(run_python("decode_images.py", {emu.url(), "40"}) == 0);
+}
+
+TEST_CASE("python3-flickrapi: upload (sync and async tickets), replace, read token refused") {
+  EmulatorProcess emu({30, 2, 5, {"--image-kb", "10", "--ticket-ms", "200"}});
+  TempDir work;
+  CHECK(run_python("flickrapi_upload.py", {emu.url(), work.path()}) == 0);
 }

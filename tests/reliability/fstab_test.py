@@ -30,7 +30,8 @@ with open(os.open(config, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
     f.write("api_key = test-key\napi_secret = test-secret\n"
             "oauth_token = test-token\noauth_token_secret = test-token-secret\n")
 env = {k: v for k, v in os.environ.items() if not k.startswith("FLICKRFS_")}
-options = f"ro,allow_other,cache_dir={cache},config={config},api_url={emu.url}"
+# no_thumbnails: root has no desktop here, and the test must not write into its home.
+options = f"ro,allow_other,no_thumbnails,cache_dir={cache},config={config},api_url={emu.url}"
 installed = shutil.which("flickrfs", path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
 if installed:
     argv = ["mount", "-t", "fuse.flickrfs", "12345678@N00", mnt, "-o", options]

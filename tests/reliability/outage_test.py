@@ -57,10 +57,13 @@ def sidecar_of(rel):
 
 
 def read_sidecar(root, rel):
-    """(st_size, bytes read, image.bytes or 'invalid JSON')."""
+    """(st_size, bytes read, image.bytes or 'invalid JSON'): the size `ls -l` shows, then the
+    bytes `cat` reads. The stat after the read leaves the kernel holding the attributes (a
+    read invalidates the atime, so the next stat would refetch them anyway)."""
     path = os.path.join(root, sidecar_of(rel))
     size = os.stat(path).st_size
     data = h.read_prefix(path)
+    os.stat(path)
     try:
         image_bytes = json.loads(data)["image"]["bytes"]
     except (ValueError, KeyError, TypeError):

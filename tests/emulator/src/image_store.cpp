@@ -11,9 +11,21 @@ constexpr std::size_t kRecentBlobs = 24;
 constexpr std::size_t kMaxDigests = 300000;
 }  // namespace
 
+void ImageStore::set_original(const std::string& photo_id, std::string bytes) {
+  auto blob = std::make_shared<Blob>();
+  blob->sha256 = sha256_hex(bytes);
+  blob->bytes = std::move(bytes);
+  std::lock_guard lock(m_mutex);
+  m_originals[photo_id] = std::move(blob);
+}
+
 std::shared_ptr<const Blob> ImageStore::blob(const Photo& photo, const SizeSpec& size) {
   {
     std::lock_guard lock(m_mutex);
+    if (size.label == "Original") {
+      const auto it = m_originals.find(photo.id);
+      if (it != m_originals.end()) return it->second;
+    }
     for (auto it = m_recent.begin(); it != m_recent.end(); ++it) {
       if (it->first == size.path) {
         m_recent.splice(m_recent.begin(), m_recent, it);
@@ -36,6 +48,10 @@ std::shared_ptr<const Blob> ImageStore::blob(const Photo& photo, const SizeSpec&
 Digest ImageStore::digest(const Photo& photo, const SizeSpec& size) {
   {
     std::lock_guard lock(m_mutex);
+    if (size.label == "Original") {
+      const auto it = m_originals.find(photo.id);
+      if (it != m_originals.end()) return Digest{it->second->bytes.size(), it->second->sha256};
+    }
     const auto it = m_digests.find(size.path);
     if (it != m_digests.end()) return it->second;
   }

@@ -33,12 +33,16 @@ class ImageStore {
 
   std::shared_ptr<const Blob> blob(const Photo& photo, const SizeSpec& size);
   Digest digest(const Photo& photo, const SizeSpec& size);
+  // Uploaded (or replacing) bytes: served as the photo's Original size from now on; the
+  // smaller sizes stay generated.
+  void set_original(const std::string& photo_id, std::string bytes);
 
  private:
   std::uint64_t m_seed;
   std::mutex m_mutex;
   std::list<std::pair<std::string, std::shared_ptr<const Blob>>> m_recent;  // front = newest
   std::unordered_map<std::string, Digest> m_digests;
+  std::unordered_map<std::string, std::shared_ptr<const Blob>> m_originals;  // by photo id
 };
 
 }  // namespace flickrfs::emulator

@@ -58,6 +58,7 @@ void configure(httplib::Server& server, ServerState& state) {
   install_rest_routes(server, state);
   install_oauth_routes(server, state);
   install_static_routes(server, state);
+  install_upload_routes(server, state);
   install_introspection_routes(server, state);
 }
 

@@ -14,7 +14,7 @@ const char* usage_text() {
          "  [--latency-ms 0] [--bandwidth-mbps 0] [--fault-rate 0] [--fault-seed 1]\n"
          "  [--fault-kinds http500,http502,...]\n"
          "  [--rate-limit-per-hour 0] [--rate-limit-window-s 3600] [--image-kb 300]\n"
-         "  [--stall-ms 5000]\n"
+         "  [--stall-ms 5000] [--ticket-ms 300]\n"
          "  [--tls-cert FILE --tls-key FILE]\n"
          "A local Flickr for tests; see tests/emulator/README.md.\n";
 }
@@ -86,6 +86,8 @@ bool parse_options(int argc, char** argv, Options* o, bool* help, std::string* e
       ok = parse_number(value, 1, 1000000, &o->image_kb);
     else if (flag == "--stall-ms")
       ok = parse_number(value, 0, 600000, &o->stall_ms);
+    else if (flag == "--ticket-ms")
+      ok = parse_number(value, 0, 600000, &o->ticket_ms);
     else if (flag == "--tls-cert")
       o->tls_cert = value;
     else if (flag == "--tls-key")

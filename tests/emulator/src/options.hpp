@@ -22,6 +22,7 @@ struct Options {
   int rate_limit_window_s = 3600;  // tests shorten the hour to see a mirror resume
   int image_kb = 300;
   int stall_ms = 5000;
+  int ticket_ms = 300;  // async upload tickets complete this long after the upload
   std::string tls_cert;
   std::string tls_key;
 };

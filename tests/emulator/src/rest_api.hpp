@@ -10,6 +10,7 @@
 #include <string>
 
 #include "node.hpp"
+#include "upload_tickets.hpp"
 #include "util.hpp"
 #include "world.hpp"
 
@@ -17,10 +18,11 @@ namespace flickrfs::emulator {
 
 struct CallContext {
   const World& world;
-  std::string base_url;        // "http://127.0.0.1:PORT": prefix of image and page URLs
-  ParamList params;            // every request parameter (decoded)
-  bool authenticated = false;  // signed with the owner's access token (read perms)
-  std::string token;           // the access token, when authenticated
+  std::string base_url;                    // "http://127.0.0.1:PORT": prefix of image and page URLs
+  ParamList params;                        // every request parameter (decoded)
+  bool authenticated = false;              // signed with the owner's access token (read perms)
+  std::string token;                       // the access token, when authenticated
+  const UploadTickets* tickets = nullptr;  // for flickr.photos.upload.checkTickets
 
   [[nodiscard]] std::string param(const std::string& key) const;
   [[nodiscard]] bool has(const std::string& key) const;

@@ -220,6 +220,34 @@ MethodResult all_contexts(const CallContext& ctx) {
   return MethodResult::ok(std::move(root));
 }
 
+// Unknown tickets come back invalid=1, as Flickr answers a mistyped id.
+MethodResult check_tickets(const CallContext& ctx) {
+  Node root("");
+  Node uploader("uploader");
+  auto& list = uploader.list("ticket");
+  std::string tickets = ctx.param("tickets");
+  std::size_t start = 0;
+  while (start <= tickets.size() && ctx.tickets != nullptr) {
+    const auto comma = tickets.find(',', start);
+    const std::string id =
+        tickets.substr(start, comma == std::string::npos ? comma : comma - start);
+    start = comma == std::string::npos ? tickets.size() + 1 : comma + 1;
+    if (id.empty()) continue;
+    const auto status = ctx.tickets->check(id);
+    Node t("ticket");
+    t.attr("id", str(id));
+    if (!status.known) {
+      t.attr("invalid", num(1));
+    } else {
+      t.attr("complete", num(status.complete));
+      if (status.complete == 1) t.attr("photoid", str(status.photo_id));
+    }
+    list.items.push_back(std::move(t));
+  }
+  root.child(std::move(uploader));
+  return MethodResult::ok(std::move(root));
+}
+
 }  // namespace
 
 MethodResult recently_updated(const CallContext& ctx);  // rest_recent.cpp
@@ -231,6 +259,7 @@ std::optional<MethodResult> call_photo_method(const std::string& method, const C
   if (method == "flickr.photos.comments.getList") return comments_list(ctx);
   if (method == "flickr.photos.getAllContexts") return all_contexts(ctx);
   if (method == "flickr.photos.recentlyUpdated") return recently_updated(ctx);
+  if (method == "flickr.photos.upload.checkTickets") return check_tickets(ctx);
   return std::nullopt;
 }
 

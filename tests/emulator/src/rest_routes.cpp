@@ -63,7 +63,8 @@ std::optional<MethodResult> authenticate(ServerState& state, const httplib::Requ
     return std::nullopt;
   }
   if (outcome.is_signed) {
-    if (!outcome.token.empty() && outcome.token != kAccessToken)
+    if (!outcome.token.empty() && outcome.token != kAccessToken &&
+        outcome.token != kReadAccessToken)
       return MethodResult::fail(98, "Invalid auth token");
     ctx.authenticated = !outcome.token.empty();
     ctx.token = outcome.token;
@@ -93,7 +94,7 @@ void handle_rest(ServerState& state, const httplib::Request& req, httplib::Respo
     answer_http_fault(Fault::Http429, req, res);
     return;
   }
-  CallContext ctx{state.world, state.base_url, params, false, ""};
+  CallContext ctx{state.world, state.base_url, params, false, "", &state.tickets};
   bool replied = false;
   auto refused = authenticate(state, req, params, ctx, res, &replied);
   if (replied) return;

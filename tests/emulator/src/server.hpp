@@ -19,6 +19,7 @@
 #include "oauth_verifier.hpp"
 #include "options.hpp"
 #include "stats.hpp"
+#include "upload_tickets.hpp"
 #include "world.hpp"
 
 namespace flickrfs::emulator {
@@ -26,7 +27,10 @@ namespace flickrfs::emulator {
 inline constexpr const char* kConsumerKey = "test-key";
 inline constexpr const char* kConsumerSecret = "test-secret";
 inline constexpr const char* kAccessToken = "test-token";
-inline constexpr const char* kAccessTokenSecret = "test-token-secret";
+inline constexpr const char* kAccessTokenSecret = "test-token-secret";  // write perms
+// A second access token of the same user with read perms only (uploads answer code 99).
+inline constexpr const char* kReadAccessToken = "test-token-read";
+inline constexpr const char* kReadAccessTokenSecret = "test-token-read-secret";
 
 // Request tokens of the oob flow: token -> (secret, verifier).
 class RequestTokens {
@@ -73,12 +77,14 @@ struct ServerState {
   OAuthVerifier verifier;
   RateLimiter limiter;
   ImageStore images;
+  UploadTickets tickets;
   std::string base_url;  // set once the port is known, before serving
 };
 
 void install_rest_routes(httplib::Server& server, ServerState& state);
 void install_oauth_routes(httplib::Server& server, ServerState& state);
 void install_static_routes(httplib::Server& server, ServerState& state);
+void install_upload_routes(httplib::Server& server, ServerState& state);
 void install_introspection_routes(httplib::Server& server, ServerState& state);
 
 // Response helpers (http_util.cpp).

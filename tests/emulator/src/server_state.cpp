@@ -67,9 +67,11 @@ ServerState::ServerState(const Options& o)
       verifier(kConsumerKey, kConsumerSecret,
                [this](const std::string& token) -> std::optional<std::string> {
                  if (token == kAccessToken) return std::string(kAccessTokenSecret);
+                 if (token == kReadAccessToken) return std::string(kReadAccessTokenSecret);
                  return request_tokens.secret(token);
                }),
       limiter(o.rate_limit_per_hour, o.rate_limit_window_s),
-      images(o.seed) {}
+      images(o.seed),
+      tickets(o.ticket_ms) {}
 
 }  // namespace flickrfs::emulator

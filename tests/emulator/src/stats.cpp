@@ -71,6 +71,12 @@ std::string json_map(const std::map<std::string, std::uint64_t>& map) {
 }
 }  // namespace
 
+void Stats::count_upload(std::uint64_t body_bytes, bool replace) {
+  std::lock_guard lock(m_mutex);
+  ++(replace ? m_replaces : m_uploads);
+  m_upload_bytes += body_bytes;
+}
+
 std::string Stats::to_json() const {
   std::lock_guard lock(m_mutex);
   return "{\"calls\":" + json_map(m_calls) +
@@ -84,6 +90,9 @@ std::string Stats::to_json() const {
          ",\"faults\":" + json_map(m_faults) +
          ",\"rate_limited\":" + std::to_string(m_rate_limited) +
          ",\"oauth_refused\":" + json_map(m_oauth_refused) +
+         ",\"uploads\":" + std::to_string(m_uploads) +
+         ",\"replaces\":" + std::to_string(m_replaces) +
+         ",\"upload_bytes\":" + std::to_string(m_upload_bytes) +
          ",\"peak_concurrent_delayed\":" + std::to_string(m_peak_in_delay) +
          ",\"process\":{\"rss_kb\":" + std::to_string(resident_kb()) + "}}";
 }
@@ -101,6 +110,9 @@ void Stats::reset() {
   m_faults.clear();
   m_rate_limited = 0;
   m_oauth_refused.clear();
+  m_uploads = 0;
+  m_replaces = 0;
+  m_upload_bytes = 0;
   m_peak_in_delay = m_in_delay;  // requests still sleeping stay counted
 }
 

@@ -22,6 +22,8 @@ class Stats {
   void count_fault(const std::string& kind);
   void count_rate_limited();
   void count_oauth_refused(const std::string& problem);
+  // One accepted /services/upload/ (replace=false) or /services/replace/ of body_bytes.
+  void count_upload(std::uint64_t body_bytes, bool replace);
   // Bracket the injected latency delay of one request.
   void enter_delay();
   void leave_delay();
@@ -41,6 +43,9 @@ class Stats {
   std::map<std::string, std::uint64_t> m_faults;
   std::uint64_t m_rate_limited = 0;
   std::map<std::string, std::uint64_t> m_oauth_refused;
+  std::uint64_t m_uploads = 0;
+  std::uint64_t m_replaces = 0;
+  std::uint64_t m_upload_bytes = 0;
   std::uint64_t m_in_delay = 0;
   std::uint64_t m_peak_in_delay = 0;
 };

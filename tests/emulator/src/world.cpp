@@ -159,6 +159,16 @@ Photo World::photo(std::uint32_t index) const {
     }
     if (o->last_update) p.last_update = *o->last_update;
     p.generation = o->generation;
+    if (o->is_public) {
+      p.is_public = *o->is_public;
+      p.is_friend = p.is_family = false;
+    }
+    if (o->format) {  // an upload: a still image whose original is always downloadable
+      p.original_format = *o->format;
+      p.is_video = false;
+      p.original_allowed = true;
+      p.geo.reset();
+    }
   }
   const std::uint64_t seed = m_config.seed + static_cast<std::uint64_t>(p.generation) * 7919;
   p.secret = hex_secret(hash_of(seed, index, kSecret, 1));
@@ -199,6 +209,12 @@ bool World::live_locked(std::uint32_t index) const {
   return it == m_overrides.end() || !it->second.deleted;
 }
 
+bool World::public_locked(std::uint32_t index) const {
+  const auto it = m_overrides.find(index);
+  if (it != m_overrides.end() && it->second.is_public) return *it->second.is_public;
+  return derive_is_public(m_config.seed, index);
+}
+
 std::optional<Photo> World::find(const std::string& photo_id) const {
   const auto index = index_of(photo_id);
   if (!index) return std::nullopt;
@@ -222,7 +238,7 @@ void World::rebuild_live_locked() {
   for (std::uint32_t i = 0; i < m_count; ++i) {
     if (!live_locked(i)) continue;
     all->push_back(i);
-    if (derive_is_public(m_config.seed, i)) pub->push_back(i);
+    if (public_locked(i)) pub->push_back(i);
   }
   m_live = std::move(all);
   m_live_public = std::move(pub);

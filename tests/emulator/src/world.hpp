@@ -134,6 +134,9 @@ class World {
   // `title` / `description` may hold bytes that are not UTF-8 (mutate's *_b64 fields).
   std::vector<std::string> add_photos(int count, const std::string& title,
                                       const std::optional<std::string>& description = {});
+  // A photo uploaded through /services/upload/: the newest, with the given title, privacy and
+  // original format (its bytes live in the ImageStore). Returns its id.
+  std::string add_upload(const std::string& title, bool is_public, const std::string& format);
   bool delete_photo(const std::string& id, std::string* error);
   bool retitle(const std::string& id, const std::string& title,
                const std::optional<std::string>& description, std::string* error);
@@ -152,6 +155,8 @@ class World {
     std::optional<std::int64_t> date_upload;
     int generation = 0;
     bool deleted = false;
+    std::optional<bool> is_public;      // uploads choose their privacy
+    std::optional<std::string> format;  // uploads: original format of the uploaded file
     std::vector<Comment> extra_comments;
   };
 
@@ -162,6 +167,7 @@ class World {
   [[nodiscard]] std::optional<std::pair<std::size_t, std::uint32_t>> album_and_photo_locked(
       const std::string& set_id, const std::string& id, std::string* error) const;
   [[nodiscard]] bool live_locked(std::uint32_t index) const;
+  [[nodiscard]] bool public_locked(std::uint32_t index) const;
   void rebuild_live_locked();
   std::int64_t touch_locked(std::uint32_t index);  // bumps last_update, returns it
   [[nodiscard]] std::optional<std::uint32_t> live_index_locked(const std::string& id,

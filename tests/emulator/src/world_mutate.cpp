@@ -44,6 +44,18 @@ std::vector<std::string> World::add_photos(int count, const std::string& title,
   return ids;
 }
 
+std::string World::add_upload(const std::string& title, bool is_public, const std::string& format) {
+  std::unique_lock lock(m_mutex);
+  const std::uint32_t index = m_count++;
+  auto& o = m_overrides[index];
+  o.title = title;
+  o.is_public = is_public;
+  o.format = format;
+  o.date_upload = touch_locked(index);
+  rebuild_live_locked();
+  return photo_id_for(index);
+}
+
 bool World::delete_photo(const std::string& id, std::string* error) {
   std::unique_lock lock(m_mutex);
   const auto index = live_index_locked(id, error);
