@@ -120,7 +120,7 @@ void check_collections(const std::string& root, const std::string& rel,
       CHECK(S_ISDIR(st.st_mode));
       links.push_back(entry);
     }
-    // Collection order is Flickr's: compare the ids in listing order.
+    // Sorted, so a link listed twice still shows as a difference.
     std::vector<std::string> ids;
     for (const auto& link : links)
       ids.push_back(trailing_id(link));

@@ -130,8 +130,11 @@ const CollectionDef* find_collection(const std::vector<CollectionDef>& defs,
 }
 
 MethodResult collections_tree(const CallContext& ctx) {
-  if (ctx.has("user_id") && !is_owner(ctx, ctx.param("user_id")))
-    return MethodResult::fail(1, "User not found");
+  // user_id defaults to the caller; an anonymous caller must name someone.
+  const std::string user_id = ctx.has("user_id")  ? ctx.param("user_id")
+                              : ctx.authenticated ? std::string(kUserNsid)
+                                                  : std::string();
+  if (!is_owner(ctx, user_id)) return MethodResult::fail(1, "User not found");
   const std::string wanted = ctx.param("collection_id");
   const auto albums = ctx.world.albums();
   const auto defs = ctx.world.collections();

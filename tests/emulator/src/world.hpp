@@ -126,8 +126,9 @@ class World {
   [[nodiscard]] std::vector<Album> albums() const;  // members exclude deleted photos
   [[nodiscard]] std::optional<Album> album(const std::string& set_id) const;
   [[nodiscard]] std::vector<std::string> albums_of(std::uint32_t index) const;
-  // Three levels deep, an album in two collections, a hostile and a duplicate title, an
-  // empty collection; albums 0 and 7+ in none. Empty when the world has no albums.
+  // Three levels deep, each holding albums or collections (never both, as on Flickr), an
+  // album in two collections, a hostile and a duplicate title, an empty collection; albums 0
+  // and 7+ in none. Empty when the world has no albums.
   [[nodiscard]] std::vector<CollectionDef> collections() const;
 
   // Mutations; each returns the affected ids (empty + *error when refused).

@@ -94,10 +94,12 @@ std::vector<CollectionDef> World::collections() const {
     }
     return c;
   };
-  CollectionDef travel = make("72157600000000001", "Travel", {1, 2});
-  CollectionDef older = make("72157600000000003", "Older", {3});
-  older.children.push_back(make("72157600000000004", "Deep/../er \xE2\x80\xAE", {1, 6}));
+  // Flickr lets a collection hold albums or collections, never both.
+  CollectionDef travel = make("72157600000000001", "Travel", {});
+  CollectionDef older = make("72157600000000003", "Older", {});
+  older.children.push_back(make("72157600000000004", "Deep/../er \xE2\x80\xAE", {3, 1, 6}));
   travel.children.push_back(std::move(older));
+  travel.children.push_back(make("72157600000000006", "Roads", {1, 2}));
   return {std::move(travel), make("72157600000000002", "More", {4, 5}),
           make("72157600000000005", "Travel", {})};
 }
