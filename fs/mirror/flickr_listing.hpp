@@ -1,9 +1,9 @@
 #pragma once
 // Everything the mirror needs to know about an account, from listing calls only:
 // people.getPhotos (or getPublicPhotos) pages with every extra, photosets.getList, one
-// photosets.getPhotos walk per album, one collections.getTree, and photos.comments.getList only for photos whose
-// count_comments is above zero. No per-photo getInfo/getSizes: the list extras carry the
-// size ladder (flickr-api.md section 6, flickrmirrorer's API profile).
+// photosets.getPhotos walk per album, one collections.getTree, and photos.comments.getList
+// only for photos whose count_comments is above zero. No per-photo getInfo/getSizes: the list
+// extras carry the size ladder (flickr-api.md section 6, flickrmirrorer's API profile).
 //
 // Latency first: every walk reads page 1 and then all other pages at the same time; once
 // the photostream is known, albums, comments and video getSizes are listed together. The client's
