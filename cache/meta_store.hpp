@@ -172,6 +172,7 @@ class MetaStore {
 
   // ---- listings, sync state, pins, stats ---------------------------------------------------
   [[nodiscard]] Result<ListingState> listing_state(const ListingId& listing) const;
+  [[nodiscard]] Result<void> put_state(std::string_view key, std::string_view value);
   [[nodiscard]] Result<std::optional<std::string>> state(std::string_view key) const;
 
   [[nodiscard]] Result<void> add_pin(const Pin& pin);

@@ -30,7 +30,12 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   for (const auto& command : commands()) {
-    if (first == command.name) return command.run(Args(args).subspan(1));
+    if (first != command.name) continue;
+    if (!command.own_help && args.size() == 2 && (args[1] == "--help" || args[1] == "-h")) {
+      std::fputs(command_usage_text(command).c_str(), stdout);
+      return kExitOk;
+    }
+    return command.run(Args(args).subspan(1));
   }
   if (!first.empty() && first.front() != '-') return cmd_mount(args);  // flickrfs MOUNTPOINT
   std::fprintf(stderr, "flickrfs: unknown option '%s' (try --help)\n", args.front().c_str());

@@ -25,6 +25,7 @@
 #include "fs/model/tree_diff.hpp"
 #include "fs/prefetch/prefetcher.hpp"
 #include "fs/runtime_record.hpp"
+#include "fs/service_notify.hpp"
 #include "fs/session.hpp"
 #include "fs/status_file.hpp"
 #include "fs/sync/catalog.hpp"
@@ -380,6 +381,7 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
   auto session = FuseSession::mount(session_options, ctx);
   if (!session.ok()) {
     link.report_failure(cli::kExitUsage, "flickrfs: " + session.error().message);
+    service::notify_failed(session.error().message);
     return cli::kExitUsage;
   }
   mounted.session = std::move(session).value();
@@ -389,6 +391,7 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
                     config.global.api_url, config.global.user, config.global.ca_file});
   if (!recorded.ok()) log::warning("%s", recorded.error().describe().c_str());
   link.report_ready();
+  service::notify_ready("mounted at " + config.mountpoint);
   {
     Invalidator invalidator(mounted.session->raw());
     start_pin_keeper(config, mounted);
@@ -407,6 +410,7 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
                         });
     mounted.catalog->start();
     auto ran = mounted.session->run();
+    service::notify_stopping();
     mounted.stopping = true;
     if (mounted.pin_keeper) mounted.pin_keeper->stop();
     if (mounted.prefetcher) mounted.prefetcher->stop();
@@ -462,6 +466,7 @@ int run_mount(MountConfig config) {
   if (!prepared.ok()) {
     if (failure.message.empty()) failure = fail(prepared.error(), "cannot mount");
     link.report_failure(failure.exit_code, failure.message);
+    service::notify_failed(failure.message);
     return failure.exit_code;
   }
   return serve(config, mounted, link);

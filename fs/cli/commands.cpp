@@ -1,19 +1,15 @@
 // The command table and the top-level usage text.
 #include "fs/cli/commands.hpp"
 
-#include <cstdio>
-
-#include "fs/cli/exit_code.hpp"
-
 namespace flickrfs::cli {
 
 namespace {
 
 constexpr Command kCommands[] = {
-    {"mount", cmd_mount, "mount MOUNTPOINT [options]      mount; daemonizes unless -f"},
+    {"mount", cmd_mount, "mount MOUNTPOINT [options]      mount; daemonizes unless -f", true},
     {"auth", cmd_auth, "auth [--perms read|write|delete] OAuth out-of-band flow; stores the token"},
-    {"mirror", cmd_mirror, "mirror SRC DEST [options]       full, incremental offline copy"},
-    {"cache", cmd_cache, "cache stats|verify|clear|pin PATH|unpin PATH"},
+    {"mirror", cmd_mirror, "mirror SRC DEST [options]       full, incremental offline copy", true},
+    {"cache", cmd_cache, "cache stats|verify|clear|pin PATH|unpin PATH", true},
     {"status", cmd_status, "status [MOUNTPOINT]             online/offline, calls left, cache use"},
     {"call", cmd_call, "call METHOD [name=value ...] [--post] one signed API call, prints JSON"},
     {"upload", cmd_upload, "upload FILE... [--public|--private] [--title T]  resumable upload"},
@@ -56,10 +52,11 @@ std::string usage_text() {
   return text;
 }
 
-int not_implemented(std::string_view command) {
-  std::fprintf(stderr, "flickrfs: '%.*s' is not implemented yet\n",
-               static_cast<int>(command.size()), command.data());
-  return kExitUsage;
+std::string command_usage_text(const Command& command) {
+  std::string text = "usage: flickrfs ";
+  text += command.synopsis;
+  text += "\n  (plus the options of every command: see flickrfs --help)\n";
+  return text;
 }
 
 }  // namespace flickrfs::cli

@@ -24,6 +24,9 @@ struct Command {
   std::string_view name;
   int (*run)(Args);
   std::string_view synopsis;
+  // Whether `run` answers --help itself with its options; for the others main() prints the
+  // synopsis, so `flickrfs CMD --help` works for every command.
+  bool own_help = false;
 };
 
 // The table main() dispatches on and --help prints, in DESIGN order.
@@ -31,7 +34,8 @@ struct Command {
 
 [[nodiscard]] std::string usage_text();
 
-// For commands whose issue has not landed yet: one line on stderr, exit 1.
-int not_implemented(std::string_view command);
+// `flickrfs CMD --help` of a command without its own: its synopsis and where the common
+// options are.
+[[nodiscard]] std::string command_usage_text(const Command& command);
 
 }  // namespace flickrfs::cli

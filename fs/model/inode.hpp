@@ -29,5 +29,6 @@ inline constexpr Ino kSizesIno = 4;  // only with --sizes extras
 inline constexpr Ino kTagsIno = 5;   // the view roots (views.hpp)
 inline constexpr Ino kByDateIno = 6;
 inline constexpr Ino kByUploadIno = 7;
+inline constexpr Ino kCollectionsIno = 8;
 
 }  // namespace flickrfs::model

@@ -105,6 +105,7 @@ std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options)
   if (tree->m_options.sizes.empty()) tree->m_options.sizes = {"best"};
   tree->m_photostream_listed = input.photostream_listed;
   tree->m_albums_listed = input.albums_listed;
+  tree->m_collections_listed = input.collections_listed;
   tree->m_owner = std::move(input.owner);
   ViewCollector views;
   if (input.feed) {
@@ -115,6 +116,7 @@ std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options)
     tree->add_photos(feed, views);
   }
   tree->add_albums(std::move(input.albums));
+  views.add_collections(input.collections);
   tree->compute_dir_mtimes();
   tree->add_views(std::move(views));
   tree->index_nodes();

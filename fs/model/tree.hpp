@@ -92,6 +92,8 @@ struct CatalogInput {
   // counts as not listed, so its file names do not change under a reader.
   std::unordered_set<std::string> sizes_pending;
   std::string owner;  // the account's NSID, for album.json's URL (empty: "url": null)
+  std::vector<api::Collection> collections;  // collections.getTree (views.hpp)
+  bool collections_listed = true;
 };
 
 struct TreeOptions {
@@ -244,6 +246,9 @@ class Tree {
   // tree_views.cpp: the views' layout, inode numbers and mtimes, then their queries.
   void add_views(ViewCollector collector);
   void assign_view_link_inos(const std::vector<std::string>& paths);
+  void add_collection_links(const std::vector<std::pair<std::uint32_t, std::string>>& links,
+                            const std::vector<std::uint32_t>& slot_of,
+                            const std::vector<std::string>& paths);
   void compute_view_mtimes();
   [[nodiscard]] std::optional<Node> view_link_node(Ino ino) const;
   [[nodiscard]] std::optional<Node> view_member_node(std::uint32_t dir, std::uint32_t slot,
@@ -278,6 +283,7 @@ class Tree {
   std::string m_owner;
   bool m_photostream_listed = true;
   bool m_albums_listed = true;
+  bool m_collections_listed = true;
   std::int64_t m_photostream_mtime = 0;
   std::int64_t m_sets_mtime = 0;
   StringArena m_strings;  // stems, file names, URLs, view names

@@ -89,6 +89,9 @@ Result<model::CatalogInput> Catalog::read_cache(std::shared_ptr<CacheFeed> feed)
   FLICKRFS_TRY(const auto album_list, m_meta.listing_state(cache::ListingId::albums()));
   input.photostream_listed = stream.generation > 0;
   input.albums_listed = album_list.generation > 0;
+  FLICKRFS_TRY(auto collections, stored_collections());
+  input.collections_listed = collections.has_value() || m_collections_failed;
+  if (collections) input.collections = std::move(*collections);
   FLICKRFS_TRY(auto albums, m_meta.albums());
   for (auto& set : albums) {
     FLICKRFS_TRY(auto members, m_meta.album_photos(set.id));

@@ -322,7 +322,7 @@ def line4_copy(cfg):
     n = cfg.copy_photos
     emu = cfg.emu(n, sets=6)
     raw = {"mirror": [], "rsync": [], "cp": [], "rsync_np": [], "mirror_calls": [], "rerun": [],
-           "rerun_calls": [], "rerun_images": []}
+           "rerun_calls": [], "rerun_images": [], "collection_calls": []}
     rows = []
     try:
         manifest = emu.manifest()
@@ -334,7 +334,9 @@ def line4_copy(cfg):
             if rc != 0:
                 raise RuntimeError(f"mirror exited {rc}: {out.strip()[-160:]}")
             raw["mirror"].append(secs)
-            raw["mirror_calls"].append(emu.stats()["api_calls_total"])
+            stats = emu.stats()
+            raw["mirror_calls"].append(stats["api_calls_total"])
+            raw["collection_calls"].append(stats["calls"].get("flickr.collections.getTree", 0))
             emu.reset_stats()
             rc, out, secs = mirror_cmd(cfg, emu, work, os.path.join(work, "dest"))
             stats = emu.stats()
@@ -357,7 +359,10 @@ def line4_copy(cfg):
         commented = sum(1 for p in manifest.photos if p.get("count_comments", 0) > 0)
         # A video's stream URL comes only from getSizes (flickr-api.md section 9).
         videos = sum(1 for p in manifest.photos if p.get("media") == "video")
-        minimum = math.ceil(n / 500) + album_calls + commented + videos
+        # The views: collections/ is one collections.getTree; tags/, by-date/ and by-upload/
+        # come from the listing's extras (0 calls).
+        collection_calls = 1
+        minimum = math.ceil(n / 500) + album_calls + commented + videos + collection_calls
         # The emulator paces each response on its own (BANDWIDTH_MBPS per body) after its
         # latency, so with `jobs` transfers at once the copy cannot beat: two listing rounds
         # (the photostream pages and album list in parallel, then the albums' members), then
@@ -382,7 +387,11 @@ def line4_copy(cfg):
             row("5", "  API calls / images of the rerun", h.median(raw["rerun_calls"]), None, "",
                 f"images {h.median(raw['rerun_images'])}"),
             row("6", "API calls for a full mirror", h.median(raw["mirror_calls"]), minimum, "",
-                "ceil(N/500)+albums+commented+videos"),
+                "ceil(N/500)+albums+commented+videos+1 collections"),
+            row("6", "  collections/: collections.getTree calls", h.median(raw["collection_calls"]),
+                collection_calls, "", "one call for the whole tree"),
+            row("6", "  tags/, by-date/, by-upload/: calls beyond the minimum",
+                h.median(raw["mirror_calls"]) - minimum, 0, "", "none: the listing's extras"),
         ]
     finally:
         emu.close()

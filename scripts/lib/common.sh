@@ -4,12 +4,12 @@
 flickrfs_deps_missing() {
   local missing=()
   local mod
-  for mod in fuse3 libcurl lmdb oauth openssl simdjson cpp-httplib libjpeg libpng; do
+  for mod in fuse3 libcurl lmdb oauth openssl simdjson cpp-httplib libjpeg libpng libsystemd; do
     pkg-config --exists "$mod" 2>/dev/null || missing+=("$mod")
   done
   [ -f /usr/include/catch2/catch.hpp ] || missing+=(catch2)
   local cmd
-  for cmd in cmake clang-format fusermount3 flickcurl curl rsync openssl jq gio scdoc dpkg-shlibdeps; do
+  for cmd in cmake clang-format fusermount3 flickcurl curl rsync openssl jq gio scdoc dpkg-shlibdeps zsh; do
     command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
   done
   /usr/bin/python3 -c 'import flickrapi' >/dev/null 2>&1 || missing+=(python3-flickrapi)

@@ -376,15 +376,18 @@ TEST_CASE("API calls spend the rolling window, the next waits until the first le
           "[client]") {
   CannedServer server([](const RecordedRequest&) { return json(fixture("test_login.json")); });
   ClientOptions options = options_for(server);
-  options.rate_limiter = std::make_shared<RateLimiter>(RateLimits::of({3, 1s}));
+  // A 4 s window: a limiter that paced its calls over the window (one per 1.33 s) would need
+  // 2.7 s for the first three, so "under 2 s" tells the two apart with room for a loaded
+  // machine (ASan, parallel tests).
+  options.rate_limiter = std::make_shared<RateLimiter>(RateLimits::of({3, 4s}));
   FlickrClient client(options);
   const auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < 3; ++i)
     REQUIRE(client.test_login().ok());
-  CHECK(std::chrono::steady_clock::now() - started < 500ms);  // no pace within the window
+  CHECK(std::chrono::steady_clock::now() - started < 2s);  // no pace within the window
   CHECK(client.calls_left() == 0);
-  REQUIRE(client.test_login().ok());  // 1 s window + 2 s transit margin after the first
-  CHECK(std::chrono::steady_clock::now() - started >= 3s);
+  REQUIRE(client.test_login().ok());  // 4 s window + 2 s transit margin after the first
+  CHECK(std::chrono::steady_clock::now() - started >= 6s);
   CHECK(client.calls_left() == 0);
 }
 

@@ -42,11 +42,12 @@ try:
     depends = subprocess.run(["dpkg-deb", "-f", deb, "Depends"], stdout=subprocess.PIPE,
                              text=True).stdout
     print("Depends: " + depends, end="")
-    for package in ("fuse3", "libfuse3", "libcurl", "liblmdb"):
+    for package in ("fuse3", "libfuse3", "libcurl", "liblmdb", "libsystemd0"):
         check(package in depends, f"Depends names {package}")
     contents = subprocess.run(["dpkg-deb", "-c", deb], stdout=subprocess.PIPE, text=True).stdout
     for path in ("./usr/bin/flickrfs", "./usr/share/man/man1/flickrfs.1",
                  "./usr/share/bash-completion/completions/flickrfs",
+                 "./usr/share/zsh/vendor-completions/_flickrfs",
                  "./usr/lib/systemd/user/flickrfs.service",
                  "./usr/share/doc/flickrfs/fstab.example"):
         check(path in contents, f"the package holds {path}")

@@ -26,7 +26,8 @@ try:
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     check(run.returncode == 0, f"cmake --install failed: {run.stdout[-500:]}")
     expected = ["bin/flickrfs", "share/man/man1/flickrfs.1",
-                "share/bash-completion/completions/flickrfs", "lib/systemd/user/flickrfs.service",
+                "share/bash-completion/completions/flickrfs", "share/zsh/vendor-completions/_flickrfs",
+                "lib/systemd/user/flickrfs.service",
                 "share/doc/flickrfs/fstab.example"]
     for rel in expected:
         check(os.path.isfile(os.path.join(prefix, rel)), f"{rel} not installed")
