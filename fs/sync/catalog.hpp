@@ -223,7 +223,7 @@ class Catalog final : public model::CatalogView {
   std::atomic<std::uint64_t> m_refreshes{0};
   std::atomic<std::uint64_t> m_refresh_failures{0};
   std::atomic<std::uint64_t> m_probe_failures{0};  // size probes that failed (status)
-  std::atomic<std::int64_t> m_rebuild_ms{0};       // the last rebuild's wall time (status)
+  std::atomic<std::int64_t> m_rebuild_ms{0};       // the last rebuild and its diff, wall time
   std::atomic<std::uint64_t> m_rebuilds{0};        // snapshots built (status)
   std::thread m_thread;
 };

@@ -106,13 +106,16 @@ bool Catalog::wanted(model::Ino ino) {
 // every few seconds, so a long fill shows its progress without rebuilding (and diffing) a
 // 100,000-photo snapshot for every page of it: such a rebuild costs about a second, and a
 // waiter for something else (info.json waits for every album) gains nothing from it. The
-// period grows with the rebuild's own cost (ten seconds or more at 1,000,000 photos), so
-// the fill never spends more than a third of its time rebuilding.
+// period, counted from the end of the last rebuild, grows with that rebuild's cost (its
+// diff for the kernel included: a minute or two at 1,000,000 photos on a loaded machine),
+// so the fill spends at most a third of its time rebuilding; counted from its start, a
+// 1,000,000-photo fill rebuilt after every page.
 Result<void> Catalog::publish_progress(std::int64_t& last_publish, bool wanted_now) {
   const std::int64_t period = std::max<std::int64_t>(5, 2 * m_rebuild_ms.load() / 1000);
   if (!wanted_now && unix_now() - last_publish < period) return success();
+  auto rebuilt = rebuild();
   last_publish = unix_now();
-  return rebuild();
+  return rebuilt;
 }
 
 // getSizes for a page's videos, a few at once (each call takes its token from the client's

@@ -157,11 +157,13 @@ def line2_warm_tree(cfg):
         # yet is waited for at most 20 s: at 100,000 photos the fill below could otherwise
         # walk a partial tree. Line 2 measures the complete one.
         raw["listing_seconds_latency0"] = wait_listing_complete(work, 1800 * max(1, n / 100000))
+        progress(raw, m)
         if cfg.tree_fill:
             fill = h.now()
             timed_shell(f"ls -lR '{m.root}' > /dev/null", timeout=7200)
             raw["fill_seconds_latency0"] = h.now() - fill
         raw["refresh_one_upload"] = refresh_after_upload(emu, m, work)
+        progress(raw, m)
         emu.close()  # network stopped: everything below comes from the cache
         local = os.path.join(work, "local")
         cmds = {"find": "find '{}' -type f | wc -l > /dev/null", "ls": "ls -lR '{}' > /dev/null"}
@@ -208,6 +210,13 @@ def line2_warm_tree(cfg):
     rows.append(row("7", "refresh after one upload: daemon CPU", refresh["cpu_seconds"], None,
                     "s", "user + system"))
     return rows, raw
+
+
+def progress(raw, m):
+    """What line 2 has measured so far, on stdout at once (a 1,000,000-photo run is long)."""
+    now = {k: v for k, v in raw.items() if not isinstance(v, list)}
+    now.update({"rss_kb": h.rss_kb(m.proc.pid), "peak_rss_kb": h.rss_kb(m.proc.pid, "VmHWM")})
+    print(f"[bench] line 2 so far: {json.dumps(now)}", flush=True)
 
 
 def first_page_seconds(root, start, timeout=3600):
