@@ -162,17 +162,37 @@ Result<std::vector<std::optional<CachedPhoto>>> MetaStore::photos(
   return out;
 }
 
+namespace {
+
+Result<void> put_sizes_in(lmdb::WriteTxn& txn, lmdb::Dbi photos, std::string_view photo_id,
+                          std::string_view secret, std::span<const api::Size> sizes) {
+  FLICKRFS_TRY(auto stored, read_photo(txn, photos, photo_id));
+  if (!stored) {
+    return make_error(Errc::not_found, "photo " + std::string(photo_id) + " is not cached");
+  }
+  if (stored->photo.secret != secret) return success();  // the photo changed meanwhile
+  stored->photo.sizes.assign(sizes.begin(), sizes.end());
+  stored->has_full_sizes = true;
+  return txn.put(photos, photo_id, encode_photo(*stored));
+}
+
+}  // namespace
+
 Result<void> MetaStore::put_sizes(std::string_view photo_id, std::string_view secret,
                                   std::span<const api::Size> sizes) {
+  return m_env->update([&](lmdb::WriteTxn& txn) {
+    return put_sizes_in(txn, m_dbs.photos, photo_id, secret, sizes);
+  });
+}
+
+Result<void> MetaStore::put_sizes_many(std::span<const SizesEntry> entries) {
+  if (entries.empty()) return success();
   return m_env->update([&](lmdb::WriteTxn& txn) -> Result<void> {
-    FLICKRFS_TRY(auto stored, read_photo(txn, m_dbs.photos, photo_id));
-    if (!stored) {
-      return make_error(Errc::not_found, "photo " + std::string(photo_id) + " is not cached");
+    for (const auto& entry : entries) {
+      auto put = put_sizes_in(txn, m_dbs.photos, entry.photo_id, entry.secret, entry.sizes);
+      if (!put.ok() && put.error().code != Errc::not_found) return put;
     }
-    if (stored->photo.secret != secret) return success();  // the photo changed meanwhile
-    stored->photo.sizes.assign(sizes.begin(), sizes.end());
-    stored->has_full_sizes = true;
-    return txn.put(m_dbs.photos, photo_id, encode_photo(*stored));
+    return success();
   });
 }
 

@@ -117,6 +117,14 @@ class MetaStore {
   // (replaced photo) makes it stale and it is dropped by the next list upsert.
   [[nodiscard]] Result<void> put_sizes(std::string_view photo_id, std::string_view secret,
                                        std::span<const api::Size> sizes);
+  // Several ladders in one write txn (a page's videos: one fsync, not one each); a photo
+  // no longer stored is skipped.
+  struct SizesEntry {
+    std::string photo_id;
+    std::string secret;
+    std::vector<api::Size> sizes;
+  };
+  [[nodiscard]] Result<void> put_sizes_many(std::span<const SizesEntry> entries);
   [[nodiscard]] Result<void> put_comments(std::string_view photo_id,
                                           std::span<const api::Comment> comments);
   [[nodiscard]] Result<std::optional<std::vector<api::Comment>>> comments(
@@ -164,6 +172,7 @@ class MetaStore {
 
   // ---- listings, sync state, pins, stats ---------------------------------------------------
   [[nodiscard]] Result<ListingState> listing_state(const ListingId& listing) const;
+  [[nodiscard]] Result<void> put_state(std::string_view key, std::string_view value);
   [[nodiscard]] Result<std::optional<std::string>> state(std::string_view key) const;
 
   [[nodiscard]] Result<void> add_pin(const Pin& pin);

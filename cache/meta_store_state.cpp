@@ -57,6 +57,11 @@ Result<std::optional<RemoteSize>> MetaStore::remote_size(std::string_view photo_
 
 // ---- sync state --------------------------------------------------------------------------------
 
+Result<void> MetaStore::put_state(std::string_view key, std::string_view value) {
+  return m_env->update(
+      [&](lmdb::WriteTxn& txn) -> Result<void> { return txn.put(m_dbs.state, key, value); });
+}
+
 Result<std::optional<std::string>> MetaStore::state(std::string_view key) const {
   FLICKRFS_TRY(auto txn, m_env->read());
   FLICKRFS_TRY(auto value, txn.get(m_dbs.state, key));

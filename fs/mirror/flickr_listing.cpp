@@ -70,6 +70,16 @@ Result<void> list_albums(api::FlickrClient& client, const std::string& who, unsi
                          const std::atomic<bool>& interrupt, FlickrCatalog& catalog) {
   FLICKRFS_TRY(auto sets, client.photosets(who));
   ++catalog.listing_calls;
+  // collections/ (one call). Its failure does not stop the copy; it makes the listing
+  // incomplete, so --delete does not remove the collections a failed call could not show.
+  auto collections = client.collections_tree(who);
+  ++catalog.listing_calls;
+  if (collections) {
+    catalog.collections = std::move(collections).value();
+  } else {
+    catalog.complete = false;
+    catalog.incomplete_reason = "collections: " + collections.error().describe();
+  }
   catalog.albums.resize(sets.size());
   std::vector<Result<api::PhotoWalk>> walks(sets.size(), make_error(Errc::interrupted, "not run"));
   std::vector<std::size_t> calls(sets.size(), 0);
@@ -225,6 +235,7 @@ Result<FlickrCatalog> list_flickr_catalog(api::FlickrClient& client, const Listi
   albums_thread.join();
   FLICKRFS_CHECK(albums);
   catalog.albums = std::move(album_part.albums);
+  catalog.collections = std::move(album_part.collections);
   catalog.listing_calls += album_part.listing_calls;
   if (!album_part.complete && catalog.complete) {
     catalog.complete = false;

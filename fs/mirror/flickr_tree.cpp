@@ -83,6 +83,12 @@ class Walker {
       m_out.entries.push_back(std::move(entry));
       return;
     }
+    if (node->kind == NodeKind::collection_link) {  // a collection's album: no photo owns it
+      entry.kind = EntryKind::symlink;
+      entry.link_target = tree().link_target(*node);
+      m_out.entries.push_back(std::move(entry));
+      return;
+    }
     const auto& record = tree().photo(node->index);
     entry.owner = record.photo.id;
     entry.order = record.photo.date_upload;
@@ -182,6 +188,7 @@ Result<DesiredTree> desired_tree_from_catalog(FlickrCatalog catalog,
   if (!catalog.photos.empty()) input.owner = catalog.photos.front().owner;  // album.json
   for (const auto& album : catalog.albums)
     input.albums.push_back({album.set, album.photo_ids});
+  input.collections = catalog.collections;
   model::TreeOptions tree_options;
   tree_options.sizes = options.sizes;
   auto shared = std::make_shared<Shared>();
@@ -195,11 +202,21 @@ Result<DesiredTree> desired_tree_from_catalog(FlickrCatalog catalog,
 }
 
 Result<DesiredTree> restrict_to_subtree(DesiredTree tree, const std::string& subtree) {
+  // What the subtree's links point to, and what their links point to in turn (a collection
+  // links albums, whose entries link photostream files).
   std::unordered_set<std::string> roots = {subtree};
-  for (const auto& entry : tree.entries) {
-    if (entry.kind == EntryKind::symlink && is_at_or_under(entry.path, subtree)) {
-      roots.insert(resolve_link(entry.path, entry.link_target));
+  for (std::vector<std::string> fresh = {subtree}; !fresh.empty();) {
+    std::vector<std::string> next;
+    for (const auto& entry : tree.entries) {
+      if (entry.kind != EntryKind::symlink) continue;
+      const bool inside = std::any_of(fresh.begin(), fresh.end(), [&](const std::string& root) {
+        return is_at_or_under(entry.path, root);
+      });
+      if (!inside) continue;
+      std::string target = resolve_link(entry.path, entry.link_target);
+      if (roots.insert(target).second) next.push_back(std::move(target));
     }
+    fresh = std::move(next);
   }
   const auto wanted = [&](const SourceEntry& entry) {
     for (const auto& root : roots) {

@@ -35,6 +35,7 @@ enum class NodeKind : std::uint8_t {
   view_dir = 16,       // tags/, tags/<tag>/, by-date/YYYY/MM/ ... (views.hpp)
   view_link = 17,      // tags/<tag>/<stem>.<ext> -> ../../photostream/page-NNNN/<stem>.<ext>
   view_sidecar_link = 18,  // tags/<tag>/<stem>.json -> ../../photostream/page-NNNN/<stem>.json
+  collection_link = 19,    // collections/<c>/<album dir> -> ../../sets/<album dir>
   // MOUNT/upload/ of a --writable mount and what is in it (fs/upload/, not part of a Tree).
   upload_dir = 30,
   upload_file = 31,

@@ -36,6 +36,34 @@ std::vector<std::pair<std::string_view, FileChoice>> choose_files(const api::Pho
   return out;
 }
 
+// True when `photo` comes after `last` in upload order.
+bool follows(const PhotoCore& last, const api::Photo& photo) {
+  if (last.date_upload != photo.date_upload) return last.date_upload < photo.date_upload;
+  if (last.id.size() != photo.id.size()) return last.id.size() < photo.id.size();
+  return last.id < photo.id;
+}
+
+// CatalogInput::photos as a feed: sorted once, each photo moved out as it is taken.
+class ListFeed final : public PhotoFeed {
+ public:
+  ListFeed(std::vector<api::Photo> photos, const std::unordered_set<std::string>& pending)
+      : m_photos(std::move(photos)), m_pending(pending) {
+    std::sort(m_photos.begin(), m_photos.end(), upload_order);
+  }
+  [[nodiscard]] std::size_t size_hint() const override { return m_photos.size(); }
+  [[nodiscard]] bool next(FeedPhoto& out) override {
+    if (m_next == m_photos.size()) return false;
+    out.photo = std::move(m_photos[m_next++]);
+    out.sizes_pending = m_pending.count(out.photo.id) != 0;
+    return true;
+  }
+
+ private:
+  std::vector<api::Photo> m_photos;
+  const std::unordered_set<std::string>& m_pending;
+  std::size_t m_next = 0;
+};
+
 PhotoCore core_of(api::Photo&& photo) {
   return {std::move(photo.id), std::move(photo.secret), photo.date_upload,
           photo.last_update,   photo.count_comments,    photo.media};
@@ -77,10 +105,18 @@ std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options)
   if (tree->m_options.sizes.empty()) tree->m_options.sizes = {"best"};
   tree->m_photostream_listed = input.photostream_listed;
   tree->m_albums_listed = input.albums_listed;
+  tree->m_collections_listed = input.collections_listed;
   tree->m_owner = std::move(input.owner);
   ViewCollector views;
-  tree->add_photos(std::move(input.photos), input.sizes_pending, views);
+  if (input.feed) {
+    tree->add_photos(*input.feed, views);
+    if (tree->m_owner.empty()) tree->m_owner = input.feed->owner();
+  } else {
+    ListFeed feed(std::move(input.photos), input.sizes_pending);
+    tree->add_photos(feed, views);
+  }
   tree->add_albums(std::move(input.albums));
+  views.add_collections(input.collections);
   tree->compute_dir_mtimes();
   tree->add_views(std::move(views));
   tree->index_nodes();
@@ -94,32 +130,32 @@ std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options)
 Ino Tree::unique_ino(NodeKind kind, std::initializer_list<std::string_view> parts) {
   for (std::uint32_t salt = 0;; ++salt) {
     const Ino ino = stable_ino(kind, parts, salt);
-    if (m_used_inos.emplace(ino, 0).second) return ino;
+    if (m_used_inos.insert(ino)) return ino;
   }
 }
 
-void Tree::add_photos(std::vector<api::Photo> photos,
-                      const std::unordered_set<std::string>& sizes_pending, ViewCollector& views) {
-  std::sort(photos.begin(), photos.end(), upload_order);
-  // A photo listed twice (a page boundary moved during the walk) is kept once.
-  photos.erase(std::unique(photos.begin(), photos.end(),
-                           [](const api::Photo& a, const api::Photo& b) { return a.id == b.id; }),
-               photos.end());
-  m_photos.reserve(photos.size());
+void Tree::add_photos(PhotoFeed& feed, ViewCollector& views) {
+  const std::size_t expected = feed.size_hint();
+  m_photos.reserve(expected);
+  m_files.reserve(expected);              // most photos have one file; m_files is shrunk below
   std::vector<std::uint32_t> first_file;  // m_files index of each photo's first file
-  first_file.reserve(photos.size() + 1);
+  first_file.reserve(expected + 1);
   std::unordered_map<std::string, std::string_view> interned;  // labels and extensions
   const auto intern = [&](const std::string& text) {
     const auto found = interned.find(text);
     if (found != interned.end()) return found->second;
     return interned.emplace(text, m_strings.store(text)).first->second;
   };
-  for (auto& photo : photos) {
+  FeedPhoto item;
+  while (feed.next(item)) {
+    api::Photo& photo = item.photo;
+    // A photo listed twice (a page boundary moved during the walk) is kept once.
+    if (!m_photos.empty() && !follows(m_photos.back().photo, photo)) continue;
     PhotoRecord record;
     const std::string stem = photo_stem(photo.date_taken, photo.title, photo.id);
     record.page = static_cast<std::uint32_t>(m_photos.size() / m_options.page_size + 1);
     record.taken_mtime = parse_date_taken(photo.date_taken).value_or(photo.date_upload);
-    record.sizes_pending = sizes_pending.count(photo.id) != 0;
+    record.sizes_pending = item.sizes_pending;
     record.sidecar_ino = unique_ino(NodeKind::sidecar, {photo.id});
     first_file.push_back(static_cast<std::uint32_t>(m_files.size()));
     for (auto& [label, choice] : choose_files(photo, m_options)) {
@@ -287,7 +323,7 @@ void Tree::index_nodes() {
             [](const Node& a, const Node& b) { return a.ino < b.ino; });
   nodes.shrink_to_fit();
   m_links.shrink_to_fit();
-  std::unordered_map<Ino, int>().swap(m_used_inos);  // `= {}` would keep the bucket array
+  m_used_inos.clear();  // frees its array
 }
 
 }  // namespace flickrfs::model

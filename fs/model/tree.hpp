@@ -36,6 +36,7 @@
 
 #include "api/result.hpp"
 #include "api/types.hpp"
+#include "fs/model/ino_set.hpp"
 #include "fs/model/media_choice.hpp"
 #include "fs/model/node.hpp"
 #include "fs/model/string_arena.hpp"
@@ -54,11 +55,36 @@ struct AlbumInput {
   bool members_listed = true;          // false: the album's photos were never fetched
 };
 
+// One photo as a PhotoFeed hands it over.
+struct FeedPhoto {
+  api::Photo photo;
+  bool sizes_pending = false;  // see CatalogInput::sizes_pending
+};
+
+// Photos handed to Tree::build one at a time (CatalogInput::feed), so a caller that reads a
+// large account from its cache never holds them all: at 100,000 photos that list, even
+// stripped (Tree::strip_for_build), was the largest part of a rebuild's peak.
+// next() fills `out` and returns true, or returns false at the end. Photos must come in
+// upload order (oldest first, ties by id, as build() sorts them); build() keeps a photo only
+// when it comes after the previous one (so a repeated id is kept once, as with `photos`).
+// A feed whose source may be out of order must check it and say so to its owner.
+// Thread contract: used by the one thread running build().
+class PhotoFeed {
+ public:
+  virtual ~PhotoFeed() = default;
+  [[nodiscard]] virtual std::size_t size_hint() const = 0;  // for reserve(); may be off
+  [[nodiscard]] virtual bool next(FeedPhoto& out) = 0;
+  // The account's NSID when CatalogInput::owner is empty (read from the first photo).
+  [[nodiscard]] virtual std::string owner() const { return {}; }
+};
+
 // What the catalog knows. The *_listed flags and sizes_pending say which listings are not
 // fetched yet (a first mount fills them in the background): such a directory is shown
 // with what is known, and Tree::listed() tells the ops to wait (bounded) for the rest.
 struct CatalogInput {
   std::vector<api::Photo> photos;  // any order; build() sorts them
+  // Instead of `photos` (which must then be empty): photos read one at a time, in order.
+  std::shared_ptr<PhotoFeed> feed;
   std::vector<AlbumInput> albums;  // album-list order (kept)
   bool photostream_listed = true;
   bool albums_listed = true;
@@ -66,6 +92,8 @@ struct CatalogInput {
   // counts as not listed, so its file names do not change under a reader.
   std::unordered_set<std::string> sizes_pending;
   std::string owner;  // the account's NSID, for album.json's URL (empty: "url": null)
+  std::vector<api::Collection> collections;  // collections.getTree (views.hpp)
+  bool collections_listed = true;
 };
 
 struct TreeOptions {
@@ -213,12 +241,14 @@ class Tree {
 
  private:
   Tree() = default;
-  void add_photos(std::vector<api::Photo> photos,
-                  const std::unordered_set<std::string>& sizes_pending, ViewCollector& views);
+  void add_photos(PhotoFeed& feed, ViewCollector& views);
   void add_albums(std::vector<AlbumInput> albums);
   // tree_views.cpp: the views' layout, inode numbers and mtimes, then their queries.
   void add_views(ViewCollector collector);
   void assign_view_link_inos(const std::vector<std::string>& paths);
+  void add_collection_links(const std::vector<std::pair<std::uint32_t, std::string>>& links,
+                            const std::vector<std::uint32_t>& slot_of,
+                            const std::vector<std::string>& paths);
   void compute_view_mtimes();
   [[nodiscard]] std::optional<Node> view_link_node(Ino ino) const;
   [[nodiscard]] std::optional<Node> view_member_node(std::uint32_t dir, std::uint32_t slot,
@@ -253,6 +283,7 @@ class Tree {
   std::string m_owner;
   bool m_photostream_listed = true;
   bool m_albums_listed = true;
+  bool m_collections_listed = true;
   std::int64_t m_photostream_mtime = 0;
   std::int64_t m_sets_mtime = 0;
   StringArena m_strings;  // stems, file names, URLs, view names
@@ -282,7 +313,7 @@ class Tree {
   // Photo indices sorted by photo id: 4 bytes a photo, one block instead of a hash node each.
   std::vector<std::uint32_t> m_photo_by_id;
   std::unordered_map<std::string_view, std::uint32_t> m_album_by_id;  // views into m_albums
-  std::unordered_map<Ino, int> m_used_inos;  // build-time collision check; cleared after
+  InoSet m_used_inos;  // build-time collision check; cleared after
 };
 
 }  // namespace flickrfs::model

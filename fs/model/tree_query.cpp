@@ -69,7 +69,8 @@ bool is_regular_file(NodeKind kind) noexcept {
 
 bool is_symlink(NodeKind kind) noexcept {
   return kind == NodeKind::album_link || kind == NodeKind::sidecar_link ||
-         kind == NodeKind::view_link || kind == NodeKind::view_sidecar_link;
+         kind == NodeKind::view_link || kind == NodeKind::view_sidecar_link ||
+         kind == NodeKind::collection_link;
 }
 
 bool is_photo_file(NodeKind kind) noexcept {
@@ -291,6 +292,8 @@ std::string Tree::name_of(const Node& node) const {
       return std::string(m_photos[node.index].files[0].name);
     case NodeKind::view_sidecar_link:
       return sidecar_name(node.index);
+    case NodeKind::collection_link:
+      return m_albums[node.index].name;
     case NodeKind::upload_dir:  // not tree nodes (fs/upload/)
     case NodeKind::upload_file:
       break;
@@ -334,6 +337,7 @@ Ino Tree::parent_of(const Node& node) const {
     }
     case NodeKind::view_link:
     case NodeKind::view_sidecar_link:
+    case NodeKind::collection_link:
       return m_views.dirs[node.album].ino;
     case NodeKind::upload_dir:  // not tree nodes (fs/upload/)
     case NodeKind::upload_file:
@@ -343,6 +347,12 @@ Ino Tree::parent_of(const Node& node) const {
 }
 
 std::string Tree::link_target(const Node& node) const {
+  if (node.kind == NodeKind::collection_link) {
+    std::string up;
+    for (std::uint32_t d = 0; d < m_views.dirs[node.album].depth; ++d)
+      up += "../";
+    return up + "sets/" + m_albums[node.index].name;
+  }
   const auto& record = m_photos[node.index];
   const bool image = node.kind == NodeKind::album_link || node.kind == NodeKind::view_link;
   const std::string name = image ? std::string(record.files[0].name) : sidecar_name(node.index);
@@ -419,8 +429,13 @@ Attr Tree::attr(const Node& node, std::optional<std::uint64_t> file_size) const 
     attr.size = link_target(node).size();
     // An image link has its picture's mtime: libfm checks a thumbnail's Thumb::MTime against
     // the link's own (lstat) mtime, tumbler against the target's; equal, both accept it.
-    attr.mtime = node.kind == NodeKind::album_link ? m_photos[node.index].taken_mtime
-                                                   : m_photos[node.index].dir_mtime;
+    if (node.kind == NodeKind::collection_link) {
+      attr.mtime = m_albums[node.index].mtime;
+    } else if (node.kind == NodeKind::album_link || node.kind == NodeKind::view_link) {
+      attr.mtime = m_photos[node.index].taken_mtime;
+    } else {
+      attr.mtime = m_photos[node.index].dir_mtime;
+    }
   } else if (node.kind == NodeKind::sidecar) {
     attr.size = file_size;
     attr.mtime = m_photos[node.index].photo.last_update;
@@ -464,8 +479,8 @@ bool Tree::listed(const Node& dir) const {
     case NodeKind::album_dir:
       return dir.index < m_albums.size() && m_albums[dir.index].listed;
     case NodeKind::view_dir:
-      return dir.index < m_views.dirs.size() && m_views.dirs[dir.index].needs_albums
-                 ? m_albums_listed
+      return dir.index < m_views.dirs.size() && m_views.dirs[dir.index].from_collections
+                 ? m_albums_listed && m_collections_listed
                  : m_photostream_listed;
     case NodeKind::sizes:
     case NodeKind::size_dir:
@@ -485,7 +500,7 @@ bool Tree::albums_complete() const {
 }
 
 bool Tree::complete() const {
-  if (!m_photostream_listed || !albums_complete()) return false;
+  if (!m_photostream_listed || !albums_complete() || !m_collections_listed) return false;
   const auto pending = [](std::uint8_t p) { return p != 0; };
   return std::none_of(m_page_pending.begin(), m_page_pending.end(), pending);
 }

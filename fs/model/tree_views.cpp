@@ -19,6 +19,7 @@ std::string_view id_of_file(std::string_view name) {
 }
 
 Ino root_ino(std::string_view name) {
+  if (name == "collections") return kCollectionsIno;
   if (name == "tags") return kTagsIno;
   if (name == "by-date") return kByDateIno;
   return kByUploadIno;
@@ -58,6 +59,7 @@ void Tree::add_views(ViewCollector collector) {
     dir.name = m_strings.store(temp.name);
     dir.parent = temp.parent == kNoViewDir ? kNoViewDir : slot_of[temp.parent];
     dir.depth = temp.depth;
+    dir.from_collections = temp.from_collections;
     dir.ino = dir.parent == kNoViewDir ? root_ino(temp.name)
                                        : unique_ino(NodeKind::view_dir, {temp.path});
     paths[k] = temp.path;
@@ -80,8 +82,41 @@ void Tree::add_views(ViewCollector collector) {
       dirs[k].hidden_ino = unique_ino(NodeKind::hidden_list, {"view", paths[k]});
   }
   std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(pairs);
+  add_collection_links(collector.album_links(), slot_of, paths);
   assign_view_link_inos(paths);
   compute_view_mtimes();
+}
+
+// A collection's albums, in collection order; an album Flickr lists twice in one collection,
+// or one not in the album list (not visible to the caller), is left out.
+void Tree::add_collection_links(const std::vector<std::pair<std::uint32_t, std::string>>& links,
+                                const std::vector<std::uint32_t>& slot_of,
+                                const std::vector<std::string>& paths) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> by_dir;  // (slot, album), stable
+  for (const auto& [temp, album_id] : links) {
+    const auto album = album_index(album_id);
+    if (!album) continue;
+    const std::pair<std::uint32_t, std::uint32_t> link{slot_of[temp], *album};
+    if (std::find(by_dir.begin(), by_dir.end(), link) == by_dir.end()) by_dir.push_back(link);
+  }
+  std::stable_sort(by_dir.begin(), by_dir.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto& dirs = m_views.dirs;
+  std::size_t next = 0;
+  for (std::uint32_t k = 0; k < dirs.size(); ++k) {
+    dirs[k].first_album_link = static_cast<std::uint32_t>(m_views.album_links.size());
+    for (; next < by_dir.size() && by_dir[next].first == k; ++next) {
+      const std::uint32_t album = by_dir[next].second;
+      const Ino ino = unique_ino(NodeKind::collection_link, {paths[k], m_albums[album].set.id});
+      m_links.push_back(
+          {ino, NodeKind::collection_link, album,
+           static_cast<std::uint32_t>(m_views.album_links.size()) - dirs[k].first_album_link, k});
+      m_views.album_links.push_back(album);
+      m_views.album_link_inos.push_back(ino);
+    }
+    dirs[k].album_link_count =
+        static_cast<std::uint32_t>(m_views.album_links.size()) - dirs[k].first_album_link;
+  }
 }
 
 // One hash per (directory, photo): the image link gets it with the low bit clear, the
@@ -102,7 +137,7 @@ void Tree::assign_view_link_inos(const std::vector<std::string>& paths) {
           stable_ino(NodeKind::view_link,
                      {paths[dir_of[slot]], m_photos[m_views.members[slot]].photo.id}, salts[slot]) &
           ~Ino{1};
-      if (base >= 16 && m_used_inos.count(base) == 0 && m_used_inos.count(base | 1) == 0) {
+      if (base >= 16 && !m_used_inos.contains(base) && !m_used_inos.contains(base | 1)) {
         inos[slot] = base;
         return;
       }
@@ -134,6 +169,10 @@ void Tree::compute_view_mtimes() {
     auto& dir = dirs[k];
     for (std::uint32_t m = dir.first_member; m < dir.first_member + dir.member_count; ++m)
       dir.mtime = std::max(dir.mtime, m_photos[m_views.members[m]].dir_mtime);
+    for (std::uint32_t l = dir.first_album_link; l < dir.first_album_link + dir.album_link_count;
+         ++l) {
+      dir.mtime = std::max(dir.mtime, m_albums[m_views.album_links[l]].mtime);
+    }
     if (dir.parent != kNoViewDir)
       dirs[dir.parent].mtime = std::max(dirs[dir.parent].mtime, dir.mtime);
   }
@@ -175,6 +214,10 @@ std::optional<Node> Tree::lookup_in_view(const Node& dir_node, std::string_view 
   const auto child = std::lower_bound(
       first, last, name, [](const ViewDir& d, std::string_view n) { return d.name < n; });
   if (child != last && child->name == name) return node(child->ino);
+  for (std::uint32_t l = dir.first_album_link; l < dir.first_album_link + dir.album_link_count;
+       ++l) {
+    if (m_albums[m_views.album_links[l]].name == name) return node(m_views.album_link_inos[l]);
+  }
   const auto photo = photo_index(id_of_file(name));
   if (!photo) return std::nullopt;
   const auto members_begin = m_views.members.begin() + dir.first_member;
@@ -187,8 +230,9 @@ std::optional<Node> Tree::lookup_in_view(const Node& dir_node, std::string_view 
   return std::nullopt;
 }
 
-// A view directory: its subdirectories (one offset each), ".hidden", then each photo's image
-// link and sidecar link (two offsets a photo, the image's unused when it has none).
+// A view directory: its subdirectories and album links (one offset each), ".hidden", then
+// each photo's image link and sidecar link (two offsets a photo, the image's unused when it
+// has none).
 void Tree::list_view(const Node& dir_node, std::uint64_t first,
                      const std::function<bool(DirEntry)>& emit, std::uint64_t& position) const {
   const auto& dir = m_views.dirs[dir_node.index];
@@ -200,8 +244,18 @@ void Tree::list_view(const Node& dir_node, std::uint64_t first,
     const auto& child = m_views.dirs[dir.first_child + c];
     if (!emit({std::string(child.name), child.ino, NodeKind::view_dir})) return;
   }
+  for (std::uint32_t l = 0; l < dir.album_link_count; ++l) {
+    const std::uint64_t slot = base + dir.child_count + 1 + l;
+    if (slot < first) continue;
+    position = slot;
+    const std::uint32_t link = dir.first_album_link + l;
+    if (!emit({m_albums[m_views.album_links[link]].name, m_views.album_link_inos[link],
+               NodeKind::collection_link})) {
+      return;
+    }
+  }
   if (dir.member_count == 0) return;
-  const std::uint64_t hidden_slot = base + dir.child_count + 1;
+  const std::uint64_t hidden_slot = base + dir.child_count + dir.album_link_count + 1;
   if (first <= hidden_slot) {
     position = hidden_slot;
     if (!emit({std::string(kHiddenName), dir.hidden_ino, NodeKind::hidden_list})) return;

@@ -47,8 +47,22 @@ bool valid_year_month(std::string_view text) {
 }  // namespace
 
 ViewCollector::ViewCollector() {
-  for (const char* root : {"tags", "by-date", "by-upload"})
+  for (const char* root : {"collections", "tags", "by-date", "by-upload"})
     (void)dir(root);
+  m_dirs[0].from_collections = true;
+}
+
+void ViewCollector::add_collections(const std::vector<api::Collection>& collections,
+                                    const std::string& parent) {
+  for (const auto& collection : collections) {
+    // The id keeps the name unique; depth is bounded by the parser (api/parse).
+    const std::string path = parent + "/" + album_dir_name(collection.title, collection.id);
+    const std::uint32_t here = dir(path);
+    m_dirs[here].from_collections = true;
+    add_collections(collection.children, path);
+    for (const auto& set : collection.sets)
+      m_album_links.emplace_back(here, set.id);
+  }
 }
 
 std::uint32_t ViewCollector::dir(std::string_view path) {

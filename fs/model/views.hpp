@@ -8,9 +8,13 @@
 //                                             (granularity 6 and 8) sits in by-date/YYYY/,
 //                                             an unknown one in by-date/unknown/
 //   MOUNT/by-upload/YYYY/MM/...               by upload date (UTC)
+//   MOUNT/collections/<title>_<id>/...        Flickr's collection tree (one getTree call):
+//        <child collection>/ ...              nested collections, then one link per album
+//        <album dir> -> ../../sets/<album dir>  (as many ../ as the folder is deep)
 //
-// Each directory with photos has a `.hidden` naming its sidecar links. Everything comes from
-// the photostream listing's extras (tags, machine_tags, datetaken*, dateupload): no API call.
+// Each directory with photos has a `.hidden` naming its sidecar links. Everything but the
+// collections comes from the photostream listing's extras (tags, machine_tags, datetaken*,
+// dateupload): no API call.
 //
 // Layout kept compact for 100,000-photo accounts: the directories in one array (a parent's
 // children contiguous and sorted by name), every membership as a photo index (4 B) plus the
@@ -43,20 +47,24 @@ struct ViewDir {
   std::uint32_t first_member = 0;
   std::uint32_t member_count = 0;
   std::int64_t mtime = 0;
-  std::uint32_t depth = 1;    // path components below MOUNT/: tags = 1, tags/x = 2
-  bool needs_albums = false;  // listed only once the album list is known (collections/)
+  std::uint32_t first_album_link = 0;  // collections: links to albums, into album_links
+  std::uint32_t album_link_count = 0;
+  std::uint32_t depth = 1;        // path components below MOUNT/: tags = 1, tags/x = 2
+  bool from_collections = false;  // listed once the collection tree and albums are known
 };
 
 struct ViewData {
-  std::vector<ViewDir> dirs;           // the roots first, then breadth first
-  std::vector<std::uint32_t> members;  // photo indices, directory by directory, ascending
-  std::vector<Ino> member_inos;        // image link inode (even), parallel to members
-  std::vector<std::uint32_t> by_ino;   // member slots sorted by member_inos
+  std::vector<ViewDir> dirs;               // the roots first, then breadth first
+  std::vector<std::uint32_t> members;      // photo indices, directory by directory, ascending
+  std::vector<Ino> member_inos;            // image link inode (even), parallel to members
+  std::vector<std::uint32_t> by_ino;       // member slots sorted by member_inos
+  std::vector<std::uint32_t> album_links;  // album indices, directory by directory
+  std::vector<Ino> album_link_inos;        // parallel to album_links
 };
 
 // Build-time: view directories by path, and (directory, photo index) pairs. The roots
-// (tags, by-date, by-upload) exist from the start, so an account without tags still shows
-// tags/. Thread contract: one thread (Tree::build).
+// (collections, tags, by-date, by-upload) exist from the start, so an account without tags
+// still shows tags/. Thread contract: one thread (Tree::build).
 class ViewCollector {
  public:
   struct Dir {
@@ -64,6 +72,7 @@ class ViewCollector {
     std::string name;  // the last component
     std::uint32_t parent = kNoViewDir;
     std::uint32_t depth = 1;
+    bool from_collections = false;
   };
   ViewCollector();
   // The directory at `path` (and its ancestors), created if new.
@@ -71,13 +80,23 @@ class ViewCollector {
   void add(std::uint32_t dir, std::uint32_t photo_index) {
     m_members.emplace_back(dir, photo_index);
   }
+  // collections/<title>_<id>/... for Flickr's collection tree, with its album links.
+  void add_collections(const std::vector<api::Collection>& collections) {
+    add_collections(collections, "collections");
+  }
+  // (directory, album id) in collection order.
+  [[nodiscard]] const std::vector<std::pair<std::uint32_t, std::string>>& album_links() const {
+    return m_album_links;
+  }
   [[nodiscard]] const std::vector<Dir>& dirs() const { return m_dirs; }
   [[nodiscard]] std::vector<std::pair<std::uint32_t, std::uint32_t>>& members() {
     return m_members;
   }
 
  private:
+  void add_collections(const std::vector<api::Collection>& collections, const std::string& parent);
   std::unordered_map<std::string, std::uint32_t> m_by_path;
+  std::vector<std::pair<std::uint32_t, std::string>> m_album_links;
   std::vector<Dir> m_dirs;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> m_members;  // (dir, photo index)
 };

@@ -10,6 +10,7 @@
 #include "fs/log.hpp"
 #include "fs/model/dates.hpp"
 #include "fs/model/info_json.hpp"
+#include "fs/sync/cache_feed.hpp"
 #include "fs/sync/open_files.hpp"
 
 namespace flickrfs::fs {
@@ -72,31 +73,25 @@ void Catalog::set_change_listener(ChangeListener listener) {
   m_on_change = std::move(listener);
 }
 
-Result<model::CatalogInput> Catalog::read_cache() const {
-  // Photos are read in batches and stripped to what the tree keeps at once: reading all of
-  // a 100,000-photo account whole held about 3 KB per photo until the build was done.
-  constexpr std::size_t kBatch = 1000;
-  const model::TreeOptions tree_options{m_options.sizes, model::kPhotosPerPage};
+std::shared_ptr<CacheFeed> Catalog::photo_feed(std::vector<std::string> ids) const {
+  return std::make_shared<CacheFeed>(
+      m_meta, std::move(ids), model::TreeOptions{m_options.sizes, model::kPhotosPerPage},
+      [this](const cache::CachedPhoto& cached) {
+        return video_sizes_missing(cached) && m_sizes_failed.count(cached.photo.id) == 0;
+      });
+}
+
+Result<model::CatalogInput> Catalog::read_cache(std::shared_ptr<CacheFeed> feed) const {
+  // The photos come from `feed` while the tree is built (cache_feed.hpp), not as a list.
   model::CatalogInput input;
-  FLICKRFS_TRY(const auto ids, m_meta.photostream());
-  input.photos.reserve(ids.size());
-  for (std::size_t begin = 0; begin < ids.size(); begin += kBatch) {
-    const auto batch = std::span(ids).subspan(begin, std::min(kBatch, ids.size() - begin));
-    FLICKRFS_TRY(auto photos, m_meta.photos(batch));
-    for (auto& cached : photos) {
-      if (!cached) continue;
-      if (video_sizes_missing(*cached) && m_sizes_failed.count(cached->photo.id) == 0) {
-        input.sizes_pending.insert(cached->photo.id);
-      }
-      if (input.owner.empty()) input.owner = cached->photo.owner;  // album.json's URL
-      model::Tree::strip_for_build(cached->photo, tree_options);
-      input.photos.push_back(std::move(cached->photo));
-    }
-  }
+  input.feed = std::move(feed);
   FLICKRFS_TRY(const auto stream, m_meta.listing_state(cache::ListingId::photostream()));
   FLICKRFS_TRY(const auto album_list, m_meta.listing_state(cache::ListingId::albums()));
   input.photostream_listed = stream.generation > 0;
   input.albums_listed = album_list.generation > 0;
+  FLICKRFS_TRY(auto collections, stored_collections());
+  input.collections_listed = collections.has_value() || m_collections_failed;
+  if (collections) input.collections = std::move(*collections);
   FLICKRFS_TRY(auto albums, m_meta.albums());
   for (auto& set : albums) {
     FLICKRFS_TRY(auto members, m_meta.album_photos(set.id));
@@ -113,9 +108,30 @@ Result<void> Catalog::rebuild() {
   // Unmounting: nobody reads a new snapshot, and at 100,000 photos each rebuild a fill step
   // ends with costs a second or more of the unmount's wait.
   if (m_stopping.load()) return make_error(Errc::interrupted, "unmounting");
-  FLICKRFS_TRY(auto input, read_cache());
+  const auto started = std::chrono::steady_clock::now();
+  const model::TreeOptions tree_options{m_options.sizes, model::kPhotosPerPage};
+  FLICKRFS_TRY(auto ids, m_meta.photostream());
+  auto feed = photo_feed(std::move(ids));
+  FLICKRFS_TRY(auto input, read_cache(feed));
   FLICKRFS_TRY(const auto state, m_meta.listing_state(cache::ListingId::photostream()));
-  auto next = model::Tree::build(std::move(input), {m_options.sizes, model::kPhotosPerPage});
+  auto next = model::Tree::build(std::move(input), tree_options);
+  if (feed->out_of_order()) {
+    // A stored upload date no longer matches the stored order (changed since the walk):
+    // read the dates, sort, build again. Rare, and still one photo batch at a time.
+    next.reset();
+    log::info("photostream order changed in the cache; sorting it again");
+    FLICKRFS_TRY(auto unsorted, m_meta.photostream());
+    FLICKRFS_TRY(auto sorted, CacheFeed::sorted_ids(m_meta, std::move(unsorted)));
+    feed = photo_feed(std::move(sorted));
+    FLICKRFS_TRY(input, read_cache(feed));
+    next = model::Tree::build(std::move(input), tree_options);
+    if (feed->out_of_order()) {
+      return make_error(Errc::unavailable, "photostream changed while the snapshot was built");
+    }
+  }
+  if (feed->error()) return *feed->error();
+  feed.reset();
+  ++m_rebuilds;
   std::shared_ptr<const model::Tree> before;
   ChangeListener listener;
   {
@@ -126,6 +142,10 @@ Result<void> Catalog::rebuild() {
     m_tree_changed.notify_all();
   }
   if (listener) listener(*before, *next);  // outside the lock: it may be slow
+  // The cost includes the listener's diff, as long as the build itself at 1,000,000 photos.
+  m_rebuild_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count();
   // The old snapshot is usually the last big thing freed here (hundreds of MB at 100,000
   // photos); glibc keeps freed pages in its arenas unless asked to hand them back.
   before.reset();
@@ -391,6 +411,8 @@ std::string Catalog::status_lines() {
   out << "last_listing_check=" << (checked > 0 ? model::iso8601_utc(checked) : "never") << "\n";
   out << "refreshes=" << m_refreshes.load() << "\n";
   out << "refresh_failures=" << m_refresh_failures.load() << "\n";
+  out << "rebuilds=" << m_rebuilds.load() << "\n";
+  out << "last_rebuild_ms=" << m_rebuild_ms.load() << "\n";
   return out.str();
 }
 

@@ -7,7 +7,8 @@
 //   photostream, video streams, albums; catalog_fill.cpp) while await_listing() lets a
 //   FUSE op wait, bounded, for the directory it needs;
 // - refresh_all(): a full listing (people.getPhotos with extras, every page; the album list;
-//   each album whose date_update or count changed), written to MetaStore, then a rebuild;
+//   each album whose date_update or count changed, the collection tree), written to
+//   MetaStore, then a rebuild;
 // - background (start()): listings older than --dir-cache-time are re-checked when used
 //   (a cheap first-page check, a full walk only when something was added or removed);
 //   flickr.photos.recentlyUpdated every --poll-interval; a health check while offline.
@@ -49,6 +50,8 @@
 #include "fs/sync/stat_walk_ahead.hpp"
 
 namespace flickrfs::fs {
+
+class CacheFeed;
 
 struct CatalogOptions {
   std::string user = "me";  // "me" or an NSID (already resolved)
@@ -118,7 +121,10 @@ class Catalog final : public model::CatalogView {
 
  private:
   [[nodiscard]] Result<void> rebuild();
-  [[nodiscard]] Result<model::CatalogInput> read_cache() const;
+  // What the snapshot is built from: albums and flags read now, photos from `feed` during
+  // the build (cache_feed.hpp).
+  [[nodiscard]] Result<model::CatalogInput> read_cache(std::shared_ptr<CacheFeed> feed) const;
+  [[nodiscard]] std::shared_ptr<CacheFeed> photo_feed(std::vector<std::string> ids) const;
   [[nodiscard]] Result<void> fetch_photostream();
   [[nodiscard]] Result<bool> photostream_unchanged();
   [[nodiscard]] Result<void> fetch_albums(bool& complete);
@@ -126,6 +132,13 @@ class Catalog final : public model::CatalogView {
   // The background fill (catalog_fill.cpp).
   [[nodiscard]] static bool video_sizes_missing(const cache::CachedPhoto& cached);
   [[nodiscard]] Result<std::vector<std::string>> fetch_album_list();
+  // collections/ (catalog_collections.cpp): one getTree call, stored in MetaStore.
+  [[nodiscard]] Result<void> fetch_collections();
+  [[nodiscard]] Result<std::optional<std::vector<api::Collection>>> stored_collections() const;
+  [[nodiscard]] static std::string encode_collections(
+      const std::vector<api::Collection>& collections);
+  [[nodiscard]] static std::optional<std::vector<api::Collection>> decode_collections(
+      std::string_view text);
   [[nodiscard]] Result<void> walk_albums(std::vector<std::string> album_ids, bool& complete);
   [[nodiscard]] std::vector<Result<std::vector<api::Size>>> fetch_sizes_parallel(
       const std::vector<const model::PhotoCore*>& videos);
@@ -195,7 +208,8 @@ class Catalog final : public model::CatalogView {
   std::mutex m_refresh_mutex;  // serializes refreshes and rebuilds; guards the two sets below
   std::unordered_set<std::string> m_sizes_failed;   // videos whose getSizes failed for good
   std::unordered_set<std::string> m_albums_failed;  // albums whose walk failed for good
-  std::mutex m_walk_mutex;                          // guards m_stat_walk
+  bool m_collections_failed = false;  // getTree failed for good: collections/ shows empty
+  std::mutex m_walk_mutex;            // guards m_stat_walk
   StatWalkAhead m_stat_walk;
 
   std::mutex m_loop_mutex;  // guards m_stop, m_wanted_refresh, m_wanted_fill, m_wanted_dirs
@@ -212,6 +226,8 @@ class Catalog final : public model::CatalogView {
   std::atomic<std::uint64_t> m_refreshes{0};
   std::atomic<std::uint64_t> m_refresh_failures{0};
   std::atomic<std::uint64_t> m_probe_failures{0};  // size probes that failed (status)
+  std::atomic<std::int64_t> m_rebuild_ms{0};       // the last rebuild and its diff, wall time
+  std::atomic<std::uint64_t> m_rebuilds{0};        // snapshots built (status)
   std::thread m_thread;
 };
 

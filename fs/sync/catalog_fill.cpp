@@ -105,11 +105,17 @@ bool Catalog::wanted(model::Ino ino) {
 // Rebuilds when what just arrived is what someone waits for (`wanted_now`), else at most
 // every few seconds, so a long fill shows its progress without rebuilding (and diffing) a
 // 100,000-photo snapshot for every page of it: such a rebuild costs about a second, and a
-// waiter for something else (info.json waits for every album) gains nothing from it.
+// waiter for something else (info.json waits for every album) gains nothing from it. The
+// period, counted from the end of the last rebuild, grows with that rebuild's cost (its
+// diff for the kernel included: a minute or two at 1,000,000 photos on a loaded machine),
+// so the fill spends at most a third of its time rebuilding; counted from its start, a
+// 1,000,000-photo fill rebuilt after every page.
 Result<void> Catalog::publish_progress(std::int64_t& last_publish, bool wanted_now) {
-  if (!wanted_now && unix_now() - last_publish < 5) return success();
+  const std::int64_t period = std::max<std::int64_t>(5, 2 * m_rebuild_ms.load() / 1000);
+  if (!wanted_now && unix_now() - last_publish < period) return success();
+  auto rebuilt = rebuild();
   last_publish = unix_now();
-  return rebuild();
+  return rebuilt;
 }
 
 // getSizes for a page's videos, a few at once (each call takes its token from the client's
@@ -122,39 +128,55 @@ std::vector<Result<std::vector<api::Size>>> Catalog::fetch_sizes_parallel(
 }
 
 Result<void> Catalog::fill_video_sizes() {
-  const auto snapshot = tree();
+  // No snapshot is held across publish_progress(): a rebuild then keeps only the current
+  // snapshot and the one it builds (two, not three, at 1,000,000 photos).
   std::vector<std::uint32_t> pages;
-  for (std::uint32_t page = 1; page <= snapshot->page_count(); ++page) {
-    const auto node = snapshot->node(snapshot->page_ino(page));
-    if (node && !snapshot->listed(*node)) pages.push_back(page);
+  {
+    const auto snapshot = tree();
+    for (std::uint32_t page = 1; page <= snapshot->page_count(); ++page) {
+      const auto node = snapshot->node(snapshot->page_ino(page));
+      if (node && !snapshot->listed(*node)) pages.push_back(page);
+    }
   }
   std::int64_t last_publish = unix_now();
   while (!pages.empty() && !m_stopping.load()) {
-    auto next = std::find_if(pages.begin(), pages.end(),
-                             [&](std::uint32_t p) { return wanted(snapshot->page_ino(p)); });
-    const bool page_wanted = next != pages.end();
-    if (next == pages.end()) next = pages.begin();
-    const auto [begin, end] = snapshot->page_range(*next);
-    pages.erase(next);
-    std::vector<const model::PhotoCore*> videos;
-    for (std::size_t i = begin; i < end; ++i) {
-      const auto& record = snapshot->photo(static_cast<std::uint32_t>(i));
-      if (record.sizes_pending) videos.push_back(&record.photo);
+    std::vector<model::PhotoCore> cores;  // copies: the snapshot is not kept
+    bool page_wanted = false;
+    {
+      const auto snapshot = tree();
+      auto next = std::find_if(pages.begin(), pages.end(),
+                               [&](std::uint32_t p) { return wanted(snapshot->page_ino(p)); });
+      page_wanted = next != pages.end();
+      if (next == pages.end()) next = pages.begin();
+      const auto [begin, end] = snapshot->page_range(*next);
+      pages.erase(next);
+      for (std::size_t i = begin; i < end; ++i) {
+        const auto& record = snapshot->photo(static_cast<std::uint32_t>(i));
+        if (record.sizes_pending) cores.push_back(record.photo);
+      }
     }
+    std::vector<const model::PhotoCore*> videos;
+    for (const auto& core : cores)
+      videos.push_back(&core);
     auto ladders = fetch_sizes_parallel(videos);
+    std::vector<cache::MetaStore::SizesEntry> fetched;
     for (std::size_t v = 0; v < videos.size(); ++v) {
       const model::PhotoCore& photo = *videos[v];
       auto& sizes = ladders[v];
       if (!sizes.ok()) {
         m_connectivity.report(sizes.error());
-        if (transient(sizes.error())) return std::move(sizes).error();
+        if (transient(sizes.error())) {
+          FLICKRFS_CHECK(m_meta.put_sizes_many(fetched));  // what did arrive is kept
+          return std::move(sizes).error();
+        }
         log::warning("getSizes of video %s failed: %s (serving the poster)", photo.id.c_str(),
                      sizes.error().describe().c_str());
         m_sizes_failed.insert(photo.id);
         continue;
       }
-      FLICKRFS_CHECK(m_meta.put_sizes(photo.id, photo.secret, *sizes));
+      fetched.push_back({photo.id, photo.secret, std::move(*sizes)});
     }
+    FLICKRFS_CHECK(m_meta.put_sizes_many(fetched));
     FLICKRFS_CHECK(publish_progress(last_publish, page_wanted));
   }
   return rebuild();
@@ -168,6 +190,7 @@ Result<std::vector<std::string>> Catalog::fetch_album_list() {
   }
   FLICKRFS_TRY(const auto before, m_meta.albums());
   FLICKRFS_CHECK(m_meta.replace_albums(*sets, unix_now()));
+  FLICKRFS_CHECK(fetch_collections());  // collections/ refreshes with the album list
   std::unordered_map<std::string_view, const api::Photoset*> old_by_id;
   for (const auto& set : before)
     old_by_id.emplace(set.id, &set);
@@ -188,13 +211,16 @@ Result<void> Catalog::walk_albums(std::vector<std::string> album_ids, bool& comp
   while (!album_ids.empty() && !m_stopping.load()) {
     // Albums someone is waiting for first, then in order; kParallelCalls walks at a time
     // (info.json waits for every album, so a first `ls -l` pays these round trips).
-    const auto snapshot = tree();
-    const auto is_wanted = [&](const std::string& id) {
-      const auto index = snapshot->album_index(id);
-      return index && wanted(snapshot->album(*index).ino);
-    };
-    std::stable_partition(album_ids.begin(), album_ids.end(), is_wanted);
-    const bool batch_wanted = is_wanted(album_ids.front());
+    bool batch_wanted = false;
+    {  // not held across publish_progress() (see fill_video_sizes)
+      const auto snapshot = tree();
+      const auto is_wanted = [&](const std::string& id) {
+        const auto index = snapshot->album_index(id);
+        return index && wanted(snapshot->album(*index).ino);
+      };
+      std::stable_partition(album_ids.begin(), album_ids.end(), is_wanted);
+      batch_wanted = is_wanted(album_ids.front());
+    }
     const auto batch_end = album_ids.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(
                                                    kParallelCalls, album_ids.size()));
     const std::vector<std::string> batch(album_ids.begin(), batch_end);
@@ -248,6 +274,10 @@ Result<void> Catalog::fill_missing() {
     FLICKRFS_TRY(albums, fetch_album_list());
     FLICKRFS_CHECK(rebuild());
   } else {
+    if (!listed(model::kCollectionsIno)) {  // a cache from before collections/ existed
+      FLICKRFS_CHECK(fetch_collections());
+      FLICKRFS_CHECK(rebuild());
+    }
     for (const auto& album : tree()->albums()) {
       if (!album.listed) albums.push_back(album.set.id);
     }

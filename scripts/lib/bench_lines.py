@@ -5,6 +5,7 @@
 #
 # Thread contract: called one at a time from scripts/bench; lines may start threads.
 import errno
+import json
 import math
 import os
 import shutil
@@ -26,6 +27,7 @@ class Config:
         # whole page (seconds per 500 photos on a loaded 2-core machine).
         self.page_photos = 520  # page-0001 holds 500
         self.tree_photos = 500 if quick else 100000
+        self.tree_fill = True  # line 2: `ls -lR` once online so every byte size is known
         self.read_photos = 50
         self.copy_photos = 100 if quick else 2000
         self.image_kb = 100 if quick else 300
@@ -103,6 +105,23 @@ def local_replica(src, dest):
                     f.truncate(os.lstat(path).st_size)
 
 
+def local_names(src, dest):
+    """The tree's names and symlinks with empty files, read without a stat of any file (the
+    baseline of `find -type f` when the mount has not learnt byte sizes)."""
+    for dirpath, dirs, files in os.walk(src):
+        target = os.path.join(dest, os.path.relpath(dirpath, src))
+        os.makedirs(target, exist_ok=True)
+        with os.scandir(dirpath) as entries:
+            for entry in entries:
+                path = os.path.join(target, entry.name)
+                if entry.is_symlink():
+                    os.symlink(os.readlink(entry.path), path)
+                    if entry.name in dirs:
+                        dirs.remove(entry.name)
+                elif not entry.is_dir(follow_symlinks=False):
+                    open(path, "wb").close()
+
+
 def line1_cold_ls(cfg):
     """cold ls -l of a 500-photo page vs (1 listing + size probes) x latency"""
     emu = cfg.emu(cfg.page_photos)
@@ -128,20 +147,31 @@ def line2_warm_tree(cfg):
     n = cfg.tree_photos
     emu = cfg.emu(n, latency=0, bandwidth=0, image_kb=20, sets=20 if n > 10000 else 4)
     work = cfg.fresh("tree")
-    m = cfg.mount(emu, work, timeout=3600)  # the first mount lists the whole account
+    start = h.now()
+    # --dir-cache-time 10: the refresh after one upload (below) is asked for after 10 s.
+    m = cfg.mount(emu, work, args=["--dir-cache-time", "10s"], timeout=3600)
     raw = {"photos": n, "mount_seconds_latency0": m.mount_seconds}
     try:
+        raw["first_page_seconds_latency0"] = first_page_seconds(m.root, start)
         # The first mount lists the account in the background, and a directory not listed
         # yet is waited for at most 20 s: at 100,000 photos the fill below could otherwise
         # walk a partial tree. Line 2 measures the complete one.
-        raw["listing_seconds_latency0"] = wait_listing_complete(work)
-        fill = h.now()
-        timed_shell(f"ls -lR '{m.root}' > /dev/null", timeout=1800)
-        raw["fill_seconds_latency0"] = h.now() - fill
+        raw["listing_seconds_latency0"] = wait_listing_complete(work, 1800 * max(1, n / 100000))
+        progress(raw, m)
+        if cfg.tree_fill:
+            fill = h.now()
+            timed_shell(f"ls -lR '{m.root}' > /dev/null", timeout=7200)
+            raw["fill_seconds_latency0"] = h.now() - fill
+        raw["refresh_one_upload"] = refresh_after_upload(emu, m, work)
+        progress(raw, m)
         emu.close()  # network stopped: everything below comes from the cache
         local = os.path.join(work, "local")
-        local_replica(m.root, local)
         cmds = {"find": "find '{}' -type f | wc -l > /dev/null", "ls": "ls -lR '{}' > /dev/null"}
+        if cfg.tree_fill:
+            local_replica(m.root, local)
+        else:  # no byte sizes known: `find` only, against a copy of the names
+            local_names(m.root, local)
+            del cmds["ls"]
         for key, cmd in cmds.items():
             raw[key + "_mount"] = [timed_shell(cmd.format(m.root)) for _ in range(cfg.warm_runs)]
             raw[key + "_local"] = [timed_shell(cmd.format(local)) for _ in range(cfg.warm_runs)]
@@ -162,15 +192,71 @@ def line2_warm_tree(cfg):
         row("2", f"warm find -type f | wc -l, {label}, offline", h.median(raw["find_mount"]),
             h.median(raw["find_local"]), "s", "same on a local copy"),
         row("2", f"warm ls -lR, {label}, offline", h.median(raw["ls_mount"]),
-            h.median(raw["ls_local"]), "s", "same on a local copy"),
+            h.median(raw["ls_local"]), "s", "same on a local copy") if cfg.tree_fill else
+        na("2", f"warm ls -lR, {label}, offline", "--tree-no-fill: byte sizes never probed"),
         row("7", f"daemon RSS after line 2 ({label})", rss, None, "MB", ""),
         row("7", "  of which private (RssAnon: heap, stacks)", rss_anon, None, "MB", ""),
         row("7", "  of which mapped files (RssFile: the LMDB map)", rss_file, None, "MB", ""),
         row("7", "  peak since mount (VmHWM: first listing and fill)", peak, None, "MB", ""),
         row("7", "LMDB bytes per photo", round(lmdb / n) if lmdb else None, None, "B",
             "allocated blocks of the .mdb files"),
+        row("7", "first mount: mount point answers", m.mount_seconds, None, "s", ""),
+        row("7", "first mount: page-0001 listed in full", raw["first_page_seconds_latency0"],
+            None, "s", "from the mount command's start"),
     ]
+    refresh = raw["refresh_one_upload"]
+    rows.append(row("7", "refresh after one upload: API calls", refresh["api_calls"], None, "",
+                    f"a full walk: {math.ceil(n / 500)} + albums"))
+    rows.append(row("7", "refresh after one upload: daemon CPU", refresh["cpu_seconds"], None,
+                    "s", "user + system"))
     return rows, raw
+
+
+def progress(raw, m):
+    """What line 2 has measured so far, on stdout at once (a 1,000,000-photo run is long)."""
+    now = {k: v for k, v in raw.items() if not isinstance(v, list)}
+    now.update({"rss_kb": h.rss_kb(m.proc.pid), "peak_rss_kb": h.rss_kb(m.proc.pid, "VmHWM")})
+    print(f"[bench] line 2 so far: {json.dumps(now)}", flush=True)
+
+
+def first_page_seconds(root, start, timeout=3600):
+    """Seconds from `start` until photostream/page-0001 lists its 500 photos (and sidecars)."""
+    page = os.path.join(root, "photostream", "page-0001")
+    while h.now() - start < timeout:
+        try:
+            if len(os.listdir(page)) >= 1001:  # 500 images, 500 sidecars, .hidden
+                return h.now() - start
+        except OSError:
+            pass  # not listed yet
+        time.sleep(0.1)
+    raise RuntimeError(f"page-0001 was not listed in {timeout} s")
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def refresh_after_upload(emu, m, work, timeout=600):
+    """One new upload, then a listing of photostream/ once --dir-cache-time (10 s) has passed:
+    the API calls and daemon CPU time until the new photo is listed."""
+    emu.reset_stats()
+    new_id = json.loads(emu.post("/_emulator/mutate",
+                                 json.dumps({"op": "add", "count": 1}).encode()))["ids"][0]
+    time.sleep(11)
+    cpu = cpu_seconds(m.proc.pid)
+    start = h.now()
+    stream = os.path.join(m.root, "photostream")
+    while h.now() - start < timeout:
+        pages = sorted(os.listdir(stream))  # asks for the refresh (and sees its result)
+        if pages and any(new_id in name for name in os.listdir(os.path.join(stream, pages[-1]))):
+            stats = emu.stats()
+            return {"api_calls": stats["api_calls_total"], "calls": stats["calls"],
+                    "cpu_seconds": cpu_seconds(m.proc.pid) - cpu,
+                    "seconds": h.now() - start}
+        time.sleep(0.2)
+    raise RuntimeError(f"the new upload {new_id} was not listed in {timeout} s")
 
 
 def wait_listing_complete(work, timeout=1800):
@@ -245,7 +331,7 @@ def line4_copy(cfg):
     n = cfg.copy_photos
     emu = cfg.emu(n, sets=6)
     raw = {"mirror": [], "rsync": [], "cp": [], "rsync_np": [], "mirror_calls": [], "rerun": [],
-           "rerun_calls": [], "rerun_images": []}
+           "rerun_calls": [], "rerun_images": [], "collection_calls": []}
     rows = []
     try:
         manifest = emu.manifest()
@@ -257,7 +343,9 @@ def line4_copy(cfg):
             if rc != 0:
                 raise RuntimeError(f"mirror exited {rc}: {out.strip()[-160:]}")
             raw["mirror"].append(secs)
-            raw["mirror_calls"].append(emu.stats()["api_calls_total"])
+            stats = emu.stats()
+            raw["mirror_calls"].append(stats["api_calls_total"])
+            raw["collection_calls"].append(stats["calls"].get("flickr.collections.getTree", 0))
             emu.reset_stats()
             rc, out, secs = mirror_cmd(cfg, emu, work, os.path.join(work, "dest"))
             stats = emu.stats()
@@ -280,7 +368,10 @@ def line4_copy(cfg):
         commented = sum(1 for p in manifest.photos if p.get("count_comments", 0) > 0)
         # A video's stream URL comes only from getSizes (flickr-api.md section 9).
         videos = sum(1 for p in manifest.photos if p.get("media") == "video")
-        minimum = math.ceil(n / 500) + album_calls + commented + videos
+        # The views: collections/ is one collections.getTree; tags/, by-date/ and by-upload/
+        # come from the listing's extras (0 calls).
+        collection_calls = 1
+        minimum = math.ceil(n / 500) + album_calls + commented + videos + collection_calls
         # The emulator paces each response on its own (BANDWIDTH_MBPS per body) after its
         # latency, so with `jobs` transfers at once the copy cannot beat: two listing rounds
         # (the photostream pages and album list in parallel, then the albums' members), then
@@ -305,7 +396,11 @@ def line4_copy(cfg):
             row("5", "  API calls / images of the rerun", h.median(raw["rerun_calls"]), None, "",
                 f"images {h.median(raw['rerun_images'])}"),
             row("6", "API calls for a full mirror", h.median(raw["mirror_calls"]), minimum, "",
-                "ceil(N/500)+albums+commented+videos"),
+                "ceil(N/500)+albums+commented+videos+1 collections"),
+            row("6", "  collections/: collections.getTree calls", h.median(raw["collection_calls"]),
+                collection_calls, "", "one call for the whole tree"),
+            row("6", "  tags/, by-date/, by-upload/: calls beyond the minimum",
+                h.median(raw["mirror_calls"]) - minimum, 0, "", "none: the listing's extras"),
         ]
     finally:
         emu.close()

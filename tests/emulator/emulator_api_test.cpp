@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <catch2/catch.hpp>
+#include <functional>
 
 #include "emulator_client.hpp"
 #include "tests/support/emulator_process.hpp"
@@ -232,4 +233,63 @@ TEST_CASE("photosets, collections, people methods answer in JSON and XML") {
   auto missing =
       rest_call(emu.url(), {{"method", "flickr.photosets.getPhotos"}, {"photoset_id", "5"}}, false);
   CHECK(missing.body.find("\"code\":1,\"message\":\"Photoset not found\"") != std::string::npos);
+}
+
+TEST_CASE("collections.getTree: plain-string titles, albums or collections, subtree, errors") {
+  EmulatorProcess emu;
+  simdjson::dom::parser parser;
+  const auto tree = rest_call(emu.url(), {{"method", "flickr.collections.getTree"}}, true);
+  const element doc = parse(parser, tree.body);
+  CHECK(sv(doc["stat"]) == "ok");
+  simdjson::dom::array top = doc["collections"]["collection"];
+  REQUIRE(top.size() >= 2);
+  std::size_t checked = 0;
+  std::size_t nested = 0;
+  std::string nested_id;
+  const std::function<void(element)> check = [&](element c) {
+    // getTree's fields are XML attributes: plain strings, no _content wrapper.
+    CHECK(is_string(c["title"]));
+    CHECK(is_string(c["description"]));
+    CHECK(is_string(c["iconlarge"]));                   // defunct but sent
+    CHECK(sv(c["id"]).find('-') != std::string::npos);  // "<num>-<id>"
+    simdjson::dom::array sets;
+    simdjson::dom::array children;
+    const bool has_sets = c["set"].get(sets) == simdjson::SUCCESS;
+    const bool has_children = c["collection"].get(children) == simdjson::SUCCESS;
+    CHECK_FALSE((has_sets && has_children));  // never both, and empty lists are omitted
+    if (has_sets) {
+      CHECK(sets.size() > 0);
+      for (element s : sets)
+        CHECK(is_string(s["title"]));
+    }
+    if (has_children) {
+      CHECK(children.size() > 0);
+      nested_id = sv(c["id"]);
+      ++nested;
+      for (element child : children)
+        check(child);
+    }
+    ++checked;
+  };
+  for (element c : top)
+    check(c);
+  CHECK(nested >= 2);  // three levels deep
+  CHECK(checked >= 5);
+
+  // collection_id: just that subtree; an unknown one is code 2.
+  const auto one = rest_call(
+      emu.url(), {{"method", "flickr.collections.getTree"}, {"collection_id", nested_id}}, true);
+  simdjson::dom::parser parser2;
+  simdjson::dom::array just = parse(parser2, one.body)["collections"]["collection"];
+  REQUIRE(just.size() == 1);
+  CHECK(sv((*just.begin())["id"]) == nested_id);
+  const auto unknown = rest_call(
+      emu.url(), {{"method", "flickr.collections.getTree"}, {"collection_id", "1-2"}}, true);
+  CHECK(unknown.body.find("\"code\":2,\"message\":\"Collection not found\"") != std::string::npos);
+  // Without a token the caller must say whose tree.
+  const auto anonymous = rest_call(emu.url(), {{"method", "flickr.collections.getTree"}}, false);
+  CHECK(anonymous.body.find("\"code\":1,\"message\":\"User not found\"") != std::string::npos);
+  const auto xml = rest_call(emu.url(), {{"method", "flickr.collections.getTree"}}, true, "rest");
+  CHECK(xml.body.find("<collection id=\"") != std::string::npos);
+  CHECK(xml.body.find("<set id=\"") != std::string::npos);
 }

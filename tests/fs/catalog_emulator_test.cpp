@@ -37,7 +37,8 @@ struct World {
   fs::Connectivity connectivity;
   std::unique_ptr<fs::Catalog> catalog;
 
-  explicit World(test::EmulatorProcess::Options options, bool forced_offline = false)
+  explicit World(test::EmulatorProcess::Options options, bool forced_offline = false,
+                 fs::CatalogOptions catalog_options = {})
       : emulator(std::move(options)),
         client(emulator_options(emulator)),
         connectivity(forced_offline) {
@@ -49,7 +50,7 @@ struct World {
     REQUIRE(opened.ok());
     cache.blobs = std::move(*opened);
     catalog = std::make_unique<fs::Catalog>(&client, *cache.meta, *cache.blobs, connectivity,
-                                            fs::CatalogOptions{});
+                                            std::move(catalog_options));
     REQUIRE(catalog->load_from_cache().ok());
   }
   ~World() { catalog.reset(); }
@@ -198,4 +199,58 @@ TEST_CASE("an info.json size is remembered per snapshot once final, and is the b
   CHECK_FALSE(rebuilt->info_size(*index).has_value());
   CHECK(w.catalog->known_size(*rebuilt, *rebuilt->node(rebuilt->photo(*index).sidecar_ino)) ==
         *size);
+}
+
+TEST_CASE("a refresh that finds only new uploads reads page 1, not the whole photostream",
+          "[catalog][emulator]") {
+  fs::CatalogOptions options;
+  options.dir_cache_time = 0s;  // every listing asks for a check
+  options.poll_interval = 3600s;
+  World w({1200, 2, 3, {}}, false, options);
+  const auto listed = w.catalog->refresh_all();
+  REQUIRE(listed.ok());
+  REQUIRE(w.catalog->tree()->photo_count() == 1200);
+  const std::string added =
+      w.emulator.post("/_emulator/mutate", R"({"op":"add","count":2,"title":"New upload"})");
+  REQUIRE(added.find("\"ok\":true") != std::string::npos);
+  w.emulator.post("/_emulator/reset-stats", "");
+  w.catalog->start();
+  const auto before = w.catalog->tree();
+  w.catalog->note_listing(*before, *before->node(model::kPhotostreamIno));
+  REQUIRE(eventually([&] { return w.catalog->tree()->photo_count() == 1202; }, 30s));
+  const auto tree = w.catalog->tree();
+  w.catalog->stop();
+  CHECK(tree->page_count() == 3);
+  // The new uploads are the newest: the last two photos of the last page, oldest first.
+  const auto& last = tree->photo(1201).photo;
+  const auto& previous = tree->photo(1200).photo;
+  CHECK(added.find("\"" + last.id + "\"") != std::string::npos);
+  CHECK(added.find("\"" + previous.id + "\"") != std::string::npos);
+  CHECK(previous.date_upload <= last.date_upload);
+  CHECK(tree->photo(1199).photo.date_upload <= previous.date_upload);
+  CHECK(w.emulator.calls("flickr.people.getPhotos") == 1);  // not 3: no full walk
+  const auto state = w.cache.meta->listing_state(cache::ListingId::photostream());
+  REQUIRE(state.ok());
+  CHECK(state->count == 1202);
+}
+
+TEST_CASE("a cached photostream out of upload order still builds a sorted tree",
+          "[catalog][emulator]") {
+  World w({10, 1, 1, {}}, true);  // offline: only the cache
+  std::vector<api::Photo> photos;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2500; ++i) {
+    photos.push_back(test::sample_photo(std::to_string(5000 + i), 1500000000 + i * 60));
+    ids.push_back(photos.back().id);
+  }
+  REQUIRE(w.cache.meta->upsert_photos(photos, cache::PhotoSource::list).ok());
+  std::swap(ids[3], ids[2400]);  // a stored order that no longer matches the upload dates
+  ids.push_back(ids[10]);        // and a photo listed twice
+  REQUIRE(w.cache.meta->replace_photostream(ids, 1600000000).ok());
+  REQUIRE(w.catalog->load_from_cache().ok());
+  const auto tree = w.catalog->tree();
+  REQUIRE(tree->photo_count() == 2500);
+  for (std::uint32_t i = 0; i < 2500; ++i)
+    CHECK(tree->photo(i).photo.id == std::to_string(5000 + i));
+  CHECK(tree->page_count() == 5);
 }

@@ -89,8 +89,8 @@ TEST_CASE("extra sizes (--sizes) get a tree of their own, one per label", "[mode
   TreeOptions options;
   options.sizes = {"best", "large", "large2048"};
   const auto tree = Tree::build(test::make_catalog(1), options);
-  // . .. photostream sets sizes tags by-date by-upload
-  CHECK(list_all(*tree, kRootIno).size() == 8);
+  // . .. photostream sets sizes collections tags by-date by-upload
+  CHECK(list_all(*tree, kRootIno).size() == 9);
   const auto labels = list_all(*tree, kSizesIno);
   REQUIRE(labels.size() == 4);
   CHECK(labels[2].name == "large");
@@ -368,4 +368,81 @@ TEST_CASE("a snapshot remembers file and info.json sizes per node, 0 included", 
   // Another snapshot of the same photos starts empty.
   const auto again = Tree::build(test::make_catalog(3), {{"best", "thumb"}, kPhotosPerPage});
   CHECK_FALSE(again->file_size(*again->node(again->photo(1).files[1].ino)).has_value());
+}
+
+namespace {
+
+// CatalogInput::photos handed over one at a time, in the order given.
+class VectorFeed final : public PhotoFeed {
+ public:
+  explicit VectorFeed(std::vector<api::Photo> photos) : m_photos(std::move(photos)) {}
+  [[nodiscard]] std::size_t size_hint() const override { return m_photos.size(); }
+  [[nodiscard]] bool next(FeedPhoto& out) override {
+    if (m_next == m_photos.size()) return false;
+    out.photo = m_photos[m_next++];
+    out.sizes_pending = false;
+    ++taken;
+    return true;
+  }
+  [[nodiscard]] std::string owner() const override { return "12345678@N00"; }
+  std::size_t taken = 0;
+
+ private:
+  std::vector<api::Photo> m_photos;
+  std::size_t m_next = 0;
+};
+
+// Every name and inode number under photostream/ and sets/, in listing order.
+std::vector<std::pair<std::string, Ino>> everything(const Tree& tree) {
+  std::vector<std::pair<std::string, Ino>> out;
+  for (const Ino top : {kPhotostreamIno, kSetsIno}) {
+    for (const auto& dir : list_all(tree, top)) {
+      out.emplace_back(dir.name, dir.ino);
+      if (dir.name == "." || dir.name == "..") continue;
+      for (const auto& entry : list_all(tree, dir.ino))
+        out.emplace_back(entry.name, entry.ino);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a tree built from a feed in upload order is the tree built from the list", "[model]") {
+  AlbumInput album;
+  album.set.id = "72157700000000001";
+  album.set.title = "Holiday";
+  album.photo_ids = {"1700", "1003", "1001"};
+  const auto from_list = Tree::build(test::make_catalog(1201, {album}), {});
+  auto input = test::make_catalog(1201, {album});
+  auto photos = std::move(input.photos);         // make_catalog gives them oldest first
+  photos.insert(photos.begin() + 5, photos[4]);  // listed twice: kept once, as build() does
+  const auto feed = std::make_shared<VectorFeed>(std::move(photos));
+  input.feed = feed;
+  const auto from_feed = Tree::build(std::move(input), {});
+  CHECK(feed->taken == 1202);
+  CHECK(from_feed->photo_count() == 1201);
+  CHECK(everything(*from_feed) == everything(*from_list));
+  CHECK(from_feed->sets_of(*from_feed->photo_index("1003")).size() == 1);
+  const Node album_dir = walk(*from_feed, {"sets", "Holiday_72157700000000001"});
+  CHECK(from_feed->generated_text(*from_feed->lookup(album_dir.ino, "album.json"))
+            .find("12345678@N00") != std::string::npos);  // the feed's owner
+}
+
+TEST_CASE("InoSet: each number is added once, however many there are", "[model]") {
+  InoSet set;
+  std::size_t added = 0;
+  for (Ino ino = 16; ino < 16 + 100000; ++ino)
+    added += set.insert(ino * 2654435761ULL) ? 1 : 0;
+  CHECK(added == 100000);
+  std::size_t again = 0;
+  for (Ino ino = 16; ino < 16 + 100000; ++ino) {
+    again += set.insert(ino * 2654435761ULL) ? 1 : 0;
+    if (!set.contains(ino * 2654435761ULL)) FAIL("lost " << ino);
+  }
+  CHECK(again == 0);
+  CHECK_FALSE(set.contains(15));
+  CHECK(set.insert(15));
+  set.clear();
+  CHECK_FALSE(set.contains(15));
 }

@@ -62,8 +62,10 @@ CatalogInput tagged_catalog() {
 TEST_CASE("views: tags, by-date and by-upload sit beside the photostream", "[model]") {
   const auto tree = Tree::build(tagged_catalog(), {});
   const auto root = names(children(*tree, kRootIno));
-  CHECK(root == std::vector<std::string>{"photostream", "sets", "tags", "by-date", "by-upload"});
-  CHECK(tree->attr(*tree->node(kRootIno), {}).nlink == 7);
+  CHECK(root == std::vector<std::string>{"photostream", "sets", "collections", "tags", "by-date",
+                                         "by-upload"});
+  CHECK(tree->attr(*tree->node(kRootIno), {}).nlink == 8);
+  CHECK(walk(*tree, {"collections"})->ino == kCollectionsIno);
   CHECK(walk(*tree, {"tags"})->ino == kTagsIno);
   CHECK(walk(*tree, {"by-date"})->ino == kByDateIno);
   CHECK(walk(*tree, {"by-upload"})->ino == kByUploadIno);
@@ -280,4 +282,53 @@ TEST_CASE("a photo stripped for the build keeps its views", "[model]") {
   const auto b = Tree::build(std::move(stripped), {});
   CHECK(a->views().member_inos == b->views().member_inos);
   CHECK(a->views().dirs.size() == b->views().dirs.size());
+}
+
+TEST_CASE("collections/ nests Flickr's collection tree with links to the albums", "[model]") {
+  std::vector<AlbumInput> albums(3);
+  for (int a = 0; a < 3; ++a) {
+    albums[a].set.id = "7" + std::to_string(a);
+    albums[a].set.title = "Album " + std::to_string(a);
+    albums[a].set.date_update = 1600000000 + a;
+    albums[a].photo_ids = {"1000"};
+  }
+  auto input = test::make_catalog(2, albums);
+  api::Collection travel{"1-100", "Travel", "", {{"70", "Album 0"}, {"71", "Album 1"}}, {}};
+  travel.children.push_back({"1-101", "Older/..", "", {{"72", "Album 2"}, {"99", "gone"}}, {}});
+  travel.children[0].children.push_back({"1-102", "Deep", "", {{"70", "Album 0"}}, {}});
+  input.collections = {travel, {"1-103", "Travel", "", {}, {}}};
+  const auto tree = Tree::build(input, {});
+  CHECK(names(children(*tree, kCollectionsIno)) ==
+        std::vector<std::string>{"Travel_1-100", "Travel_1-103"});
+  const Node top = *walk(*tree, {"collections", "Travel_1-100"});
+  // Child collections first, then the albums in collection order.
+  CHECK(names(children(*tree, top.ino)) ==
+        std::vector<std::string>{"Older\xEF\xBC\x8F.._1-101", "Album 0_70", "Album 1_71"});
+  const Node link = *tree->lookup(top.ino, "Album 1_71");
+  CHECK(link.kind == NodeKind::collection_link);
+  CHECK(tree->link_target(link) == "../../sets/Album 1_71");
+  CHECK(tree->parent_of(link) == top.ino);
+  CHECK(tree->node(link.ino)->ino == link.ino);
+  const Node older = *tree->lookup(top.ino, "Older\xEF\xBC\x8F.._1-101");
+  // An album not in the album list ("99") is left out.
+  CHECK(names(children(*tree, older.ino)) == std::vector<std::string>{"Deep_1-102", "Album 2_72"});
+  CHECK(tree->link_target(*tree->lookup(older.ino, "Album 2_72")) == "../../../sets/Album 2_72");
+  const Node deep = *tree->lookup(older.ino, "Deep_1-102");
+  CHECK(tree->link_target(*tree->lookup(deep.ino, "Album 0_70")) == "../../../../sets/Album 0_70");
+  CHECK(tree->attr(top, {}).nlink == 3);
+  CHECK(tree->attr(top, {}).mtime >= 1600000001);
+  CHECK(children(*tree, walk(*tree, {"collections", "Travel_1-103"})->ino).empty());
+  // Listing resumes at an offset across the kinds.
+  std::vector<DirEntry> tail;
+  REQUIRE(tree->list(top.ino, 3, [&](const DirEntry& e, std::uint64_t) {
+    tail.push_back(e);
+    return true;
+  }));
+  CHECK(names(tail) == std::vector<std::string>{"Album 0_70", "Album 1_71"});
+  // Collections wait for their listing (and the albums') like any directory.
+  input.collections_listed = false;
+  const auto waiting = Tree::build(input, {});
+  CHECK_FALSE(waiting->listed(*waiting->node(kCollectionsIno)));
+  CHECK_FALSE(waiting->complete());
+  CHECK(waiting->listed(*waiting->node(kTagsIno)));
 }

@@ -153,6 +153,52 @@ void check_albums(const std::string& dest, const Manifest& manifest,
   }
 }
 
+// The entry of `dir` whose name ends in "_<id>", or "".
+std::string entry_ending_in(const std::string& dir, const std::string& id) {
+  for (const auto& item : fsys::directory_iterator(dir)) {
+    const std::string name = item.path().filename().string();
+    if (name.size() > id.size() && name.ends_with("_" + id)) return name;
+  }
+  return {};
+}
+
+// DEST/<rel> holds exactly the child collections (directories) and one album link each
+// (`-> ../..(depth)/sets/<album dir>`, resolving to a directory) of `expected`.
+void check_collection_level(const std::string& dest, const std::string& rel, std::size_t depth,
+                            const std::vector<ManifestCollection>& expected,
+                            std::vector<std::string>& problems) {
+  std::size_t dirs = 0;
+  for (const auto& item : fsys::directory_iterator(dest + "/" + rel))
+    dirs += item.is_directory() && !item.is_symlink() ? 1 : 0;
+  if (dirs != expected.size()) problems.push_back(rel + ": wrong number of collections");
+  for (const auto& collection : expected) {
+    const std::string name = entry_ending_in(dest + "/" + rel, collection.id);
+    if (name.empty()) {
+      problems.push_back(rel + ": collection " + collection.id + " missing");
+      continue;
+    }
+    const std::string path = rel + "/" + name;
+    std::string up;
+    for (std::size_t d = 0; d <= depth; ++d)
+      up += "../";
+    std::vector<std::string> linked;
+    for (const auto& item : fsys::directory_iterator(dest + "/" + path)) {
+      if (!item.is_symlink()) continue;
+      const std::string entry = item.path().filename().string();
+      if (fsys::read_symlink(item.path()).string() != up + "sets/" + entry ||
+          !fsys::is_directory(item.path())) {
+        problems.push_back(path + "/" + entry + ": not a link resolving to its album");
+      }
+      linked.push_back(entry.substr(entry.rfind('_') + 1));
+    }
+    std::vector<std::string> want = collection.set_ids;
+    std::sort(linked.begin(), linked.end());
+    std::sort(want.begin(), want.end());
+    if (linked != want) problems.push_back(path + ": album links differ from the manifest");
+    check_collection_level(dest, path, depth + 1, collection.children, problems);
+  }
+}
+
 // Every page's .hidden names exactly its sidecars.
 void check_hidden_files(const std::string& dest, std::vector<std::string>& problems) {
   if (!fsys::exists(dest + "/photostream")) return;
@@ -221,6 +267,11 @@ std::vector<std::string> check_against_manifest(const std::string& dest, const M
     if (manifest.photo(id) == nullptr) problems.push_back(image + ": not in the manifest");
   }
   check_albums(dest, manifest, problems);
+  if (fsys::is_directory(dest + "/collections")) {
+    check_collection_level(dest, "collections", 1, manifest.collections, problems);
+  } else {
+    problems.push_back("collections: missing");
+  }
   check_hidden_files(dest, problems);
   for (const auto& temp : find_temp_files(dest))
     problems.push_back(temp + ": temporary left behind");

@@ -217,8 +217,8 @@ TEST_CASE("daemon mode: mount returns and status reports and fusermount3 -u unmo
   REQUIRE(::realpath(work.mountpoint().c_str(), resolved) != nullptr);
   const std::string root = resolved;
   REQUIRE(is_mounted(root));
-  CHECK(list_dir(root) ==
-        std::vector<std::string>{"by-date", "by-upload", "photostream", "sets", "tags"});
+  CHECK(list_dir(root) == std::vector<std::string>{"by-date", "by-upload", "collections",
+                                                   "photostream", "sets", "tags"});
   // The mount is up before the account is listed; opening photostream/ waits for it.
   CHECK(list_dir(root + "/photostream") == std::vector<std::string>{"page-0001"});
   CommandResult status;

@@ -1,11 +1,13 @@
-// Mounted: the views (tags/, by-date/, by-upload/) against the emulator's manifest, with
-// Flickr's default call budget: every photo in the right folders, once per folder, every
-// link resolving into photostream/, `.hidden` naming the sidecar links, no API call spent on
-// them, and `flickrfs mirror MOUNT/tags/<tag>` copying just those photos.
+// Mounted: the views (tags/, by-date/, by-upload/, collections/) against the emulator's
+// manifest, with Flickr's default call budget: every photo in the right folders, once per
+// folder, every link resolving into photostream/ (collections: into sets/), `.hidden` naming
+// the sidecar links, no API call spent on the photo views and one on the collections, and
+// `flickrfs mirror MOUNT/tags/<tag>` or `MOUNT/collections/<c>` copying just those photos.
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <simdjson.h>
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <ctime>
 #include <filesystem>
@@ -77,6 +79,59 @@ void wait_listing_complete(const std::string& root, const Env& env) {
   FAIL("the first listing did not complete in 300 s");
 }
 
+// The entry of `dir` whose name ends in "_<id>", or "".
+std::string entry_with_id(const std::string& dir, const std::string& id) {
+  for (const auto& name : list_dir(dir)) {
+    if (trailing_id(name) == id) return name;
+  }
+  return {};
+}
+
+// collections/ against the manifest's tree: child collections in order, then one link per
+// album, `depth` levels below the mount, each resolving to its sets/ directory.
+void check_collections(const std::string& root, const std::string& rel,
+                       const std::vector<ManifestCollection>& expected, std::size_t depth) {
+  std::vector<std::string> dirs;
+  for (const auto& name : list_dir(root + "/" + rel)) {
+    struct stat st {};
+    REQUIRE(::lstat((root + "/" + rel + "/" + name).c_str(), &st) == 0);
+    if (S_ISDIR(st.st_mode)) dirs.push_back(name);
+  }
+  REQUIRE(dirs.size() == expected.size());
+  for (const auto& collection : expected) {
+    INFO(rel << " " << collection.id);
+    const std::string name = entry_with_id(root + "/" + rel, collection.id);
+    REQUIRE(!name.empty());
+    const std::string path = rel + "/" + name;
+    std::vector<std::string> links;
+    for (const auto& entry : list_dir(root + "/" + path)) {
+      struct stat st {};
+      REQUIRE(::lstat((root + "/" + path + "/" + entry).c_str(), &st) == 0);
+      if (!S_ISLNK(st.st_mode)) continue;
+      char target[4096];
+      const ssize_t n =
+          ::readlink((root + "/" + path + "/" + entry).c_str(), target, sizeof target);
+      REQUIRE(n > 0);
+      std::string up;
+      for (std::size_t d = 0; d < depth + 1; ++d)
+        up += "../";
+      CHECK(std::string(target, static_cast<std::size_t>(n)) == up + "sets/" + entry);
+      CHECK(::stat((root + "/" + path + "/" + entry).c_str(), &st) == 0);
+      CHECK(S_ISDIR(st.st_mode));
+      links.push_back(entry);
+    }
+    // Sorted, so a link listed twice still shows as a difference.
+    std::vector<std::string> ids;
+    for (const auto& link : links)
+      ids.push_back(trailing_id(link));
+    std::vector<std::string> want = collection.set_ids;
+    std::sort(ids.begin(), ids.end());
+    std::sort(want.begin(), want.end());
+    CHECK(ids == want);
+    check_collections(root, path, collection.children, depth + 1);
+  }
+}
+
 std::size_t depth_of(const std::string& dir) {
   return static_cast<std::size_t>(std::count(dir.begin(), dir.end(), '/')) + 1;
 }
@@ -85,7 +140,7 @@ std::size_t depth_of(const std::string& dir) {
 
 TEST_CASE("tags/, by-date/ and by-upload/ hold every photo in the right folders, once each",
           "[mount]") {
-  EmulatorProcess emulator({700, 4, 3, {"--image-kb", "4"}});
+  EmulatorProcess emulator({700, 8, 3, {"--image-kb", "4"}});
   TempDir temp;
   const MountWork work = make_work(temp.path());
   // No listing re-check or poll while the views are walked: the calls counted are theirs.
@@ -111,6 +166,7 @@ TEST_CASE("tags/, by-date/ and by-upload/ hold every photo in the right folders,
   REQUIRE(unknown > 0);
   REQUIRE(year_only > 0);
 
+  CHECK(emulator.calls("flickr.collections.getTree") == 1);  // the whole tree, one call
   REQUIRE(emulator.post("/_emulator/reset-stats", "").find("ok") != std::string::npos);
   const std::string root = mount.root();
   const CommandResult find =
@@ -160,11 +216,15 @@ TEST_CASE("tags/, by-date/ and by-upload/ hold every photo in the right folders,
        "find -L '" + root + "/by-date' -type f -not -name '*.json' -not -name .hidden | wc -l"});
   REQUIRE(counted.status == 0);
   CHECK(std::stoul(counted.output) == manifest.photos.size());
+
+  // collections/: the manifest's tree, from one collections.getTree call.
+  REQUIRE(!manifest.collections.empty());
+  check_collections(root, "collections", manifest.collections, 1);
   CHECK(mount.unmount() == 0);
 }
 
 TEST_CASE("flickrfs mirror MOUNT/tags/<tag> copies just those photos, links resolving", "[mount]") {
-  EmulatorProcess emulator({300, 2, 5, {"--image-kb", "4"}});
+  EmulatorProcess emulator({300, 8, 5, {"--image-kb", "4"}});
   TempDir temp;
   ::mkdir((temp / "work").c_str(), 0700);
   const MountWork work = make_work(temp / "work");
@@ -208,5 +268,38 @@ TEST_CASE("flickrfs mirror MOUNT/tags/<tag> copies just those photos, links reso
   }
   CHECK(link_ids == tagged);
   CHECK(copied_ids == tagged);  // the photostream files those links point to, nothing else
+
+  // A collection: its links, the albums they point to, and those albums' photos.
+  REQUIRE(!manifest.collections.empty());
+  const auto& more = manifest.collections[1];  // "More": two albums, no child collection
+  const std::string more_dir = entry_with_id(mount.root() + "/collections", more.id);
+  REQUIRE(!more_dir.empty());
+  const std::string dest2 = temp / "dest2";
+  const CommandResult run2 = run_command({build_binary("flickrfs"), "mirror", "--no-progress",
+                                          mount.root() + "/collections/" + more_dir, dest2},
+                                         env, 600);
+  INFO(run2.output);
+  REQUIRE(run2.status == 0);
+  std::set<std::string> album_ids;
+  std::set<std::string> photo_ids;
+  for (const auto& set : manifest.sets) {
+    if (std::find(more.set_ids.begin(), more.set_ids.end(), set.id) == more.set_ids.end()) continue;
+    album_ids.insert(set.id);
+    photo_ids.insert(set.photo_ids.begin(), set.photo_ids.end());
+  }
+  std::set<std::string> linked_albums;
+  for (const auto& name : list_dir(dest2 + "/collections/" + more_dir)) {
+    CHECK(fsys::is_symlink(dest2 + "/collections/" + more_dir + "/" + name));
+    CHECK(fsys::is_directory(dest2 + "/collections/" + more_dir + "/" + name));  // resolves
+    linked_albums.insert(trailing_id(name));
+  }
+  CHECK(linked_albums == album_ids);
+  std::set<std::string> copied;
+  for (const auto& page : list_dir(dest2 + "/photostream")) {
+    for (const auto& name : list_dir(dest2 + "/photostream/" + page)) {
+      if (name != ".hidden" && !name.ends_with(".json")) copied.insert(trailing_id(name));
+    }
+  }
+  CHECK(copied == photo_ids);
   CHECK(mount.unmount() == 0);
 }

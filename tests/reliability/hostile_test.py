@@ -136,6 +136,7 @@ OK = {"test.login": {"user": {"id": "12345678@N00", "username": {"_content": "de
                                           "user": {"nsid": "12345678@N00", "username": "demo"}}},
       "photosets.getList": {"photosets": {"page": 1, "pages": 1, "perpage": 500, "total": 0,
                                           "photoset": []}},
+      "collections.getTree": {"collections": {}},
       "people.getInfo": {"person": {"id": "12345678@N00", "nsid": "12345678@N00",
                                     "username": {"_content": "demo"}}}}
 state = {"body": b""}

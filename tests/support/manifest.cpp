@@ -53,6 +53,17 @@ ManifestPhoto parse_photo(simdjson::dom::element p) {
   return photo;
 }
 
+ManifestCollection parse_collection(simdjson::dom::element c) {
+  ManifestCollection collection;
+  collection.id = std::string(std::string_view(c["id"]));
+  collection.title = std::string(std::string_view(c["title"]));
+  for (simdjson::dom::element id : c["sets"].get_array())
+    collection.set_ids.emplace_back(std::string_view(id));
+  for (simdjson::dom::element child : c["collections"].get_array())
+    collection.children.push_back(parse_collection(child));
+  return collection;
+}
+
 }  // namespace
 
 Manifest parse_manifest(const std::string& json) {
@@ -73,6 +84,10 @@ Manifest parse_manifest(const std::string& json) {
       set.photo_ids.emplace_back(std::string_view(id));
     manifest.sets.push_back(std::move(set));
   }
+  simdjson::dom::array collections;
+  if (doc["collections"].get(collections) != simdjson::SUCCESS) return manifest;
+  for (simdjson::dom::element c : collections)
+    manifest.collections.push_back(parse_collection(c));
   return manifest;
 }
 
@@ -84,7 +99,10 @@ Manifest fetch_manifest(const EmulatorProcess& emulator) {
     Manifest page =
         parse_manifest(emulator.get("/_emulator/manifest?offset=" + std::to_string(offset) +
                                     "&limit=" + std::to_string(kPage)));
-    if (offset == 0) all.sets = std::move(page.sets);
+    if (offset == 0) {
+      all.sets = std::move(page.sets);
+      all.collections = std::move(page.collections);
+    }
     if (page.photos.empty()) break;
     const bool last = page.photos.size() < kPage;
     for (auto& photo : page.photos)

@@ -48,9 +48,17 @@ struct ManifestSet {
   std::vector<std::string> photo_ids;
 };
 
+struct ManifestCollection {
+  std::string id;
+  std::string title;
+  std::vector<std::string> set_ids;  // collection order
+  std::vector<ManifestCollection> children;
+};
+
 struct Manifest {
   std::vector<ManifestPhoto> photos;  // oldest upload first
   std::vector<ManifestSet> sets;
+  std::vector<ManifestCollection> collections;  // collections.getTree's tree
   // The photo with `id`, or nullptr.
   [[nodiscard]] const ManifestPhoto* photo(const std::string& id) const;
 };

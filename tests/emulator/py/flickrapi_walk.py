@@ -2,7 +2,8 @@
 """Independent-client fidelity check: python3-flickrapi (Debian) against flickr-emulator.
 
 Usage: flickrapi_walk.py BASE_URL
-Runs the oob OAuth flow, walks the photostream (walk_user) and every album (walk_set), calls
+Runs the oob OAuth flow, walks the photostream (walk_user), every album (walk_set) and the
+collection tree (collections.getTree), calls
 getInfo/getSizes/comments.getList for every photo, downloads every original, and checks all
 counts, ids, album orders, sizes and sha256 against /_emulator/manifest. Also checks that an
 api_key-only client sees exactly the public photos. Exit 0 on success, 1 with a message.
@@ -90,6 +91,21 @@ def main():
         if ids != s["photo_ids"]:
             fail("walk_set %s differs from manifest (%d vs %d)" % (s["id"], len(ids), len(s["photo_ids"])))
 
+    def tree_of(element):
+        return [{"id": c.get("id"), "title": c.get("title"),
+                 "sets": [s.get("id") for s in c.findall("set")],
+                 "collections": tree_of(c)} for c in element.findall("collection")]
+
+    tree = tree_of(api.collections.getTree(format="etree").find("collections"))
+    if tree != manifest["collections"]:
+        fail("collections.getTree differs from manifest: %r vs %r" % (tree, manifest["collections"]))
+    if not tree:
+        fail("the world has no collections")
+    nested = tree[0]["collections"][0]["id"]
+    one = tree_of(api.collections.getTree(collection_id=nested, format="etree").find("collections"))
+    if one != [tree[0]["collections"][0]]:
+        fail("collections.getTree collection_id=%s is not that subtree" % nested)
+
     originals = 0
     for pid, p in photos.items():
         info = api.photos.getInfo(photo_id=pid, format="etree").find("photo")
@@ -118,8 +134,8 @@ def main():
     want_public = {i for i, p in photos.items() if p["is_public"]}
     if set(seen) != want_public:
         fail("api_key-only walk sees %d photos, manifest has %d public" % (len(seen), len(want_public)))
-    print("ok: %d photos, %d albums, %d originals, %d public" %
-          (len(walked), len(manifest["sets"]), originals, len(seen)))
+    print("ok: %d photos, %d albums, %d collections, %d originals, %d public" %
+          (len(walked), len(manifest["sets"]), len(tree), originals, len(seen)))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,16 @@ std::string id_array(const std::vector<std::string>& ids) {
   return out + "]";
 }
 
+std::string collections_json(const std::vector<CollectionDef>& defs) {
+  std::string out = "[";
+  for (const auto& def : defs) {
+    out += (out.size() > 1 ? "," : "") + std::string("{\"id\":") + quoted(def.id) +
+           ",\"title\":" + quoted(def.title) + ",\"sets\":" + id_array(def.set_ids) +
+           ",\"collections\":" + collections_json(def.children) + "}";
+  }
+  return out + "]";
+}
+
 std::string manifest_photo(ServerState& state, const Photo& p) {
   std::string out =
       "{\"id\":" + quoted(p.id) + ",\"title\":" + quoted(p.title) +
@@ -84,7 +94,7 @@ void manifest(ServerState& state, const httplib::Request& req, httplib::Response
              ",\"title\":" + quoted(a.title) + ",\"photo_ids\":" + id_array(ids) + "}";
       first = false;
     }
-    out += "]";
+    out += "],\"collections\":" + collections_json(state.world.collections());
   }
   res.set_content(out + "}", "application/json");
 }

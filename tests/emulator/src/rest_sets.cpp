@@ -93,40 +93,64 @@ MethodResult get_photos(const CallContext& ctx) {
   return MethodResult::ok(std::move(root));
 }
 
-Node collection_node(const std::string& id, const std::string& title,
-                     const std::vector<Album>& albums, std::size_t from, std::size_t to) {
+Node collection_node(const CollectionDef& def, const std::vector<Album>& albums) {
   Node c("collection");
-  c.attr("id", str("12345678-" + id)).attr("title", str(title));
-  c.attr("description", str("")).attr("iconlarge", str("/images/collection_default_l.gif"));
+  c.attr("id", str(def.id)).attr("title", str(def.title));
+  c.attr("description", str(def.description));
+  // Defunct since 2014 but still sent (flickr-api.md, collections.getTree).
+  c.attr("iconlarge", str("/images/collection_default_l.gif"));
   c.attr("iconsmall", str("/images/collection_default_s.gif"));
-  auto& list = c.list("set");
-  for (std::size_t k = from; k < to && k < albums.size(); ++k) {
-    Node s("set");
-    s.attr("id", str(albums[k].id)).attr("title", str(albums[k].title));
-    s.attr("description", str(albums[k].description));
-    list.items.push_back(std::move(s));
+  if (!def.set_ids.empty()) {
+    auto& list = c.list("set");
+    for (const auto& id : def.set_ids) {
+      const auto album =
+          std::find_if(albums.begin(), albums.end(), [&](const Album& a) { return a.id == id; });
+      if (album == albums.end()) continue;
+      Node s("set");
+      s.attr("id", str(album->id)).attr("title", str(album->title));
+      s.attr("description", str(album->description));
+      list.items.push_back(std::move(s));
+    }
+  }
+  if (!def.children.empty()) {
+    auto& list = c.list("collection");
+    for (const auto& child : def.children)
+      list.items.push_back(collection_node(child, albums));
   }
   return c;
 }
 
+const CollectionDef* find_collection(const std::vector<CollectionDef>& defs,
+                                     const std::string& id) {
+  for (const auto& def : defs) {
+    if (def.id == id) return &def;
+    if (const auto* found = find_collection(def.children, id)) return found;
+  }
+  return nullptr;
+}
+
 MethodResult collections_tree(const CallContext& ctx) {
-  if (ctx.has("user_id") && !is_owner(ctx, ctx.param("user_id")))
-    return MethodResult::fail(1, "User not found");
+  // user_id defaults to the caller; an anonymous caller must name someone.
+  const std::string user_id = ctx.has("user_id")  ? ctx.param("user_id")
+                              : ctx.authenticated ? std::string(kUserNsid)
+                                                  : std::string();
+  if (!is_owner(ctx, user_id)) return MethodResult::fail(1, "User not found");
   const std::string wanted = ctx.param("collection_id");
   const auto albums = ctx.world.albums();
+  const auto defs = ctx.world.collections();
   Node collections("collections");
-  auto& list = collections.list("collection");
-  // Two collections: "Travel" holds albums 1-2 and a nested "Older" with album 3; "More"
-  // holds albums 4-5. The rest of the albums belong to no collection.
-  Node travel = collection_node("72157600000000001", "Travel", albums, 1, 3);
-  travel.list("collection")
-      .items.push_back(collection_node("72157600000000003", "Older", albums, 3, 4));
-  Node more = collection_node("72157600000000002", "More", albums, 4, 6);
-  if (wanted.empty() || wanted == "0" || wanted == "12345678-72157600000000001")
-    list.items.push_back(std::move(travel));
-  if (wanted.empty() || wanted == "0" || wanted == "12345678-72157600000000002")
-    list.items.push_back(std::move(more));
-  if (list.items.empty()) return MethodResult::fail(2, "Collection not found");
+  if (wanted.empty() || wanted == "0") {
+    // A user without collections gets an empty object (no "collection" member).
+    if (!defs.empty()) {
+      auto& list = collections.list("collection");
+      for (const auto& def : defs)
+        list.items.push_back(collection_node(def, albums));
+    }
+  } else {
+    const CollectionDef* def = find_collection(defs, wanted);
+    if (def == nullptr) return MethodResult::fail(2, "Collection not found");
+    collections.list("collection").items.push_back(collection_node(*def, albums));
+  }
   Node root("");
   root.child(std::move(collections));
   return MethodResult::ok(std::move(root));

@@ -89,6 +89,16 @@ struct Album {
   std::vector<std::uint32_t> members;  // album order
 };
 
+// A collection (collections.getTree): albums and nested collections, derived from the
+// album list (world_albums.cpp), so album mutations show in it.
+struct CollectionDef {
+  std::string id;  // "12345678-72157600000000001": Flickr's "<num>-<id>" form
+  std::string title;
+  std::string description;
+  std::vector<std::string> set_ids;  // collection order
+  std::vector<CollectionDef> children;
+};
+
 struct WorldConfig {
   std::uint64_t seed = 1;
   std::uint32_t photos = 2000;
@@ -116,6 +126,10 @@ class World {
   [[nodiscard]] std::vector<Album> albums() const;  // members exclude deleted photos
   [[nodiscard]] std::optional<Album> album(const std::string& set_id) const;
   [[nodiscard]] std::vector<std::string> albums_of(std::uint32_t index) const;
+  // Three levels deep, each holding albums or collections (never both, as on Flickr), an
+  // album in two collections, a hostile and a duplicate title, an empty collection; albums 0
+  // and 7+ in none. Empty when the world has no albums.
+  [[nodiscard]] std::vector<CollectionDef> collections() const;
 
   // Mutations; each returns the affected ids (empty + *error when refused).
   // `title` / `description` may hold bytes that are not UTF-8 (mutate's *_b64 fields).

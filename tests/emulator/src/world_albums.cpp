@@ -81,6 +81,29 @@ std::vector<Album> World::albums() const {
   return out;
 }
 
+std::vector<CollectionDef> World::collections() const {
+  const auto all = albums();
+  if (all.empty()) return {};
+  const auto make = [&](const char* id, std::string title, std::vector<std::size_t> slots) {
+    CollectionDef c;
+    c.id = std::string("12345678-") + id;
+    c.title = std::move(title);
+    c.description = "Collection " + c.title;
+    for (const auto slot : slots) {
+      if (slot < all.size()) c.set_ids.push_back(all[slot].id);
+    }
+    return c;
+  };
+  // Flickr lets a collection hold albums or collections, never both.
+  CollectionDef travel = make("72157600000000001", "Travel", {});
+  CollectionDef older = make("72157600000000003", "Older", {});
+  older.children.push_back(make("72157600000000004", "Deep/../er \xE2\x80\xAE", {3, 1, 6}));
+  travel.children.push_back(std::move(older));
+  travel.children.push_back(make("72157600000000006", "Roads", {1, 2}));
+  return {std::move(travel), make("72157600000000002", "More", {4, 5}),
+          make("72157600000000005", "Travel", {})};
+}
+
 std::optional<Album> World::album(const std::string& set_id) const {
   std::shared_lock lock(m_mutex);
   const auto slot = album_slot_locked(set_id);

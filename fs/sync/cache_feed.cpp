@@ -1,0 +1,97 @@
+// See cache_feed.hpp.
+#include "fs/sync/cache_feed.hpp"
+
+#include <algorithm>
+#include <span>
+
+namespace flickrfs::fs {
+
+namespace {
+
+constexpr std::size_t kBatch = 1000;
+constexpr std::size_t kReleaseEvery = 10000;  // photos between hand-backs of LMDB pages
+
+// Upload order on (date_upload, id) as model::Tree sorts photos.
+bool before(std::int64_t a_upload, const std::string& a_id, std::int64_t b_upload,
+            const std::string& b_id) {
+  if (a_upload != b_upload) return a_upload < b_upload;
+  if (a_id.size() != b_id.size()) return a_id.size() < b_id.size();
+  return a_id < b_id;
+}
+
+}  // namespace
+
+CacheFeed::CacheFeed(const cache::MetaStore& meta, std::vector<std::string> ids,
+                     model::TreeOptions options, PendingFn pending)
+    : m_meta(meta),
+      m_ids(std::move(ids)),
+      m_options(std::move(options)),
+      m_pending(std::move(pending)) {}
+
+bool CacheFeed::fill_batch() {
+  m_batch.clear();
+  m_batch_next = 0;
+  if (m_read >= m_ids.size()) return false;
+  if (m_read - m_released_at >= kReleaseEvery) {
+    m_released_at = m_read;
+    m_meta.env()->release_mapped_pages();
+  }
+  const std::size_t count = std::min(kBatch, m_ids.size() - m_read);
+  auto photos = m_meta.photos(std::span(m_ids).subspan(m_read, count));
+  if (!photos.ok()) {
+    m_error = std::move(photos).error();
+    return false;
+  }
+  m_read += count;
+  m_batch = std::move(photos).value();
+  return true;
+}
+
+bool CacheFeed::next(model::FeedPhoto& out) {
+  for (;;) {
+    if (m_error || m_out_of_order) return false;
+    if (m_batch_next == m_batch.size() && !fill_batch()) return false;
+    auto& cached = m_batch[m_batch_next++];
+    if (!cached) continue;  // listed but never stored: not shown
+    api::Photo& photo = cached->photo;
+    if (m_started && before(photo.date_upload, photo.id, m_last_upload, m_last_id)) {
+      m_out_of_order = true;
+      return false;
+    }
+    m_started = true;
+    m_last_upload = photo.date_upload;
+    m_last_id = photo.id;
+    if (m_owner.empty()) m_owner = photo.owner;  // album.json's URL
+    out.sizes_pending = m_pending && m_pending(*cached);
+    model::Tree::strip_for_build(photo, m_options);
+    out.photo = std::move(photo);
+    cached.reset();
+    return true;
+  }
+}
+
+Result<std::vector<std::string>> CacheFeed::sorted_ids(const cache::MetaStore& meta,
+                                                       std::vector<std::string> ids) {
+  std::vector<std::pair<std::int64_t, std::string>> keyed;
+  keyed.reserve(ids.size());
+  for (std::size_t begin = 0; begin < ids.size(); begin += kBatch) {
+    const auto batch = std::span(ids).subspan(begin, std::min(kBatch, ids.size() - begin));
+    FLICKRFS_TRY(auto photos, meta.photos(batch));
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      // A photo not stored keeps a place (it is skipped when read); any upload date will do.
+      keyed.emplace_back(photos[i] ? photos[i]->photo.date_upload : 0, std::move(batch[i]));
+    }
+  }
+  std::vector<std::string>().swap(ids);
+  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+    return before(a.first, a.second, b.first, b.second);
+  });
+  std::vector<std::string> out;
+  out.reserve(keyed.size());
+  for (auto& entry : keyed)
+    out.push_back(std::move(entry.second));
+  meta.env()->release_mapped_pages();
+  return out;
+}
+
+}  // namespace flickrfs::fs
