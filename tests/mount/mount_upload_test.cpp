@@ -187,7 +187,7 @@ TEST_CASE(
     CHECK(static_cast<std::uint64_t>(st.st_size) == by_id.at(id)->size);
     CHECK(sha256_hex(read_file(path)) == by_id.at(id)->sha256);
   }
-  CHECK(spool_empty(work));
+  CHECK(wait_until([&] { return spool_empty(work); }, std::chrono::seconds(30)));
 }
 
 TEST_CASE("SIGKILL during uploads from upload/, then a remount: every photo on Flickr once",
@@ -225,7 +225,7 @@ TEST_CASE("SIGKILL during uploads from upload/, then a remount: every photo on F
     CHECK((after.count(p.sha256) != 0 && after.at(p.sha256).size() == 1));
   }
   CHECK(manifest.photos.size() == 40);
-  CHECK(spool_empty(work));
+  CHECK(wait_until([&] { return spool_empty(work); }, std::chrono::seconds(30)));
 }
 
 TEST_CASE(
@@ -267,7 +267,7 @@ TEST_CASE(
   CHECK(originals.count(small[0].sha256) == 1);
   CHECK(originals.count(big[0].sha256) == 0);
   CHECK(fsys::file_size(big[0].path) == big[0].size);  // the source is untouched
-  CHECK(spool_empty(work));
+  CHECK(wait_until([&] { return spool_empty(work); }, std::chrono::seconds(30)));
 }
 
 TEST_CASE(
