@@ -9,6 +9,7 @@
 
 #include "api/flickr_client.hpp"
 #include "tests/api/canned_server.hpp"
+#include "tests/api/fake_clock.hpp"
 
 using namespace flickrfs;
 using namespace flickrfs::api;
@@ -376,19 +377,24 @@ TEST_CASE("API calls spend the rolling window, the next waits until the first le
           "[client]") {
   CannedServer server([](const RecordedRequest&) { return json(fixture("test_login.json")); });
   ClientOptions options = options_for(server);
-  // A 4 s window: a limiter that paced its calls over the window (one per 1.33 s) would need
-  // 2.7 s for the first three, so "under 2 s" tells the two apart with room for a loaded
-  // machine (ASan, parallel tests).
-  options.rate_limiter = std::make_shared<RateLimiter>(RateLimits::of({3, 4s}));
+  // A fake clock makes the window exact: calls at 0 s, 1 s and 2 s fill a 4 s window; the
+  // fourth waits for the first to leave it (4 s + the 2 s transit margin), and no earlier.
+  FakeClock clock;
+  options.clock = &clock;
+  options.rate_limiter = std::make_shared<RateLimiter>(RateLimits::of({3, 4s}), clock);
   FlickrClient client(options);
-  const auto started = std::chrono::steady_clock::now();
-  for (int i = 0; i < 3; ++i)
+  const auto started = clock.now();
+  for (int i = 0; i < 3; ++i) {
+    if (i > 0) clock.advance(1s);
     REQUIRE(client.test_login().ok());
-  CHECK(std::chrono::steady_clock::now() - started < 2s);  // no pace within the window
+  }
+  CHECK(clock.slept() == 0s);  // no pace within the window
   CHECK(client.calls_left() == 0);
-  REQUIRE(client.test_login().ok());  // 4 s window + 2 s transit margin after the first
-  CHECK(std::chrono::steady_clock::now() - started >= 6s);
+  REQUIRE(client.test_login().ok());
+  CHECK(clock.now() - started >= 6s);  // the first call's 4 s + 2 s margin
+  CHECK(clock.now() - started < 7s);   // ...but not the second's
   CHECK(client.calls_left() == 0);
+  CHECK(server.requests().size() == 4);
 }
 
 TEST_CASE("429s are waited out, honouring Retry-After, beyond max_attempts", "[client]") {

@@ -8,41 +8,11 @@
 
 #include "api/rate_limiter.hpp"
 #include "api/retry.hpp"
+#include "tests/api/fake_clock.hpp"
 
 using namespace flickrfs;
 using namespace flickrfs::api;
 using namespace std::chrono_literals;
-
-namespace {
-
-// Time stands still until someone sleeps; sleeping advances it instantly.
-class FakeClock final : public Clock {
- public:
-  [[nodiscard]] time_point now() const override {
-    const std::lock_guard lock(m_mutex);
-    return m_now;
-  }
-  void sleep_for(duration how_long) override {
-    const std::lock_guard lock(m_mutex);
-    m_now += how_long;
-    m_slept += how_long;
-  }
-  void advance(duration how_long) {
-    const std::lock_guard lock(m_mutex);
-    m_now += how_long;
-  }
-  [[nodiscard]] duration slept() const {
-    const std::lock_guard lock(m_mutex);
-    return m_slept;
-  }
-
- private:
-  mutable std::mutex m_mutex;
-  time_point m_now{std::chrono::hours(1000)};
-  duration m_slept{};
-};
-
-}  // namespace
 
 TEST_CASE("the default API budget is 3600 calls per rolling hour, 8 calls and 16 images in flight",
           "[ratelimit]") {
