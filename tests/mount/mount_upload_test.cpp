@@ -183,7 +183,18 @@ TEST_CASE(
   for (const auto& [id, path] : shown) {
     INFO(path);
     struct stat st {};
-    REQUIRE(::stat(path.c_str(), &st) == 0);
+    const int stat_result = ::stat(path.c_str(), &st);
+    const int stat_errno = errno;
+    // On a failure, what the photostream holds now tells a rename from a lost entry.
+    if (stat_result != 0) {
+      std::string now;
+      for (const auto& page : list_dir(mount.root() + "/photostream")) {
+        for (const auto& name : list_dir(mount.root() + "/photostream/" + page))
+          now += page + "/" + name + " ";
+      }
+      UNSCOPED_INFO("errno " << stat_errno << "; the photostream now: " << now);
+    }
+    REQUIRE(stat_result == 0);
     CHECK(static_cast<std::uint64_t>(st.st_size) == by_id.at(id)->size);
     CHECK(sha256_hex(read_file(path)) == by_id.at(id)->sha256);
   }
