@@ -2,6 +2,7 @@
 #include "fs/ops/node_attr.hpp"
 
 #include "fs/prefetch/prefetcher.hpp"
+#include "fs/thumbnail/requester.hpp"
 #include "fs/thumbnail/thumbnailer.hpp"
 
 namespace flickrfs::fs::op {
@@ -27,16 +28,32 @@ void note_listing(Context& ctx, const std::shared_ptr<const model::Tree>& tree,
   if (ctx.prefetcher != nullptr) ctx.prefetcher->note_listing(tree, dir);  // walk-ahead
 }
 
+namespace {
+
+// The mounting user's viewer, not a batch tool (thumbnail/requester.hpp).
+bool wants_thumbnails(fuse_req_t req, const Context& ctx) {
+  const fuse_ctx* caller = fuse_req_ctx(req);
+  return ctx.thumbnailer != nullptr && caller->uid == ctx.uid &&
+         !thumbnail::is_batch_tool(thumbnail::program_of(caller->pid));
+}
+
+}  // namespace
+
 void note_entries_listed(fuse_req_t req, Context& ctx,
                          const std::shared_ptr<const model::Tree>& tree, const model::Node& dir) {
-  if (ctx.thumbnailer == nullptr || fuse_req_ctx(req)->uid != ctx.uid) return;
+  if (!wants_thumbnails(req, ctx)) return;
   ctx.thumbnailer->note_listing(tree, dir);
 }
 
-void await_thumbnails(fuse_req_t req, Context& ctx, const model::Tree& tree,
+void await_thumbnails(fuse_req_t req, Context& ctx, const std::shared_ptr<const model::Tree>& tree,
                       const model::Node& hidden) {
-  if (ctx.thumbnailer == nullptr || fuse_req_ctx(req)->uid != ctx.uid) return;
-  (void)ctx.thumbnailer->wait_for_dir(tree.parent_of(hidden), ctx.thumbnail_bound);
+  if (!wants_thumbnails(req, ctx)) return;
+  const auto dir = tree->node(tree->parent_of(hidden));
+  if (!dir) return;
+  // The listing may have come from the kernel's directory cache (a batch tool listed it
+  // first): queue what is missing, then wait.
+  ctx.thumbnailer->note_listing(tree, *dir);
+  (void)ctx.thumbnailer->wait_for_dir(dir->ino, ctx.thumbnail_bound);
 }
 
 std::shared_ptr<const model::Tree> listed_snapshot(Context& ctx, model::Ino dir) {

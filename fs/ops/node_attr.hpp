@@ -29,17 +29,19 @@ enum class SizePolicy : std::uint8_t { known_only, resolve };
 // (Context::no_opendir), readdir at offset 0.
 // A directory's entries were asked for (opendir, or readdir at offset 0): the thumbnailer
 // writes thumbnails of its pictures, for the user who mounted only (they go into that
-// user's home; with allow_other, other users' file managers make their own). Not called
-// for a directory's getattr, which `ls -l photostream/` does for every page.
+// user's home; with allow_other, other users' file managers make their own), and not when a
+// batch tool lists (a shell's glob, `ls`, `cp -r`, `rsync`: thumbnail/requester.hpp). Not
+// called for a directory's getattr, which `ls -l photostream/` does for every page.
 void note_entries_listed(fuse_req_t req, Context& ctx,
                          const std::shared_ptr<const model::Tree>& tree, const model::Node& dir);
-// Opening a picture directory's .hidden waits, at most Context::thumbnail_bound, until the
-// thumbnails being written for that directory are done. GLib's directory enumerator (Thunar,
-// PCManFM, Nautilus) reads .hidden before it hands out the first entry, and each file
+// Opening a picture directory's .hidden queues its thumbnails not written yet (the listing
+// may have come from the kernel's directory cache, unseen here) and waits, at most
+// Context::thumbnail_bound, until those of that directory are done. GLib's directory enumerator
+// (Thunar, PCManFM, Nautilus) reads .hidden before it hands out the first entry, and each file
 // manager looks for a thumbnail right after: without this wait a local file manager wins the
-// race and reads the originals. `ls`, `find` and image reads never wait; `cp -r`/`rsync`
-// copy .hidden and so wait once per directory, bounded. The mounting user only.
-void await_thumbnails(fuse_req_t req, Context& ctx, const model::Tree& tree,
+// race and reads the originals. Batch tools never wait (`cp -r` and `rsync` copy .hidden),
+// nor do image reads. The mounting user only.
+void await_thumbnails(fuse_req_t req, Context& ctx, const std::shared_ptr<const model::Tree>& tree,
                       const model::Node& hidden);
 void note_listing(Context& ctx, const std::shared_ptr<const model::Tree>& tree,
                   const model::Node& dir);

@@ -65,7 +65,7 @@ void open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
       return;
     }
     if (ctx.prefetcher != nullptr) ctx.prefetcher->note_open(tree, *node);  // walk-ahead
-    if (node->kind == model::NodeKind::hidden_list) await_thumbnails(req, ctx, *tree, *node);
+    if (node->kind == model::NodeKind::hidden_list) await_thumbnails(req, ctx, tree, *node);
     auto file = ctx.catalog->open(*tree, *node);
     if (!file.ok()) {
       fuse_reply_err(req, to_errno(file.error()));

@@ -8,6 +8,7 @@
 // clang-format on
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include "fs/model/tree.hpp"
 #include "fs/thumbnail/freedesktop.hpp"
 #include "fs/thumbnail/image_codec.hpp"
+#include "fs/thumbnail/requester.hpp"
 #include "fs/thumbnail/thumbnailer.hpp"
 #include "tests/cache/cache_fixture.hpp"
 #include "tests/fs/fake_catalog.hpp"
@@ -89,6 +91,25 @@ TEST_CASE("file_uri escapes a path the way GLib's g_file_get_uri does", "[thumbn
   CHECK(file_uri("/tmp/th/u/a b#!$&'()*+,;=:@[]~\xc3\xa9%?\"<>^`{|}.jpg") ==
         "file:///tmp/th/u/a%20b%23!$&'()*+,%3B=:@%5B%5D~%C3%A9%25%3F%22%3C%3E%5E%60%7B%7C%7D.jpg");
   CHECK(file_uri("/m/photostream/page-0001/x.jpg") == "file:///m/photostream/page-0001/x.jpg");
+}
+
+TEST_CASE("batch tools are told from viewers by executable name", "[thumbnail]") {
+  for (const char* tool : {"ls", "cp", "rsync", "bash", "sh", "tar", "find", "flickrfs"})
+    CHECK(is_batch_tool(tool));
+  for (const char* viewer : {"thunar", "pcmanfm", "nautilus", "nemo", "dolphin", "eog", ""})
+    CHECK_FALSE(is_batch_tool(viewer));
+  CHECK_FALSE(is_batch_tool("lsx"));  // whole names only
+}
+
+TEST_CASE("program_of names the executable of a process and of each of its threads",
+          "[thumbnail]") {
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").filename();
+  CHECK(program_of(::getpid()) == self);
+  std::string from_thread;
+  std::thread([&] { from_thread = program_of(static_cast<pid_t>(::gettid())); }).join();
+  CHECK(from_thread == self);
+  CHECK(program_of(0).empty());  // a caller in another PID namespace
+  CHECK(program_of(-1).empty());
 }
 
 TEST_CASE("thumbnail_name is the MD5 of the URI, as tumbler names it", "[thumbnail]") {

@@ -127,3 +127,26 @@ TEST_CASE("a mount with --no-thumbnails writes no thumbnail", "[mount][thumbnail
   (void)slurp(page + "/.hidden");
   CHECK(!std::filesystem::exists(work.dir + "/xdg-cache/thumbnails"));
 }
+
+TEST_CASE("a page listed by ls and copied by cp -r gets no thumbnails, a viewer's listing does",
+          "[mount][thumbnails]") {
+  EmulatorProcess emulator({20, 1, 7, {}});
+  TempDir temp;
+  const MountWork work = make_work(temp.path());
+  FlickrfsMount mount(emulator.url(), work);
+  const std::string page = mount.root() + "/photostream/page-0001";
+  const std::string normal = work.dir + "/xdg-cache/thumbnails/normal";
+  const auto thumbnails_written = [&] {
+    return std::filesystem::exists(normal) && !std::filesystem::is_empty(normal);
+  };
+  // Batch tools: a shell's glob, ls, cp -r (which also reads .hidden).
+  REQUIRE(run_command({"/bin/sh", "-c", "ls -l '" + page + "'/* >/dev/null"}).status == 0);
+  REQUIRE(run_command({"cp", "-r", page, temp.path() + "/copy"}).status == 0);
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // workers would have written some
+  CHECK_FALSE(thumbnails_written());
+  CHECK(pictures(temp.path() + "/copy").size() == 20);
+  // This test binary is not a batch tool: its listing stands for a file manager's.
+  REQUIRE(pictures(page).size() == 20);
+  (void)slurp(page + "/.hidden");  // waits for them
+  CHECK(thumbnails_written());
+}
