@@ -36,6 +36,9 @@ enum class NodeKind : std::uint8_t {
   view_link = 17,      // tags/<tag>/<stem>.<ext> -> ../../photostream/page-NNNN/<stem>.<ext>
   view_sidecar_link = 18,  // tags/<tag>/<stem>.json -> ../../photostream/page-NNNN/<stem>.json
   collection_link = 19,    // collections/<c>/<album dir> -> ../../sets/<album dir>
+  exif_file = 20,          // page-0001/<stem>.exif.json: getExif's reply (--exif)
+  exif_link =
+      21,  // sets/<album>/0001_<stem>.exif.json -> ../../photostream/page-NNNN/<stem>.exif.json
   // MOUNT/upload/ of a --writable mount and what is in it (fs/upload/, not part of a Tree).
   upload_dir = 30,
   upload_file = 31,

@@ -1,0 +1,61 @@
+// Catalog (see catalog.hpp): <stem>.exif.json of a --exif mount (issue 22).
+//
+// EXIF is what the camera wrote, so it never changes: one flickr.photos.getExif per photo,
+// made only when someone reads the file or needs its exact size (never for a listing),
+// rendered once (model/exif_json.hpp) and stored forever in MetaStore; a re-read and a
+// remount answer from there. Calls run on m_exif_fetcher (single flight per photo, the
+// asking thread's wait bounded), each taking its token from the client's call budget as a
+// foreground call: a user is waiting for it.
+//
+// An owner who hides EXIF makes Flickr answer error code 2 (Errc::permission): that is the
+// photo's EXIF as far as anyone can know, so it is stored as {"id", "hidden_by_owner": true}
+// like any other reply. Any other failure is not stored and reaches the reader as an error.
+#include "fs/log.hpp"
+#include "fs/model/exif_json.hpp"
+#include "fs/sync/catalog.hpp"
+
+namespace flickrfs::fs {
+
+namespace {
+
+constexpr int kExifHiddenCode = 2;  // flickr-api.md section 2: getExif 2 = permission denied
+
+}  // namespace
+
+std::optional<std::uint64_t> Catalog::stored_exif_size(const model::PhotoCore& photo) const {
+  const auto stored = m_meta.exif_json(photo.id);
+  if (!stored.ok() || !stored->has_value()) return std::nullopt;
+  return (*stored)->size();
+}
+
+Result<std::uint64_t> Catalog::fetch_exif(const model::PhotoCore& photo) {
+  if (!online()) return make_error(Errc::offline, "offline: EXIF of " + photo.id + " unknown");
+  auto exif = m_client->exif(photo.id, photo.secret);
+  std::string text;
+  if (exif.ok()) {
+    text = model::render_exif_json(photo.id, *exif);
+  } else if (exif.error().code == Errc::permission && exif.error().has_flickr_code &&
+             exif.error().flickr_code == kExifHiddenCode) {
+    text = model::render_exif_hidden(photo.id);
+  } else {
+    log::info("EXIF of %s unknown: %s", photo.id.c_str(), exif.error().describe().c_str());
+    m_connectivity.report(exif.error());
+    return std::move(exif).error();
+  }
+  FLICKRFS_CHECK(m_meta.put_exif_json(photo.id, text));
+  return text.size();
+}
+
+Result<std::string> Catalog::exif_json(const model::PhotoCore& photo,
+                                       std::chrono::milliseconds bound) {
+  FLICKRFS_TRY(auto stored, m_meta.exif_json(photo.id));
+  if (stored) return std::move(*stored);
+  if (!online()) return make_error(Errc::offline, "offline: EXIF of " + photo.id + " unknown");
+  FLICKRFS_CHECK(m_exif_fetcher.resolve(
+      "exif:" + photo.id, [this, photo_copy = photo] { return fetch_exif(photo_copy); }, bound));
+  FLICKRFS_TRY(stored, m_meta.exif_json(photo.id));
+  if (!stored) return make_error(Errc::unavailable, "EXIF of photo " + photo.id + " lost");
+  return std::move(*stored);
+}
+
+}  // namespace flickrfs::fs
