@@ -60,4 +60,13 @@ std::string render_exif_hidden(std::string_view photo_id) {
   return json.finish();
 }
 
+Result<std::string> exif_json_of(std::string_view photo_id, Result<api::Exif> reply) {
+  constexpr int kHiddenCode = 2;  // flickr-api.md section 2: getExif 2 = permission denied
+  if (reply.ok()) return render_exif_json(photo_id, *reply);
+  const Error& error = reply.error();
+  if (error.code == Errc::permission && error.has_flickr_code && error.flickr_code == kHiddenCode)
+    return render_exif_hidden(photo_id);
+  return std::move(reply).error();
+}
+
 }  // namespace flickrfs::model

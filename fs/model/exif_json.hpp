@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/result.hpp"
 #include "api/types.hpp"
 
 namespace flickrfs::model {
@@ -21,5 +22,8 @@ inline constexpr std::string_view kExifExt = ".exif.json";
 
 [[nodiscard]] std::string render_exif_json(std::string_view photo_id, const api::Exif& exif);
 [[nodiscard]] std::string render_exif_hidden(std::string_view photo_id);
+// The file for getExif's reply: the rendering, the hidden form for Flickr's code 2, and the
+// error itself for anything else (not a fact about the photo: never to be stored).
+[[nodiscard]] Result<std::string> exif_json_of(std::string_view photo_id, Result<api::Exif> reply);
 
 }  // namespace flickrfs::model

@@ -16,12 +16,6 @@
 
 namespace flickrfs::fs {
 
-namespace {
-
-constexpr int kExifHiddenCode = 2;  // flickr-api.md section 2: getExif 2 = permission denied
-
-}  // namespace
-
 std::optional<std::uint64_t> Catalog::stored_exif_size(const model::PhotoCore& photo) const {
   const auto stored = m_meta.exif_json(photo.id);
   if (!stored.ok() || !stored->has_value()) return std::nullopt;
@@ -30,20 +24,14 @@ std::optional<std::uint64_t> Catalog::stored_exif_size(const model::PhotoCore& p
 
 Result<std::uint64_t> Catalog::fetch_exif(const model::PhotoCore& photo) {
   if (!online()) return make_error(Errc::offline, "offline: EXIF of " + photo.id + " unknown");
-  auto exif = m_client->exif(photo.id, photo.secret);
-  std::string text;
-  if (exif.ok()) {
-    text = model::render_exif_json(photo.id, *exif);
-  } else if (exif.error().code == Errc::permission && exif.error().has_flickr_code &&
-             exif.error().flickr_code == kExifHiddenCode) {
-    text = model::render_exif_hidden(photo.id);
-  } else {
-    log::info("EXIF of %s unknown: %s", photo.id.c_str(), exif.error().describe().c_str());
-    m_connectivity.report(exif.error());
-    return std::move(exif).error();
+  auto text = model::exif_json_of(photo.id, m_client->exif(photo.id, photo.secret));
+  if (!text.ok()) {
+    log::info("EXIF of %s unknown: %s", photo.id.c_str(), text.error().describe().c_str());
+    m_connectivity.report(text.error());
+    return std::move(text).error();
   }
-  FLICKRFS_CHECK(m_meta.put_exif_json(photo.id, text));
-  return text.size();
+  FLICKRFS_CHECK(m_meta.put_exif_json(photo.id, *text));
+  return text->size();
 }
 
 Result<std::string> Catalog::exif_json(const model::PhotoCore& photo,
