@@ -255,20 +255,23 @@ Result<std::uint64_t> Catalog::resolve_size(const model::Tree& tree, const model
 
 void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file) {
   // Walk-ahead: whoever stats one photo of a page (ls -l, cp -r, rsync, du) stats the next
-  // ones too; probes (image sizes, and the comments info.json needs) run ahead of it in
+  // ones too; probes (image sizes, the comments info.json needs, the EXIF exif.json is)
+  // run ahead of it in
   // the order it walks (stat_walk_ahead.hpp).
-  if (!online() || !model::is_photo_file(file.kind)) return;
+  const bool exif = file.kind == model::NodeKind::exif_file;
+  if (!online() || !(model::is_photo_file(file.kind) || exif)) return;
   const auto snapshot = this->tree();
   if (snapshot.get() != &tree) return;  // a rebuild came in between: the next stat decides
   std::vector<std::uint32_t> ahead;
   {
     std::lock_guard lock(m_walk_mutex);
-    ahead =
-        m_stat_walk.on_stat(snapshot, file.index, file.kind == model::NodeKind::sidecar ? 1 : 0);
+    const std::uint8_t part = file.kind == model::NodeKind::sidecar ? 1 : exif ? 2 : 0;
+    ahead = m_stat_walk.on_stat(snapshot, file.index, part);
   }
   for (const std::uint32_t index : ahead) {
     const auto& record = tree.photo(index);
-    prefetch_comments(record.photo);  // for info.json's size (catalog_comments.cpp)
+    prefetch_comments(record.photo);                  // for info.json's size (catalog_comments.cpp)
+    if (m_options.exif) prefetch_exif(record.photo);  // the walk stats exif.json too
     for (const auto& f : record.files) {
       if (stored_size(record, f)) continue;
       auto target = size_probe(record, f);

@@ -132,6 +132,9 @@ class Catalog final : public model::CatalogView {
   // One getExif call; stores the rendering and returns its size (catalog_exif.cpp).
   [[nodiscard]] Result<std::uint64_t> fetch_exif(const model::PhotoCore& photo);
   [[nodiscard]] std::optional<std::uint64_t> stored_exif_size(const model::PhotoCore& photo) const;
+  // Walk-ahead (note_attr_wanted): queues the getExif of a photo a stat walk is about to
+  // reach, on spare budget only.
+  void prefetch_exif(const model::PhotoCore& photo);
   // What the snapshot is built from: albums and flags read now, photos from `feed` during
   // the build (cache_feed.hpp).
   [[nodiscard]] Result<model::CatalogInput> read_cache(std::shared_ptr<CacheFeed> feed) const;

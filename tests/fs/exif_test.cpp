@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "fs/model/exif_json.hpp"
 #include "fs/model/inode.hpp"
 #include "fs/model/tree.hpp"
 #include "fs/model/tree_diff.hpp"
+#include "fs/model/walk_orders.hpp"
+#include "fs/sync/stat_walk_ahead.hpp"
 #include "tests/fs/fake_catalog.hpp"
 
 using namespace flickrfs;
@@ -149,6 +152,47 @@ TEST_CASE("a retitle invalidates the old exif.json names and their album links",
   CHECK(invalidated(Invalidation::Type::inode, before->album(0).hidden_ino, ""));
   CHECK(before->exif_ino(1) == after->exif_ino(1));  // the same photo: the same inode
   CHECK(diff_trees(*after, *Tree::build(input, with_exif())).empty());
+}
+
+TEST_CASE("with --exif the stat walk-ahead ranks exif.json and still sees image-only walks",
+          "[stat-walk]") {
+  const auto tree = Tree::build(test::make_catalog(500), with_exif());
+  const auto listing = page_listing(*tree, 1, true);
+  CHECK(listing.size() == 3 * 500);
+  const auto orders = rank_walk_orders(listing);
+  CHECK(orders.rank_of(WalkOrder::listing, 0, 1) == 1u);
+  CHECK(orders.rank_of(WalkOrder::listing, 0, 2) == 2u);
+  CHECK(orders.rank_of(WalkOrder::listing, 1, 0) == 3u);
+  // The window after a walk in listing order reaches ~40 photos ahead; nearby windows of
+  // the other orders cannot hold that many photos in a row.
+  const auto wide = [](const std::vector<std::uint32_t>& handed) {
+    const std::set<std::uint32_t> unique(handed.begin(), handed.end());
+    for (std::uint32_t photo = 10; photo < 35; ++photo) {
+      if (unique.count(photo) == 0) return false;
+    }
+    return true;
+  };
+  SECTION("`ls -l`: image, sidecar and exif.json of each photo") {
+    fs::StatWalkAhead walk;
+    std::vector<std::uint32_t> handed;
+    for (std::uint32_t photo = 0; photo < 2; ++photo) {
+      for (std::uint8_t part = 0; part < 3; ++part) {
+        const auto more = walk.on_stat(tree, photo, part);
+        handed.insert(handed.end(), more.begin(), more.end());
+      }
+    }
+    CHECK(wide(handed));
+    CHECK(std::set<std::uint32_t>(handed.begin(), handed.end()).size() == handed.size());
+  }
+  SECTION("the images only, three entries apart") {
+    fs::StatWalkAhead walk;
+    std::vector<std::uint32_t> handed;
+    for (std::uint32_t photo = 0; photo < 3; ++photo) {
+      const auto more = walk.on_stat(tree, photo, 0);
+      handed.insert(handed.end(), more.begin(), more.end());
+    }
+    CHECK(wide(handed));
+  }
 }
 
 TEST_CASE("exif.json renders getExif's reply deterministically, hidden EXIF as a fact", "[model]") {

@@ -218,24 +218,21 @@ TEST_CASE("mount --exif: a getExif that fails is EIO and is asked again once Fli
   wait_listing_complete(root, mount_env(emulator.url(), work));
   const auto files = exif_files(root);
   REQUIRE(files.size() == manifest.photos.size());
-  const ManifestPhoto& first = manifest.photos[0];
-  const ManifestPhoto& second = manifest.photos[1];
-  const std::string stored = read_file(root + "/" + files.at(first.id));
-  check_exif(stored, first);
+  const ManifestPhoto& photo = manifest.photos[3];
+  const std::string path = root + "/" + files.at(photo.id);
+  const std::string faulty = R"({"rate":1,"kinds":["invalid_json"]})";
 
-  REQUIRE(emulator.post("/_emulator/faults", R"({"rate":1,"kinds":["invalid_json"]})")
-              .find("\"ok\":true") != std::string::npos);
-  const std::string path = root + "/" + files.at(second.id);
+  REQUIRE(emulator.post("/_emulator/faults", faulty).find("\"ok\":true") != std::string::npos);
   {
-    std::ifstream in(path, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    CHECK((!in.is_open() || text.empty()));
     struct stat st {};
     errno = 0;
     CHECK(::stat(path.c_str(), &st) != 0);
     CHECK(errno == EIO);
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK((!in.is_open() || text.empty()));
   }
-  CHECK(read_file(root + "/" + files.at(first.id)) == stored);  // cached: still there
+  CHECK(emulator.calls("flickr.photos.getExif") > 0);  // it was asked, and failed
 
   REQUIRE(emulator.post("/_emulator/faults", R"({"rate":0})").find("\"ok\":true") !=
           std::string::npos);
@@ -247,6 +244,17 @@ TEST_CASE("mount --exif: a getExif that fails is EIO and is asked again once Fli
       ::usleep(500 * 1000);
     }
   }
-  check_exif(text, second);
+  check_exif(text, photo);
+
+  // Stored now: served while Flickr fails again, without a call.
+  REQUIRE(emulator.post("/_emulator/reset-stats", "").find("\"ok\":true") != std::string::npos);
+  REQUIRE(emulator.post("/_emulator/faults", faulty).find("\"ok\":true") != std::string::npos);
+  struct stat st {};
+  CHECK(::stat(path.c_str(), &st) == 0);
+  CHECK(static_cast<std::size_t>(st.st_size) == text.size());
+  CHECK(read_file(path) == text);
+  CHECK(emulator.calls("flickr.photos.getExif") == 0);
+  REQUIRE(emulator.post("/_emulator/faults", R"({"rate":0})").find("\"ok\":true") !=
+          std::string::npos);
   CHECK(mount.unmount() == 0);
 }
