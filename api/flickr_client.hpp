@@ -160,8 +160,8 @@ class FlickrClient {
   // photos.getInfo -> the detail fields of Photo (rotation, can_download, visibility ...).
   [[nodiscard]] Result<Photo> info(const std::string& photo_id, const std::string& secret = {});
   [[nodiscard]] Result<std::vector<Comment>> comments(const std::string& photo_id);
-  [[nodiscard]] Result<std::vector<ExifTag>> exif(const std::string& photo_id,
-                                                  const std::string& secret = {});
+  // photos.getExif: Errc::permission (Flickr code 2) when the owner hides EXIF.
+  [[nodiscard]] Result<Exif> exif(const std::string& photo_id, const std::string& secret = {});
 
   // ---- People and auth ---------------------------------------------------------------------
   [[nodiscard]] Result<User> people_info(const std::string& nsid);

@@ -197,12 +197,10 @@ Result<std::vector<Comment>> FlickrClient::comments(const std::string& photo_id)
                                     false, parse::photo_comments);
 }
 
-Result<std::vector<ExifTag>> FlickrClient::exif(const std::string& photo_id,
-                                                const std::string& secret) {
+Result<Exif> FlickrClient::exif(const std::string& photo_id, const std::string& secret) {
   oauth::Params params = {{"photo_id", photo_id}};
   if (!secret.empty()) params.emplace_back("secret", secret);
-  return call<std::vector<ExifTag>>("flickr.photos.getExif", std::move(params), false,
-                                    parse::photo_exif);
+  return call<Exif>("flickr.photos.getExif", std::move(params), false, parse::photo_exif);
 }
 
 Result<User> FlickrClient::people_info(const std::string& nsid) {

@@ -140,10 +140,18 @@ struct TokenInfo {
 
 struct ExifTag {
   std::string tagspace;
+  std::int64_t tagspaceid = 0;
   std::string tag;
   std::string label;
   std::string raw;
-  std::string clean;
+  std::string clean;  // empty when Flickr sends no "clean"
+};
+
+// flickr.photos.getExif: the camera Flickr names (empty when it names none) and the tags.
+struct Exif {
+  std::string photo_id;
+  std::string camera;
+  std::vector<ExifTag> tags;
 };
 
 }  // namespace flickrfs::api

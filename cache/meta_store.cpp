@@ -242,6 +242,20 @@ Result<std::optional<std::vector<api::Comment>>> MetaStore::comments_as_of(
   return comments(photo_id);
 }
 
+namespace {
+std::string exif_state_key(std::string_view photo_id) {
+  return "exif:" + std::string(photo_id);
+}
+}  // namespace
+
+Result<void> MetaStore::put_exif_json(std::string_view photo_id, std::string_view text) {
+  return put_state(exif_state_key(photo_id), text);
+}
+
+Result<std::optional<std::string>> MetaStore::exif_json(std::string_view photo_id) const {
+  return state(exif_state_key(photo_id));
+}
+
 // ---- listings ------------------------------------------------------------------------------
 
 Result<void> MetaStore::bump_listing(lmdb::WriteTxn& txn, const ListingId& listing,

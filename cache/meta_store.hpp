@@ -141,6 +141,12 @@ class MetaStore {
   [[nodiscard]] Result<bool> comments_current(std::string_view photo_id,
                                               std::int64_t last_update) const;
 
+  // A photo's <stem>.exif.json as rendered from flickr.photos.getExif (model/exif_json.hpp),
+  // under the state key "exif:<id>": EXIF never changes, so it is fetched once and kept
+  // forever (a remount, an offline mount and the mirror read it from here).
+  [[nodiscard]] Result<void> put_exif_json(std::string_view photo_id, std::string_view text);
+  [[nodiscard]] Result<std::optional<std::string>> exif_json(std::string_view photo_id) const;
+
   // ---- photostream -----------------------------------------------------------------------
   // Replaces the photostream order (oldest upload first) and bumps its generation.
   [[nodiscard]] Result<void> replace_photostream(std::span<const std::string> photo_ids,

@@ -62,8 +62,10 @@ double entry_timeout(const Context& ctx, model::NodeKind kind) {
     case model::NodeKind::size_file:
       return ctx.timeouts.immutable;
     case model::NodeKind::sidecar:
+    case model::NodeKind::exif_file:
     case model::NodeKind::album_link:
     case model::NodeKind::sidecar_link:
+    case model::NodeKind::exif_link:
     case model::NodeKind::view_link:
     case model::NodeKind::view_sidecar_link:
     case model::NodeKind::collection_link:

@@ -328,6 +328,7 @@ Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failu
   CatalogOptions catalog;
   catalog.user = *user;
   catalog.sizes = config.sizes;
+  catalog.exif = config.exif;
   catalog.dir_cache_time = config.dir_cache_time;
   catalog.poll_interval = config.poll_interval;
   mounted.catalog = std::make_unique<Catalog>(mounted.client.get(), *mounted.meta, *mounted.blobs,

@@ -89,6 +89,8 @@ Result<void> apply_o_list(MountConfig& config, std::string_view list) {
       config.thumbnails = false;
     } else if (item == "writable") {
       config.writable = true;
+    } else if (item == "exif") {
+      config.exif = true;
     } else if (item == "allow_delete" || item == "allow-delete") {
       config.allow_delete = true;
     } else if (item == "foreground") {
@@ -192,6 +194,10 @@ Result<MountConfig> parse_mount_args(std::span<const std::string> args) {
       config.writable = true;
       continue;
     }
+    if (cursor.flag("--exif")) {
+      config.exif = true;
+      continue;
+    }
     if (cursor.flag("--allow-delete")) {
       config.allow_delete = true;
       continue;
@@ -260,6 +266,8 @@ std::string mount_usage() {
          "                          (needs `flickrfs auth --perms delete`)\n"
          "  -o NAME=VALUE           any long option below, '_' for '-' (for fstab)\n"
          "  --sizes LIST            files per photo: best (default), plus e.g. large,thumb\n"
+         "  --exif                  add <stem>.exif.json beside each sidecar (one getExif call\n"
+         "                          per photo, when first read; kept forever)\n"
          "  --dir-cache-time D      re-check listings older than D (default 60s)\n"
          "  --poll-interval D       poll flickr.photos.recentlyUpdated every D (default 5m)\n"
          "  --cache-size SIZE       keep at most SIZE of image bytes (e.g. 10G; default "

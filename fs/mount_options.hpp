@@ -7,8 +7,8 @@
 //                                                  "flickrfs" for the default)
 // Options: the global ones (fs/cli/options.hpp), -f/--foreground, -d/--debug, -o LIST,
 // --sizes LIST, --dir-cache-time DURATION, --poll-interval DURATION, --cache-size SIZE,
-// --jobs N, --prefetch N, --no-prefetch, -o allow_other, -o ro. Every long option also works inside
-// -o with '_' for
+// --jobs N, --prefetch N, --no-prefetch, --exif, -o allow_other, -o ro. Every long option also
+// works inside -o with '_' for
 // '-' (cache_dir=..., dir_cache_time=30s), since fstab can pass nothing else. Generic mount
 // options that mount(8) and mount.fuse3 pass along (rw, defaults, nofail, _netdev, noauto,
 // dev, suid, x-systemd.* ...) are accepted and ignored; anything else is an error.
@@ -40,6 +40,9 @@ struct MountConfig {
   bool writable = false;
   bool allow_delete = false;
   std::vector<std::string> sizes = {"best"};
+  // --exif: <stem>.exif.json beside each sidecar, one flickr.photos.getExif per photo when
+  // first read (issue 22).
+  bool exif = false;
   std::chrono::seconds dir_cache_time{60};
   std::chrono::seconds poll_interval{300};
   std::uint64_t cache_size = 0;  // bytes; 0 = unlimited

@@ -156,6 +156,7 @@ ExifTag exif_row(od::value value) {
   ExifTag tag;
   for_each_member(value, [&](std::string_view key, od::value member) {
     if (key == "tagspace") tag.tagspace = text(member);
+    if (key == "tagspaceid") tag.tagspaceid = integer(member);
     if (key == "tag") tag.tag = text(member);
     if (key == "label") tag.label = text(member);
     if (key == "raw") tag.raw = text(member);
@@ -215,8 +216,22 @@ Result<std::vector<Comment>> photo_comments(std::string_view body) {
                               comment_row);
 }
 
-Result<std::vector<ExifTag>> photo_exif(std::string_view body) {
-  return nested_list<ExifTag>(body, "flickr.photos.getExif", "photo", "exif", exif_row);
+Result<Exif> photo_exif(std::string_view body) {
+  Exif exif;
+  bool found = false;
+  FLICKRFS_CHECK(
+      detail::parse_root(body, "flickr.photos.getExif", [&](std::string_view key, od::value value) {
+        if (key != "photo") return;
+        found = true;
+        for_each_member(value, [&](std::string_view member, od::value inner) {
+          if (member == "id") exif.photo_id = text(inner);
+          if (member == "camera") exif.camera = text(inner);
+          if (member == "exif")
+            for_each_item(inner, [&](od::value item) { exif.tags.push_back(exif_row(item)); });
+        });
+      }));
+  if (!found) return make_error(Errc::bad_response, "flickr.photos.getExif: reply has no photo");
+  return exif;
 }
 
 }  // namespace flickrfs::api::parse

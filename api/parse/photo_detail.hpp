@@ -8,7 +8,8 @@
 //   takenunknown,lastupdate}, owner{nsid,username,path_alias}, visibility, usage.candownload,
 //   tags.tag[] (machine tags split out), location -> geo, video.ready, originalsecret/format.
 // - comments: not paginated; a photo without comments has no "comment" array.
-// - getExif: raw/clean as _content wrappers; clean optional.
+// - getExif: photo.{id,camera,exif[]}; raw/clean as _content wrappers; clean optional;
+//   tagspaceid a number (or a numeric string).
 //
 // Thread contract: free functions; thread-safe.
 
@@ -23,6 +24,6 @@ namespace flickrfs::api::parse {
 [[nodiscard]] Result<std::vector<Size>> photo_sizes(std::string_view body);
 [[nodiscard]] Result<Photo> photo_info(std::string_view body);
 [[nodiscard]] Result<std::vector<Comment>> photo_comments(std::string_view body);
-[[nodiscard]] Result<std::vector<ExifTag>> photo_exif(std::string_view body);
+[[nodiscard]] Result<Exif> photo_exif(std::string_view body);
 
 }  // namespace flickrfs::api::parse

@@ -59,6 +59,7 @@ struct MirrorArgs {
   std::string dest;
   mirror::MirrorOptions run;
   std::string sizes = "best";
+  bool exif = false;             // --exif: <stem>.exif.json files, as `mount --exif` shows
   std::optional<bool> progress;  // --progress / --no-progress; default: on a terminal
 };
 
@@ -94,6 +95,7 @@ Result<bool> parse_mirror_option(ArgCursor& cursor, MirrorArgs& out) {
   if (cursor.flag("--delete")) return plan.delete_extraneous = true;
   if (cursor.flag("--dry-run") || cursor.flag("-n")) return out.run.dry_run = true;
   if (cursor.flag("--checksum") || cursor.flag("-c")) return plan.checksum = true;
+  if (cursor.flag("--exif")) return out.exif = true;
   if (cursor.flag("--progress")) return (out.progress = true).value();
   if (cursor.flag("--no-progress")) return !(out.progress = false).value();
   FLICKRFS_TRY(auto jobs, cursor.value_of("--jobs"));
@@ -298,6 +300,10 @@ int mirror_flickr(const MirrorArgs& options, std::string subtree, const std::str
   listing.comment_cache = &comment_cache;
   auto video_sizes = mirror::load_video_size_cache(options.dest);
   listing.video_sizes = &video_sizes;
+  // exif.json is metadata: --only images skips it like the sidecars.
+  listing.exif = options.exif && options.run.plan.only != mirror::OnlyFilter::images;
+  auto exif_cache = mirror::load_exif_cache(options.dest);
+  listing.exif_cache = &exif_cache;
   mirror::HttpFetcher http(client);
   std::unique_ptr<mirror::CacheFetcher> cached;
   if (!mount_point.empty()) cached = open_mount_cache(options, mount_point, credentials, http);
@@ -305,6 +311,7 @@ int mirror_flickr(const MirrorArgs& options, std::string subtree, const std::str
     listing.mount_comments = [&cached](const api::Photo& photo) {
       return cached->comments_of(photo);
     };
+    listing.mount_exif = [&cached](const api::Photo& photo) { return cached->exif_of(photo); };
   }
   auto catalog = mirror::list_flickr_catalog(client, listing, g_interrupted);
   if (!catalog) return fail(catalog.error());
@@ -316,8 +323,14 @@ int mirror_flickr(const MirrorArgs& options, std::string subtree, const std::str
                  catalog->photos.size(), catalog->albums.size(), catalog->listing_calls,
                  catalog->comment_calls, catalog->comments_from_cache,
                  catalog->comments_from_mount);
+    if (listing.exif) {
+      std::fprintf(stderr,
+                   "flickrfs mirror: %zu getExif calls (%zu from the last run, %zu from the "
+                   "mount's cache)\n",
+                   catalog->exif_calls, catalog->exif_from_cache, catalog->exif_from_mount);
+    }
   }
-  mirror::FlickrTreeOptions tree_options{std::move(sizes).value(), subtree};
+  mirror::FlickrTreeOptions tree_options{std::move(sizes).value(), subtree, listing.exif};
   auto tree = mirror::desired_tree_from_catalog(std::move(catalog).value(), tree_options);
   if (!tree) return fail(tree.error());
   mirror::Fetcher* fetcher = &http;
@@ -344,6 +357,9 @@ int mirror_flickr(const MirrorArgs& options, std::string subtree, const std::str
   if (!options.run.dry_run && outcome.status != mirror::MirrorStatus::error) {
     (void)mirror::save_video_size_cache(options.dest, video_sizes);
   }
+  if (!options.run.dry_run && listing.exif && outcome.status != mirror::MirrorStatus::error) {
+    (void)mirror::save_exif_cache(options.dest, exif_cache);
+  }
   return exit_code_of(outcome, options.dest);
 }
 
@@ -358,6 +374,7 @@ constexpr const char* kMirrorUsage =
     "  -n, --dry-run          show what would be done\n"
     "  -c, --checksum         compare contents, not only sizes and times\n"
     "  --sizes LIST           sizes to copy, as for the mount (default best)\n"
+    "  --exif                 also write <stem>.exif.json, as mount --exif shows it\n"
     "  --only images|metadata copy only the images, or only sidecars and album files\n"
     "  --order oldest|newest  which photos come first\n"
     "  --progress, --no-progress  a progress line (default on a terminal)\n"

@@ -49,6 +49,12 @@ std::optional<std::vector<api::Comment>> CacheFetcher::comments_of(const api::Ph
   return std::move(*stored);
 }
 
+std::optional<std::string> CacheFetcher::exif_of(const api::Photo& photo) const {
+  auto stored = m_stores->meta->exif_json(photo.id);
+  if (!stored.ok() || !stored->has_value()) return std::nullopt;
+  return std::move(*stored);
+}
+
 std::size_t CacheFetcher::fill_known_sizes(DesiredTree& tree) const {
   std::size_t known = 0;
   for (auto& entry : tree.entries) {

@@ -37,6 +37,8 @@ class CacheFetcher final : public Fetcher {
 
   // The comments the mount stored for `photo` at its current last_update, if any.
   [[nodiscard]] std::optional<std::vector<api::Comment>> comments_of(const api::Photo& photo) const;
+  // The exif.json the mount stored for `photo` (mount --exif), if any.
+  [[nodiscard]] std::optional<std::string> exif_of(const api::Photo& photo) const;
   // Sets size/size_known of every entry whose blob size the cache knows. Returns how many.
   std::size_t fill_known_sizes(DesiredTree& tree) const;
 

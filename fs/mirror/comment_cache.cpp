@@ -113,4 +113,23 @@ Result<void> save_video_size_cache(const std::string& dest, const VideoSizeCache
   return write_cache(cache_path(dest, "video_sizes.tsv"), out.str(), dest);
 }
 
+ExifCache load_exif_cache(const std::string& dest) {
+  ExifCache cache;
+  std::ifstream in(cache_path(dest, "exif.tsv"), std::ios::binary);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto fields = split_fields(line);
+    if (fields.size() != 3 || fields[0] != "E") return {};  // damaged: start over
+    cache[fields[1]] = fields[2];
+  }
+  return cache;
+}
+
+Result<void> save_exif_cache(const std::string& dest, const ExifCache& cache) {
+  std::ostringstream out;
+  for (const auto& [id, text] : cache)
+    out << "E\t" << escape_field(id) << '\t' << escape_field(text) << '\n';
+  return write_cache(cache_path(dest, "exif.tsv"), out.str(), dest);
+}
+
 }  // namespace flickrfs::mirror

@@ -34,11 +34,17 @@ struct CachedSizes {
 };
 using VideoSizeCache = std::unordered_map<std::string, CachedSizes>;
 
+// --exif: each photo's exif.json as the last run rendered it (getExif once per photo: EXIF
+// never changes), in DEST/.flickrfs-mirror/exif.tsv.
+using ExifCache = std::unordered_map<std::string, std::string>;  // photo id -> file bytes
+
 // A missing or damaged file is an empty cache (it only saves calls).
 [[nodiscard]] CommentCache load_comment_cache(const std::string& dest);
 [[nodiscard]] Result<void> save_comment_cache(const std::string& dest, const CommentCache& cache);
 [[nodiscard]] VideoSizeCache load_video_size_cache(const std::string& dest);
 [[nodiscard]] Result<void> save_video_size_cache(const std::string& dest,
                                                  const VideoSizeCache& cache);
+[[nodiscard]] ExifCache load_exif_cache(const std::string& dest);
+[[nodiscard]] Result<void> save_exif_cache(const std::string& dest, const ExifCache& cache);
 
 }  // namespace flickrfs::mirror

@@ -6,6 +6,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "fs/model/exif_json.hpp"
 #include "fs/sync/parallel_for.hpp"
 
 namespace flickrfs::mirror {
@@ -168,6 +169,53 @@ void list_comments(api::FlickrClient& client, unsigned jobs, const std::atomic<b
   }
 }
 
+// --exif: EXIF never changes, so a photo known to the last run or the mount costs nothing.
+void list_exif(api::FlickrClient& client, unsigned jobs, const std::atomic<bool>& interrupt,
+               const ListingOptions& options, FlickrCatalog& catalog) {
+  std::vector<const api::Photo*> wanted;
+  for (const auto& photo : catalog.photos) {
+    if (options.exif_cache != nullptr) {
+      const auto hit = options.exif_cache->find(photo.id);
+      if (hit != options.exif_cache->end()) {
+        catalog.exif[photo.id] = hit->second;
+        ++catalog.exif_from_cache;
+        continue;
+      }
+    }
+    if (options.mount_exif) {
+      if (auto known = options.mount_exif(photo)) {
+        catalog.exif[photo.id] = std::move(*known);
+        ++catalog.exif_from_mount;
+        continue;
+      }
+    }
+    wanted.push_back(&photo);
+  }
+  std::mutex mutex;
+  fs::parallel_for(wanted.size(), jobs, interrupt, [&](std::size_t i) {
+    auto text = model::exif_json_of(wanted[i]->id, client.exif(wanted[i]->id, wanted[i]->secret));
+    const std::lock_guard lock(mutex);
+    ++catalog.exif_calls;
+    if (text) {
+      catalog.exif[wanted[i]->id] = std::move(text).value();
+    } else {
+      catalog.exif_errors[wanted[i]->id] = text.error().describe();
+    }
+  });
+  for (const auto* photo : wanted) {
+    if (catalog.exif.count(photo->id) == 0 && catalog.exif_errors.count(photo->id) == 0) {
+      catalog.exif_errors[photo->id] = "interrupted";
+    }
+  }
+  if (options.exif_cache == nullptr) return;
+  ExifCache fresh;  // the photos still listed
+  for (const auto& photo : catalog.photos) {
+    const auto found = catalog.exif.find(photo.id);
+    if (found != catalog.exif.end()) fresh[photo.id] = found->second;
+  }
+  *options.exif_cache = std::move(fresh);
+}
+
 bool has_video_stream(const api::Photo& photo) {
   return std::any_of(photo.sizes.begin(), photo.sizes.end(),
                      [](const api::Size& s) { return s.media == api::Media::video; });
@@ -227,10 +275,9 @@ Result<FlickrCatalog> list_flickr_catalog(api::FlickrClient& client, const Listi
       [&] { albums = list_albums(client, who, options.jobs, interrupt, album_part); });
   std::thread videos_thread(
       [&] { list_video_sizes(client, options.jobs, interrupt, options.video_sizes, catalog); });
-  if (options.comments) {
-    const unsigned comment_jobs = std::clamp(options.jobs * 2, 8U, 32U);
-    list_comments(client, comment_jobs, interrupt, options, catalog);
-  }
+  const unsigned detail_jobs = std::clamp(options.jobs * 2, 8U, 32U);
+  if (options.comments) list_comments(client, detail_jobs, interrupt, options, catalog);
+  if (options.exif) list_exif(client, detail_jobs, interrupt, options, catalog);
   videos_thread.join();
   albums_thread.join();
   FLICKRFS_CHECK(albums);

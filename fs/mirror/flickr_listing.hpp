@@ -2,7 +2,8 @@
 // Everything the mirror needs to know about an account, from listing calls only:
 // people.getPhotos (or getPublicPhotos) pages with every extra, photosets.getList, one
 // photosets.getPhotos walk per album, one collections.getTree, and photos.comments.getList
-// only for photos whose count_comments is above zero. No per-photo getInfo/getSizes: the list
+// only for photos whose count_comments is above zero; with --exif, photos.getExif once per
+// photo the last run (or the mount's cache) does not hold. No per-photo getInfo/getSizes: the list
 // extras carry the size ladder (flickr-api.md section 6, flickrmirrorer's API profile).
 //
 // Latency first: every walk reads page 1 and then all other pages at the same time; once
@@ -44,6 +45,12 @@ struct FlickrCatalog {
   std::size_t comments_from_cache = 0;
   std::size_t comments_from_mount = 0;
   std::size_t video_size_calls = 0;
+  // --exif: exif.json bytes (model/exif_json.hpp) by photo id, and why a photo has none.
+  std::unordered_map<std::string, std::string> exif;
+  std::unordered_map<std::string, std::string> exif_errors;
+  std::size_t exif_calls = 0;
+  std::size_t exif_from_cache = 0;
+  std::size_t exif_from_mount = 0;
 };
 
 struct ListingOptions {
@@ -58,6 +65,11 @@ struct ListingOptions {
   std::function<std::optional<std::vector<api::Comment>>(const api::Photo&)> mount_comments;
   // Video stream ladders of the last run (getSizes once per video and secret); refreshed.
   VideoSizeCache* video_sizes = nullptr;
+  // --exif: each photo's exif.json; from `exif_cache` (the last run's, refreshed), else from
+  // `mount_exif` (SRC on a mount: what its cache holds), else one getExif.
+  bool exif = false;
+  ExifCache* exif_cache = nullptr;
+  std::function<std::optional<std::string>(const api::Photo&)> mount_exif;
 };
 
 // Errors of the photostream walk, the album list or an album walk fail the whole listing

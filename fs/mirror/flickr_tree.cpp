@@ -98,12 +98,16 @@ class Walker {
       if (node->kind == NodeKind::album_link || node->kind == NodeKind::sidecar_link) {
         const bool image = node->kind == NodeKind::album_link;
         entry.role = (image ? "link:" : "sidecar-link:") + tree().album(node->album).set.id;
+      } else if (node->kind == NodeKind::exif_link) {
+        entry.role = "exif-link:" + tree().album(node->album).set.id;
       } else {  // a view's link: one per photo and view directory
         const bool image = node->kind == NodeKind::view_link;
         entry.role = (image ? "view-link:" : "view-sidecar-link:") + parent_path(path);
       }
     } else if (node->kind == NodeKind::sidecar) {
       fill_info_json(entry, *node);
+    } else if (node->kind == NodeKind::exif_file) {
+      fill_exif_json(entry, record.photo.id);
     } else {
       const auto& file = tree().file(*node);
       entry.content.kind = ContentRef::Kind::url;
@@ -138,6 +142,24 @@ class Walker {
                             image_path](const std::string& dest) {
       return render_info(*shared, index, image_path.empty() ? "" : join_path(dest, image_path));
     };
+  }
+
+  void fill_exif_json(SourceEntry& entry, const std::string& photo_id) const {
+    entry.role = "exif";
+    const auto& catalog = m_shared->catalog;
+    const auto error = catalog.exif_errors.find(photo_id);
+    if (error != catalog.exif_errors.end()) {
+      entry.unavailable = "EXIF: " + error->second;
+      return;
+    }
+    const auto found = catalog.exif.find(photo_id);
+    if (found == catalog.exif.end()) {
+      entry.unavailable = "EXIF: not listed";
+      return;
+    }
+    entry.content.kind = ContentRef::Kind::inline_bytes;
+    entry.content.bytes = found->second;
+    entry.size = entry.content.bytes.size();
   }
 
   static std::string render_info(const Shared& shared, std::uint32_t index,
@@ -191,6 +213,7 @@ Result<DesiredTree> desired_tree_from_catalog(FlickrCatalog catalog,
   input.collections = catalog.collections;
   model::TreeOptions tree_options;
   tree_options.sizes = options.sizes;
+  tree_options.exif = options.exif;
   auto shared = std::make_shared<Shared>();
   shared->tree = model::Tree::build(std::move(input), tree_options);
   shared->catalog = std::move(catalog);

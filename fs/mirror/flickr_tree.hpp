@@ -4,7 +4,8 @@
 // SourceEntries. Image files download from the URL the model chose (media_choice.hpp);
 // a sidecar (<stem>.json) is rendered by model::render_info_json with the image's exact
 // byte size as it lies in DEST, exactly as the mount renders it with the size it learnt;
-// .hidden and album.json come from the snapshot itself (Tree::generated_text).
+// .hidden and album.json come from the snapshot itself (Tree::generated_text); with --exif,
+// <stem>.exif.json is the bytes the listing got (FlickrCatalog::exif), as the mount shows.
 //
 // A subtree ("photostream/page-0002", "sets/<album dir>", "sizes/large") keeps its
 // mount-relative paths in DEST, plus the photostream files its album links point to, so
@@ -24,6 +25,7 @@ namespace flickrfs::mirror {
 struct FlickrTreeOptions {
   std::vector<std::string> sizes = {"best"};  // model::parse_sizes_list output
   std::string subtree;                        // "" = the whole mount
+  bool exif = false;                          // --exif: exif.json files and album links
 };
 
 [[nodiscard]] Result<DesiredTree> desired_tree_from_catalog(FlickrCatalog catalog,

@@ -36,6 +36,8 @@ enum class NodeKind : std::uint8_t {
   view_link = 17,      // tags/<tag>/<stem>.<ext> -> ../../photostream/page-NNNN/<stem>.<ext>
   view_sidecar_link = 18,  // tags/<tag>/<stem>.json -> ../../photostream/page-NNNN/<stem>.json
   collection_link = 19,    // collections/<c>/<album dir> -> ../../sets/<album dir>
+  exif_file = 20,          // page-0001/<stem>.exif.json: getExif's reply (--exif)
+  exif_link = 21,          // sets/<album>/0001_<stem>.exif.json -> (like sidecar_link)
   // MOUNT/upload/ of a --writable mount and what is in it (fs/upload/, not part of a Tree).
   upload_dir = 30,
   upload_file = 31,
@@ -44,13 +46,14 @@ enum class NodeKind : std::uint8_t {
 [[nodiscard]] bool is_directory(NodeKind kind) noexcept;
 [[nodiscard]] bool is_regular_file(NodeKind kind) noexcept;
 [[nodiscard]] bool is_symlink(NodeKind kind) noexcept;
-// A file of one photo (image, extra size or sidecar): Node::index is the photo's index.
+// A file of one photo (image, extra size or sidecar): Node::index is the photo's index. Not
+// exif_file, which has one too: image prefetch and thumbnails leave it alone.
 [[nodiscard]] bool is_photo_file(NodeKind kind) noexcept;
 
-// Where a node lives in the snapshot it came from. `index` is the photo index (photo files
-// and album links), the album index (album_dir, album_json, an album's hidden_list), the
-// page number (page_dir, size_page_dir, a page's hidden_list), the --sizes label index
-// (size_dir) or the view directory (view_dir, a view's hidden_list). `sub` is the variant
+// Where a node lives in the snapshot it came from. `index` is the photo index (photo files,
+// exif files and album links of every kind), the album index (album_dir, album_json, an album's
+// hidden_list), the page number (page_dir, size_page_dir, a page's hidden_list), the --sizes label
+// index (size_dir) or the view directory (view_dir, a view's hidden_list). `sub` is the variant
 // index into the photo's files (0 = best) for image and size files, the 0-based position
 // for links, the label index for size_page_dir, and for hidden_list 0 (a page's), 1 (an
 // album's) or 2 (a view directory's).

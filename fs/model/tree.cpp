@@ -157,6 +157,7 @@ void Tree::add_photos(PhotoFeed& feed, ViewCollector& views) {
     record.taken_mtime = parse_date_taken(photo.date_taken).value_or(photo.date_upload);
     record.sizes_pending = item.sizes_pending;
     record.sidecar_ino = unique_ino(NodeKind::sidecar, {photo.id});
+    if (m_options.exif) m_exif_inos.push_back(unique_ino(NodeKind::exif_file, {photo.id}));
     first_file.push_back(static_cast<std::uint32_t>(m_files.size()));
     for (auto& [label, choice] : choose_files(photo, m_options)) {
       const bool best = label == "best";
@@ -230,6 +231,8 @@ void Tree::add_albums(std::vector<AlbumInput> albums) {
       album.link_inos.push_back(
           has_image(*found) ? unique_ino(NodeKind::album_link, {input.set.id, id}) : 0);
       album.sidecar_link_inos.push_back(unique_ino(NodeKind::sidecar_link, {input.set.id, id}));
+      if (m_options.exif)
+        album.exif_link_inos.push_back(unique_ino(NodeKind::exif_link, {input.set.id, id}));
       memberships.emplace_back(*found, album_index);
     }
     album.set = std::move(input.set);
@@ -272,8 +275,9 @@ void Tree::compute_dir_mtimes() {
 
 void Tree::index_nodes() {
   std::vector<PackedNode>& nodes = m_by_ino;
-  nodes.reserve(4 + m_page_inos.size() * 2 + m_photos.size() * 2 + m_files.size() +
-                m_size_page_inos.size() + m_albums.size() * 3 + m_views.dirs.size() * 2);
+  nodes.reserve(4 + m_page_inos.size() * 2 + m_photos.size() * 2 + m_exif_inos.size() +
+                m_files.size() + m_size_page_inos.size() + m_albums.size() * 3 +
+                m_views.dirs.size() * 2);
   const auto add = [&](Ino ino, NodeKind kind, std::uint32_t index, std::uint32_t sub) {
     nodes.push_back({ino, index, PackedNode::pack(kind, sub)});
   };
@@ -294,6 +298,7 @@ void Tree::index_nodes() {
   for (std::uint32_t i = 0; i < m_photos.size(); ++i) {
     const auto& record = m_photos[i];
     add(record.sidecar_ino, NodeKind::sidecar, i, 0);
+    if (!m_exif_inos.empty()) add(m_exif_inos[i], NodeKind::exif_file, i, 0);
     for (std::uint32_t f = 0; f < record.files.size(); ++f) {
       const auto kind =
           record.files[f].sizes_label == "best" ? NodeKind::image_file : NodeKind::size_file;
@@ -310,6 +315,8 @@ void Tree::index_nodes() {
         m_links.push_back({album.link_inos[p], NodeKind::album_link, album.members[p], p, a});
       m_links.push_back(
           {album.sidecar_link_inos[p], NodeKind::sidecar_link, album.members[p], p, a});
+      if (!album.exif_link_inos.empty())
+        m_links.push_back({album.exif_link_inos[p], NodeKind::exif_link, album.members[p], p, a});
     }
   }
   for (std::uint32_t d = 0; d < m_views.dirs.size(); ++d) {

@@ -6,6 +6,7 @@
 //
 //   MOUNT/photostream/page-0001/<stem>.<ext>     best file (media_choice.hpp)
 //                               <stem>.json      its sidecar (info_json.hpp)
+//                               <stem>.exif.json its EXIF (--exif; exif_json.hpp)
 //                               .hidden          the sidecars' names, one a line
 //   MOUNT/sets/<title>_<album id>/0001_<stem>.<ext> -> ../../photostream/page-0001/<stem>.<ext>
 //                                 0001_<stem>.json  -> ../../photostream/page-0001/<stem>.json
@@ -99,6 +100,7 @@ struct CatalogInput {
 struct TreeOptions {
   std::vector<std::string> sizes = {"best"};  // parse_sizes_list() output
   std::size_t page_size = kPhotosPerPage;
+  bool exif = false;  // --exif: <stem>.exif.json beside each sidecar, linked from albums
 };
 
 // A FileChoice as a snapshot keeps it: its strings live in the snapshot's StringArena
@@ -157,6 +159,7 @@ struct AlbumRecord {
   std::vector<std::uint32_t> members;  // photo indices, album order
   std::vector<Ino> link_inos;          // image links, parallel to members (0: no image)
   std::vector<Ino> sidecar_link_inos;  // parallel to members
+  std::vector<Ino> exif_link_inos;     // parallel to members; empty without --exif
   Ino hidden_ino = 0;
   Ino json_ino = 0;
   bool listed = true;  // members fetched (else shown empty)
@@ -194,6 +197,10 @@ class Tree {
   [[nodiscard]] std::string link_target(const Node& node) const;
   // "<stem>.json".
   [[nodiscard]] std::string sidecar_name(std::uint32_t photo_index) const;
+  // "<stem>.exif.json" (only meaningful with --exif).
+  [[nodiscard]] std::string exif_name(std::uint32_t photo_index) const;
+  // The photo's exif_file inode; 0 without --exif.
+  [[nodiscard]] Ino exif_ino(std::uint32_t photo_index) const;
   // True when the photo has a best file (files[0]); a photo without one shows its sidecar only.
   [[nodiscard]] bool has_image(std::uint32_t photo_index) const;
   // The bytes of a file rendered from the snapshot alone (hidden_list, album_json); empty
@@ -277,6 +284,7 @@ class Tree {
   std::vector<std::int64_t> m_page_mtimes;  // index page-1
   std::vector<Ino> m_page_inos;
   std::vector<Ino> m_page_hidden_inos;       // index page-1
+  std::vector<Ino> m_exif_inos;              // by photo index; empty without --exif
   std::vector<std::uint8_t> m_page_pending;  // index page-1: holds a sizes_pending photo
   std::vector<Ino> m_size_dir_inos;          // index label-1 (labels after "best")
   std::vector<Ino> m_size_page_inos;         // index (label-1) * pages + page-1
@@ -304,7 +312,7 @@ class Tree {
     }
   };
   std::vector<PackedNode> m_by_ino;  // every node but album links, sorted by ino
-  std::vector<Node> m_links;  // album links of both kinds (they carry an album index), by ino
+  std::vector<Node> m_links;  // album links of every kind (they carry an album index), by ino
   // info_size() memo, by photo index; 0 = not known (an info.json is never empty).
   mutable std::unique_ptr<std::atomic<std::uint32_t>[]> m_info_sizes;
   // file_size() memo, by index in m_files; UINT64_MAX = not known (0 is a valid size).

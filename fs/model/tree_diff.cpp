@@ -128,7 +128,8 @@ std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after) {
     diff_generated(before, after, album.json_ino, out);
     // Same link name, new target (the photo moved to another page).
     for (std::size_t p = 0; p < album.members.size(); ++p) {
-      for (const Ino ino : {album.link_inos[p], album.sidecar_link_inos[p]}) {
+      const Ino exif = album.exif_link_inos.empty() ? 0 : album.exif_link_inos[p];
+      for (const Ino ino : {album.link_inos[p], album.sidecar_link_inos[p], exif}) {
         const auto old_node = ino != 0 ? before.node(ino) : std::nullopt;
         const auto new_node = ino != 0 ? after.node(ino) : std::nullopt;
         if (old_node && new_node && before.link_target(*old_node) != after.link_target(*new_node))

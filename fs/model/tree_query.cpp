@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "fs/model/exif_json.hpp"
 #include "fs/model/inode.hpp"
 #include "fs/model/naming.hpp"
 #include "fs/model/tree.hpp"
@@ -18,8 +19,9 @@ std::string_view trailing_id(std::string_view name) {
   return underscore == std::string_view::npos ? name : name.substr(underscore + 1);
 }
 
-// The id in "<...>_<id>.<ext>".
+// The id in "<...>_<id>.<ext>" (or "<...>_<id>.exif.json").
 std::string_view file_id(std::string_view name) {
+  if (name.ends_with(kExifExt)) name.remove_suffix(kExifExt.size() - 1);
   const auto dot = name.rfind('.');
   return trailing_id(dot == std::string_view::npos ? name : name.substr(0, dot));
 }
@@ -64,13 +66,13 @@ bool is_directory(NodeKind kind) noexcept {
 
 bool is_regular_file(NodeKind kind) noexcept {
   return is_photo_file(kind) || kind == NodeKind::hidden_list || kind == NodeKind::album_json ||
-         kind == NodeKind::upload_file;
+         kind == NodeKind::exif_file || kind == NodeKind::upload_file;
 }
 
 bool is_symlink(NodeKind kind) noexcept {
   return kind == NodeKind::album_link || kind == NodeKind::sidecar_link ||
-         kind == NodeKind::view_link || kind == NodeKind::view_sidecar_link ||
-         kind == NodeKind::collection_link;
+         kind == NodeKind::exif_link || kind == NodeKind::view_link ||
+         kind == NodeKind::view_sidecar_link || kind == NodeKind::collection_link;
 }
 
 bool is_photo_file(NodeKind kind) noexcept {
@@ -111,6 +113,14 @@ bool Tree::has_image(std::uint32_t photo_index) const {
 
 std::string Tree::sidecar_name(std::uint32_t photo_index) const {
   return std::string(m_photos[photo_index].stem).append(kSidecarExt);
+}
+
+std::string Tree::exif_name(std::uint32_t photo_index) const {
+  return std::string(m_photos[photo_index].stem).append(kExifExt);
+}
+
+Ino Tree::exif_ino(std::uint32_t photo_index) const {
+  return photo_index < m_exif_inos.size() ? m_exif_inos[photo_index] : 0;
 }
 
 std::pair<std::size_t, std::size_t> Tree::page_range(std::size_t page) const {
@@ -233,6 +243,11 @@ std::optional<Node> Tree::lookup_in_page(const Node& dir, std::string_view name)
   if (!index || m_photos[*index].page != dir.index) return std::nullopt;
   const auto& record = m_photos[*index];
   const std::string_view stem = record.stem;
+  if (name.size() == stem.size() + kExifExt.size() && name.starts_with(stem) &&
+      name.ends_with(kExifExt)) {
+    const Ino exif = exif_ino(*index);
+    return exif != 0 ? node(exif) : std::nullopt;
+  }
   if (name.size() == stem.size() + kSidecarExt.size() && name.starts_with(stem) &&
       name.ends_with(kSidecarExt)) {
     return node(record.sidecar_ino);
@@ -247,8 +262,13 @@ std::optional<Node> Tree::lookup_in_album(const Node& dir, std::string_view name
   if (name == kAlbumJsonName) return node(album.json_ino);
   const std::size_t position = leading_position(name);
   if (position < 1 || position > album.members.size()) return std::nullopt;
-  const Ino ino = name.ends_with(kSidecarExt) ? album.sidecar_link_inos[position - 1]
-                                              : album.link_inos[position - 1];
+  Ino ino = 0;
+  if (name.ends_with(kExifExt)) {
+    if (!album.exif_link_inos.empty()) ino = album.exif_link_inos[position - 1];
+  } else {
+    ino = name.ends_with(kSidecarExt) ? album.sidecar_link_inos[position - 1]
+                                      : album.link_inos[position - 1];
+  }
   const auto candidate = ino != 0 ? node(ino) : std::nullopt;
   if (candidate && name_of(*candidate) == name) return candidate;
   return std::nullopt;
@@ -276,6 +296,8 @@ std::string Tree::name_of(const Node& node) const {
       return std::string(file(node).name);
     case NodeKind::sidecar:
       return sidecar_name(node.index);
+    case NodeKind::exif_file:
+      return exif_name(node.index);
     case NodeKind::hidden_list:
       return std::string(kHiddenName);
     case NodeKind::album_json:
@@ -286,6 +308,9 @@ std::string Tree::name_of(const Node& node) const {
     case NodeKind::sidecar_link:
       return album_entry_name(node.sub + 1, m_albums[node.album].members.size(),
                               sidecar_name(node.index));
+    case NodeKind::exif_link:
+      return album_entry_name(node.sub + 1, m_albums[node.album].members.size(),
+                              exif_name(node.index));
     case NodeKind::view_dir:
       return std::string(m_views.dirs[node.index].name);
     case NodeKind::view_link:
@@ -318,6 +343,7 @@ Ino Tree::parent_of(const Node& node) const {
       return m_size_dir_inos[node.sub - 1];
     case NodeKind::image_file:
     case NodeKind::sidecar:
+    case NodeKind::exif_file:
       return page_ino(m_photos[node.index].page);
     case NodeKind::size_file: {
       const auto label = label_index(file(node).sizes_label);
@@ -330,6 +356,7 @@ Ino Tree::parent_of(const Node& node) const {
       return m_albums[node.index].ino;
     case NodeKind::album_link:
     case NodeKind::sidecar_link:
+    case NodeKind::exif_link:
       return m_albums[node.album].ino;
     case NodeKind::view_dir: {
       const std::uint32_t parent = m_views.dirs[node.index].parent;
@@ -355,7 +382,9 @@ std::string Tree::link_target(const Node& node) const {
   }
   const auto& record = m_photos[node.index];
   const bool image = node.kind == NodeKind::album_link || node.kind == NodeKind::view_link;
-  const std::string name = image ? std::string(record.files[0].name) : sidecar_name(node.index);
+  const std::string name = image                              ? std::string(record.files[0].name)
+                           : node.kind == NodeKind::exif_link ? exif_name(node.index)
+                                                              : sidecar_name(node.index);
   std::string up = "../../";
   if (node.kind == NodeKind::view_link || node.kind == NodeKind::view_sidecar_link) {
     up.clear();
@@ -439,6 +468,10 @@ Attr Tree::attr(const Node& node, std::optional<std::uint64_t> file_size) const 
   } else if (node.kind == NodeKind::sidecar) {
     attr.size = file_size;
     attr.mtime = m_photos[node.index].photo.last_update;
+  } else if (node.kind == NodeKind::exif_file) {
+    // What the camera wrote never changes: the picture's own time, like the image.
+    attr.size = file_size;
+    attr.mtime = m_photos[node.index].taken_mtime;
   } else if (node.kind == NodeKind::hidden_list) {
     attr.size = file_size;
     attr.mtime = node.sub == 0   ? m_page_mtimes[node.index - 1]
@@ -505,8 +538,9 @@ bool Tree::complete() const {
   return std::none_of(m_page_pending.begin(), m_page_pending.end(), pending);
 }
 
-// A page: ".hidden", then each photo's image and sidecar (two offsets a photo, the image's
-// left unused when the photo has none), so any offset maps back to its photo directly.
+// A page: ".hidden", then each photo's image, sidecar and, with --exif, exif.json (two or
+// three offsets a photo, the image's left unused when the photo has none), so any offset
+// maps back to its photo directly.
 void Tree::list_page(const Node& dir, std::uint64_t first,
                      const std::function<bool(DirEntry)>& emit, std::uint64_t& position) const {
   const std::uint64_t base = position;
@@ -518,17 +552,24 @@ void Tree::list_page(const Node& dir, std::uint64_t first,
     }
   }
   const auto [begin, end] = page_range(dir.index);
+  const std::uint64_t stride = m_exif_inos.empty() ? 2 : 3;
   const std::uint64_t skip = first > base + 2 ? first - base - 2 : 0;
-  for (std::size_t i = begin + skip / 2; i < end; ++i) {
+  for (std::size_t i = begin + skip / stride; i < end; ++i) {
     const auto index = static_cast<std::uint32_t>(i);
-    const std::uint64_t slot = base + 2 + 2 * (i - begin);
+    const std::uint64_t slot = base + 2 + stride * (i - begin);
     if (slot >= first && has_image(index)) {
       position = slot;
       const auto& image = m_photos[i].files[0];
       if (!emit({std::string(image.name), image.ino, NodeKind::image_file})) return;
     }
-    position = slot + 1;
-    if (!emit({sidecar_name(index), m_photos[i].sidecar_ino, NodeKind::sidecar})) return;
+    if (slot + 1 >= first) {
+      position = slot + 1;
+      if (!emit({sidecar_name(index), m_photos[i].sidecar_ino, NodeKind::sidecar})) return;
+    }
+    if (stride == 3) {
+      position = slot + 2;
+      if (!emit({exif_name(index), m_exif_inos[i], NodeKind::exif_file})) return;
+    }
   }
 }
 
@@ -545,19 +586,28 @@ void Tree::list_album(const Node& dir, std::uint64_t first,
     position = base + 2;
     if (!emit({std::string(kHiddenName), album.hidden_ino, NodeKind::hidden_list})) return;
   }
+  const std::uint64_t stride = album.exif_link_inos.empty() ? 2 : 3;
   const std::uint64_t skip = first > base + 3 ? first - base - 3 : 0;
-  for (std::size_t p = skip / 2; p < album.members.size(); ++p) {
+  for (std::size_t p = skip / stride; p < album.members.size(); ++p) {
     const auto pos = static_cast<std::uint32_t>(p);
-    const std::uint64_t slot = base + 3 + 2 * p;
+    const std::uint64_t slot = base + 3 + stride * p;
     if (slot >= first && album.link_inos[p] != 0) {
       position = slot;
       const Node link{album.link_inos[p], NodeKind::album_link, album.members[p], pos, dir.index};
       if (!emit({name_of(link), link.ino, NodeKind::album_link})) return;
     }
-    position = slot + 1;
-    const Node sidecar{album.sidecar_link_inos[p], NodeKind::sidecar_link, album.members[p], pos,
-                       dir.index};
-    if (!emit({name_of(sidecar), sidecar.ino, NodeKind::sidecar_link})) return;
+    if (slot + 1 >= first) {
+      position = slot + 1;
+      const Node sidecar{album.sidecar_link_inos[p], NodeKind::sidecar_link, album.members[p], pos,
+                         dir.index};
+      if (!emit({name_of(sidecar), sidecar.ino, NodeKind::sidecar_link})) return;
+    }
+    if (stride == 3) {
+      position = slot + 2;
+      const Node exif{album.exif_link_inos[p], NodeKind::exif_link, album.members[p], pos,
+                      dir.index};
+      if (!emit({name_of(exif), exif.ino, NodeKind::exif_link})) return;
+    }
   }
 }
 

@@ -1,14 +1,15 @@
 // The files a Tree snapshot renders by itself (see tree.hpp): `.hidden` and album.json.
 //
-// .hidden: one name a line, each line ending in "\n", in listing order: a page's sidecars;
-// an album's sidecar links, then album.json (the album's own metadata), so a file manager
-// that honours .hidden shows pictures only.
+// .hidden: one name a line, each line ending in "\n", in listing order: a page's sidecars
+// (and exif.json files); an album's sidecar links (and exif links), then album.json (the album's
+// own metadata), so a file manager that honours .hidden shows pictures only.
 //
 // album.json: deterministic, pretty, UTF-8 JSON (json_writer.hpp) with id, title,
 // description, count (the entries the directory shows), photos and videos (Flickr's
 // counts), primary (photo id), created and updated (ISO-8601 UTC) and url (null when the
 // owner is not known).
 #include "fs/model/dates.hpp"
+#include "fs/model/exif_json.hpp"
 #include "fs/model/json_writer.hpp"
 #include "fs/model/naming.hpp"
 #include "fs/model/tree.hpp"
@@ -20,8 +21,10 @@ std::string Tree::hidden_text(const Node& node) const {
   std::string out;
   if (node.sub == 0) {
     const auto [begin, end] = page_range(node.index);
-    for (std::size_t i = begin; i < end; ++i)
+    for (std::size_t i = begin; i < end; ++i) {
       out.append(m_photos[i].stem).append(kSidecarExt).append("\n");
+      if (!m_exif_inos.empty()) out.append(m_photos[i].stem).append(kExifExt).append("\n");
+    }
     return out;
   }
   const auto& album = m_albums[node.index];
@@ -29,6 +32,11 @@ std::string Tree::hidden_text(const Node& node) const {
     const Node link{album.sidecar_link_inos[p], NodeKind::sidecar_link, album.members[p], p,
                     node.index};
     out.append(name_of(link)).append("\n");
+    if (!album.exif_link_inos.empty()) {
+      const Node exif{album.exif_link_inos[p], NodeKind::exif_link, album.members[p], p,
+                      node.index};
+      out.append(name_of(exif)).append("\n");
+    }
   }
   out.append(kAlbumJsonName).append("\n");
   return out;

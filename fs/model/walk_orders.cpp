@@ -12,7 +12,7 @@ bool key_before(const WalkOrders::PhotoRanks& entry, std::uint32_t key) {
 }
 
 std::uint32_t rank_key(std::uint32_t photo, std::uint8_t part) {
-  return photo * 2 + part;
+  return photo * 3 + part;
 }
 
 }  // namespace
@@ -23,10 +23,12 @@ std::vector<ListedPhoto> page_listing(const Tree& tree, std::uint32_t page, bool
   for (std::size_t i = begin; i < end; ++i) {
     const auto index = static_cast<std::uint32_t>(i);
     const auto& record = tree.photo(index);
-    // The stem stands for both names: "<stem>.<ext>" and "<stem>.json" sort next to each
-    // other, where the stem sorts.
+    // The stem stands for every name: "<stem>.<ext>", "<stem>.json" and "<stem>.exif.json"
+    // sort next to each other, where the stem sorts.
     if (tree.has_image(index)) listing.push_back({index, record.stem, record.files[0].ino, 0});
     if (sidecars) listing.push_back({index, record.stem, record.sidecar_ino, 1});
+    if (sidecars && tree.exif_ino(index) != 0)
+      listing.push_back({index, record.stem, tree.exif_ino(index), 2});
   }
   return listing;
 }

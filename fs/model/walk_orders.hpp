@@ -26,7 +26,7 @@ inline constexpr std::size_t kWalkOrders = 3;
 
 // One entry of a walked directory: the photo, and the name and inode the walking program
 // sees for it (the image or sidecar in a page, the link in an album). `part` tells a
-// photo's entries apart: 0 its image, 1 its sidecar.
+// photo's entries apart: 0 its image, 1 its sidecar, 2 its exif.json (--exif).
 struct ListedPhoto {
   std::uint32_t photo = 0;
   std::string_view name;  // empty: name order is listing order (album links are numbered)
@@ -45,7 +45,7 @@ struct WalkOrders {
   // Every entry's ranks in one array sorted by (photo, part): 16 bytes an entry. Three hash
   // maps took about 60 KB a page, and a first `ls -lR` of 100,000 photos ranks all 200 pages.
   struct PhotoRanks {
-    std::uint32_t key = 0;  // photo * 2 + part
+    std::uint32_t key = 0;  // photo * 3 + part
     std::array<std::uint32_t, kWalkOrders> rank{};
   };
   std::vector<PhotoRanks> ranks;
@@ -60,8 +60,8 @@ void erase_least_recent(Map& kept) {
   }));
 }
 
-// The images of a page, in listing order; with `sidecars`, each photo's sidecar too (after
-// its image, as the page lists them).
+// The images of a page, in listing order; with `sidecars`, each photo's sidecar and (with
+// --exif) exif.json too (after its image, as the page lists them).
 [[nodiscard]] std::vector<ListedPhoto> page_listing(const Tree& tree, std::uint32_t page,
                                                     bool sidecars = false);
 [[nodiscard]] WalkOrders rank_walk_orders(const std::vector<ListedPhoto>& listing);

@@ -48,10 +48,17 @@ Catalog::Catalog(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobS
       m_options(std::move(options)),
       m_resolver(m_options.probe_threads),
       m_comment_fetcher(kCommentThreads),
-      m_tree(model::Tree::build({}, {m_options.sizes, model::kPhotosPerPage})) {}
+      m_exif_fetcher(kExifThreads),
+      m_tree(model::Tree::build({}, tree_options())) {}
 
 Catalog::~Catalog() {
   stop();
+}
+
+model::TreeOptions Catalog::tree_options() const {
+  model::TreeOptions options{m_options.sizes, model::kPhotosPerPage};
+  options.exif = m_options.exif;
+  return options;
 }
 
 bool Catalog::online() const {
@@ -75,8 +82,7 @@ void Catalog::set_change_listener(ChangeListener listener) {
 
 std::shared_ptr<CacheFeed> Catalog::photo_feed(std::vector<std::string> ids) const {
   return std::make_shared<CacheFeed>(
-      m_meta, std::move(ids), model::TreeOptions{m_options.sizes, model::kPhotosPerPage},
-      [this](const cache::CachedPhoto& cached) {
+      m_meta, std::move(ids), tree_options(), [this](const cache::CachedPhoto& cached) {
         return video_sizes_missing(cached) && m_sizes_failed.count(cached.photo.id) == 0;
       });
 }
@@ -109,7 +115,7 @@ Result<void> Catalog::rebuild() {
   // ends with costs a second or more of the unmount's wait.
   if (m_stopping.load()) return make_error(Errc::interrupted, "unmounting");
   const auto started = std::chrono::steady_clock::now();
-  const model::TreeOptions tree_options{m_options.sizes, model::kPhotosPerPage};
+  const model::TreeOptions tree_options = this->tree_options();
   FLICKRFS_TRY(auto ids, m_meta.photostream());
   auto feed = photo_feed(std::move(ids));
   FLICKRFS_TRY(auto input, read_cache(feed));
@@ -212,6 +218,8 @@ Result<std::uint64_t> Catalog::image_size(const model::PhotoRecord& record,
 
 std::optional<std::uint64_t> Catalog::known_size(const model::Tree& tree, const model::Node& node) {
   if (model::Tree::is_generated(node.kind)) return tree.generated_text(node).size();
+  if (node.kind == model::NodeKind::exif_file)
+    return stored_exif_size(tree.photo(node.index).photo);
   if (node.kind == model::NodeKind::sidecar) {
     if (const auto memo = tree.info_size(node.index)) return memo;
     const auto text = render_known(tree, node.index);
@@ -228,6 +236,10 @@ std::optional<std::uint64_t> Catalog::known_size(const model::Tree& tree, const 
 Result<std::uint64_t> Catalog::resolve_size(const model::Tree& tree, const model::Node& node,
                                             std::chrono::milliseconds bound) {
   if (model::Tree::is_generated(node.kind)) return tree.generated_text(node).size();
+  if (node.kind == model::NodeKind::exif_file) {
+    FLICKRFS_TRY(const std::string text, exif_json(tree.photo(node.index).photo, bound));
+    return text.size();
+  }
   if (node.kind == model::NodeKind::sidecar) {
     if (const auto memo = tree.info_size(node.index)) return *memo;
     FLICKRFS_TRY(const std::string text, info_json(tree, node.index, bound));
@@ -243,20 +255,23 @@ Result<std::uint64_t> Catalog::resolve_size(const model::Tree& tree, const model
 
 void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file) {
   // Walk-ahead: whoever stats one photo of a page (ls -l, cp -r, rsync, du) stats the next
-  // ones too; probes (image sizes, and the comments info.json needs) run ahead of it in
+  // ones too; probes (image sizes, the comments info.json needs, the EXIF exif.json is)
+  // run ahead of it in
   // the order it walks (stat_walk_ahead.hpp).
-  if (!online() || !model::is_photo_file(file.kind)) return;
+  const bool exif = file.kind == model::NodeKind::exif_file;
+  if (!online() || !(model::is_photo_file(file.kind) || exif)) return;
   const auto snapshot = this->tree();
   if (snapshot.get() != &tree) return;  // a rebuild came in between: the next stat decides
   std::vector<std::uint32_t> ahead;
   {
     std::lock_guard lock(m_walk_mutex);
-    ahead =
-        m_stat_walk.on_stat(snapshot, file.index, file.kind == model::NodeKind::sidecar ? 1 : 0);
+    const std::uint8_t part = file.kind == model::NodeKind::sidecar ? 1 : exif ? 2 : 0;
+    ahead = m_stat_walk.on_stat(snapshot, file.index, part);
   }
   for (const std::uint32_t index : ahead) {
     const auto& record = tree.photo(index);
-    prefetch_comments(record.photo);  // for info.json's size (catalog_comments.cpp)
+    prefetch_comments(record.photo);                  // for info.json's size (catalog_comments.cpp)
+    if (m_options.exif) prefetch_exif(record.photo);  // the walk stats exif.json too
     for (const auto& f : record.files) {
       if (stored_size(record, f)) continue;
       auto target = size_probe(record, f);
@@ -353,6 +368,10 @@ Result<std::unique_ptr<model::OpenFile>> Catalog::open(const model::Tree& tree,
   }
   if (node.kind == model::NodeKind::sidecar) {
     FLICKRFS_TRY(std::string text, info_json(tree, node.index, kOpenBound));
+    return std::unique_ptr<model::OpenFile>(new StringFile(std::move(text)));
+  }
+  if (node.kind == model::NodeKind::exif_file) {
+    FLICKRFS_TRY(std::string text, exif_json(tree.photo(node.index).photo, kOpenBound));
     return std::unique_ptr<model::OpenFile>(new StringFile(std::move(text)));
   }
   const auto& record = tree.photo(node.index);

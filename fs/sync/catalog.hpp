@@ -17,7 +17,9 @@
 //   (SizeResolver), stored forever in MetaStore; the comments info.json shows are fetched
 //   once per last_update, in parallel with the walk-ahead probes (catalog_comments.cpp);
 // - open(): image bytes from the BlobStore (single flight, streaming while downloading),
-//   info.json rendered by model::render_info_json.
+//   info.json rendered by model::render_info_json, <stem>.exif.json (--exif) from one
+//   flickr.photos.getExif per photo, fetched when first needed and kept forever
+//   (catalog_exif.cpp).
 //
 // Every rebuild that changes the tree calls the change listener with the old and new
 // snapshots (the mount turns that into kernel invalidations, fs/invalidator.hpp).
@@ -60,6 +62,7 @@ struct CatalogOptions {
   std::chrono::seconds poll_interval{300};
   unsigned probe_threads = 16;
   std::chrono::seconds health_interval{3};
+  bool exif = false;  // --exif: <stem>.exif.json files (catalog_exif.cpp)
 };
 
 struct RefreshReport {
@@ -113,6 +116,10 @@ class Catalog final : public model::CatalogView {
   [[nodiscard]] Result<std::uint64_t> image_size(const model::PhotoRecord& record,
                                                  const model::PhotoFile& file,
                                                  std::chrono::milliseconds bound);
+  // The <stem>.exif.json bytes of a photo (--exif), as the mount serves them: from MetaStore,
+  // else one getExif call (waiting at most `bound`), stored forever.
+  [[nodiscard]] Result<std::string> exif_json(const model::PhotoCore& photo,
+                                              std::chrono::milliseconds bound);
   // The info.json bytes of a photo, as the mount serves them.
   [[nodiscard]] Result<std::string> info_json(const model::Tree& tree, std::uint32_t photo_index,
                                               std::chrono::milliseconds bound);
@@ -121,6 +128,13 @@ class Catalog final : public model::CatalogView {
 
  private:
   [[nodiscard]] Result<void> rebuild();
+  [[nodiscard]] model::TreeOptions tree_options() const;
+  // One getExif call; stores the rendering and returns its size (catalog_exif.cpp).
+  [[nodiscard]] Result<std::uint64_t> fetch_exif(const model::PhotoCore& photo);
+  [[nodiscard]] std::optional<std::uint64_t> stored_exif_size(const model::PhotoCore& photo) const;
+  // Walk-ahead (note_attr_wanted): queues the getExif of a photo a stat walk is about to
+  // reach, on spare budget only.
+  void prefetch_exif(const model::PhotoCore& photo);
   // What the snapshot is built from: albums and flags read now, photos from `feed` during
   // the build (cache_feed.hpp).
   [[nodiscard]] Result<model::CatalogInput> read_cache(std::shared_ptr<CacheFeed> feed) const;
@@ -198,6 +212,9 @@ class Catalog final : public model::CatalogView {
   // number of comments stored).
   static constexpr unsigned kCommentThreads = 8;
   SizeResolver m_comment_fetcher;
+  // getExif calls, single flight per photo (the "size" is the stored file's).
+  static constexpr unsigned kExifThreads = 4;
+  SizeResolver m_exif_fetcher;
 
   mutable std::mutex m_tree_mutex;         // guards m_tree, m_listeners (lock order: after refresh)
   std::condition_variable m_tree_changed;  // with m_tree_mutex: a rebuild or fill attempt

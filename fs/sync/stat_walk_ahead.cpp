@@ -31,12 +31,15 @@ std::vector<std::uint32_t> StatWalkAhead::on_stat(const std::shared_ptr<const mo
   hand_out(photo);
   std::array<std::optional<std::uint32_t>, model::kWalkOrders> ranks;
   bool any_walking = false;
+  // A walk may skip the photo's other entries (stat the images only): one photo further.
+  const std::uint32_t stride = tree->exif_ino(photo) != 0 ? 3 : 2;
   for (std::size_t o = 0; o < model::kWalkOrders; ++o) {
     ranks[o] = walk.orders.rank_of(model::WalkOrder(o), photo, part);
     if (!ranks[o]) continue;
     auto& last = walk.last_rank[o];
     // The same file again (stat, then open): the walk stands still.
-    if (last && *ranks[o] != *last) walk.walking[o] = *ranks[o] > *last && *ranks[o] - *last <= 2;
+    if (last && *ranks[o] != *last)
+      walk.walking[o] = *ranks[o] > *last && *ranks[o] - *last <= stride;
     last = ranks[o];
     any_walking = any_walking || walk.walking[o];
   }

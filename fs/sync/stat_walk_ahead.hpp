@@ -3,7 +3,8 @@
 // files one after another (`ls -l page/*`, rsync's file list, du, find -printf %s), so their
 // byte sizes (HEAD/Range probes, and the comments info.json needs) are resolved in parallel
 // bursts instead of one round trip per file. A page lists two files a photo (image and
-// sidecar), and each has its own rank in every order, so a walk that stats both is a walk.
+// sidecar; three with --exif), and each has its own rank in every order, so a walk that
+// stats them all is a walk.
 //
 // Programs stat in different orders (model::WalkOrder: rsync and shell globs by name, find
 // in listing order). A stat queues a few photos after it in each order; once two stats in a
@@ -38,7 +39,8 @@ class StatWalkAhead {
   static constexpr std::size_t kPagesKept = 8;
 
   // The photos (indices into `tree`) to probe now that a file of `photo` was stat-ed (`part`
-  // 0: its image or an extra size, 1: its sidecar), `photo` itself included the first time.
+  // 0: its image or an extra size, 1: its sidecar, 2: its exif.json), `photo` itself
+  // included the first time.
   // A new snapshot starts afresh.
   // The number of pages whose state is kept (at most kPagesKept).
   [[nodiscard]] std::size_t pages_kept() const { return m_pages.size(); }

@@ -199,10 +199,15 @@ TEST_CASE("comments, exif, and their empty forms", "[parse]") {
 
   auto exif = parse::photo_exif(fixture("exif.json"));
   REQUIRE(exif.ok());
-  REQUIRE(exif->size() == 2);
-  CHECK((*exif)[0].raw == "Canon");
-  CHECK((*exif)[0].clean.empty());
-  CHECK((*exif)[1].clean == "0.004 sec (1/250)");
+  CHECK(exif->photo_id == "54216619200");
+  CHECK(exif->camera == "Canon EOS 5D");
+  REQUIRE(exif->tags.size() == 2);
+  CHECK(exif->tags[0].tagspace == "IFD0");
+  CHECK(exif->tags[0].raw == "Canon");
+  CHECK(exif->tags[0].clean.empty());
+  CHECK(exif->tags[1].label == "Exposure");
+  CHECK(exif->tags[1].clean == "0.004 sec (1/250)");
+  CHECK_FALSE(parse::photo_exif(R"({"stat":"ok"})").ok());
 }
 
 TEST_CASE("photosets.getList and collections.getTree", "[parse]") {

@@ -43,6 +43,12 @@ TEST_CASE(
   CHECK(stats.find("\"flickr.photosets.getPhotos\":") != std::string::npos);
 }
 
+TEST_CASE("python3-flickrapi: getExif as JSON and XML equals the manifest, hidden is code 2") {
+  EmulatorProcess emu({80, 2, 11, {"--image-kb", "5"}});
+  CHECK(run_python("flickrapi_exif.py", {emu.url()}) == 0);
+  CHECK(emu.get("/_emulator/stats").find("\"flickr.photos.getExif\":") != std::string::npos);
+}
+
 TEST_CASE("Pillow decodes every JPEG, PNG and GIF at the dimensions the API claims") {
   EmulatorProcess emu({40, 2, 3, {"--image-kb", "10"}});
   CHECK(run_python("decode_images.py", {emu.url(), "40"}) == 0);

@@ -117,6 +117,48 @@ TEST_CASE("stat-ing a page's first photos fetches the comments of the photos ahe
   CHECK(w.emulator.calls("flickr.photos.comments.getList") - before <= in_window);
 }
 
+TEST_CASE("with --exif, stat-ing a page's exif.json files fetches the EXIF ahead, once each",
+          "[catalog][emulator]") {
+  fs::CatalogOptions options;
+  options.exif = true;
+  World w({60, 1, 11, {}}, false, options);
+  REQUIRE(w.catalog->refresh_all().ok());
+  const auto tree = w.catalog->tree();
+  const auto exif_node = [&](std::uint32_t i) { return *tree->node(tree->exif_ino(i)); };
+  CHECK_FALSE(w.catalog->known_size(*tree, exif_node(5)).has_value());
+  CHECK(w.emulator.calls("flickr.photos.getExif") == 0);  // the listing asked none
+
+  // `ls -l` in listing order: image, sidecar, exif.json of photos 0 and 1.
+  for (std::uint32_t i = 0; i < 2; ++i) {
+    w.catalog->note_attr_wanted(*tree, *tree->node(tree->photo(i).files[0].ino));
+    w.catalog->note_attr_wanted(*tree, *tree->node(tree->photo(i).sidecar_ino));
+    w.catalog->note_attr_wanted(*tree, exif_node(i));
+  }
+  const auto known = [&] {
+    std::int64_t count = 0;
+    for (std::uint32_t i = 0; i < tree->photo_count(); ++i)
+      count += w.catalog->known_size(*tree, exif_node(i)) ? 1 : 0;
+    return count;
+  };
+  // The photos ahead get their exif.json size without being asked one by one, one call each.
+  CHECK(eventually(
+      [&] {
+        for (std::uint32_t i = 2; i < 30; ++i) {
+          if (!w.catalog->known_size(*tree, exif_node(i))) return false;
+        }
+        return w.emulator.calls("flickr.photos.getExif") == known();
+      },
+      30s));
+  const std::int64_t calls = w.emulator.calls("flickr.photos.getExif");
+  CHECK(calls < static_cast<std::int64_t>(tree->photo_count()));  // a window, not the page
+  for (std::uint32_t i = 2; i < 30; ++i) {
+    const auto size = w.catalog->resolve_size(*tree, exif_node(i), 5000ms);
+    REQUIRE(size.ok());
+    CHECK(*size == w.catalog->known_size(*tree, exif_node(i)).value());
+  }
+  CHECK(w.emulator.calls("flickr.photos.getExif") == calls);  // the foreground cost nothing
+}
+
 TEST_CASE("a first mount lists in the background and a directory waits for its listing",
           "[catalog][emulator]") {
   World w({620, 3, 7, {"--latency-ms", "20"}});

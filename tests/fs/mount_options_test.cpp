@@ -56,6 +56,14 @@ TEST_CASE("a generic source keeps the default user and -oLIST without a space wo
   CHECK(config->allow_other);
 }
 
+TEST_CASE("mount --exif and -o exif turn on exif.json files, off by default", "[fs]") {
+  CHECK_FALSE(parse({"/mnt/f"})->exif);
+  CHECK(parse({"/mnt/f", "--exif"})->exif);
+  CHECK(parse({"flickrfs", "/mnt/f", "-o", "ro,exif"})->exif);
+  CHECK_FALSE(parse({"/mnt/f", "--exif=yes"}));
+  CHECK(mount_usage().find("--exif") != std::string::npos);
+}
+
 TEST_CASE("bad mount arguments are one clear error", "[fs]") {
   CHECK_FALSE(parse({}));
   CHECK_FALSE(parse({"a", "b", "c"}));

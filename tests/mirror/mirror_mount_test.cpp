@@ -168,3 +168,48 @@ TEST_CASE("mirror of a mount copies cached images from its blob store and equals
     CHECK(read_file(dest2 + "/" + photos[1]) == good);
   }
 }
+
+TEST_CASE("mirror --exif of a mount --exif takes EXIF from its cache and equals the mount") {
+  EmulatorProcess emulator({40, 2, 11, {"--image-kb", "4"}});
+  TempDir tmp;
+  ::mkdir((tmp / "work").c_str(), 0700);
+  const MountWork work = make_work(tmp / "work");
+  FlickrfsMount mount(emulator.url(), work, {"-o", "no_prefetch", "--exif"});
+  const std::string& root = mount.root();
+  std::size_t files = 0;
+  for (const auto& page : list_dir(root + "/photostream")) {
+    for (const auto& name : list_dir(root + "/photostream/" + page)) {
+      if (!name.ends_with(".exif.json")) continue;
+      CHECK(!read_file(root + "/photostream/" + page + "/" + name).empty());
+      ++files;
+    }
+  }
+  REQUIRE(files == 40);
+  CHECK(emulator.calls("flickr.photos.getExif") == 40);
+  REQUIRE(emulator.post("/_emulator/reset-stats", "").find("ok") != std::string::npos);
+
+  const std::string dest = tmp / "dest";
+  const auto first = mirror(emulator.url(), work, root, dest, {"--exif"});
+  INFO(first.output);
+  REQUIRE(first.status == 0);
+  CHECK(emulator.calls("flickr.photos.getExif") == 0);
+  CHECK(first.output.find("0 getExif calls (0 from the last run, 40 from the mount's cache)") !=
+        std::string::npos);
+  // exif.json files, their album links and .hidden included: diff and rsync find nothing.
+  const auto diff =
+      run_command({"diff", "-r", "--no-dereference", "-x", ".flickrfs-mirror", root, dest});
+  CHECK(diff.output == "");
+  CHECK(diff.status == 0);
+  const auto rsync = run_command({"rsync", "-ai", "--dry-run", root + "/", dest + "/"});
+  CHECK(rsync.status == 0);
+  CHECK(rsync.output == "");
+
+  // A rerun takes EXIF from its own record of the last run.
+  const auto again = mirror(emulator.url(), work, root, dest, {"--exif"});
+  INFO(again.output);
+  REQUIRE(again.status == 0);
+  CHECK(again.output.find("0 getExif calls (40 from the last run, 0 from the mount's cache)") !=
+        std::string::npos);
+  CHECK(emulator.calls("flickr.photos.getExif") == 0);
+  CHECK(mount.unmount() == 0);
+}

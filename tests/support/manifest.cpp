@@ -50,6 +50,15 @@ ManifestPhoto parse_photo(simdjson::dom::element p) {
     photo.sets.emplace_back(std::string_view(s));
   for (simdjson::dom::element s : p["sizes"].get_array())
     photo.sizes.push_back(parse_size(s));
+  const simdjson::dom::element exif = p["exif"];
+  photo.exif_hidden = bool(exif["hidden"]);
+  photo.exif_camera = std::string(std::string_view(exif["camera"]));
+  for (simdjson::dom::element t : exif["tags"].get_array()) {
+    photo.exif.push_back(
+        {std::string(std::string_view(t["tagspace"])), int64_t(t["tagspaceid"]),
+         std::string(std::string_view(t["tag"])), std::string(std::string_view(t["label"])),
+         std::string(std::string_view(t["raw"])), std::string(std::string_view(t["clean"]))});
+  }
   return photo;
 }
 

@@ -24,6 +24,16 @@ struct ManifestSize {
   std::string sha256;
 };
 
+// What flickr.photos.getExif answers for a photo (`clean` empty: none sent).
+struct ManifestExifTag {
+  std::string tagspace;
+  std::int64_t tagspaceid = 0;
+  std::string tag;
+  std::string label;
+  std::string raw;
+  std::string clean;
+};
+
 struct ManifestPhoto {
   std::string id;
   std::string title;
@@ -40,6 +50,9 @@ struct ManifestPhoto {
   std::int64_t count_comments = 0;
   std::vector<std::string> sets;
   std::vector<ManifestSize> sizes;
+  bool exif_hidden = false;  // getExif answers code 2
+  std::string exif_camera;
+  std::vector<ManifestExifTag> exif;
 };
 
 struct ManifestSet {

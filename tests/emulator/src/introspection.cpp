@@ -34,6 +34,22 @@ std::string collections_json(const std::vector<CollectionDef>& defs) {
   return out + "]";
 }
 
+// What getExif answers for the photo: hidden, or the camera and tags.
+std::string exif_json(const Photo& p) {
+  const ExifData data = exif_of(p);
+  std::string out = "{\"hidden\":" + std::string(p.exif_hidden ? "true" : "false") +
+                    ",\"camera\":" + quoted(data.camera) + ",\"tags\":[";
+  bool first = true;
+  for (const auto& t : data.tags) {
+    out += std::string(first ? "" : ",") + "{\"tagspace\":" + quoted(t.tagspace) +
+           ",\"tagspaceid\":" + std::to_string(t.tagspaceid) + ",\"tag\":" + quoted(t.tag) +
+           ",\"label\":" + quoted(t.label) + ",\"raw\":" + quoted(t.raw) +
+           ",\"clean\":" + quoted(t.clean) + "}";
+    first = false;
+  }
+  return out + "]}";
+}
+
 std::string manifest_photo(ServerState& state, const Photo& p) {
   std::string out =
       "{\"id\":" + quoted(p.id) + ",\"title\":" + quoted(p.title) +
@@ -48,7 +64,8 @@ std::string manifest_photo(ServerState& state, const Photo& p) {
       ",\"original_allowed\":" + (p.original_allowed ? "true" : "false") +
       ",\"original_format\":" + quoted(p.original_format) + ",\"secret\":" + quoted(p.secret) +
       ",\"sets\":" + id_array(state.world.albums_of(p.index)) +
-      ",\"count_comments\":" + std::to_string(p.comments.size()) + ",\"sizes\":[";
+      ",\"count_comments\":" + std::to_string(p.comments.size()) + ",\"exif\":" + exif_json(p) +
+      ",\"sizes\":[";
   bool first = true;
   for (const auto& s : sizes_for(p)) {
     const Digest d = state.images.digest(p, s);

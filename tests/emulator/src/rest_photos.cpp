@@ -155,18 +155,15 @@ MethodResult get_exif(const CallContext& ctx) {
   Node photo("photo");
   photo.attr("id", str(found->id)).attr("secret", str(found->secret));
   photo.attr("server", str(found->server)).attr("farm", num(found->farm));
-  photo.attr("camera", str("Emulated Camera X100"));
+  const ExifData data = exif_of(*found);
+  photo.attr("camera", str(data.camera));
   auto& list = photo.list("exif");
-  const std::vector<std::pair<std::string, std::string>> tags = {{"Make", "Emulated"},
-                                                                 {"Model", "Camera X100"},
-                                                                 {"ExposureTime", "1/250"},
-                                                                 {"FNumber", "8.0"},
-                                                                 {"ISO", "200"}};
-  for (const auto& [tag, value] : tags) {
+  for (const auto& tag : data.tags) {
     Node exif("exif");
-    exif.attr("tagspace", str("ExifIFD")).attr("tagspaceid", num(0));
-    exif.attr("tag", str(tag)).attr("label", str(tag));
-    exif.child(text_node("raw", value));
+    exif.attr("tagspace", str(tag.tagspace)).attr("tagspaceid", num(tag.tagspaceid));
+    exif.attr("tag", str(tag.tag)).attr("label", str(tag.label));
+    exif.child(text_node("raw", tag.raw));
+    if (!tag.clean.empty()) exif.child(text_node("clean", tag.clean));
     list.items.push_back(std::move(exif));
   }
   Node root("");

@@ -41,6 +41,27 @@ struct Geo {
   std::string country;
 };
 
+// One row of flickr.photos.getExif (flickr-api.md section 5): raw always, clean only for
+// the tags Flickr prettifies.
+struct ExifEntry {
+  std::string tagspace;
+  int tagspaceid = 0;
+  std::string tag;
+  std::string label;
+  std::string raw;
+  std::string clean;  // empty: no "clean" in the reply
+};
+
+struct ExifData {
+  std::string camera;  // "" when Flickr cannot name one (no Make/Model, videos)
+  std::vector<ExifEntry> tags;
+};
+
+struct Photo;
+// A photo's EXIF (world_exif.cpp): a pure function of the photo, as getExif serves it and
+// the manifest lists it. Photo::exif_hidden says whether getExif refuses it (code 2).
+[[nodiscard]] ExifData exif_of(const Photo& p);
+
 struct Photo {
   std::uint32_t index = 0;
   std::string id;
