@@ -2,13 +2,15 @@
 // mount with --writable --allow-delete, and only what Flickr confirmed disappears locally.
 // Without the flag rm is EPERM, on a read-only mount EROFS, --allow-delete alone is a
 // one-line usage error; sidecars, .hidden and album links are never removable; a delete
-// Flickr fails keeps the file (EIO) and the photo.
+// Flickr fails keeps the file (EIO) and the photo, and so does a token that may no longer
+// delete (EACCES).
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <filesystem>
 
+#include "api/flickr_client.hpp"
 #include "tests/mount/mount_support.hpp"
 #include "tests/mount/upload_support.hpp"
 #include "tests/support/emulator_process.hpp"
@@ -39,6 +41,22 @@ std::string album_dir(const std::string& root, const std::string& set_id) {
     if (trailing_id(name) == set_id) return root + "/sets/" + name;
   }
   return "";
+}
+
+// The user re-authorizes the test token with `perms` only (Flickr's authorize page sets
+// what the token may do): the oob flow's first two steps, as `flickrfs auth` does them.
+void reauthorize(const EmulatorProcess& emulator, const std::string& perms) {
+  flickrfs::api::ClientOptions options;
+  options.api_url = emulator.url();
+  options.credentials = {"test-key", "test-secret", "", "", "", "", {}};
+  options.rate_limits = flickrfs::api::RateLimits::of({0});
+  flickrfs::api::FlickrClient client(std::move(options));
+  const auto request = client.request_token("oob");
+  REQUIRE(request.ok());
+  const std::string url = client.authorize_url(*request, perms);
+  int status = 0;
+  emulator.get(url.substr(emulator.url().size()), &status);
+  REQUIRE(status == 200);
 }
 
 }  // namespace
@@ -155,4 +173,17 @@ TEST_CASE("a delete Flickr fails: rm gets EIO, the file and the photo stay", "[m
 
   CHECK(fetch_manifest(emulator).photo(id) != nullptr);
   CHECK(fetch_manifest(emulator).photos.size() == 10);
+}
+
+TEST_CASE("a token that may no longer delete: rm gets EACCES, the photo stays", "[mount]") {
+  EmulatorProcess emulator({10, 1, 24, {"--image-kb", "8"}});
+  TempDir temp;
+  const MountWork work = make_work(temp.path());
+  const std::string id = fetch_manifest(emulator).photos.front().id;
+  FlickrfsMount mount(emulator.url(), work, {"--writable", "--allow-delete"}, kDefaultBudget);
+  const std::string image = photo_file(mount.root(), id);
+  reauthorize(emulator, "write");  // after the mount checked the token
+  CHECK(unlink_errno(image) == EACCES);
+  CHECK(fsys::exists(image));
+  CHECK(fetch_manifest(emulator).photo(id) != nullptr);
 }
