@@ -14,12 +14,15 @@ constexpr std::array<std::string_view, 16> kProbeNames = {
     "AlbumArt.jpg", ".Trash",     ".xdg-volume-info", ".localized",
 };
 
-mode_t mode_of(model::NodeKind kind) {
+mode_t mode_of(const Context& ctx, model::NodeKind kind) {
   // 0755 like any read-only mounted disk (the ro mount refuses writes with EROFS), so a copy
   // that stays deletable by its owner (`flickrfs mirror`, `rsync -a`) has the same modes.
   if (model::is_directory(kind)) return S_IFDIR | 0755;
   if (model::is_symlink(kind)) return S_IFLNK | 0777;
   if (kind == model::NodeKind::upload_file) return S_IFREG | 0644;  // --writable's upload/
+  // Writing over a photostream image replaces it on a --writable mount (default_permissions
+  // makes the kernel check this mode before open).
+  if (kind == model::NodeKind::image_file && ctx.uploads != nullptr) return S_IFREG | 0644;
   return S_IFREG | 0444;
 }
 
@@ -35,7 +38,7 @@ bool is_probe_name(std::string_view name) {
 void fill_stat(const Context& ctx, const model::Attr& attr, struct stat& out) {
   std::memset(&out, 0, sizeof out);
   out.st_ino = attr.ino;
-  out.st_mode = mode_of(attr.kind);
+  out.st_mode = mode_of(ctx, attr.kind);
   out.st_nlink = attr.nlink;
   out.st_uid = ctx.uid;
   out.st_gid = ctx.gid;

@@ -338,7 +338,8 @@ Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failu
     Catalog* listing = mounted.catalog.get();
     auto uploads = upload::open_mount_uploads(
         *mounted.client, cache::user_dir(mounted.cache_root, mounted.nsid), config.allow_delete,
-        [listing] { listing->request_refresh(); });  // the new photos' last page
+        [listing] { listing->request_refresh(); },  // the new photos' last page
+        [listing](const std::string& photo_id) { listing->note_replaced(photo_id); });
     if (!uploads.ok()) {
       failure = fail(uploads.error(), "cannot mount");
       return std::move(uploads).error();

@@ -244,6 +244,10 @@ Result<MountConfig> parse_mount_args(std::span<const std::string> args) {
                       "expected one MOUNTPOINT (try flickrfs mount --help)");
   }
   config.mountpoint = positionals[0];
+  if (config.allow_delete && !config.writable) {
+    return make_error(Errc::invalid_argument,
+                      "--allow-delete needs --writable (deleting is a write): add --writable");
+  }
   if (config.writable && config.global.offline) {
     return make_error(Errc::invalid_argument,
                       "--writable needs Flickr (it checks the token's permissions): drop "
@@ -260,7 +264,8 @@ std::string mount_usage() {
          "  -d, --debug             also trace every FUSE request (implies -f)\n"
          "  -o allow_other          let other users see the mount (needs user_allow_other)\n"
          "  -o ro                   read-only (the default)\n"
-         "  --writable              MOUNT/upload/: files copied there are uploaded (needs\n"
+         "  --writable              MOUNT/upload/: files copied there are uploaded, and\n"
+         "                          copying over a photostream image replaces it (needs\n"
          "                          `flickrfs auth --perms write`)\n"
          "  --allow-delete          with --writable: rm in photostream/ deletes on Flickr\n"
          "                          (needs `flickrfs auth --perms delete`)\n"

@@ -1,6 +1,7 @@
 // The fuse_lowlevel_ops table: which op file answers which request. Operations not listed
-// are answered ENOSYS by libfuse. The write ops answer EROFS outside MOUNT/upload/ (and a
-// mount without --writable is mounted read-only: the kernel refuses writes before them).
+// are answered ENOSYS by libfuse. The write ops answer EROFS outside MOUNT/upload/ and the
+// photostream's images (and a mount without --writable is mounted read-only: the kernel
+// refuses writes before them).
 #include "fs/ops/ops.hpp"
 
 namespace flickrfs::fs {
@@ -33,6 +34,7 @@ fuse_lowlevel_ops make_operations() {
   ops.flush = op::flush;
   ops.fsync = op::fsync;
   ops.setattr = op::setattr;
+  ops.unlink = op::unlink;
   // clang-format on
   return ops;
 }

@@ -77,6 +77,13 @@ class CatalogView {
   virtual void note_listing(const Tree& tree, const Node& dir) = 0;
   virtual void note_attr_wanted(const Tree& tree, const Node& file) = 0;
 
+  // rm of a photostream image on a mount with --allow-delete: flickr.photos.delete, and only
+  // once Flickr confirmed, the photo leaves the listings (a refresh running meanwhile waits).
+  // May block on the network (the call's own retries bound it).
+  [[nodiscard]] virtual Result<void> delete_photo(const std::string& photo_id) {
+    return make_error(Errc::permission, "photo " + photo_id + ": this catalog cannot delete");
+  }
+
   // The daemon's state as "key=value" lines (online, calls left, queue, cache use), for
   // `flickrfs status` (fs/status_file.hpp).
   [[nodiscard]] virtual std::string status_lines() = 0;

@@ -6,6 +6,8 @@
 // - CACHE_SYMLINKS (album links are cached until invalidated),
 // - PARALLEL_DIROPS (lookups in one directory do not serialize),
 // - ASYNC_READ (readahead in parallel with reads),
+// - ATOMIC_O_TRUNC (an O_TRUNC open that replaces an image arrives as one open, not a
+//   truncate without a file handle first),
 // and not AUTO_INVAL_DATA: images are immutable per inode and info.json is invalidated
 // explicitly, so the kernel need not re-check attributes on every read.
 // max_background 64 / congestion 48 (the kernel default 12 throttles parallel readers);
@@ -36,6 +38,7 @@ void init(void* userdata, fuse_conn_info* conn) {
   want_if_capable(conn, FUSE_CAP_CACHE_SYMLINKS);
   want_if_capable(conn, FUSE_CAP_PARALLEL_DIROPS);
   want_if_capable(conn, FUSE_CAP_ASYNC_READ);
+  want_if_capable(conn, FUSE_CAP_ATOMIC_O_TRUNC);
   // Without opendir/releasedir a warm `find` costs the kernel no request per directory: two
   // round trips per photo directory made it 1.8x slower than a local copy at 10,000 photos,
   // 1.0x without (kernel FUSE 7.29+; older kernels keep opendir).

@@ -4,12 +4,24 @@
 #include "fs/prefetch/prefetcher.hpp"
 #include "fs/thumbnail/requester.hpp"
 #include "fs/thumbnail/thumbnailer.hpp"
+#include "fs/upload/upload_area.hpp"
 
 namespace flickrfs::fs::op {
 
 Result<model::Attr> node_attr(Context& ctx, const model::Tree& tree, const model::Node& node,
                               SizePolicy policy) {
   if (!model::is_regular_file(node.kind)) return tree.attr(node, std::nullopt);
+  if (node.kind == model::NodeKind::image_file && ctx.uploads != nullptr) {
+    // Replaced from here and not on Flickr yet: the new bytes, uncached (they change again
+    // once Flickr has them: a new secret, a new inode).
+    const auto pending = ctx.uploads->replacement_size(tree.photo(node.index).photo.id);
+    if (pending) {
+      model::Attr attr = tree.attr(node, *pending);
+      attr.immutable = false;
+      attr.provisional = true;
+      return attr;
+    }
+  }
   std::optional<std::uint64_t> size = ctx.catalog->known_size(tree, node);
   if (!size && policy == SizePolicy::resolve) {
     ctx.catalog->note_attr_wanted(tree, node);

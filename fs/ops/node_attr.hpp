@@ -1,8 +1,9 @@
 #pragma once
 // Attributes of a node with the byte size filled in when it is known (or, with
-// SizePolicy::resolve, found out within the Context's bound). Shared by lookup, getattr
-// and readdirplus so they agree on sizes. Also the snapshot a directory op answers from
-// (listed_snapshot), shared by lookup, opendir, readdir and readdirplus.
+// SizePolicy::resolve, found out within the Context's bound); an image whose replacement is
+// being written or queued (a --writable mount) has the replacement's size, uncached. Shared by
+// lookup, getattr and readdirplus so they agree on sizes. Also the snapshot a directory op answers
+// from (listed_snapshot), shared by lookup, opendir, readdir and readdirplus.
 //
 // Thread contract: stateless; safe from any thread.
 

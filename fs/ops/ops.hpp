@@ -28,7 +28,8 @@ void release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
 void statfs(fuse_req_t req, fuse_ino_t ino);
 void getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size);
 void listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
-// Writes: MOUNT/upload/ of a --writable mount (fs/upload/); EROFS anywhere else.
+// Writes: MOUNT/upload/ of a --writable mount (fs/upload/) and replacing a photostream
+// image (O_TRUNC); EROFS anywhere else.
 void create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fuse_file_info* fi);
 void mkdir(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode);
 void write(fuse_req_t req, fuse_ino_t ino, const char* buf, size_t size, off_t offset,
@@ -36,6 +37,8 @@ void write(fuse_req_t req, fuse_ino_t ino, const char* buf, size_t size, off_t o
 void flush(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
 void fsync(fuse_req_t req, fuse_ino_t ino, int datasync, fuse_file_info* fi);
 void setattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info* fi);
+// rm of a photostream image: deletes the photo on Flickr with --allow-delete; EPERM otherwise.
+void unlink(fuse_req_t req, fuse_ino_t parent, const char* name);
 
 }  // namespace flickrfs::fs::op
 

@@ -12,6 +12,11 @@ bool in_uploads(const Context& ctx, fuse_ino_t ino) {
   return ctx.uploads != nullptr && upload::UploadArea::owns(ino);
 }
 
+upload::UploadHandle* upload_handle(const fuse_file_info* fi) {
+  if (fi == nullptr || fi->fh == 0) return nullptr;
+  return dynamic_cast<upload::UploadHandle*>(reinterpret_cast<model::OpenFile*>(fi->fh));
+}
+
 bool upload_lookup(fuse_req_t req, Context& ctx, fuse_ino_t parent, const char* name) {
   if (ctx.uploads == nullptr) return false;
   std::optional<model::Attr> attr;

@@ -13,6 +13,10 @@
 #include "fs/context.hpp"
 #include "fs/model/node.hpp"
 
+namespace flickrfs::upload {
+class UploadHandle;
+}
+
 namespace flickrfs::fs::op {
 
 // True when `ino` is upload/ or below it on this mount.
@@ -20,6 +24,9 @@ namespace flickrfs::fs::op {
 // lookup of "upload" in the root, or of any name below upload/.
 [[nodiscard]] bool upload_lookup(fuse_req_t req, Context& ctx, fuse_ino_t parent, const char* name);
 [[nodiscard]] bool upload_getattr(fuse_req_t req, Context& ctx, fuse_ino_t ino);
+// The open file behind `fi` when it is a file of upload/ or a replacement being written or
+// read (fs/upload/upload_area.hpp); null for the tree's files.
+[[nodiscard]] upload::UploadHandle* upload_handle(const fuse_file_info* fi);
 // upload/'s own entry, listed in the root after the tree's (readdir of the root).
 [[nodiscard]] std::vector<model::DirEntry> upload_root_entries(const Context& ctx);
 

@@ -1,5 +1,6 @@
-// op::write: bytes into a file being created in upload/ (UploadArea::write, a pwrite to its
-// spool file). Files anywhere else are never open for writing (open/create refuse).
+// op::write: bytes into a file being created in upload/ or into the replacement of a
+// photostream image opened with O_TRUNC (UploadArea::write, a pwrite to its spool file).
+// Other files are never open for writing (open/create refuse).
 //
 // Valid replies: fuse_reply_write, fuse_reply_err (EBADF for a handle opened read-only,
 // ENOSPC when the spool's disk is full, EIO, ENOMEM).
@@ -13,15 +14,12 @@
 
 namespace flickrfs::fs::op {
 
-void write(fuse_req_t req, fuse_ino_t ino, const char* buf, size_t size, off_t offset,
+void write(fuse_req_t req, fuse_ino_t /*ino*/, const char* buf, size_t size, off_t offset,
            fuse_file_info* fi) {
   guarded(req, "write", [&] {
     Context& ctx = context_of(req);
-    auto* handle =
-        in_uploads(ctx, ino)
-            ? static_cast<upload::UploadHandle*>(reinterpret_cast<model::OpenFile*>(fi->fh))
-            : nullptr;
-    if (handle == nullptr || !handle->writable() || offset < 0) {
+    auto* handle = upload_handle(fi);
+    if (handle == nullptr || ctx.uploads == nullptr || !handle->writable() || offset < 0) {
       fuse_reply_err(req, EBADF);
       return;
     }

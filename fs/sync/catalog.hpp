@@ -95,6 +95,9 @@ class Catalog final : public model::CatalogView {
   // The account changed from here (an upload, a delete): re-check the listing now, not
   // after --dir-cache-time. Returns at once; the background loop does the work.
   void request_refresh();
+  // A photo's file was replaced from here: its new secret is read now (recentlyUpdated), on
+  // the caller's thread, so its files show the new bytes once this returns.
+  void note_replaced(const std::string& photo_id);
 
   // ---- model::CatalogView ----------------------------------------------------------------
   [[nodiscard]] std::shared_ptr<const model::Tree> tree() const override;
@@ -110,6 +113,8 @@ class Catalog final : public model::CatalogView {
   void note_attr_wanted(const model::Tree& tree, const model::Node& file) override;
   [[nodiscard]] bool provisional_size(const model::Tree& tree, const model::Node& node) override;
   [[nodiscard]] std::string status_lines() override;
+  // catalog_write.cpp
+  [[nodiscard]] Result<void> delete_photo(const std::string& photo_id) override;
 
   // ---- for the mirror and tests --------------------------------------------------------
   // The exact size of a photo's file (probing if needed, waiting at most `bound`).

@@ -12,7 +12,8 @@ int perms_level(const std::string& perms) {
 }  // namespace
 
 Result<MountUploads> open_mount_uploads(api::FlickrClient& client, const std::string& user_dir,
-                                        bool allow_delete, std::function<void()> on_uploaded) {
+                                        bool allow_delete, std::function<void()> on_uploaded,
+                                        std::function<void(const std::string&)> on_replaced) {
   if (!client.authenticated()) {
     return make_error(Errc::auth,
                       "--writable needs a token: run `flickrfs auth --perms write` first");
@@ -31,8 +32,8 @@ Result<MountUploads> open_mount_uploads(api::FlickrClient& client, const std::st
   FLICKRFS_TRY(auto spool, UploadSpool::open(dir, "writable mount of this account"));
   FLICKRFS_TRY(auto area, UploadArea::open(dir));
   MountUploads out;
-  out.worker =
-      std::make_unique<UploadWorker>(client, *area, std::move(spool), std::move(on_uploaded));
+  out.worker = std::make_unique<UploadWorker>(client, *area, std::move(spool),
+                                              std::move(on_uploaded), std::move(on_replaced));
   out.area = std::move(area);
   return out;
 }

@@ -23,9 +23,8 @@ struct MountUploads {
 
 // Errc::auth with one actionable line when the token may not write (or, with
 // `allow_delete`, delete): flickr.auth.oauth.checkToken says what it was granted.
-[[nodiscard]] Result<MountUploads> open_mount_uploads(api::FlickrClient& client,
-                                                      const std::string& user_dir,
-                                                      bool allow_delete,
-                                                      std::function<void()> on_uploaded);
+[[nodiscard]] Result<MountUploads> open_mount_uploads(
+    api::FlickrClient& client, const std::string& user_dir, bool allow_delete,
+    std::function<void()> on_uploaded, std::function<void(const std::string&)> on_replaced = {});
 
 }  // namespace flickrfs::upload

@@ -13,24 +13,15 @@
 #include <sstream>
 
 #include "cache/cache_dir.hpp"
+#include "fs/upload/spool_io.hpp"
 #include "fs/upload/uploader.hpp"
 
 namespace flickrfs::upload {
 
+using spool_io::sys_error;
+using spool_io::unix_now;
+
 namespace {
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-Error sys_error(const std::string& what) {
-  Error error = make_error(Errc::io, what + ": " + std::strerror(errno));
-  error.sys_errno = errno;
-  if (errno == ENOSPC || errno == EDQUOT) error.code = Errc::no_space;
-  return error;
-}
 
 Error exists_error(std::string_view name) {
   Error error = make_error(Errc::invalid_argument, std::string(name) + " exists in upload/");
@@ -43,9 +34,11 @@ bool acceptable_name(std::string_view name) {
          name.find_first_of(std::string_view("/\t\n\0", 4)) == std::string_view::npos;
 }
 
-// "title\nalbum\nname\n": the job file of one queued upload.
+// "title\nalbum\nname\nreplaced photo id\n": the job file of one queued upload (jobs of
+// an older version have no fourth line).
 std::string job_text(const Job& job, std::string_view name) {
-  return job.title + "\n" + job.album + "\n" + std::string(name) + "\n";
+  return job.title + "\n" + job.album + "\n" + std::string(name) + "\n" + job.replace_photo_id +
+         "\n";
 }
 
 Result<void> write_file_atomic(const std::string& dir, const std::string& name,
@@ -126,13 +119,21 @@ Result<void> UploadArea::recover() {
       ::unlink(path.c_str());
       continue;
     }
+    std::getline(in, job.replace_photo_id);
     entry.size = static_cast<std::uint64_t>(st.st_size);
     entry.mtime = st.st_mtime;
     entry.job = number;
+    entry.number = number;
     m_next = std::max(m_next, number + 1);
     found.emplace_back(std::move(job), std::move(entry));
   }
   for (auto& [job, entry] : found) {  // album directories numbered after every job
+    if (!job.replace_photo_id.empty()) {
+      entry.name = job.replace_photo_id;
+      m_replacing[job.replace_photo_id] = std::move(entry);
+      m_jobs[job.number] = std::move(job);
+      continue;
+    }
     entry.parent = job.album.empty() ? model::kUploadIno : album_dir_locked(job.album);
     m_entries[kUploadTag | job.number] = std::move(entry);
     m_jobs[job.number] = std::move(job);
@@ -254,6 +255,7 @@ Result<std::unique_ptr<UploadHandle>> UploadArea::create(model::Ino parent, std:
   entry.parent = parent;
   entry.name = std::string(name);
   entry.mtime = unix_now();
+  entry.number = number;
   entry.staging = m_dir + "/incoming/" + std::to_string(number) + ".part";
   cache::UniqueFd fd(
       ::open(entry.staging.c_str(), O_RDWR | O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC, 0600));
@@ -280,22 +282,21 @@ Result<std::size_t> UploadArea::write(UploadHandle& handle, std::string_view byt
                                       std::uint64_t offset) {
   auto written = cache::write_all_at(handle.fd(), bytes, offset, "upload spool");
   std::lock_guard lock(m_mutex);
-  const auto it = m_entries.find(handle.ino());
-  if (it == m_entries.end()) return make_error(Errc::not_found, "gone");
+  Entry* entry = entry_locked(handle);
+  if (entry == nullptr) return make_error(Errc::not_found, "gone");
   if (!written.ok()) {
-    it->second.failed = true;
+    entry->failed = true;
     return std::move(written).error();
   }
-  it->second.size = std::max<std::uint64_t>(it->second.size, offset + bytes.size());
-  it->second.mtime = unix_now();
+  entry->size = std::max<std::uint64_t>(entry->size, offset + bytes.size());
+  entry->mtime = unix_now();
   return bytes.size();
 }
 
 Result<void> UploadArea::truncate(UploadHandle& handle, std::uint64_t size) {
   if (::ftruncate(handle.fd(), static_cast<off_t>(size)) != 0) return sys_error("upload spool");
   std::lock_guard lock(m_mutex);
-  const auto it = m_entries.find(handle.ino());
-  if (it != m_entries.end()) it->second.size = size;
+  if (Entry* entry = entry_locked(handle)) entry->size = size;
   return success();
 }
 
@@ -303,9 +304,7 @@ Result<void> UploadArea::sync(UploadHandle& handle) {
   if (handle.writable() && ::fsync(handle.fd()) != 0) {
     Error error = sys_error("upload spool");
     std::lock_guard lock(m_mutex);
-    if (const auto it = m_entries.find(handle.ino()); it != m_entries.end()) {
-      it->second.failed = true;
-    }
+    if (Entry* entry = entry_locked(handle)) entry->failed = true;
     return error;
   }
   return success();
@@ -315,17 +314,21 @@ Result<void> UploadArea::release(std::unique_ptr<UploadHandle> handle) {
   if (!handle->writable()) return success();
   auto synced = sync(*handle);
   const model::Ino ino = handle->ino();
-  handle.reset();  // closed before the rename
+  const std::string replaces = handle->replaces();
   std::unique_lock lock(m_mutex);
-  const auto it = m_entries.find(ino);
-  if (it == m_entries.end()) return success();
-  Entry& entry = it->second;
-  const std::uint64_t number = ino & ~(0xFFull << 56);
+  Entry* found = entry_locked(*handle);
+  handle.reset();  // closed before the rename
+  if (found == nullptr) return success();
+  Entry& entry = *found;
+  const std::uint64_t number = entry.number;
   Job job;
   job.number = number;
   job.data_path = m_dir + "/files/" + std::to_string(number);
-  job.title = title_from_path(entry.name);
-  job.album = album_of_locked(entry);
+  job.replace_photo_id = replaces;
+  if (replaces.empty()) {
+    job.title = title_from_path(entry.name);
+    job.album = album_of_locked(entry);
+  }
   auto queued = synced;
   if (queued.ok() && entry.failed) {
     queued = make_error(Errc::io, "a write to " + entry.name + " failed: not uploaded");
@@ -345,9 +348,13 @@ Result<void> UploadArea::release(std::unique_ptr<UploadHandle> handle) {
   if (!queued.ok()) {
     ::unlink(entry.staging.c_str());
     const model::Ino parent = entry.parent;
-    m_entries.erase(it);
+    if (replaces.empty()) {
+      m_entries.erase(ino);
+    } else {
+      m_replacing.erase(replaces);
+    }
     lock.unlock();
-    changed(parent);
+    if (replaces.empty()) changed(parent);
     return queued;
   }
   entry.job = number;
@@ -356,6 +363,15 @@ Result<void> UploadArea::release(std::unique_ptr<UploadHandle> handle) {
   lock.unlock();
   m_queued.notify_all();
   return success();
+}
+
+UploadArea::Entry* UploadArea::entry_locked(const UploadHandle& handle) {
+  if (!handle.replaces().empty()) {
+    const auto it = m_replacing.find(handle.replaces());
+    return it == m_replacing.end() ? nullptr : &it->second;
+  }
+  const auto it = m_entries.find(handle.ino());
+  return it == m_entries.end() ? nullptr : &it->second;
 }
 
 std::vector<Job> UploadArea::pending_jobs(std::chrono::milliseconds wait) {
@@ -380,6 +396,7 @@ Result<void> UploadArea::forget_job(std::uint64_t number) {
       parent = it->second.parent;
       m_entries.erase(it);
     }
+    std::erase_if(m_replacing, [&](const auto& item) { return item.second.job == number; });
     m_dir_mtime = unix_now();
   }
   changed(parent);

@@ -13,6 +13,11 @@
 // Queued files stay listed (their size exact, readable) until Flickr has them; then the
 // worker forgets them (forget_job) and they show up in photostream/ after a refresh.
 //
+// Replacements: an O_TRUNC open of a photostream image (begin_replace) is spooled the same
+// way (same files, same job numbers; the job names the photo to replace) but is not listed
+// in upload/: until Flickr has the new file, the image itself shows the spooled bytes
+// (replacement_size, open_replacement). One replacement per photo at a time (EBUSY).
+//
 // Inode numbers: model::kUploadIno for upload/, and kUploadTag | n below it. The tree's
 // hashed inode numbers (model/inode.hpp) land on one of these with probability about
 // (entries here) / 2^56 per tree inode; not checked, like the hash collisions across
@@ -49,7 +54,8 @@ struct Job {
   std::uint64_t number = 0;
   std::string data_path;  // <spool>/files/<n>
   std::string title;
-  std::string album;  // empty: none
+  std::string album;             // empty: none
+  std::string replace_photo_id;  // non-empty: the new file of this photo (no title, no album)
 };
 
 class UploadArea;
@@ -58,18 +64,21 @@ class UploadArea;
 // OpenFile side serves reads (op::read works on it like on any other open file).
 class UploadHandle final : public model::OpenFile {
  public:
-  UploadHandle(model::Ino ino, cache::UniqueFd fd, bool writable)
-      : m_ino(ino), m_fd(std::move(fd)), m_writable(writable) {}
+  UploadHandle(model::Ino ino, cache::UniqueFd fd, bool writable, std::string replaces = {})
+      : m_ino(ino), m_fd(std::move(fd)), m_writable(writable), m_replaces(std::move(replaces)) {}
   [[nodiscard]] std::uint64_t size() const override;
   [[nodiscard]] Result<std::size_t> read(std::uint64_t offset, std::span<char> out) override;
   [[nodiscard]] model::Ino ino() const { return m_ino; }
   [[nodiscard]] bool writable() const { return m_writable; }
   [[nodiscard]] int fd() const { return m_fd.get(); }
+  // The photo whose replacement this is (empty: a file of upload/).
+  [[nodiscard]] const std::string& replaces() const { return m_replaces; }
 
  private:
   model::Ino m_ino;
   cache::UniqueFd m_fd;
   bool m_writable;
+  std::string m_replaces;
 };
 
 class UploadArea {
@@ -102,6 +111,18 @@ class UploadArea {
   // write is dropped instead.
   [[nodiscard]] Result<void> release(std::unique_ptr<UploadHandle> handle);
 
+  // ---- Replacing a photostream image (upload_replace.cpp) --------------------------------
+  // An O_TRUNC open of the image `ino` of `photo_id`: an empty staging file, written like a
+  // new file of upload/ and queued by release(). Errc::permission with sys_errno EBUSY while
+  // a replacement of that photo is being written or queued.
+  [[nodiscard]] Result<std::unique_ptr<UploadHandle>> begin_replace(model::Ino ino,
+                                                                    const std::string& photo_id);
+  // The size of the replacement of `photo_id` being written or queued (nullopt: none).
+  [[nodiscard]] std::optional<std::uint64_t> replacement_size(std::string_view photo_id) const;
+  // A read-only open of that replacement (Errc::not_found when there is none any more).
+  [[nodiscard]] Result<std::unique_ptr<UploadHandle>> open_replacement(model::Ino ino,
+                                                                       std::string_view photo_id);
+
   // ---- The worker's side ----------------------------------------------------------------
   // Queued jobs, oldest first; waits up to `wait` for one when there is none.
   [[nodiscard]] std::vector<Job> pending_jobs(std::chrono::milliseconds wait);
@@ -123,9 +144,10 @@ class UploadArea {
     bool dir = false;
     std::uint64_t size = 0;
     std::int64_t mtime = 0;
-    std::uint64_t job = 0;  // files: the job number once queued (0 while being written)
-    bool failed = false;    // a write failed: dropped at release
-    std::string staging;    // incoming/<n>.part while being written
+    std::uint64_t number = 0;  // files: the number of its staging, data and job files
+    std::uint64_t job = 0;     // files: the job number once queued (0 while being written)
+    bool failed = false;       // a write failed: dropped at release
+    std::string staging;       // incoming/<n>.part while being written
   };
   explicit UploadArea(std::string dir) : m_dir(std::move(dir)) {}
   [[nodiscard]] Result<void> recover();
@@ -134,6 +156,8 @@ class UploadArea {
   [[nodiscard]] model::Attr attr_locked(model::Ino ino, const Entry& entry) const;
   [[nodiscard]] model::Ino album_dir_locked(const std::string& album);
   [[nodiscard]] std::string album_of_locked(const Entry& entry) const;
+  // The entry a handle writes (upload/ file or replacement); null when it is gone.
+  [[nodiscard]] Entry* entry_locked(const UploadHandle& handle);
 
   void changed(model::Ino dir) const {
     if (m_listener) m_listener(dir);
@@ -144,7 +168,8 @@ class UploadArea {
   mutable std::mutex m_mutex;
   std::condition_variable m_queued;
   std::map<model::Ino, Entry> m_entries;
-  std::map<std::uint64_t, Job> m_jobs;  // queued, by number
+  std::map<std::string, Entry, std::less<>> m_replacing;  // by photo id (Entry::name)
+  std::map<std::uint64_t, Job> m_jobs;                    // queued, by number
   std::uint64_t m_next = 1;
   bool m_stopped = false;
   std::int64_t m_dir_mtime = 0;

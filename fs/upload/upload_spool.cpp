@@ -12,8 +12,11 @@
 #include <sstream>
 
 #include "cache/cache_dir.hpp"
+#include "fs/upload/spool_io.hpp"
 
 namespace flickrfs::upload {
+
+using spool_io::sys_error;
 
 namespace {
 
@@ -27,13 +30,6 @@ const char* state_name(SpoolRecord::State state) {
       return "done";
   }
   return "sending";
-}
-
-Error sys_error(const std::string& what) {
-  Error error = make_error(Errc::io, what + ": " + std::strerror(errno));
-  error.sys_errno = errno;
-  if (errno == ENOSPC || errno == EDQUOT) error.code = Errc::no_space;
-  return error;
 }
 
 Result<SpoolRecord> parse_line(const std::string& line, const std::string& file) {

@@ -27,20 +27,24 @@ bool exists(const std::string& path) {
 }
 
 // Flickr's upload codes 2-14 (no photo, zero size, type not recognised, too large ...)
-// refuse this file for good; everything else is worth another try.
-bool refused_for_good(const Error& error) {
-  return error.code != Errc::auth && error.has_flickr_code && error.flickr_code >= 2 &&
+// refuse this file for good, and for a replacement also 1 (photo not found, or not a Pro
+// account); everything else is worth another try.
+bool refused_for_good(const Error& error, bool replace) {
+  const int lowest = replace ? 1 : 2;
+  return error.code != Errc::auth && error.has_flickr_code && error.flickr_code >= lowest &&
          error.flickr_code <= 14 && !api::is_retryable(error);
 }
 
 }  // namespace
 
 UploadWorker::UploadWorker(api::FlickrClient& client, UploadArea& area, UploadSpool spool,
-                           std::function<void()> on_uploaded)
+                           std::function<void()> on_uploaded,
+                           std::function<void(const std::string&)> on_replaced)
     : m_client(client),
       m_area(area),
       m_spool(std::move(spool)),
-      m_on_uploaded(std::move(on_uploaded)) {}
+      m_on_uploaded(std::move(on_uploaded)),
+      m_on_replaced(std::move(on_replaced)) {}
 
 UploadWorker::~UploadWorker() {
   stop();
@@ -86,8 +90,10 @@ Result<std::size_t> UploadWorker::round(const std::vector<Job>& jobs) {
   Uploader uploader(m_client, m_spool, std::nullopt);
   for (const auto& job : jobs) {
     if (m_stop) return make_error(Errc::interrupted, "unmounting");
-    auto sent = uploader.send(job.data_path, job.title, job.album);
-    if (!sent.ok() && refused_for_good(sent.error())) {
+    const bool replace = !job.replace_photo_id.empty();
+    auto sent = replace ? uploader.replace(job.data_path, job.replace_photo_id)
+                        : uploader.send(job.data_path, job.title, job.album);
+    if (!sent.ok() && refused_for_good(sent.error(), replace)) {
       FLICKRFS_CHECK(refuse(job, sent.error()));
       continue;
     }
@@ -104,6 +110,7 @@ Result<std::size_t> UploadWorker::round(const std::vector<Job>& jobs) {
       }
     }
     if (!done) continue;
+    if (!job.replace_photo_id.empty() && m_on_replaced) m_on_replaced(job.replace_photo_id);
     FLICKRFS_CHECK(m_area.forget_job(job.number));  // the file first, then its record
     m_spool.remove_if([&](const SpoolRecord& r) { return r.path == job.data_path; });
     FLICKRFS_CHECK(m_spool.save());

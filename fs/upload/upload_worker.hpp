@@ -6,6 +6,10 @@
 // then drop the spooled files (first) and their records (second: a record without its file
 // is pruned on start, a file without its record would be sent again).
 //
+// A replacement (a job with replace_photo_id) goes through Uploader::replace; once Flickr
+// has it, `on_replaced` runs (the mount reads the photo's new secret, so the image shows the
+// new file) before the spooled file goes.
+//
 // A job Flickr refuses for good (not an image, too large: stat:fail with an upload code) is
 // moved to <spool>/refused/ and logged; nothing is deleted. Network trouble and an
 // insufficient token are retried (5 s, 60 s) with the files kept.
@@ -27,9 +31,11 @@ namespace flickrfs::upload {
 
 class UploadWorker {
  public:
-  // `on_uploaded` runs after a round put photos on Flickr (the mount refreshes its listing).
+  // `on_uploaded` runs after a round put photos on Flickr (the mount refreshes its listing);
+  // `on_replaced` with the id of each photo replaced, on the worker's thread.
   UploadWorker(api::FlickrClient& client, UploadArea& area, UploadSpool spool,
-               std::function<void()> on_uploaded);
+               std::function<void()> on_uploaded,
+               std::function<void(const std::string&)> on_replaced = {});
   ~UploadWorker();
   UploadWorker(const UploadWorker&) = delete;
   UploadWorker& operator=(const UploadWorker&) = delete;
@@ -48,6 +54,7 @@ class UploadWorker {
   UploadArea& m_area;
   UploadSpool m_spool;
   std::function<void()> m_on_uploaded;
+  std::function<void(const std::string&)> m_on_replaced;
   std::thread m_thread;
   std::atomic<bool> m_stop{false};
   std::atomic<std::size_t> m_queued{0};

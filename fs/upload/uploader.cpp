@@ -127,6 +127,63 @@ Result<void> Uploader::send(const std::string& path, const std::string& title,
   return m_spool.save();
 }
 
+Result<bool> Uploader::original_is(const std::string& photo_id, const SpoolRecord& record) {
+  FLICKRFS_TRY(const auto sizes, m_client.sizes(photo_id));
+  for (const auto& size : sizes) {
+    if (size.label != "Original" || size.source.empty()) continue;
+    cache::Sha256 hash;
+    std::uint64_t bytes = 0;
+    FLICKRFS_CHECK(m_client.download(size.source, 0, [&](std::string_view chunk) {
+      hash.update(chunk);
+      bytes += chunk.size();
+      return success();
+    }));
+    return bytes == record.size && cache::to_hex(hash.finish()) == record.sha256;
+  }
+  return false;
+}
+
+Result<void> Uploader::replace(const std::string& path, const std::string& photo_id) {
+  FLICKRFS_TRY(const auto digest, cache::hash_file(path));
+  const std::string sha = cache::to_hex(digest.first);
+  SpoolRecord* record = m_spool.find(path, digest.second, sha);
+  if (record != nullptr && record->state == SpoolRecord::State::done) return success();
+  if (record != nullptr) {  // killed while sending: the replace may have landed
+    FLICKRFS_TRY(const bool landed, original_is(photo_id, *record));
+    if (landed) {
+      record->state = SpoolRecord::State::done;
+      return m_spool.save();
+    }
+  } else {
+    SpoolRecord fresh;
+    fresh.path = path;
+    fresh.size = digest.second;
+    fresh.sha256 = sha;
+    fresh.photo_id = photo_id;
+    record = &m_spool.add(std::move(fresh));
+  }
+  api::FlickrClient::UploadRequest request;
+  request.file_path = path;
+  request.replace_photo_id = photo_id;
+  request.async = false;
+  request.retry = false;  // a lost reply is checked against the Original below, not resent
+  const int attempts = std::max(1, m_client.options().retry.max_attempts);
+  for (int attempt = 1;; ++attempt) {
+    record->sent_at = unix_now();
+    FLICKRFS_CHECK(m_spool.save());  // on disk before the first byte leaves
+    auto reply = m_client.upload(request);
+    if (reply.ok()) break;
+    if (!api::is_retryable(reply.error()) || attempt >= attempts) {
+      return explain_upload_error(std::move(reply).error());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250) * attempt);
+    FLICKRFS_TRY(const bool landed, original_is(photo_id, *record));
+    if (landed) break;  // Flickr took it; only the reply was lost
+  }
+  record->state = SpoolRecord::State::done;
+  return m_spool.save();
+}
+
 Result<void> Uploader::settle_tickets(std::chrono::milliseconds wait) {
   const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {

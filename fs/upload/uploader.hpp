@@ -9,6 +9,10 @@
 //                     the POST started, same Original bytes) and only sent again if absent.
 //   settle_tickets()  ticket -> done (photo id) via flickr.photos.upload.checkTickets; a
 //                     failed or unknown ticket goes back to `sending` (looked for, resent).
+//   replace()         sending -> done: the file becomes photo_id's new file (/services/
+//                     replace/, synchronous). A `sending` record left by a killed run is
+//                     first compared with the photo's current Original (same size and
+//                     sha256: Flickr has it already) and only sent again if different.
 //   file_albums()     done records with an album: album found by title (the first of that
 //                     title in the account's album list) or created with the first such
 //                     photo as its primary (photosets.create, never retried blindly: after a
@@ -40,6 +44,9 @@ class Uploader {
   // its record is `ticket` or `done`. Errc::auth for a token that may not upload.
   [[nodiscard]] Result<void> send(const std::string& path, const std::string& title,
                                   const std::string& album, const Progress& progress = {});
+  // Replaces photo `photo_id`'s file with `path` (or finds it done). On success its record
+  // is `done`.
+  [[nodiscard]] Result<void> replace(const std::string& path, const std::string& photo_id);
   // Waits (up to `wait`) for every pending ticket; records photo ids.
   [[nodiscard]] Result<void> settle_tickets(
       std::chrono::milliseconds wait = std::chrono::minutes(10));
@@ -48,6 +55,8 @@ class Uploader {
 
  private:
   [[nodiscard]] Result<std::string> find_on_flickr(const SpoolRecord& record);
+  // True when `photo_id`'s Original has the record's size and sha256 (a replace landed).
+  [[nodiscard]] Result<bool> original_is(const std::string& photo_id, const SpoolRecord& record);
   // The album of that title (first in list order), created with `primary` when missing.
   [[nodiscard]] Result<std::string> album_for(const std::string& title, const std::string& primary,
                                               bool* created);

@@ -76,6 +76,20 @@ TEST_CASE("bad mount arguments are one clear error", "[fs]") {
   CHECK(unknown.error().message == "unknown mount option 'colour=blue'");
 }
 
+TEST_CASE("mount: --allow-delete needs --writable, in either form", "[fs]") {
+  const auto alone = parse({"/mnt", "--allow-delete"});
+  REQUIRE_FALSE(alone);
+  CHECK(alone.error().message.find("--allow-delete needs --writable") != std::string::npos);
+  CHECK_FALSE(parse({"flickrfs", "/mnt", "-o", "allow_delete"}));
+  const auto both = parse({"/mnt", "--writable", "--allow-delete"});
+  REQUIRE(both);
+  CHECK(both->writable);
+  CHECK(both->allow_delete);
+  const auto fstab = parse({"flickrfs", "/mnt", "-o", "writable,allow_delete"});
+  REQUIRE(fstab);
+  CHECK(fstab->allow_delete);
+}
+
 TEST_CASE("durations and byte sizes", "[fs]") {
   CHECK(*parse_duration("90") == std::chrono::seconds(90));
   CHECK(*parse_duration("5m") == std::chrono::seconds(300));

@@ -9,113 +9,18 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <random>
-#include <thread>
 
 #include "tests/mount/mount_support.hpp"
+#include "tests/mount/upload_support.hpp"
 #include "tests/support/emulator_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace flickrfs::test;
 namespace fsys = std::filesystem;
-
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// Flickr's default budget: no FLICKRFS_*_PER_HOUR override (mount_env lifts it).
-const Env kDefaultBudget = {{"FLICKRFS_API_CALLS_PER_HOUR", ""},
-                            {"FLICKRFS_IMAGE_REQUESTS_PER_HOUR", ""}};
-
-struct Picture {
-  std::string path;
-  std::string stem;
-  std::string sha256;
-  std::uint64_t size = 0;
-};
-
-// `count` distinct JPEG-framed files (the emulator sniffs the type like Flickr).
-std::vector<Picture> make_pictures(const std::string& dir, int count, int seed,
-                                   std::size_t min_size = 2000) {
-  std::vector<Picture> out;
-  std::mt19937 random(static_cast<unsigned>(seed));
-  for (int k = 0; k < count; ++k) {
-    std::string bytes = "\xFF\xD8\xFF\xE0";
-    const std::size_t size = min_size + random() % 6000;
-    for (std::size_t i = 0; i < size; ++i)
-      bytes.push_back(static_cast<char>(random() & 0xFF));
-    bytes += "\xFF\xD9";
-    Picture p;
-    p.stem = "pic-" + std::to_string(seed) + "-" + std::to_string(k);
-    p.path = dir + "/" + p.stem + ".jpg";
-    std::ofstream(p.path, std::ios::binary) << bytes;
-    p.sha256 = sha256_hex(bytes);
-    p.size = bytes.size();
-    out.push_back(p);
-  }
-  return out;
-}
-
-std::string original_sha(const ManifestPhoto& photo) {
-  for (const auto& size : photo.sizes) {
-    if (size.label == "Original") return size.sha256;
-  }
-  return "";
-}
-
-// sha256 of the Original -> the ids of the photos that have it.
-std::map<std::string, std::vector<std::string>> by_original(const Manifest& manifest) {
-  std::map<std::string, std::vector<std::string>> out;
-  for (const auto& photo : manifest.photos)
-    out[original_sha(photo)].push_back(photo.id);
-  return out;
-}
-
-template <class Done>
-bool wait_until(Done done, std::chrono::seconds limit) {
-  const auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return done();
-}
-
-std::vector<std::string> cp_command(const std::vector<Picture>& pictures, const std::string& to) {
-  std::vector<std::string> argv = {"cp"};
-  for (const auto& p : pictures)
-    argv.push_back(p.path);
-  argv.push_back(to);
-  return argv;
-}
-
-std::string spool_dir(const MountWork& work) {
-  return work.cache() + "/12345678@N00/mount-uploads";
-}
-
-// No spooled file, no job, no record left.
-bool spool_empty(const MountWork& work) {
-  const std::string dir = spool_dir(work);
-  std::ifstream state(dir + "/state");
-  std::string line;
-  const bool no_records = !std::getline(state, line) || line.empty();
-  return list_dir(dir + "/files").empty() && list_dir(dir + "/jobs").empty() &&
-         list_dir(dir + "/incoming").empty() && no_records;
-}
-
-// The last page directory of the photostream.
-std::string last_page(const std::string& root) {
-  const auto pages = list_dir(root + "/photostream");
-  return pages.empty() ? "" : root + "/photostream/" + pages.back();
-}
-
-}  // namespace
 
 TEST_CASE(
     "cp of 20 photos into upload/: byte-identical on Flickr, in the last page with "
