@@ -179,7 +179,9 @@ TEST_CASE("a reader that stops costs at most the window's worth of extra downloa
   EmulatorProcess emulator({100, 1, 32, {"--image-kb", "10"}});
   TempDir temp;
   const MountWork work = make_work(temp.path());
-  FlickrfsMount mount(emulator.url(), work, {"--prefetch", std::to_string(kWindow)});
+  // No thumbnails: their rendition downloads would be counted with the prefetched photos.
+  FlickrfsMount mount(emulator.url(), work,
+                      {"--prefetch", std::to_string(kWindow), "--no-thumbnails"});
   // Sizes first (ls -l probes them), so the counters below see only downloads.
   REQUIRE(run_command({"ls", "-lR", mount.root() + "/photostream/page-0001"}).status == 0);
   const auto files = page_files(mount.root(), "page-0001");
