@@ -13,20 +13,13 @@
 #include "fs/model/walk_orders.hpp"
 #include "fs/sync/stat_walk_ahead.hpp"
 #include "tests/fs/fake_catalog.hpp"
+#include "tests/fs/list_all.hpp"
 
 using namespace flickrfs;
 using namespace flickrfs::model;
+using flickrfs::test::list_all;
 
 namespace {
-
-std::vector<DirEntry> list_all(const Tree& tree, Ino dir, std::uint64_t offset = 0) {
-  std::vector<DirEntry> out;
-  REQUIRE(tree.list(dir, offset, [&](const DirEntry& e, std::uint64_t) {
-    out.push_back(e);
-    return true;
-  }));
-  return out;
-}
 
 // Every entry after each possible offset, one readdir call a time, as the kernel resumes.
 std::vector<std::string> list_resumed(const Tree& tree, Ino dir) {

@@ -7,20 +7,13 @@
 #include "fs/model/naming.hpp"
 #include "fs/model/tree.hpp"
 #include "tests/fs/fake_catalog.hpp"
+#include "tests/fs/list_all.hpp"
 
 using namespace flickrfs;
 using namespace flickrfs::model;
+using flickrfs::test::list_all;
 
 namespace {
-
-std::vector<DirEntry> list_all(const Tree& tree, Ino dir, std::uint64_t offset = 0) {
-  std::vector<DirEntry> out;
-  REQUIRE(tree.list(dir, offset, [&](const DirEntry& e, std::uint64_t) {
-    out.push_back(e);
-    return true;
-  }));
-  return out;
-}
 
 Node walk(const Tree& tree, std::initializer_list<std::string_view> path) {
   Node node = *tree.node(kRootIno);
