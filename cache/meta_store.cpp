@@ -223,7 +223,7 @@ Result<void> MetaStore::put_comments_as_of(std::string_view photo_id,
                                            std::span<const api::Comment> comments,
                                            std::int64_t last_update) {
   // One transaction: comments never appear fresh for a last_update they do not belong to.
-  return m_env->update([&](lmdb::WriteTxn& txn) -> Result<void> {
+  return m_small_writes.update([&](lmdb::WriteTxn& txn) -> Result<void> {
     FLICKRFS_CHECK(txn.put(m_dbs.comments, photo_id, encode_comments(comments)));
     return txn.put(m_dbs.state, comments_state_key(photo_id), std::to_string(last_update));
   });
@@ -249,7 +249,9 @@ std::string exif_state_key(std::string_view photo_id) {
 }  // namespace
 
 Result<void> MetaStore::put_exif_json(std::string_view photo_id, std::string_view text) {
-  return put_state(exif_state_key(photo_id), text);
+  const std::string key = exif_state_key(photo_id);
+  return m_small_writes.update(
+      [&](lmdb::WriteTxn& txn) { return txn.put(m_dbs.state, key, text); });
 }
 
 Result<std::optional<std::string>> MetaStore::exif_json(std::string_view photo_id) const {

@@ -17,6 +17,8 @@
 // Thread contract: thread-safe. Any number of reader threads and one refresher may call any
 // method at once; each call is one short LMDB transaction (reads never see a half-applied
 // write: replace_* and upsert_* are each one write txn). No method blocks on the network.
+// The small writes many threads make at once (remote sizes, comments, EXIF) share
+// transactions through a GroupCommit: one fsync for all the probes that finished together.
 
 #include <cstdint>
 #include <memory>
@@ -28,6 +30,7 @@
 
 #include "api/result.hpp"
 #include "api/types.hpp"
+#include "cache/group_commit.hpp"
 #include "cache/lmdb.hpp"
 #include "cache/schema.hpp"
 
@@ -206,6 +209,7 @@ class MetaStore {
                                           std::uint64_t count, std::int64_t fetched_at);
 
   std::shared_ptr<lmdb::Env> m_env;
+  lmdb::GroupCommit m_small_writes{m_env};  // after m_env
   Databases m_dbs;
   SchemaOpen::Action m_open_action;
 };

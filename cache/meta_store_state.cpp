@@ -30,7 +30,7 @@ Result<void> MetaStore::put_remote_size(std::string_view photo_id, std::string_v
 }
 
 Result<void> MetaStore::put_remote_sizes(std::span<const RemoteSizeEntry> sizes) {
-  return m_env->update([&](lmdb::WriteTxn& txn) -> Result<void> {
+  return m_small_writes.update([&](lmdb::WriteTxn& txn) -> Result<void> {
     for (const auto& entry : sizes) {
       RecordWriter out;
       out.varint(entry.size.bytes);
