@@ -39,6 +39,10 @@ void ensure_curl_global_init();
 // Idle easy handles (keeping their connections) and the share handle.
 class HandlePool {
  public:
+  // Idle connections the share keeps open, over every host: more than the requests in flight
+  // at once (16 image transfers and 8 API calls, api/call_gate.hpp).
+  static constexpr long kCachedConnections = 64;
+
   explicit HandlePool(std::size_t max_idle);
   ~HandlePool();
   HandlePool(const HandlePool&) = delete;

@@ -86,6 +86,7 @@ void CannedServer::serve(const httplib::Request& request, httplib::Response& res
   recorded.path = request.path;
   recorded.headers = request.headers;
   recorded.body = request.body;
+  recorded.remote_port = request.remote_port;
   const auto query_at = request.target.find('?');
   if (query_at != std::string::npos) {
     auto query = api::oauth::parse_form(request.target.substr(query_at + 1));

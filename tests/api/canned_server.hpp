@@ -27,6 +27,7 @@ struct RecordedRequest {
   api::oauth::Params params;  // query, then form body (decoded), then Authorization header
   httplib::Headers headers;
   std::string body;
+  int remote_port = 0;  // the client's end of the connection: one per TCP connection
 
   [[nodiscard]] std::string param(std::string_view name) const {
     return std::string(api::oauth::find_param(params, name));
