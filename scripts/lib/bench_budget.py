@@ -11,15 +11,11 @@ import os
 import bench_harness as h
 from bench_lines import row, timed_page_copy
 
-# Everything flickrfs_env sets to lift the budget; removed for the default-budget runs.
-LIFTING = ("FLICKRFS_API_CALLS_PER_HOUR", "FLICKRFS_IMAGE_REQUESTS_PER_HOUR")
-
-
 def budget_env(emu, work, default_budget):
-    env = h.flickrfs_env(emu.url, work)
-    if default_budget:
-        for name in LIFTING + ("FLICKRFS_API_WINDOW_S", "FLICKRFS_API_IN_FLIGHT",
-                               "FLICKRFS_IMAGE_IN_FLIGHT"):
+    env = h.flickrfs_env(emu.url, work, None if default_budget else h.LIFT_BUDGET)
+    if default_budget:  # nothing inherited from the caller's environment either
+        for name in tuple(h.LIFT_BUDGET) + ("FLICKRFS_API_WINDOW_S", "FLICKRFS_API_IN_FLIGHT",
+                                            "FLICKRFS_IMAGE_IN_FLIGHT"):
             env.pop(name, None)
     return env
 

@@ -65,9 +65,9 @@ class Config:
             args += ["--bandwidth-mbps", bandwidth]
         return h.Emulator(self.emulator, photos=photos, sets=sets, args=args)
 
-    def mount(self, emu, work, args=(), timeout=180):
-        return h.Mount(self.flickrfs, h.flickrfs_env(emu.url, work), os.path.join(work, "mnt"),
-                       args=args, timeout=timeout)
+    def mount(self, emu, work, args=(), timeout=180, env_extra=None):
+        return h.Mount(self.flickrfs, h.flickrfs_env(emu.url, work, env_extra),
+                       os.path.join(work, "mnt"), args=args, timeout=timeout)
 
 
 def row(line, name, value, baseline, unit, baseline_is):
@@ -149,7 +149,10 @@ def line2_warm_tree(cfg):
     work = cfg.fresh("tree")
     start = h.now()
     # --dir-cache-time 10: the refresh after one upload (below) is asked for after 10 s.
-    m = cfg.mount(emu, work, args=["--dir-cache-time", "10s"], timeout=3600)
+    # Beyond 100,000 photos the budget is lifted: a first listing of 1,000,000 photos and a
+    # full refresh walk are 4,000 calls, more than Flickr's hour allows.
+    m = cfg.mount(emu, work, args=["--dir-cache-time", "10s"], timeout=3600,
+                  env_extra=h.LIFT_BUDGET if n > 100000 else None)
     raw = {"photos": n, "mount_seconds_latency0": m.mount_seconds}
     try:
         raw["first_page_seconds_latency0"] = first_page_seconds(m.root, start)
@@ -647,8 +650,6 @@ def line_thumbnails(cfg):
             home = os.path.join(work, "home")
             os.makedirs(home)
             env = h.flickrfs_env(emu.url, work, {"XDG_CACHE_HOME": os.path.join(home, ".cache")})
-            for key in ("FLICKRFS_API_CALLS_PER_HOUR", "FLICKRFS_IMAGE_REQUESTS_PER_HOUR"):
-                env.pop(key)  # the default budget, as a user has it
             m = h.Mount(cfg.flickrfs, env, os.path.join(work, "mnt"), args=args)
             page = os.path.join(m.root, "photostream", "page-0001")
             # The pictures a file manager can thumbnail itself (libfm has no video thumbnailer

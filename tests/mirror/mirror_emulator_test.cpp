@@ -32,16 +32,13 @@ std::string joined(const std::vector<std::string>& lines) {
   return out;
 }
 
-// Test credentials of the emulator, no config file, and no client-side pacing (the tests
-// measure the mirror, not the rate limiter).
+// Test credentials of the emulator and no config file; Flickr's default call budget.
 void use_emulator_credentials() {
   ::setenv("FLICKRFS_API_KEY", "test-key", 1);
   ::setenv("FLICKRFS_API_SECRET", "test-secret", 1);
   ::setenv("FLICKRFS_OAUTH_TOKEN", "test-token", 1);
   ::setenv("FLICKRFS_OAUTH_TOKEN_SECRET", "test-token-secret", 1);
   ::setenv("FLICKRFS_CONFIG", "/nonexistent/flickrfs-config", 1);
-  ::setenv("FLICKRFS_API_CALLS_PER_HOUR", "0", 1);
-  ::setenv("FLICKRFS_IMAGE_REQUESTS_PER_HOUR", "0", 1);
 }
 
 std::vector<std::string> mirror_argv(const EmulatorProcess& emulator, const std::string& dest,

@@ -75,8 +75,6 @@ Env mount_env(const std::string& url, const MountWork& work) {
           {"FLICKRFS_API_SECRET", "test-secret"},
           {"FLICKRFS_OAUTH_TOKEN", "test-token"},
           {"FLICKRFS_OAUTH_TOKEN_SECRET", "test-token-secret"},
-          {"FLICKRFS_API_CALLS_PER_HOUR", "0"},
-          {"FLICKRFS_IMAGE_REQUESTS_PER_HOUR", "0"},
           {"ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0"}};
 }
 

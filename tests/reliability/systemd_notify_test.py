@@ -21,8 +21,6 @@ mnt = os.path.join(work, "mnt")
 os.makedirs(mnt)
 os.makedirs(os.path.join(work, "cache"), mode=0o700)
 env = h.flickrfs_env(emu.url, work)
-for budget in ("FLICKRFS_API_CALLS_PER_HOUR", "FLICKRFS_IMAGE_REQUESTS_PER_HOUR"):
-    env.pop(budget)  # the budget every user has
 
 
 def service_socket(path):
