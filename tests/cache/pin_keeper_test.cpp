@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "tests/cache/cache_fixture.hpp"
+#include "tests/support/eventually.hpp"
 
 using namespace flickrfs;
 using namespace std::chrono_literals;
@@ -16,15 +17,6 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr const char* kAlbum = "72157700000000001";
-
-bool eventually(const std::function<bool()>& condition, std::chrono::seconds limit = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return condition();
-}
 
 // Six photos in the photostream, photos 2 and 3 in one album; every file of the tree is
 // served by the fixture's downloader (content seeded by the photo id).
@@ -116,7 +108,7 @@ TEST_CASE("the background keeper waits while offline and follows new pins", "[ca
   std::this_thread::sleep_for(300ms);
   CHECK(w.f.downloader->calls() == 0);  // offline: no request at all
   online = true;
-  REQUIRE(eventually([&] { return keeper.stats().cached_files == 6; }));
+  REQUIRE(test::eventually([&] { return keeper.stats().cached_files == 6; }, 60s));
   for (int i = 1; i <= 6; ++i)
     CHECK(w.cached_bytes(std::to_string(i)) == PinWorld::content_of(std::to_string(i)));
   CHECK(keeper.stats().downloaded == 6);
@@ -130,7 +122,7 @@ TEST_CASE("the keeper stops promptly in the middle of a pinned download", "[cach
   w.f.downloader->close_gate_at(1000);  // every transfer hangs after 1000 bytes
   fs::PinKeeper keeper(*w.f.meta, *w.f.blobs, *w.catalog, {}, [] { return true; });
   keeper.start();
-  REQUIRE(eventually([&] { return w.f.downloader->delivered() >= 1000; }));
+  REQUIRE(test::eventually([&] { return w.f.downloader->delivered() >= 1000; }, 60s));
   const auto before = std::chrono::steady_clock::now();
   keeper.stop();
   CHECK(std::chrono::steady_clock::now() - before < 2s);

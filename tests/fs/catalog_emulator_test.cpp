@@ -14,6 +14,7 @@
 #include "fs/sync/client_downloader.hpp"
 #include "tests/cache/cache_fixture.hpp"
 #include "tests/support/emulator_process.hpp"
+#include "tests/support/eventually.hpp"
 
 using namespace flickrfs;
 using namespace std::chrono_literals;
@@ -56,15 +57,7 @@ struct World {
   ~World() { catalog.reset(); }
 };
 
-template <class Condition>
-bool eventually(Condition condition, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return condition();
-}
+using test::eventually;
 
 }  // namespace
 
