@@ -99,13 +99,19 @@ TEST_CASE("the background keeper waits while offline and follows new pins", "[ca
   fs::PinKeeperOptions options;
   options.poll_interval = 50ms;
   options.retry_interval = 100ms;
-  fs::PinKeeper keeper(*w.f.meta, *w.f.blobs, *w.catalog, options, [&] { return online.load(); });
+  std::atomic<int> asked{0};  // how often the keeper asked whether it is online
+  fs::PinKeeper keeper(*w.f.meta, *w.f.blobs, *w.catalog, options, [&] {
+    ++asked;
+    return online.load();
+  });
   keeper.start();
   cache::Pin page;
   page.kind = cache::Pin::Kind::page;
   page.page = 1;
   REQUIRE(w.f.meta->add_pin(page));  // after start: found by re-reading the pins
-  std::this_thread::sleep_for(300ms);
+  // Several polls after the pin was added, each one offline.
+  const int asked_before = asked.load();
+  REQUIRE(test::eventually([&] { return asked.load() >= asked_before + 3; }, 60s));
   CHECK(w.f.downloader->calls() == 0);  // offline: no request at all
   online = true;
   REQUIRE(test::eventually([&] { return keeper.stats().cached_files == 6; }, 60s));
@@ -123,9 +129,9 @@ TEST_CASE("the keeper stops promptly in the middle of a pinned download", "[cach
   fs::PinKeeper keeper(*w.f.meta, *w.f.blobs, *w.catalog, {}, [] { return true; });
   keeper.start();
   REQUIRE(test::eventually([&] { return w.f.downloader->delivered() >= 1000; }, 60s));
-  const auto before = std::chrono::steady_clock::now();
+  // The transfer stays stuck until open_gate() below: stop() returning at all shows it does
+  // not wait for it (were it to, ctest's timeout would end the test).
   keeper.stop();
-  CHECK(std::chrono::steady_clock::now() - before < 2s);
   CHECK(keeper.stats().downloaded == 0);
   w.f.downloader->open_gate();  // let the store's own download finish before teardown
 }

@@ -10,6 +10,7 @@
 #include "fs/sync/catalog.hpp"
 #include "tests/cache/cache_fixture.hpp"
 #include "tests/fs/fake_catalog.hpp"
+#include "tests/support/eventually.hpp"
 
 using namespace flickrfs;
 using namespace std::chrono_literals;
@@ -219,7 +220,8 @@ TEST_CASE("window 0 starts nothing, stop() during downloads joins cleanly", "[pr
   prefetcher.note_listing(w.tree, *w.tree->node(w.tree->page_ino(1)));
   for (std::uint32_t i = 0; i < 3; ++i)
     prefetcher.note_open(w.tree, w.image(i));
-  std::this_thread::sleep_for(50ms);
+  // Stop while downloads run (20 ms a 100-byte chunk: each takes seconds).
+  REQUIRE(test::eventually([&] { return w.cache.downloader->calls() >= 1; }, 60s));
   prefetcher.stop();  // waits for the running downloads, drops the queue
   const auto stats = prefetcher.stats();
   CHECK(stats.queued == 0);
