@@ -98,8 +98,8 @@ BlobStore::Impl::Impl(MetaStore& meta_store, std::shared_ptr<Downloader> dl, std
       dbs(meta_store.databases()),
       downloader(std::move(dl)),
       dir(std::move(directory)),
-      offline(opts.offline),
-      options(opts) {}
+      options(opts),
+      offline(opts.offline) {}
 
 std::string BlobStore::Impl::final_path(const BlobKey& key) const {
   return dir + "/" + key.file_name();
@@ -416,11 +416,6 @@ bool BlobStore::offline() const {
 }
 const std::string& BlobStore::dir() const {
   return m_impl->dir;
-}
-void BlobStore::set_limits(std::uint64_t max_bytes, std::uint64_t min_free_bytes) {
-  std::lock_guard<std::mutex> lock(m_impl->mutex);
-  m_impl->options.max_bytes = max_bytes;
-  m_impl->options.min_free_bytes = min_free_bytes;
 }
 
 // ---- BlobReader -----------------------------------------------------------------------------

@@ -188,7 +188,6 @@ class BlobStore {
 
   void set_offline(bool offline);
   [[nodiscard]] bool offline() const;
-  void set_limits(std::uint64_t max_bytes, std::uint64_t min_free_bytes);
   [[nodiscard]] const std::string& dir() const;
 
  private:

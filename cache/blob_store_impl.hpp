@@ -44,11 +44,11 @@ struct BlobStore::Impl {
   Databases dbs;
   std::shared_ptr<Downloader> downloader;
   std::string dir;
+  const Options options;  // as opened; set_offline() changes `offline` below, not this
   std::atomic<bool> offline;
   std::atomic<bool> stopping{false};
 
-  mutable std::mutex mutex;  // guards everything below
-  Options options;
+  mutable std::mutex mutex;                                             // guards everything below
   std::unordered_map<std::string, std::shared_ptr<Inflight>> inflight;  // by record key
   std::unordered_map<std::string, int> open_count;                      // live BlobReaders
   std::unordered_map<std::string, std::int64_t> pending_access;         // not yet in LMDB

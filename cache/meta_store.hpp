@@ -32,6 +32,7 @@
 #include "api/types.hpp"
 #include "cache/group_commit.hpp"
 #include "cache/lmdb.hpp"
+#include "cache/page.hpp"
 #include "cache/schema.hpp"
 
 namespace flickrfs::cache {
@@ -94,8 +95,6 @@ struct MetaCounts {
   std::uint64_t map_bytes = 0;   // current LMDB map size
   std::uint64_t file_bytes = 0;  // meta.lmdb on disk
 };
-
-inline constexpr std::size_t kPhotosPerPage = 500;
 
 class MetaStore {
  public:

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "api/parse/envelope.hpp"
+#include "api/utf8.hpp"
 
 namespace flickrfs::api::parse::detail {
 
@@ -15,57 +16,6 @@ std::string_view trim_token(std::string_view token) {
                             token.back() == '\t'))
     token.remove_suffix(1);
   return token;
-}
-
-// Length of the well-formed UTF-8 sequence at text[i] (RFC 3629: no overlongs, no
-// surrogates, nothing above U+10FFFF), or 0 when it is ill-formed.
-std::size_t valid_sequence_at(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;  // bounds of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size() || byte(1) < low || byte(1) > high) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if ((byte(k) & 0xC0U) != 0x80U) return 0;
-  }
-  return length;
-}
-
-// Flickr has served titles and descriptions with stray Latin-1 bytes. simdjson rejects the
-// whole document for one such byte, which would fail a listing of 500 photos over one
-// title; instead each ill-formed byte becomes U+FFFD, as browsers and Python's
-// errors="replace" show it. Only called when validation fails, so the common path copies
-// nothing.
-std::string repair_utf8(std::string_view text) {
-  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = valid_sequence_at(text, i);
-    if (length == 0) {
-      out += kReplacement;
-      ++i;
-    } else {
-      out.append(text, i, length);
-      i += length;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -155,9 +105,13 @@ Result<void> parse_root(std::string_view body, std::string_view method,
   int code = 0;
   bool has_code = false;
   std::string message;
+  // Flickr has served titles and descriptions with stray Latin-1 bytes. simdjson rejects the
+  // whole document for one such byte, which would fail a listing of 500 photos over one
+  // title; instead each ill-formed byte becomes U+FFFD. Only when validation fails, so the
+  // common path copies nothing.
   std::string repaired;
   if (!simdjson::validate_utf8(json.data(), json.size())) {
-    repaired = repair_utf8(json);
+    repaired = utf8::repair(json);
   }
   try {
     const simdjson::padded_string padded(repaired.empty() ? json : std::string_view(repaired));

@@ -5,36 +5,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "api/utf8.hpp"
+
 namespace flickrfs::model {
-
-namespace {
-
-// Length of the valid UTF-8 sequence at s[i], or 0 if invalid.
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char b0 = b(0);
-  std::size_t len = 0;
-  std::uint32_t cp = 0, min = 0;
-  if (b0 < 0x80) return 1;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, cp = b0 & 0x1Fu, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, cp = b0 & 0x0Fu, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, cp = b0 & 0x07u, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((b(k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(k) & 0x3Fu);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
-
-}  // namespace
 
 void append_json_string(std::string& out, std::string_view value) {
   out += '"';
@@ -56,9 +29,9 @@ void append_json_string(std::string& out, std::string_view value) {
       out += buf.data();
       ++i;
     } else {
-      const std::size_t len = utf8_length(value, i);
+      const std::size_t len = utf8::sequence_length(value, i);
       if (len == 0) {
-        out += "\xEF\xBF\xBD";
+        out += utf8::kReplacement;
         ++i;
       } else {
         out.append(value.substr(i, len));

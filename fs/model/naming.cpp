@@ -5,40 +5,13 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "api/utf8.hpp"
+
 namespace flickrfs::model {
 
 namespace {
 
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";       // U+FFFD
 constexpr std::string_view kFullwidthSolidus = "\xEF\xBC\x8F";  // U+FF0F
-
-// Decodes one UTF-8 sequence at s[i]. Returns its length, or 0 if it is invalid (overlong,
-// surrogate, beyond U+10FFFF, truncated or a stray continuation byte).
-std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
-  const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(s[i + k]); };
-  const std::uint8_t b0 = byte(0);
-  std::size_t len = 0;
-  char32_t min = 0;
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  } else if ((b0 & 0xE0) == 0xC0) {
-    len = 2, cp = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, cp = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((byte(k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(k) & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
 
 bool is_control(char32_t cp) {
   return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
@@ -76,10 +49,10 @@ std::string sanitize_title(std::string_view title, std::size_t max_bytes) {
   bool pending_space = false;
   for (std::size_t i = 0; i < title.size();) {
     char32_t cp = 0;
-    std::size_t len = decode_utf8(title, i, cp);
+    std::size_t len = utf8::decode_at(title, i, cp);
     std::string_view piece;
     if (len == 0) {
-      piece = kReplacement;
+      piece = utf8::kReplacement;
       len = 1;
     } else if (cp == '/') {
       piece = kFullwidthSolidus;
@@ -158,7 +131,7 @@ bool is_valid_name(std::string_view name) {
   if (name.empty() || name.size() > kMaxNameBytes || name == "." || name == "..") return false;
   for (std::size_t i = 0; i < name.size();) {
     char32_t cp = 0;
-    const std::size_t len = decode_utf8(name, i, cp);
+    const std::size_t len = utf8::decode_at(name, i, cp);
     if (len == 0 || cp == '/' || is_control(cp) || is_bidi_control(cp)) return false;
     i += len;
   }

@@ -37,6 +37,7 @@
 
 #include "api/result.hpp"
 #include "api/types.hpp"
+#include "cache/page.hpp"
 #include "fs/model/ino_set.hpp"
 #include "fs/model/media_choice.hpp"
 #include "fs/model/node.hpp"
@@ -45,7 +46,7 @@
 
 namespace flickrfs::model {
 
-inline constexpr std::size_t kPhotosPerPage = 500;
+using cache::kPhotosPerPage;
 inline constexpr std::string_view kSidecarExt = ".json";
 inline constexpr std::string_view kHiddenName = ".hidden";
 inline constexpr std::string_view kAlbumJsonName = "album.json";

@@ -183,14 +183,15 @@ void Prefetcher::enqueue_locked(const std::shared_ptr<const model::Tree>& tree, 
       cache::BlobKey blob = Catalog::blob_key(record, file);
       std::string record_key = blob.record_key();
       if (m_entries.contains(record_key)) continue;
-      const auto node = tree->node(file.ino);
-      const auto size = node ? m_catalog.known_size(*tree, *node) : std::nullopt;
-      m_entries.emplace(record_key, Entry{key, State::queued, size.value_or(estimate_locked())});
+      // The stored size is an LMDB read: a worker looks it up (size_front), not this FUSE
+      // thread under m_mutex. Until then the entry counts the average size.
+      m_entries.emplace(record_key, Entry{key, State::queued, estimate_locked()});
       m_queue.push_back({std::move(record_key),
                          std::move(blob),
-                         {std::string(file.choice.url), size},
+                         {std::string(file.choice.url), std::nullopt},
                          tree,
-                         ranked[rank]});
+                         ranked[rank],
+                         file.ino});
     }
   }
 }
@@ -251,8 +252,35 @@ std::uint64_t Prefetcher::estimate_locked() const {
                                       : kUnknownSizeEstimate;
 }
 
+bool Prefetcher::front_unsized_locked() const {
+  return !m_sizing && !m_queue.empty() && !m_queue.front().sized;
+}
+
+void Prefetcher::size_front(std::unique_lock<std::mutex>& lock) {
+  const Task& front = m_queue.front();
+  const std::string record_key = front.record_key;
+  const std::shared_ptr<const model::Tree> tree = front.tree;
+  const model::Ino ino = front.ino;
+  m_sizing = true;
+  lock.unlock();
+  const auto node = tree->node(ino);
+  const auto size = node ? m_catalog.known_size(*tree, *node) : std::nullopt;
+  lock.lock();
+  m_sizing = false;
+  m_wake.notify_all();
+  // The task may have been dropped (walk stopped) or opened in the foreground meanwhile.
+  const auto task = std::find_if(m_queue.begin(), m_queue.end(), [&](const Task& queued) {
+    return queued.record_key == record_key;
+  });
+  if (task == m_queue.end()) return;
+  task->sized = true;
+  task->source.expected_size = size;
+  if (size) m_entries.at(record_key).bytes = *size;
+}
+
 bool Prefetcher::can_start_locked() const {
   if (m_queue.empty() || m_running >= std::max(1u, m_options.workers)) return false;
+  if (!m_queue.front().sized) return false;  // size_front first
   const std::uint64_t next = m_entries.at(m_queue.front().record_key).bytes;
   if (m_running > 0 && m_bytes_running + next > m_options.max_bytes_in_flight) return false;
   if (m_options.cache_max_bytes == 0) return true;
@@ -266,9 +294,14 @@ void Prefetcher::worker_loop() {
   const api::PriorityScope background(api::Priority::background);
   std::unique_lock lock(m_mutex);
   while (!m_stop) {
-    m_wake.wait_for(lock, kHousekeeping, [&] { return m_stop || can_start_locked(); });
+    m_wake.wait_for(lock, kHousekeeping,
+                    [&] { return m_stop || front_unsized_locked() || can_start_locked(); });
     if (m_stop) return;
     end_walks_locked(WalkClock::now());
+    if (front_unsized_locked()) {
+      size_front(lock);
+      continue;  // the budget is checked again with the stored size
+    }
     if (!can_start_locked()) continue;
     if (!m_online()) {  // offline: nothing queued survives
       while (!m_queue.empty()) {

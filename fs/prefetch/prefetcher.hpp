@@ -23,7 +23,8 @@
 // photo's comments: one API call that would otherwise be a serial round trip per photo).
 //
 // Thread contract: thread-safe. note_*() are called from FUSE threads and never block on
-// I/O (in-memory bookkeeping only). Worker threads block on downloads. stop() (or the
+// I/O (in-memory bookkeeping only: a queued file's stored size, an LMDB read, is looked up
+// by a worker with the mutex released). Worker threads block on downloads. stop() (or the
 // destructor) drops queued work and joins the workers after their current download; it
 // must run before the BlobStore is destroyed.
 
@@ -100,9 +101,11 @@ class Prefetcher {
   struct Task {
     std::string record_key;
     cache::BlobKey key;
-    cache::BlobSource source;
-    std::shared_ptr<const model::Tree> tree;  // for warming the photo's info.json
+    cache::BlobSource source;                 // expected_size set once `sized`
+    std::shared_ptr<const model::Tree> tree;  // for the size lookup and the photo's info.json
     std::uint32_t photo = 0;
+    model::Ino ino = 0;  // the file's node
+    bool sized = false;  // its stored size was looked up (size_front)
   };
   using PageOrders = model::WalkOrders;
   struct KeptOrders {
@@ -121,6 +124,8 @@ class Prefetcher {
   void end_walks_locked(WalkClock::time_point now);
   void count_foreground_open_locked(const std::string& record_key);
   [[nodiscard]] bool can_start_locked() const;
+  [[nodiscard]] bool front_unsized_locked() const;
+  void size_front(std::unique_lock<std::mutex>& lock);
   [[nodiscard]] std::uint64_t estimate_locked() const;
   void worker_loop();
   void run_task(const Task& task);
@@ -142,6 +147,7 @@ class Prefetcher {
   std::unordered_map<std::uint64_t, std::uint64_t> m_slots;  // walk key -> file subs opened
   std::unordered_map<std::uint64_t, bool> m_info_wanted;     // walk key -> info.json opened
   std::deque<Task> m_queue;
+  bool m_sizing = false;  // a worker is looking up the size of the queue's front
   std::unordered_map<std::string, Entry> m_entries;  // by record key
   std::uint64_t m_running = 0;
   std::uint64_t m_bytes_running = 0;

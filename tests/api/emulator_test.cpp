@@ -13,8 +13,8 @@
 #include <sstream>
 
 #include "api/flickr_client.hpp"
-#include "tests/api/child_process.hpp"
 #include "tests/support/emulator_process.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace flickrfs;

@@ -9,9 +9,9 @@
 #include <random>
 #include <thread>
 
-#include "tests/api/child_process.hpp"
 #include "tests/support/emulator_process.hpp"
 #include "tests/support/manifest.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace flickrfs;

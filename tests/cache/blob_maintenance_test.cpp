@@ -86,6 +86,9 @@ TEST_CASE("eviction removes least recently used blobs, never open or pinned ones
   std::vector<BlobKey> keys;
   for (int i = 1; i <= 6; ++i)
     keys.push_back(store(f, i, 10000));
+  // --cache-size 30000 from the next mount on.
+  f.blob_options.max_bytes = 30000;
+  f.reopen();
   // Access order: 3 is the most recent; 1 is open; 2 belongs to a pinned album.
   REQUIRE(f.meta->replace_album_photos("77", std::vector<std::string>{"2"}, 1));
   REQUIRE(f.meta->add_pin(cache::Pin{cache::Pin::Kind::album, "77", 0, 0}));
@@ -102,7 +105,6 @@ TEST_CASE("eviction removes least recently used blobs, never open or pinned ones
       return txn.put(dbs.blobs, keys[i].record_key(), cache::encode_blob_record(*record));
     }));
   }
-  f.blobs->set_limits(30000, 0);
   auto report = f.blobs->evict().value();
   CHECK(report.evicted == 3);
   CHECK(report.satisfied);
@@ -114,12 +116,28 @@ TEST_CASE("eviction removes least recently used blobs, never open or pinned ones
   CHECK_FALSE(f.blobs->is_cached(keys[5]));
   std::string buffer(10000, '\0');
   CHECK(*open_one->read(0, buffer) == 10000);  // the open one still reads fine
-  f.blobs->set_limits(1, 0);
-  report = f.blobs->evict().value();
+  CHECK(buffer == test::make_content(10000, 1));
+}
+
+TEST_CASE("eviction that cannot reach the limit says so and keeps open and pinned blobs",
+          "[cache]") {
+  test::CacheFixture f;
+  f.open_all();
+  std::vector<BlobKey> keys;
+  for (int i = 1; i <= 3; ++i)
+    keys.push_back(store(f, i, 10000));
+  REQUIRE(f.meta->replace_album_photos("77", std::vector<std::string>{"2"}, 1));
+  REQUIRE(f.meta->add_pin(cache::Pin{cache::Pin::Kind::album, "77", 0, 0}));
+  f.blob_options.max_bytes = 1;
+  f.reopen();
+  auto open_one = f.blobs->open_cached(keys[0]).value();
+  REQUIRE(open_one.has_value());
+  auto report = f.blobs->evict().value();
   CHECK(report.evicted == 1);  // only 3 may go
   CHECK_FALSE(report.satisfied);
   CHECK(f.blobs->is_cached(keys[0]));
   CHECK(f.blobs->is_cached(keys[1]));
+  CHECK_FALSE(f.blobs->is_cached(keys[2]));
 }
 
 TEST_CASE("a download beyond --cache-size evicts older blobs", "[cache]") {

@@ -45,13 +45,14 @@ BlobKey key_of(int n) {
   if (!env) ::_exit(2);
   auto meta = cache::MetaStore::open(*env);
   if (!meta) ::_exit(3);
+  std::mt19937 random(seed);
   cache::BlobStore::Options options;
   options.min_free_bytes = 0;
   options.download_jobs = 3;
+  options.max_bytes = 300000 + random() % 900000;  // evicts some, keeps some
   auto blobs = cache::BlobStore::open(
       **meta, downloader, cache::blobs_dir(cache::user_dir(cache_dir, "12345678@N00")), options);
   if (!blobs) ::_exit(4);
-  std::mt19937 random(seed);
   for (int round = 0;; ++round) {
     std::vector<api::Photo> photos;
     for (int n = 0; n < 50; ++n)
@@ -66,7 +67,6 @@ BlobKey key_of(int n) {
     }
     for (auto& f : fetchers)
       f.join();
-    (*blobs)->set_limits(300000 + random() % 900000, 0);  // evicts some, keeps some
     (void)(*blobs)->evict();
   }
 }

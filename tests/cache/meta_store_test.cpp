@@ -185,9 +185,13 @@ TEST_CASE("a version 1 cache is migrated, keeping its data", "[cache]") {
 
 TEST_CASE("a version 2 cache loses its inode table and keeps everything else", "[cache]") {
   test::CacheFixture f;
-  f.open_meta();
+  f.open_all();
   auto photo = test::sample_photo("6");
   REQUIRE(f.meta->upsert_photos({&photo, 1}, PhotoSource::list));
+  const std::string bytes = test::make_content(5000, 6);
+  f.downloader->add("http://x/6", bytes);
+  const cache::BlobKey blob{"6", "s", "Original"};
+  REQUIRE(f.blobs->fetch(blob, cache::BlobSource{"http://x/6", std::nullopt}).ok());
   // What version 2 had: an "inodes" database and a "next_inode" counter.
   auto inodes = f.env->open_db("inodes").value();
   auto dbs = f.meta->databases();
@@ -197,10 +201,18 @@ TEST_CASE("a version 2 cache loses its inode table and keeps everything else", "
   }));
   REQUIRE(cache::write_schema_version(*f.env, 2));
   f.close();
-  f.open_meta();
+  f.open_all();
   CHECK(f.meta->open_action() == cache::SchemaOpen::Action::migrated);
   CHECK(f.meta->counts()->schema_version == 3);
   CHECK(f.meta->photo("6")->has_value());
+  // The blob's record and file survive, byte for byte.
+  auto reader = f.blobs->open_cached(blob).value();
+  REQUIRE(reader.has_value());
+  std::string read_back(bytes.size() + 1, '\0');
+  REQUIRE(*reader->read(0, read_back) == bytes.size());
+  read_back.resize(bytes.size());
+  CHECK(read_back == bytes);
+  reader.reset();
   auto txn = f.env->read().value();
   MDB_dbi probe = 0;
   CHECK(mdb_dbi_open(txn.handle(), "inodes", 0, &probe) == MDB_NOTFOUND);

@@ -1,8 +1,6 @@
 // Operational behaviour of flickr-emulator: fault mix and counting, rate limit, latency,
 // bandwidth, 64 parallel connections, TLS, bad command lines, and 1M-photo startup.
 #include <simdjson.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
@@ -13,9 +11,8 @@
 
 #include "emulator_client.hpp"
 #include "tests/support/emulator_process.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
-
-extern char** environ;
 
 using flickrfs::test::EmulatorProcess;
 using namespace flickrfs::emulator::test;
@@ -27,16 +24,9 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-int run_command(std::vector<std::string> args) {
-  std::vector<char*> argv;
-  for (auto& a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return -1;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+// The command's exit code (its output is not needed).
+int exit_code_of(const std::vector<std::string>& args) {
+  return flickrfs::test::run_command(args).exit_code;
 }
 
 // The id and the Square image path of the first public photo.
@@ -115,7 +105,7 @@ TEST_CASE(
   auto img = c.Get(image.c_str());
   REQUIRE(img);
   CHECK(img->status == 200);
-  CHECK(run_command({flickrfs::test::build_binary("flickr-emulator"), "--fault-kinds", "x"}) == 1);
+  CHECK(exit_code_of({flickrfs::test::build_binary("flickr-emulator"), "--fault-kinds", "x"}) == 1);
 }
 
 TEST_CASE("faults at rate 0.2: every kind occurs over 1000 requests and stats count it") {
@@ -257,9 +247,9 @@ TEST_CASE("TLS: --tls-cert/--tls-key serve HTTPS") {
   flickrfs::test::TempDir dir;
   const std::string cert = dir.path() + "/cert.pem";
   const std::string key = dir.path() + "/key.pem";
-  REQUIRE(run_command({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
-                       "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
-                       "subjectAltName=IP:127.0.0.1"}) == 0);
+  REQUIRE(exit_code_of({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                        "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
+                        "subjectAltName=IP:127.0.0.1"}) == 0);
   EmulatorProcess emu({10, 1, 1, {"--tls-cert", cert, "--tls-key", key}});
   CHECK(emu.url().rfind("https://127.0.0.1:", 0) == 0);
   httplib::SSLClient c("127.0.0.1", emu.port());
@@ -276,11 +266,11 @@ TEST_CASE("TLS: --tls-cert/--tls-key serve HTTPS") {
 
 TEST_CASE("bad command lines fail with a one-line error and exit 1") {
   const std::string bin = flickrfs::test::build_binary("flickr-emulator");
-  CHECK(run_command({bin, "--photos", "many"}) == 1);
-  CHECK(run_command({bin, "--fault-rate", "2"}) == 1);
-  CHECK(run_command({bin, "--tls-cert", "x"}) == 1);
-  CHECK(run_command({bin, "--bogus", "1"}) == 1);
-  CHECK(run_command({bin, "--help"}) == 0);
+  CHECK(exit_code_of({bin, "--photos", "many"}) == 1);
+  CHECK(exit_code_of({bin, "--fault-rate", "2"}) == 1);
+  CHECK(exit_code_of({bin, "--tls-cert", "x"}) == 1);
+  CHECK(exit_code_of({bin, "--bogus", "1"}) == 1);
+  CHECK(exit_code_of({bin, "--help"}) == 0);
 }
 
 // Startup time is a scripts/bench figure; the memory bound is a fact of the design.

@@ -2,34 +2,28 @@
 // walks the whole account and downloads originals, uploads and replaces; Pillow decodes every
 // served image.
 // Both scripts compare with /_emulator/manifest and exit non-zero on any difference.
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <catch2/catch.hpp>
+#include <iostream>
 
 #include "tests/support/emulator_process.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
-
-extern char** environ;
 
 using flickrfs::test::EmulatorProcess;
 using flickrfs::test::TempDir;
 
 namespace {
 
+// Runs a client script; its output goes to the test log.
 int run_python(const std::string& script, std::vector<std::string> args) {
   std::vector<std::string> all = {"/usr/bin/python3",
                                   std::string(FLICKRFS_EMULATOR_PY_DIR) + "/" + script};
   all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const auto run = flickrfs::test::run_command(all);
+  std::cout << run.out << std::flush;
+  std::cerr << run.err << std::flush;
+  return run.exit_code;
 }
 
 }  // namespace

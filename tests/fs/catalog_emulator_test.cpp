@@ -14,6 +14,7 @@
 #include "fs/sync/client_downloader.hpp"
 #include "tests/cache/cache_fixture.hpp"
 #include "tests/support/emulator_process.hpp"
+#include "tests/support/eventually.hpp"
 
 using namespace flickrfs;
 using namespace std::chrono_literals;
@@ -56,15 +57,7 @@ struct World {
   ~World() { catalog.reset(); }
 };
 
-template <class Condition>
-bool eventually(Condition condition, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return condition();
-}
+using test::eventually;
 
 }  // namespace
 
@@ -197,10 +190,9 @@ TEST_CASE("offline, a directory not listed yet is answered at once with what is 
           "[catalog][emulator]") {
   World w({20, 1, 3, {}}, true);  // --offline
   w.catalog->start();
-  const auto start = std::chrono::steady_clock::now();
-  const auto tree =
-      w.catalog->await_listing(*w.catalog->tree()->node(model::kPhotostreamIno), 30'000ms);
-  CHECK(std::chrono::steady_clock::now() - start < 10s);  // a hang guard, not a benchmark
+  // No bound worth waiting for: were the offline answer to wait for a listing, the test
+  // would stop at ctest's timeout instead of passing.
+  const auto tree = w.catalog->await_listing(*w.catalog->tree()->node(model::kPhotostreamIno), 24h);
   CHECK(tree->photo_count() == 0);
   w.catalog->stop();
 }

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "fs/sync/size_resolver.hpp"
+#include "tests/support/eventually.hpp"
 
 using namespace flickrfs;
 using namespace flickrfs::fs;
@@ -64,8 +65,10 @@ TEST_CASE("foreground probes overtake queued walk-ahead probes", "[fs]") {
   std::atomic<bool> release{false};
   std::vector<std::string> order;
   std::mutex order_mutex;
+  std::atomic<bool> blocker_running{false};
   auto record = [&](std::string name) {
     return [&, name]() -> Result<std::uint64_t> {
+      if (name == "blocker") blocker_running = true;
       while (!release)
         std::this_thread::sleep_for(1ms);
       std::lock_guard lock(order_mutex);
@@ -74,11 +77,13 @@ TEST_CASE("foreground probes overtake queued walk-ahead probes", "[fs]") {
     };
   };
   resolver.prefetch("blocker", record("blocker"));
-  std::this_thread::sleep_for(20ms);  // the only worker is now busy with "blocker"
+  // The only worker is busy with "blocker" before anything else is queued.
+  REQUIRE(test::eventually([&] { return blocker_running.load(); }, 60s));
   for (int i = 0; i < 5; ++i)
     resolver.prefetch("bg" + std::to_string(i), record("bg" + std::to_string(i)));
-  std::thread foreground([&] { (void)resolver.resolve("fg", record("fg"), 5s); });
-  std::this_thread::sleep_for(20ms);
+  std::thread foreground([&] { (void)resolver.resolve("fg", record("fg"), 60s); });
+  // "fg" is queued behind the five walk-ahead probes: blocker + 5 + fg.
+  REQUIRE(test::eventually([&] { return resolver.pending() == 7; }, 60s));
   release = true;
   foreground.join();
   while (resolver.pending() > 0)

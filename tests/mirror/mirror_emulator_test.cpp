@@ -79,9 +79,9 @@ void mutate(const EmulatorProcess& emulator, const std::string& json) {
   REQUIRE(status == 200);
 }
 
-ProcessResult run_mirror(const EmulatorProcess& emulator, const std::string& dest,
-                         std::vector<std::string> extra = {}) {
-  return run_process(mirror_argv(emulator, dest, std::move(extra)));
+RunResult run_mirror(const EmulatorProcess& emulator, const std::string& dest,
+                     std::vector<std::string> extra = {}) {
+  return run_command(mirror_argv(emulator, dest, std::move(extra)));
 }
 
 }  // namespace
@@ -214,10 +214,10 @@ TEST_CASE("SIGKILL at random moments never leaves a damaged file, a rerun comple
   WARN("a full run takes " << full_ms << " ms");
   for (int round = 0; round < 20; ++round) {
     const pid_t pid =
-        spawn_process(mirror_argv(emulator, tmp / "dst", {"--jobs", "4"}), tmp / "log.txt");
+        spawn_logged(mirror_argv(emulator, tmp / "dst", {"--jobs", "4"}), tmp / "log.txt");
     ::usleep(static_cast<useconds_t>(delay_ms(random)) * 1000);
     ::kill(pid, SIGKILL);
-    wait_process(pid);
+    wait_exit(pid);
     // Every file under a final name is complete.
     for (const auto& [id, image] : photo_images(tmp / "dst")) {
       const std::string sha = sha256_hex(read_file(tmp / "dst" + "/" + image));
@@ -266,7 +266,7 @@ TEST_CASE("one album mirrors with its photos so the links resolve, SIGINT exits 
   REQUIRE(!album_dir.empty());
   auto argv = mirror_argv(emulator, tmp / "one");
   argv[argv.size() - 2] = "flickr:sets/" + album_dir;
-  const auto run = run_process(argv);
+  const auto run = run_command(argv);
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   std::set<std::string> expected(album->photo_ids.begin(), album->photo_ids.end());
@@ -278,10 +278,10 @@ TEST_CASE("one album mirrors with its photos so the links resolve, SIGINT exits 
     CHECK(fsys::is_regular_file(link.path()));  // follows the symlink
   CHECK(compare_trees(tmp / "all/sets/" + album_dir, tmp / "one/sets/" + album_dir).empty());
 
-  const pid_t pid = spawn_process(mirror_argv(emulator, tmp / "interrupted"), tmp / "log.txt");
+  const pid_t pid = spawn_logged(mirror_argv(emulator, tmp / "interrupted"), tmp / "log.txt");
   ::usleep(300 * 1000);
   ::kill(pid, SIGINT);
-  const int code = wait_process(pid);
+  const int code = wait_exit(pid);
   CHECK((code == 130 || code == 0));
   CHECK(find_temp_files(tmp / "interrupted").empty());
 }

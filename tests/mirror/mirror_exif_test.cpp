@@ -25,13 +25,13 @@ std::string id_of(const std::string& name) {  // "<...>_<id>.exif.json" -> "<id>
   return stem.substr(stem.rfind('_') + 1);
 }
 
-ProcessResult mirror_exif(const EmulatorProcess& emulator, const std::string& dest) {
+RunResult mirror_exif(const EmulatorProcess& emulator, const std::string& dest) {
   ::setenv("FLICKRFS_API_KEY", "test-key", 1);
   ::setenv("FLICKRFS_API_SECRET", "test-secret", 1);
   ::setenv("FLICKRFS_OAUTH_TOKEN", "test-token", 1);
   ::setenv("FLICKRFS_OAUTH_TOKEN_SECRET", "test-token-secret", 1);
   ::setenv("FLICKRFS_CONFIG", "/nonexistent/flickrfs-config", 1);
-  return run_process({build_binary("flickrfs"), "mirror", "--api-url", emulator.url(),
+  return run_command({build_binary("flickrfs"), "mirror", "--api-url", emulator.url(),
                       "--no-progress", "-v", "--exif", "flickr:", dest});
 }
 

@@ -31,8 +31,8 @@ void use_emulator_credentials() {
   ::setenv("FLICKRFS_CONFIG", "/nonexistent/flickrfs-config", 1);
 }
 
-ProcessResult run_mirror(const EmulatorProcess& emulator, const std::string& dest) {
-  return run_process({build_binary("flickrfs"), "mirror", "--api-url", emulator.url(),
+RunResult run_mirror(const EmulatorProcess& emulator, const std::string& dest) {
+  return run_command({build_binary("flickrfs"), "mirror", "--api-url", emulator.url(),
                       "--no-progress", "flickr:", dest});
 }
 
@@ -124,7 +124,7 @@ TEST_CASE("a DEST in the layout before photos were files is converted by renames
   REQUIRE(tree_differences(tmp / "fresh", tmp / "old") != "");
 
   REQUIRE(emulator.post("/_emulator/reset-stats", "").find("ok") != std::string::npos);
-  const ProcessResult run = run_mirror(emulator, tmp / "old");
+  const RunResult run = run_mirror(emulator, tmp / "old");
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   CHECK(emulator.get("/_emulator/stats").find("\"images\":0,") != std::string::npos);

@@ -15,7 +15,7 @@
 namespace {
 
 using flickrfs::test::compare_trees;
-using flickrfs::test::run_process;
+using flickrfs::test::run_command;
 using flickrfs::test::TempDir;
 using flickrfs::test::write_file;
 namespace fsys = std::filesystem;
@@ -81,7 +81,7 @@ void rsync(const std::vector<std::string>& extra, const std::string& src, const 
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.push_back(src + "/");
   argv.push_back(dst + "/");
-  const auto result = run_process(argv);
+  const auto result = run_command(argv);
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
 }
@@ -93,18 +93,18 @@ TEST_CASE("plain directory mirror matches rsync -a and a rerun copies nothing") 
   make_source(tmp / "src");
   rsync({}, tmp / "src", tmp / "by-rsync");
 
-  const auto first = run_process({flickrfs_binary(), "mirror", tmp / "src", tmp / "by-mirror"});
+  const auto first = run_command({flickrfs_binary(), "mirror", tmp / "src", tmp / "by-mirror"});
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
   CHECK(joined(compare_trees(tmp / "by-rsync", tmp / "by-mirror", {".flickrfs-mirror"})) == "");
   CHECK(first.out.find(" 4 written") != std::string::npos);
 
-  const auto again = run_process({flickrfs_binary(), "mirror", tmp / "src", tmp / "by-mirror"});
+  const auto again = run_command({flickrfs_binary(), "mirror", tmp / "src", tmp / "by-mirror"});
   REQUIRE(again.exit_code == 0);
   CHECK(again.out.find(" 0 written") != std::string::npos);
   CHECK(again.out.find(" 0 linked") != std::string::npos);
   // rsync itself finds nothing to do afterwards.
-  const auto check = run_process({"/usr/bin/rsync", "-a", "-n", "-i", "--exclude=/.flickrfs-mirror",
+  const auto check = run_command({"/usr/bin/rsync", "-a", "-n", "-i", "--exclude=/.flickrfs-mirror",
                                   tmp / "src" + "/", tmp / "by-mirror" + "/"});
   CHECK(check.out.empty());
 }
@@ -112,7 +112,7 @@ TEST_CASE("plain directory mirror matches rsync -a and a rerun copies nothing") 
 TEST_CASE("changes with --delete match rsync -a --delete") {
   TempDir tmp;
   make_source(tmp / "src");
-  REQUIRE(run_process({flickrfs_binary(), "mirror", tmp / "src", tmp / "by-mirror"}).exit_code ==
+  REQUIRE(run_command({flickrfs_binary(), "mirror", tmp / "src", tmp / "by-mirror"}).exit_code ==
           0);
   rsync({}, tmp / "src", tmp / "by-rsync");
 
@@ -128,7 +128,7 @@ TEST_CASE("changes with --delete match rsync -a --delete") {
   age_tree(tmp / "src");
 
   rsync({"--delete"}, tmp / "src", tmp / "by-rsync");
-  const auto run = run_process(
+  const auto run = run_command(
       {flickrfs_binary(), "mirror", "--delete", "--jobs", "3", tmp / "src", tmp / "by-mirror"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
@@ -139,10 +139,10 @@ TEST_CASE("changes with --delete match rsync -a --delete") {
 TEST_CASE("mirror --delete refuses an empty source and keeps everything") {
   TempDir tmp;
   make_source(tmp / "src");
-  REQUIRE(run_process({flickrfs_binary(), "mirror", tmp / "src", tmp / "dst"}).exit_code == 0);
+  REQUIRE(run_command({flickrfs_binary(), "mirror", tmp / "src", tmp / "dst"}).exit_code == 0);
   fsys::create_directories(tmp / "empty");
   const auto run =
-      run_process({flickrfs_binary(), "mirror", "--delete", tmp / "empty", tmp / "dst"});
+      run_command({flickrfs_binary(), "mirror", "--delete", tmp / "empty", tmp / "dst"});
   CHECK(run.exit_code == 23);
   CHECK(run.err.find("refusing --delete") != std::string::npos);
   CHECK(fsys::exists(tmp / "dst/photos/2019/deep/big.bin"));
@@ -154,7 +154,7 @@ TEST_CASE("mirror --dry-run lists the changes and touches nothing") {
   TempDir tmp;
   make_source(tmp / "src");
   const auto run =
-      run_process({flickrfs_binary(), "mirror", "--dry-run", tmp / "src", tmp / "dst"});
+      run_command({flickrfs_binary(), "mirror", "--dry-run", tmp / "src", tmp / "dst"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   CHECK(run.out.find("copy photos/2019/deep/big.bin") != std::string::npos);
@@ -170,7 +170,7 @@ TEST_CASE("mirror usage errors are one line and exit 1") {
            {flickrfs_binary(), "mirror", "--jobs", "0", tmp.path(), tmp / "dst"},
            {flickrfs_binary(), "mirror", "--only", "videos", tmp.path(), tmp / "dst"},
            {flickrfs_binary(), "mirror", "--bogus", tmp.path(), tmp / "dst"}}) {
-    const auto run = run_process(argv);
+    const auto run = run_command(argv);
     INFO(argv.back() + ": " + run.err);
     CHECK(run.exit_code == 1);
     CHECK(std::count(run.err.begin(), run.err.end(), '\n') == 1);
@@ -194,7 +194,7 @@ TEST_CASE("a full disk stops the run with exit 1, a clear message and no partial
     write_file(tmp / "src/file" + std::to_string(i),
                std::string(300000, static_cast<char>('a' + i)));
   const auto run =
-      run_process({flickrfs_binary(), "mirror", "--jobs", "2", tmp / "src", tmp / "small/dst"});
+      run_command({flickrfs_binary(), "mirror", "--jobs", "2", tmp / "src", tmp / "small/dst"});
   const auto temps = flickrfs::test::find_temp_files(tmp / "small");
   std::vector<std::string> partial;
   for (int i = 0; i < 6; ++i) {

@@ -1,9 +1,7 @@
 #include "tests/mirror/test_helpers.hpp"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,21 +11,11 @@
 #include <map>
 #include <stdexcept>
 
-extern char** environ;
-
 namespace flickrfs::test {
 
 namespace fsys = std::filesystem;
 
 namespace {
-
-std::vector<char*> c_argv(const std::vector<std::string>& argv) {
-  std::vector<char*> out;
-  for (const auto& arg : argv)
-    out.push_back(const_cast<char*>(arg.c_str()));  // NOLINT: posix_spawn takes char*
-  out.push_back(nullptr);
-  return out;
-}
 
 struct Node {
   struct stat st {};
@@ -81,52 +69,6 @@ void compare_node(const std::string& rel, const std::string& expected_root,
 }
 
 }  // namespace
-
-// Starts argv with stdout on out_fd, stderr on err_fd and stdin from /dev/null; closes the
-// fds in this process.
-pid_t spawn_with(const std::vector<std::string>& argv, int out_fd, int err_fd) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
-  posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  auto args = c_argv(argv);
-  pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out_fd);
-  if (err_fd != out_fd) ::close(err_fd);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
-  return pid;
-}
-
-ProcessResult run_process(const std::vector<std::string>& argv) {
-  char out_template[] = "/tmp/flickrfs-proc-out-XXXXXX";
-  char err_template[] = "/tmp/flickrfs-proc-err-XXXXXX";
-  const pid_t pid = spawn_with(argv, ::mkstemp(out_template), ::mkstemp(err_template));
-  ProcessResult result;
-  result.exit_code = wait_process(pid);
-  result.out = read_file(out_template);
-  result.err = read_file(err_template);
-  ::unlink(out_template);
-  ::unlink(err_template);
-  return result;
-}
-
-pid_t spawn_process(const std::vector<std::string>& argv, const std::string& log_path) {
-  const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  return spawn_with(argv, log_fd, log_fd);
-}
-
-int wait_process(pid_t pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return -1;
-  }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
-}
 
 std::vector<std::string> compare_trees(const std::string& expected, const std::string& actual,
                                        const std::vector<std::string>& ignore_top,

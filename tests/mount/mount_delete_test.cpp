@@ -138,8 +138,8 @@ TEST_CASE(
   CHECK(after.photo(id) == nullptr);
   CHECK(emulator.calls("flickr.photos.delete") == 1);
   CHECK_FALSE(fsys::exists(image));
-  CHECK(wait_until([&] { return !fsys::exists(sidecar); }, std::chrono::seconds(10)));
-  CHECK(wait_until([&] { return album_entries_of(album, id).empty(); }, std::chrono::seconds(10)));
+  CHECK(eventually([&] { return !fsys::exists(sidecar); }, std::chrono::seconds(10)));
+  CHECK(eventually([&] { return album_entries_of(album, id).empty(); }, std::chrono::seconds(10)));
   std::size_t images = 0;
   for (const auto& page : list_dir(mount.root() + "/photostream")) {
     for (const auto& name : list_dir(mount.root() + "/photostream/" + page)) {

@@ -38,15 +38,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-void wait_listing_complete(const std::string& root, const Env& env) {
-  for (int i = 0; i < 600; ++i) {
-    const auto status = run_command({build_binary("flickrfs"), "status", root}, env);
-    if (status.output.find("listing:     complete") != std::string::npos) return;
-    ::usleep(500 * 1000);
-  }
-  FAIL("the first listing did not complete in 300 s");
-}
-
 // photo id -> "photostream/page-NNNN/<stem>.exif.json", from plain listings.
 std::map<std::string, std::string> exif_files(const std::string& root) {
   std::map<std::string, std::string> out;

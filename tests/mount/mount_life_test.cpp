@@ -14,26 +14,14 @@
 
 #include "tests/mount/mount_support.hpp"
 #include "tests/support/emulator_process.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace flickrfs::test;
 using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
 
 namespace {
-
-// Polls `condition` every 100 ms for at most `seconds`.
-bool eventually(const std::function<bool()>& condition, int seconds) {
-  const auto deadline = Clock::now() + std::chrono::seconds(seconds);
-  while (Clock::now() < deadline) {
-    try {
-      if (condition()) return true;
-    } catch (...) {
-      // not there yet (a listing or file may be mid-change)
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
 
 bool has_photo(const std::string& root, const std::string& id) {
   try {
@@ -114,14 +102,14 @@ TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
   {  // an upload appears on the last page
     const auto ids = mutate_ids(emulator, R"({"op":"add","title":"fresh upload"})");
     REQUIRE(ids.size() == 1);
-    CHECK(eventually([&] { return has_photo(root, ids[0]); }, 60));
+    CHECK(eventually([&] { return has_photo(root, ids[0]); }, 60s));
     CHECK(photo_file(root, ids[0]).find("fresh upload") != std::string::npos);
   }
   {  // a deleted photo disappears
     const std::string id = manifest.photos[10].id;
     REQUIRE(has_photo(root, id));
     mutate_ids(emulator, R"({"op":"delete","id":")" + id + "\"}");
-    CHECK(eventually([&] { return !has_photo(root, id); }, 60));
+    CHECK(eventually([&] { return !has_photo(root, id); }, 60s));
   }
   {  // a retitled photo is renamed, image and sidecar, not duplicated
     const std::string id = manifest.photos[20].id;
@@ -129,7 +117,7 @@ TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
     const std::string before_sidecar = sidecar_file(root, id);
     mutate_ids(emulator, R"({"op":"retitle","id":")" + id + R"(","title":"Brand new name"})");
     CHECK(eventually(
-        [&] { return photo_file(root, id).find("Brand new name") != std::string::npos; }, 60));
+        [&] { return photo_file(root, id).find("Brand new name") != std::string::npos; }, 60s));
     CHECK(sidecar_file(root, id).find("Brand new name") != std::string::npos);
     struct stat st;
     CHECK(::stat(before.c_str(), &st) != 0);
@@ -155,7 +143,7 @@ TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
           }
           return false;
         },
-        60));
+        60s));
     CHECK(sha256_hex(read_file(photo_file(root, id))) != old_sha);
   }
   {  // a photo added to an album gets links, and its sidecar lists the album
@@ -180,8 +168,8 @@ TEST_CASE("changes made on Flickr show up without a remount", "[mount]") {
           }
           return false;
         },
-        60));
-    CHECK(eventually([&] { return read_file(info).find(set.id) != std::string::npos; }, 30));
+        60s));
+    CHECK(eventually([&] { return read_file(info).find(set.id) != std::string::npos; }, 30s));
     struct stat st {};
     REQUIRE(::stat(info.c_str(), &st) == 0);
     CHECK(static_cast<std::size_t>(st.st_size) == read_file(info).size());
@@ -229,7 +217,7 @@ TEST_CASE("daemon mode: mount returns and status reports and fusermount3 -u unmo
         return status.output.find("120 in 1 pages") != std::string::npos &&
                status.output.find("listing:     complete") != std::string::npos;
       },
-      20));
+      20s));
   INFO(status.output);
   CHECK(status.status == 0);
   CHECK(status.output.find("online") != std::string::npos);
@@ -240,7 +228,7 @@ TEST_CASE("daemon mode: mount returns and status reports and fusermount3 -u unmo
       [&] {
         return run_command({build_binary("flickrfs"), "status", root}, env, 30).status != 0;
       },
-      10));
+      10s));
   keep_log(work.log(), "daemon-mode");
 }
 
@@ -263,7 +251,7 @@ TEST_CASE("SIGTERM during the first listing ends its walk at the next page", "[m
   TempDir temp;
   const MountWork work = make_work(temp.path());
   FlickrfsMount mount(emulator.url(), work);
-  REQUIRE(eventually([&] { return list_calls() >= 2; }, 30));
+  REQUIRE(eventually([&] { return list_calls() >= 2; }, 30s));
   const std::int64_t at_signal = list_calls();
   REQUIRE(at_signal < 6);
   CHECK(mount.stop_with(SIGTERM) == 0);

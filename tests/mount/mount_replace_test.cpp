@@ -107,14 +107,14 @@ TEST_CASE(
   REQUIRE(copied.status == 0);
   CHECK(shows(mount.root(), id, picture));  // the spooled bytes until Flickr has them
 
-  CHECK(wait_until(
+  CHECK(eventually(
       [&] {
         const Manifest now = fetch_manifest(emulator);
         const auto* photo = now.photo(id);
         return photo != nullptr && original_sha(*photo) == picture.sha256;
       },
       std::chrono::seconds(60)));
-  CHECK(wait_until([&] { return spool_empty(work); }, std::chrono::seconds(30)));
+  CHECK(eventually([&] { return spool_empty(work); }, std::chrono::seconds(30)));
   // Flickr's file now: a new secret, the same name, the new bytes and size.
   CHECK(shows(mount.root(), id, picture));
   CHECK(replaces(emulator) == 1);
@@ -134,15 +134,15 @@ TEST_CASE("SIGKILL during a replace, then a remount: the photo is replaced exact
   {
     FlickrfsMount mount(emulator.url(), work, {"--writable"}, kDefaultBudget);
     REQUIRE(run_command({"cp", picture.path, photo_file(mount.root(), id)}).status == 0);
-    REQUIRE(wait_until([&] { return sending(work); }, std::chrono::seconds(30)));
+    REQUIRE(eventually([&] { return sending(work); }, std::chrono::seconds(30)));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the POST is out
     mount.stop_with(SIGKILL);
   }
   CHECK_FALSE(spool_empty(work));  // the job survived the kill
   {
     FlickrfsMount mount(emulator.url(), work, {"--writable"}, kDefaultBudget);
-    CHECK(wait_until([&] { return spool_empty(work); }, std::chrono::seconds(120)));
-    CHECK(wait_until([&] { return shows(mount.root(), id, picture); }, std::chrono::seconds(60)));
+    CHECK(eventually([&] { return spool_empty(work); }, std::chrono::seconds(120)));
+    CHECK(eventually([&] { return shows(mount.root(), id, picture); }, std::chrono::seconds(60)));
   }
   const Manifest after = fetch_manifest(emulator);
   const auto* photo = after.photo(id);

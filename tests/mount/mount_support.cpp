@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -16,6 +17,8 @@
 #include <thread>
 
 #include "tests/support/emulator_process.hpp"
+#include "tests/support/eventually.hpp"
+#include "tests/support/process.hpp"
 
 namespace flickrfs::test {
 
@@ -23,37 +26,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (auto& s : strings)
-    out.push_back(s.data());
-  out.push_back(nullptr);
+// Env as the "NAME=value" list test::spawn takes.
+std::vector<std::string> env_list(const Env& env) {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : env)
+    out.push_back(key + "=" + value);
   return out;
-}
-
-pid_t spawn(std::vector<std::string> argv, const Env& env, int out_fd) {
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    for (const auto& [key, value] : env)
-      ::setenv(key.c_str(), value.c_str(), 1);
-    if (out_fd >= 0) {
-      ::dup2(out_fd, STDOUT_FILENO);
-      ::dup2(out_fd, STDERR_FILENO);
-    }
-    const int null_fd = ::open("/dev/null", O_RDONLY);
-    if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
-    auto args = c_strings(argv);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-int decode_status(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
 }
 
 }  // namespace
@@ -83,7 +61,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const Env& env, 
   const int fd = ::mkstemp(path);
   if (fd < 0) throw std::runtime_error("mkstemp failed");
   ::unlink(path);
-  const pid_t pid = spawn(argv, env, fd);
+  const pid_t pid = spawn(argv, env_list(env), fd);
   CommandResult result;
   const auto deadline = Clock::now() + std::chrono::seconds(timeout_s);
   int status = 0;
@@ -96,7 +74,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const Env& env, 
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  result.status = decode_status(status);
+  result.status = exit_code(status);
   ::lseek(fd, 0, SEEK_SET);
   char buffer[4096];
   ssize_t n = 0;
@@ -104,6 +82,16 @@ CommandResult run_command(const std::vector<std::string>& argv, const Env& env, 
     result.output.append(buffer, static_cast<std::size_t>(n));
   ::close(fd);
   return result;
+}
+
+void wait_listing_complete(const std::string& root, const Env& env) {
+  const bool complete = eventually(
+      [&] {
+        const auto status = run_command({build_binary("flickrfs"), "status", root}, env);
+        return status.output.find("listing:     complete") != std::string::npos;
+      },
+      std::chrono::seconds(300), std::chrono::milliseconds(500));
+  if (!complete) FAIL("the first listing did not complete in 300 s");
 }
 
 bool is_mounted(const std::string& mountpoint) {
@@ -142,13 +130,13 @@ FlickrfsMount::FlickrfsMount(const std::string& url, const MountWork& work,
   std::vector<std::string> argv = {
       build_binary("flickrfs"), "mount", m_root, "-f", "--log-file", m_log, "-v"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  m_pid = spawn(argv, full, -1);
+  m_pid = spawn(argv, env_list(full), -1);
   const auto deadline = Clock::now() + std::chrono::seconds(600);
   while (!is_mounted(m_root)) {
     int status = 0;
     if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
       m_pid = -1;
-      throw std::runtime_error("flickrfs exited (" + std::to_string(decode_status(status)) +
+      throw std::runtime_error("flickrfs exited (" + std::to_string(exit_code(status)) +
                                ") before mounting; log:\n" + read_file(m_log));
     }
     if (Clock::now() > deadline) {
@@ -174,7 +162,7 @@ int FlickrfsMount::reap(int timeout_s) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   m_pid = -1;
-  return decode_status(status);
+  return exit_code(status);
 }
 
 int FlickrfsMount::unmount() {

@@ -37,6 +37,11 @@ struct CommandResult {
 CommandResult run_command(const std::vector<std::string>& argv, const Env& env = {},
                           int timeout_s = 120);
 
+// Until `flickrfs status` says the mount's first listing is complete (albums and video
+// streams fetched: a video's link changes its name when its streams become known); fails
+// the test after 300 s.
+void wait_listing_complete(const std::string& root, const Env& env);
+
 // `flickrfs mount MNT -f ...` as a child process. The constructor returns once the mount is
 // up (or throws with the daemon's log); the destructor unmounts (fusermount3 -u, then -uz),
 // reaps the process and keeps the daemon log under build/Testing/mount-logs/.

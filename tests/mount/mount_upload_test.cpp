@@ -43,7 +43,7 @@ TEST_CASE(
   REQUIRE(run_command(cp_command(album_pictures, upload + "/Harbour walks")).status == 0);
 
   // Until Flickr has them the spooled files are listed, with their exact sizes.
-  CHECK(wait_until(
+  CHECK(eventually(
       [&] {
         return list_dir(upload) == std::vector<std::string>{"Harbour walks"} &&
                list_dir(upload + "/Harbour walks").empty();
@@ -73,7 +73,7 @@ TEST_CASE(
 
   // The photostream's last page shows them (after the mount's refresh), exact sizes and bytes.
   std::map<std::string, std::string> shown;  // id -> path
-  CHECK(wait_until(
+  CHECK(eventually(
       [&] {
         shown.clear();
         const std::string page = last_page(mount.root());
@@ -103,7 +103,7 @@ TEST_CASE(
     CHECK(static_cast<std::uint64_t>(st.st_size) == by_id.at(id)->size);
     CHECK(sha256_hex(read_file(path)) == by_id.at(id)->sha256);
   }
-  CHECK(wait_until([&] { return spool_empty(work); }, std::chrono::seconds(30)));
+  CHECK(eventually([&] { return spool_empty(work); }, std::chrono::seconds(30)));
 }
 
 TEST_CASE("SIGKILL during uploads from upload/, then a remount: every photo on Flickr once",
@@ -118,7 +118,7 @@ TEST_CASE("SIGKILL during uploads from upload/, then a remount: every photo on F
     FlickrfsMount mount(emulator.url(), work, {"--writable"}, kDefaultBudget);
     REQUIRE(run_command(cp_command(pictures, mount.root() + "/upload")).status == 0);
     // Killed once a few are on Flickr, well before all are.
-    wait_until([&] { return fetch_manifest(emulator).photos.size() >= 23; },
+    eventually([&] { return fetch_manifest(emulator).photos.size() >= 23; },
                std::chrono::seconds(60));
     mount.stop_with(SIGKILL);
   }
@@ -131,7 +131,7 @@ TEST_CASE("SIGKILL during uploads from upload/, then a remount: every photo on F
   {
     FlickrfsMount mount(emulator.url(), work, {"--writable"}, kDefaultBudget);
     // The queued files are listed again and sent by the new mount.
-    CHECK(wait_until([&] { return list_dir(mount.root() + "/upload").empty(); },
+    CHECK(eventually([&] { return list_dir(mount.root() + "/upload").empty(); },
                      std::chrono::seconds(180)));
   }
   const Manifest manifest = fetch_manifest(emulator);
@@ -141,7 +141,7 @@ TEST_CASE("SIGKILL during uploads from upload/, then a remount: every photo on F
     CHECK((after.count(p.sha256) != 0 && after.at(p.sha256).size() == 1));
   }
   CHECK(manifest.photos.size() == 40);
-  CHECK(wait_until([&] { return spool_empty(work); }, std::chrono::seconds(30)));
+  CHECK(eventually([&] { return spool_empty(work); }, std::chrono::seconds(30)));
 }
 
 TEST_CASE(
@@ -174,7 +174,7 @@ TEST_CASE(
     const auto full = run_command(cp_command(big, upload));
     CHECK(full.status != 0);
     CHECK(full.output.find("No space left on device") != std::string::npos);
-    CHECK(wait_until([&] { return list_dir(upload).empty(); }, std::chrono::seconds(60)));
+    CHECK(eventually([&] { return list_dir(upload).empty(); }, std::chrono::seconds(60)));
     CHECK(list_dir(spool + "/incoming").empty());  // the cut-off file is not kept half
     // The disk has room again: the same file can be retried once there is space... and
     // the small one, queued before, is on Flickr.
@@ -183,7 +183,7 @@ TEST_CASE(
   CHECK(originals.count(small[0].sha256) == 1);
   CHECK(originals.count(big[0].sha256) == 0);
   CHECK(fsys::file_size(big[0].path) == big[0].size);  // the source is untouched
-  CHECK(wait_until([&] { return spool_empty(work); }, std::chrono::seconds(30)));
+  CHECK(eventually([&] { return spool_empty(work); }, std::chrono::seconds(30)));
 }
 
 TEST_CASE(

@@ -68,17 +68,6 @@ std::set<std::string> expected_dirs(const ManifestPhoto& photo) {
   return out;
 }
 
-// Until the mount's first listing is complete (albums and video streams fetched: a video's
-// link changes its name when its streams become known).
-void wait_listing_complete(const std::string& root, const Env& env) {
-  for (int i = 0; i < 600; ++i) {
-    const auto status = run_command({build_binary("flickrfs"), "status", root}, env);
-    if (status.output.find("listing:     complete") != std::string::npos) return;
-    ::usleep(500 * 1000);
-  }
-  FAIL("the first listing did not complete in 300 s");
-}
-
 // The entry of `dir` whose name ends in "_<id>", or "".
 std::string entry_with_id(const std::string& dir, const std::string& id) {
   for (const auto& name : list_dir(dir)) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/mount/mount_support.hpp"
+#include "tests/support/eventually.hpp"
 
 namespace flickrfs::test {
 
@@ -33,17 +34,6 @@ std::vector<Picture> make_pictures(const std::string& dir, int count, int seed,
 std::string original_sha(const ManifestPhoto& photo);
 // sha256 of the Original -> the ids of the photos that have it.
 std::map<std::string, std::vector<std::string>> by_original(const Manifest& manifest);
-
-// Polls `done` every 200 ms until it holds or `limit` passes; returns its last value.
-template <class Done>
-bool wait_until(Done done, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return done();
-}
 
 // `cp FILES... TO`.
 std::vector<std::string> cp_command(const std::vector<Picture>& pictures, const std::string& to);

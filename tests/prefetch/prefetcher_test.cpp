@@ -10,6 +10,7 @@
 #include "fs/sync/catalog.hpp"
 #include "tests/cache/cache_fixture.hpp"
 #include "tests/fs/fake_catalog.hpp"
+#include "tests/support/eventually.hpp"
 
 using namespace flickrfs;
 using namespace std::chrono_literals;
@@ -17,12 +18,19 @@ using namespace std::chrono_literals;
 namespace {
 
 // Only what the prefetcher asks: no size is known (sizes come from the downloads). Counts
-// the info.json sizes the prefetcher resolves (warming their comments).
+// the info.json sizes the prefetcher resolves (warming their comments), and the stored-size
+// lookups (LMDB reads in the real catalog) made on the thread that built it, which plays the
+// FUSE thread calling note_*().
 class NoSizes final : public model::CatalogView {
  public:
   std::atomic<int> info_resolves{0};
+  std::atomic<int> size_lookups{0};
+  std::atomic<int> size_lookups_on_fuse_thread{0};
+  const std::thread::id fuse_thread = std::this_thread::get_id();
   std::shared_ptr<const model::Tree> tree() const override { return nullptr; }
   std::optional<std::uint64_t> known_size(const model::Tree&, const model::Node&) override {
+    size_lookups += 1;
+    if (std::this_thread::get_id() == fuse_thread) size_lookups_on_fuse_thread += 1;
     return std::nullopt;
   }
   Result<std::uint64_t> resolve_size(const model::Tree&, const model::Node& node,
@@ -117,6 +125,21 @@ TEST_CASE("a walk prefetches the next photos, within the window, and counts used
   CHECK(stats.wasted_bytes == 1005 + 1006);  // prefetched, never opened
   CHECK(stats.prefetched_bytes == stats.used_bytes + stats.wasted_bytes);
   CHECK(w.view.info_resolves == 0);  // the walk never opened an info.json
+}
+
+TEST_CASE("note_open looks up no stored size itself: the workers do", "[prefetch]") {
+  World w;
+  const auto owned = small_prefetcher(w);
+  fs::prefetch::Prefetcher& prefetcher = *owned;
+  prefetcher.note_listing(w.tree, *w.tree->node(w.tree->page_ino(1)));
+  for (std::uint32_t i = 0; i < 3; ++i) {  // a walk: photos 2 to 5, then 6, are queued
+    prefetcher.note_open(w.tree, w.image(i));
+    settle(prefetcher);
+  }
+  CHECK(w.cache.downloader->calls() == 5);
+  CHECK(w.view.size_lookups >= 5);                 // each queued file's size was looked up...
+  CHECK(w.view.size_lookups_on_fuse_thread == 0);  // ...never on the caller of note_open
+  prefetcher.stop();
 }
 
 TEST_CASE("a walk that copies info.json warms the info.json of what it prefetches", "[prefetch]") {
@@ -219,7 +242,8 @@ TEST_CASE("window 0 starts nothing, stop() during downloads joins cleanly", "[pr
   prefetcher.note_listing(w.tree, *w.tree->node(w.tree->page_ino(1)));
   for (std::uint32_t i = 0; i < 3; ++i)
     prefetcher.note_open(w.tree, w.image(i));
-  std::this_thread::sleep_for(50ms);
+  // Stop while downloads run (20 ms a 100-byte chunk: each takes seconds).
+  REQUIRE(test::eventually([&] { return w.cache.downloader->calls() >= 1; }, 60s));
   prefetcher.stop();  // waits for the running downloads, drops the queue
   const auto stats = prefetcher.stats();
   CHECK(stats.queued == 0);

@@ -1,5 +1,5 @@
-// See child_process.hpp.
-#include "tests/api/child_process.hpp"
+// See process.hpp.
+#include "tests/support/process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -22,6 +22,39 @@ void close_fd(int& fd) {
   fd = -1;
 }
 
+// The test's environment with `extra` ("NAME=value") added, overriding same-named entries.
+std::vector<std::string> environment_with(const std::vector<std::string>& extra) {
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string text = *entry;
+    bool overridden = false;
+    for (const auto& add : extra) {
+      if (text.substr(0, text.find('=') + 1) == add.substr(0, add.find('=') + 1)) {
+        overridden = true;
+      }
+    }
+    if (!overridden) environment.push_back(text);
+  }
+  environment.insert(environment.end(), extra.begin(), extra.end());
+  return environment;
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& text : strings)
+    out.push_back(text.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+// In the child after fork: never returns.
+[[noreturn]] void exec(std::vector<std::string>& argv, std::vector<std::string>& environment) {
+  auto args = c_strings(argv);
+  auto envp = c_strings(environment);
+  ::execvpe(args[0], args.data(), envp.data());
+  ::_exit(127);
+}
+
 }  // namespace
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv,
@@ -32,36 +65,15 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
   if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
-  std::vector<std::string> environment;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const std::string text = *entry;
-    bool overridden = false;
-    for (const auto& extra : env) {
-      if (text.substr(0, text.find('=') + 1) == extra.substr(0, extra.find('=') + 1)) {
-        overridden = true;
-      }
-    }
-    if (!overridden) environment.push_back(text);
-  }
-  environment.insert(environment.end(), env.begin(), env.end());
-  std::vector<char*> args;
+  std::vector<std::string> environment = environment_with(env);
   std::vector<std::string> argv_copy = argv;
-  for (auto& arg : argv_copy)
-    args.push_back(arg.data());
-  args.push_back(nullptr);
-  std::vector<char*> envp;
-  for (auto& entry : environment)
-    envp.push_back(entry.data());
-  envp.push_back(nullptr);
-
   m_pid = ::fork();
   if (m_pid < 0) throw std::runtime_error("fork failed");
   if (m_pid == 0) {
     ::dup2(in[0], STDIN_FILENO);
     ::dup2(out[1], STDOUT_FILENO);
     ::dup2(err[1], STDERR_FILENO);
-    ::execve(args[0], args.data(), envp.data());
-    ::_exit(127);
+    exec(argv_copy, environment);
   }
   ::close(in[0]);
   ::close(out[1]);
@@ -146,7 +158,7 @@ int ChildProcess::wait(std::chrono::milliseconds timeout) {
     ::usleep(10'000);
   }
   m_pid = -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return exit_code(status);
 }
 
 RunResult run_command(const std::vector<std::string>& argv, const std::vector<std::string>& env,
@@ -158,6 +170,46 @@ RunResult run_command(const std::vector<std::string>& argv, const std::vector<st
   result.out = child.out();
   result.err = child.err();
   return result;
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, int out_fd) {
+  std::vector<std::string> environment = environment_with(env);
+  std::vector<std::string> argv_copy = argv;
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    if (out_fd >= 0) {
+      ::dup2(out_fd, STDOUT_FILENO);
+      ::dup2(out_fd, STDERR_FILENO);
+    }
+    const int null_fd = ::open("/dev/null", O_RDONLY);
+    if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
+    exec(argv_copy, environment);
+  }
+  return pid;
+}
+
+pid_t spawn_logged(const std::vector<std::string>& argv, const std::string& log_path,
+                   const std::vector<std::string>& env) {
+  const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd < 0) throw std::runtime_error("cannot open " + log_path);
+  const pid_t pid = spawn(argv, env, log_fd);
+  ::close(log_fd);
+  return pid;
+}
+
+int exit_code(int wait_status) {
+  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+  return -1;
+}
+
+int wait_exit(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return -1;
+  }
+  return exit_code(status);
 }
 
 }  // namespace flickrfs::test

@@ -1,7 +1,9 @@
 #pragma once
-// ChildProcess: runs a binary (build/flickrfs) with arguments, extra environment variables
-// and pipes on stdin, stdout and stderr, for end-to-end tests of the commands. Reads are
-// bounded by timeouts, so a hanging command fails the test instead of hanging it.
+// Child processes for tests, one implementation for every suite: ChildProcess (pipes on
+// stdin, stdout and stderr) and run_command for commands that run to completion; spawn and
+// wait_exit for daemons and background runs whose output goes to a file. argv[0] is looked
+// up in PATH when it has no '/'. Reads and waits of ChildProcess are bounded by timeouts, so
+// a hanging command fails the test instead of hanging it.
 //
 // Thread contract: owned by one test thread.
 
@@ -45,13 +47,26 @@ class ChildProcess {
 };
 
 // Runs to completion with `input` on stdin: {exit code, stdout, stderr}.
+// The exit code is 128+N when the command was killed by signal N, -1 when it timed out.
 struct RunResult {
   int exit_code = -1;
   std::string out;
   std::string err;
 };
-RunResult run_command(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                      const std::string& input = {},
-                      std::chrono::milliseconds timeout = std::chrono::seconds(60));
+RunResult run_command(const std::vector<std::string>& argv,
+                      const std::vector<std::string>& env = {}, const std::string& input = {},
+                      std::chrono::milliseconds timeout = std::chrono::minutes(10));
+
+// Starts argv in the background with `env` ("NAME=value") added, stdin from /dev/null and
+// stdout and stderr on `out_fd` (inherited when -1; the caller still owns it). Throws
+// std::runtime_error when it cannot fork.
+pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, int out_fd);
+// The same with stdout and stderr appended to `log_path`.
+pid_t spawn_logged(const std::vector<std::string>& argv, const std::string& log_path,
+                   const std::vector<std::string>& env = {});
+// A waitpid status as an exit code: 128+N when killed by signal N.
+int exit_code(int wait_status);
+// Waits for `pid` (retrying on EINTR); its exit_code, or -1 when it cannot be waited for.
+int wait_exit(pid_t pid);
 
 }  // namespace flickrfs::test
