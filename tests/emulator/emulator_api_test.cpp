@@ -359,6 +359,26 @@ TEST_CASE("favorites.getList: others' photos, date_faved, string total, paging, 
   const auto xml = rest_call(emu.url(), {{"method", "flickr.favorites.getList"}}, true, "rest");
   CHECK(xml.body.find(" date_faved=\"") != std::string::npos);
 
+  // Per-photo methods answer for a listed favorite as for any visible photo, with its owner;
+  // one its owner made private is not found.
+  for (element f : favorites) {
+    const std::string id(sv(f["id"]));
+    simdjson::dom::parser p1;
+    const auto sizes =
+        rest_call(emu.url(), {{"method", "flickr.photos.getSizes"}, {"photo_id", id}}, true);
+    const auto info =
+        rest_call(emu.url(), {{"method", "flickr.photos.getInfo"}, {"photo_id", id}}, true);
+    if (!bool(f["listed"])) {
+      CHECK(sizes.body.find("\"code\":1,") != std::string::npos);
+      CHECK(info.body.find("\"code\":1,") != std::string::npos);
+      continue;
+    }
+    CHECK(simdjson::dom::array(parse(p1, sizes.body)["sizes"]["size"]).size() ==
+          simdjson::dom::array(f["sizes"]).size());
+    simdjson::dom::parser p2;
+    CHECK(sv(parse(p2, info.body)["photo"]["owner"]["nsid"]) == sv(f["owner"]));
+  }
+
   // Other members' images are served like the account's.
   for (element f : favorites) {
     element smallest = *simdjson::dom::array(f["sizes"]).begin();

@@ -83,6 +83,21 @@ def main():
     if [p["id"] for p in photos["photo"]] != [w[0] for w in want]:
         fail("JSON favorites differ from the walk")
 
+    # getSizes answers for a listed favorite (a video's streams too), not for an
+    # owner-private one.
+    for f in listed[:5] + [v for v in listed if v["media"] == "video"][:2]:
+        got = api_for("parsed-json").photos.getSizes(photo_id=f["id"])["sizes"]["size"]
+        if sorted(s["label"] for s in got) != sorted(s["label"] for s in f["sizes"]):
+            fail("favorite %s: getSizes labels differ from the manifest" % f["id"])
+    private = [f for f in manifest["favorites"] if not f["listed"]][0]
+    try:
+        api_for("parsed-json").photos.getSizes(photo_id=private["id"])
+    except flickrapi.exceptions.FlickrError as e:
+        if e.code != 1:
+            fail("getSizes of an owner-private favorite: code %r, want 1" % e.code)
+    else:
+        fail("getSizes of an owner-private favorite succeeded")
+
     anonymous = api_for("parsed-json", token=False)
     named = anonymous.favorites.getList(user_id=manifest["user"]["nsid"], per_page=500)
     if [p["id"] for p in named["photos"]["photo"]] != [w[0] for w in want]:
