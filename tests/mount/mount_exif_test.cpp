@@ -3,8 +3,8 @@
 // tags, or hidden_by_owner when the owner hides EXIF), its st_size is the bytes a read
 // returns, a listing costs no getExif call, each photo costs exactly one, and a re-read or a
 // remount none (the cache keeps them forever). Albums and the views (tags/, by-date/,
-// by-upload/) link the file into photostream/. A
-// getExif that fails is EIO, and not remembered.
+// by-upload/) link the file into photostream/. A getExif that fails is EIO, and not
+// remembered.
 #include <sys/stat.h>
 #include <unistd.h>
 
