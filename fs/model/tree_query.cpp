@@ -248,7 +248,10 @@ std::optional<Node> Tree::lookup_in(const Node& dir, std::string_view name) cons
 }
 
 std::optional<Node> Tree::lookup_in_page(const Node& dir, std::string_view name) const {
-  if (name == kHiddenName) return node(page_hidden_ino(dir));
+  if (name == kHiddenName) {
+    if (page_range(dir.index).first == page_range(dir.index).second) return std::nullopt;
+    return node(page_hidden_ino(dir));
+  }
   const auto index = photo_index(file_id(name));
   if (!index || m_photos[*index].page != dir.index) return std::nullopt;
   const auto& record = m_photos[*index];
@@ -573,11 +576,12 @@ bool Tree::complete() const {
 void Tree::list_page(const Node& dir, std::uint64_t first,
                      const std::function<bool(DirEntry)>& emit, std::uint64_t& position) const {
   const std::uint64_t base = position;
-  if (first <= base + 1) {
+  const auto [begin, end] = page_range(dir.index);
+  // An empty favorites/ has no .hidden, as a view folder without photos (a page is never empty).
+  if (first <= base + 1 && begin != end) {
     position = base + 1;
     if (!emit({std::string(kHiddenName), page_hidden_ino(dir), NodeKind::hidden_list})) return;
   }
-  const auto [begin, end] = page_range(dir.index);
   const std::uint64_t stride = m_exif_inos.empty() ? 2 : 3;
   const std::uint64_t skip = first > base + 2 ? first - base - 2 : 0;
   for (std::size_t i = begin + skip / stride; i < end; ++i) {

@@ -142,6 +142,11 @@ TEST_CASE("favorites/: best size only, exif.json with --exif, listed flag, diff"
   CHECK_FALSE(tree->listed(*tree->node(kFavoritesIno)));
   CHECK_FALSE(tree->complete());
 
+  // No favorites: an empty folder, no .hidden.
+  const auto none = Tree::build(test::make_catalog(2), {});
+  CHECK(list_all(*none, kFavoritesIno).size() == 2);
+  CHECK_FALSE(none->lookup(kFavoritesIno, ".hidden"));
+
   // A favorite gone from the list: favorites/ and its .hidden are invalidated.
   auto fewer = with_favorites();
   fewer.favorites.erase(fewer.favorites.begin());

@@ -317,7 +317,7 @@ std::vector<int> download_pages(const std::string& plan) {
 
 TEST_CASE("mirror --dry-run changes nothing and --order picks oldest or newest uploads first") {
   use_emulator_credentials();
-  EmulatorProcess emulator({700, 2, 8, {"--image-kb", "2"}});
+  EmulatorProcess emulator({700, 2, 8, {"--image-kb", "2", "--favorites", "0"}});
   TempDir tmp;
   const auto oldest = run_mirror(emulator, tmp / "dst", {"--dry-run"});
   INFO(oldest.err);

@@ -80,7 +80,7 @@ void flip_first_byte(const std::string& path) {
 }  // namespace
 
 TEST_CASE("mirror of a mount copies cached images from its blob store and equals the mount") {
-  EmulatorProcess emulator({60, 3, 4, {"--image-kb", "8"}});
+  EmulatorProcess emulator({60, 3, 4, {"--image-kb", "8", "--favorites", "0"}});
   TempDir tmp;
   ::mkdir((tmp / "work").c_str(), 0700);
   const MountWork work = make_work(tmp / "work");
