@@ -128,6 +128,11 @@ class FlickrClient {
   // photosets.getList, every page. `user` "me" = the token owner.
   [[nodiscard]] Result<std::vector<Photoset>> photosets(const std::string& user);
   [[nodiscard]] Result<std::vector<Collection>> collections_tree(const std::string& user);
+  // favorites.getList with the photostream's extras: the photos `user` faved (other
+  // members', each with its owner and date_faved), newest faved first. "me" = the token
+  // owner (no user_id sent: Flickr then lists the caller's).
+  [[nodiscard]] Result<PhotoPage> favorites_page(const std::string& user, int page,
+                                                 int per_page = kMaxPerPage);
 
   // Walks pages 1..pages of `fetch_page` and returns each photo once. Strategy:
   // - `pages` and `total` are re-read from every response; a short or empty page never ends
@@ -154,6 +159,8 @@ class FlickrClient {
                                              const PageObserver& on_page = nullptr);
   [[nodiscard]] Result<PhotoWalk> all_photoset_photos(const std::string& photoset_id,
                                                       const std::string& owner);
+  // Every favorite: ceil(F / 500) calls when the list holds still.
+  [[nodiscard]] Result<PhotoWalk> all_favorites(const std::string& user);
 
   // ---- One photo ---------------------------------------------------------------------------
   [[nodiscard]] Result<std::vector<Size>> sizes(const std::string& photo_id);

@@ -113,6 +113,16 @@ Result<PhotoPage> FlickrClient::recently_updated(std::int64_t min_date, int page
                          false, page_parser(kMethod));
 }
 
+Result<PhotoPage> FlickrClient::favorites_page(const std::string& user, int page, int per_page) {
+  static constexpr std::string_view kMethod = "flickr.favorites.getList";
+  FLICKRFS_TRY(const std::string who, me_or_nsid(user, false));
+  oauth::Params params = {{"extras", std::string(kPhotoExtras)},
+                          {"per_page", clamp_per_page(per_page)},
+                          {"page", std::to_string(page)}};
+  if (who != "me") params.emplace_back("user_id", who);
+  return call<PhotoPage>(kMethod, std::move(params), false, page_parser(kMethod));
+}
+
 Result<std::vector<Photoset>> FlickrClient::photosets(const std::string& user) {
   FLICKRFS_TRY(const std::string who, me_or_nsid(user, false));
   std::vector<Photoset> all;
@@ -179,6 +189,10 @@ Result<PhotoWalk> FlickrClient::all_photoset_photos(const std::string& photoset_
                                                     const std::string& owner) {
   return walk_pages(
       [&](int page) { return photoset_photos_page(photoset_id, owner, page, kMaxPerPage); });
+}
+
+Result<PhotoWalk> FlickrClient::all_favorites(const std::string& user) {
+  return walk_pages([&](int page) { return favorites_page(user, page, kMaxPerPage); });
 }
 
 Result<std::vector<Size>> FlickrClient::sizes(const std::string& photo_id) {

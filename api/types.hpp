@@ -75,6 +75,7 @@ struct Photo {
   bool date_taken_unknown = false;
   std::int64_t date_upload = 0;  // unix
   std::int64_t last_update = 0;  // unix; bumps on any metadata or comment change
+  std::int64_t date_faved = 0;   // unix; favorites.getList only (0 elsewhere)
 
   std::vector<std::string> tags;          // normalized tags, as in the "tags" extra
   std::vector<std::string> machine_tags;  // "namespace:predicate=value"

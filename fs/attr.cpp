@@ -71,6 +71,7 @@ double entry_timeout(const Context& ctx, model::NodeKind kind) {
     case model::NodeKind::exif_link:
     case model::NodeKind::view_link:
     case model::NodeKind::view_sidecar_link:
+    case model::NodeKind::view_exif_link:
     case model::NodeKind::collection_link:
     case model::NodeKind::hidden_list:
     case model::NodeKind::album_json:

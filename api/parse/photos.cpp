@@ -141,6 +141,7 @@ bool take_number(Photo& photo, std::string_view key, od::value value) {
       {"count_views", &Photo::views},
       {"count_comments", &Photo::count_comments},
       {"count_faves", &Photo::count_faves},
+      {"date_faved", &Photo::date_faved},
   };
   for (const auto& [name, member] : fields) {
     if (key == name) {

@@ -108,13 +108,25 @@ Result<void> list_albums(api::FlickrClient& client, const std::string& who, unsi
   return success();
 }
 
+// The photostream's photos, then the favorites: both show info.json and exif.json.
+std::vector<const api::Photo*> listed_photos(const FlickrCatalog& catalog) {
+  std::vector<const api::Photo*> out;
+  out.reserve(catalog.photos.size() + catalog.favorites.size());
+  for (const auto& photo : catalog.photos)
+    out.push_back(&photo);
+  for (const auto& photo : catalog.favorites)
+    out.push_back(&photo);
+  return out;
+}
+
 // Photos with comments whose cached copy is stale; the others are filled from the last
 // run's cache or the mount's.
 std::vector<const api::Photo*> photos_needing_comments(FlickrCatalog& catalog,
                                                        const ListingOptions& options) {
   CommentCache* cache = options.comment_cache;
   std::vector<const api::Photo*> wanted;
-  for (const auto& photo : catalog.photos) {
+  for (const api::Photo* listed : listed_photos(catalog)) {
+    const api::Photo& photo = *listed;
     if (photo.count_comments <= 0) continue;
     if (cache != nullptr) {
       const auto hit = cache->find(photo.id);
@@ -139,7 +151,8 @@ std::vector<const api::Photo*> photos_needing_comments(FlickrCatalog& catalog,
 
 void refresh_cache(const FlickrCatalog& catalog, CommentCache& cache) {
   CommentCache fresh;
-  for (const auto& photo : catalog.photos) {
+  for (const api::Photo* listed : listed_photos(catalog)) {
+    const api::Photo& photo = *listed;
     const auto found = catalog.comments.find(photo.id);
     if (found != catalog.comments.end()) {
       fresh[photo.id] = {photo.last_update, photo.count_comments, found->second};
@@ -173,7 +186,8 @@ void list_comments(api::FlickrClient& client, unsigned jobs, const std::atomic<b
 void list_exif(api::FlickrClient& client, unsigned jobs, const std::atomic<bool>& interrupt,
                const ListingOptions& options, FlickrCatalog& catalog) {
   std::vector<const api::Photo*> wanted;
-  for (const auto& photo : catalog.photos) {
+  for (const api::Photo* listed : listed_photos(catalog)) {
+    const api::Photo& photo = *listed;
     if (options.exif_cache != nullptr) {
       const auto hit = options.exif_cache->find(photo.id);
       if (hit != options.exif_cache->end()) {
@@ -209,7 +223,8 @@ void list_exif(api::FlickrClient& client, unsigned jobs, const std::atomic<bool>
   }
   if (options.exif_cache == nullptr) return;
   ExifCache fresh;  // the photos still listed
-  for (const auto& photo : catalog.photos) {
+  for (const api::Photo* listed : listed_photos(catalog)) {
+    const api::Photo& photo = *listed;
     const auto found = catalog.exif.find(photo.id);
     if (found != catalog.exif.end()) fresh[photo.id] = found->second;
   }
@@ -226,16 +241,18 @@ bool has_video_stream(const api::Photo& photo) {
 void list_video_sizes(api::FlickrClient& client, unsigned jobs, const std::atomic<bool>& interrupt,
                       VideoSizeCache* cache, FlickrCatalog& catalog) {
   std::vector<api::Photo*> wanted;
-  for (auto& photo : catalog.photos) {
-    if (photo.media != api::Media::video || has_video_stream(photo)) continue;
-    if (cache != nullptr) {
-      const auto hit = cache->find(photo.id);
-      if (hit != cache->end() && hit->second.secret == photo.secret) {
-        photo.sizes = hit->second.sizes;
-        continue;
+  for (auto* photos : {&catalog.photos, &catalog.favorites}) {
+    for (auto& photo : *photos) {
+      if (photo.media != api::Media::video || has_video_stream(photo)) continue;
+      if (cache != nullptr) {
+        const auto hit = cache->find(photo.id);
+        if (hit != cache->end() && hit->second.secret == photo.secret) {
+          photo.sizes = hit->second.sizes;
+          continue;
+        }
       }
+      wanted.push_back(&photo);
     }
-    wanted.push_back(&photo);
   }
   std::mutex mutex;
   fs::parallel_for(wanted.size(), jobs, interrupt, [&](std::size_t i) {
@@ -246,7 +263,8 @@ void list_video_sizes(api::FlickrClient& client, unsigned jobs, const std::atomi
   });
   if (cache == nullptr) return;
   VideoSizeCache fresh;
-  for (const auto& photo : catalog.photos) {
+  for (const api::Photo* listed : listed_photos(catalog)) {
+    const api::Photo& photo = *listed;
     if (photo.media == api::Media::video && has_video_stream(photo)) {
       fresh[photo.id] = {photo.secret, photo.sizes};
     }
@@ -265,6 +283,18 @@ Result<FlickrCatalog> list_flickr_catalog(api::FlickrClient& client, const Listi
                                            interrupt, catalog.listing_calls));
   note_incomplete(catalog, "the photostream", walk);
   catalog.photos = std::move(walk.photos);
+  // favorites/ (ceil(F/500) calls). Like collections/, its failure does not stop the copy; it
+  // makes the listing incomplete, so --delete keeps what a failed walk could not show.
+  auto favorites = walk_in_parallel([&](int page) { return client.favorites_page(who, page); },
+                                    [&] { return client.all_favorites(who); }, options.jobs,
+                                    interrupt, catalog.listing_calls);
+  if (favorites) {
+    note_incomplete(catalog, "favorites", *favorites);
+    catalog.favorites = std::move(favorites->photos);
+  } else {
+    if (catalog.complete) catalog.incomplete_reason = "favorites: " + favorites.error().describe();
+    catalog.complete = false;
+  }
   // Albums, video streams and comments are independent of each other: listed at the same
   // time. (Albums are not listed beside the photostream walk: big album pages then delay the
   // photostream's on a busy server, which costs more than the overlap saves.) Comment lists

@@ -1,10 +1,11 @@
 #pragma once
 // Everything the mirror needs to know about an account, from listing calls only:
-// people.getPhotos (or getPublicPhotos) pages with every extra, photosets.getList, one
-// photosets.getPhotos walk per album, one collections.getTree, and photos.comments.getList
-// only for photos whose count_comments is above zero; with --exif, photos.getExif once per
-// photo the last run (or the mount's cache) does not hold. No per-photo getInfo/getSizes: the list
-// extras carry the size ladder (flickr-api.md section 6, flickrmirrorer's API profile).
+// people.getPhotos (or getPublicPhotos) pages with every extra, favorites.getList pages,
+// photosets.getList, one photosets.getPhotos walk per album, one collections.getTree, and
+// photos.comments.getList only for photos whose count_comments is above zero; with --exif,
+// photos.getExif once per photo the last run (or the mount's cache) does not hold. No per-photo
+// getInfo/getSizes: the list extras carry the size ladder (flickr-api.md section 6,
+// flickrmirrorer's API profile).
 //
 // Latency first: every walk reads page 1 and then all other pages at the same time; once
 // the photostream is known, albums, comments and video getSizes are listed together. The client's
@@ -33,8 +34,9 @@ struct CatalogAlbum {
 
 struct FlickrCatalog {
   std::vector<api::Photo> photos;
-  std::vector<CatalogAlbum> albums;                                     // photosets.getList order
-  std::vector<api::Collection> collections;                             // collections.getTree
+  std::vector<api::Photo> favorites;         // favorites.getList order (favorites/)
+  std::vector<CatalogAlbum> albums;          // photosets.getList order
+  std::vector<api::Collection> collections;  // collections.getTree
   std::unordered_map<std::string, std::vector<api::Comment>> comments;  // by photo id
   std::unordered_map<std::string, std::string> comment_errors;          // photo id -> why
   // False when a walk came back short of its reported total (--delete then refuses).

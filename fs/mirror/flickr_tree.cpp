@@ -33,7 +33,7 @@ class Walker {
 
   Result<DesiredTree> run() {
     add_directory(model::Node{model::kRootIno, NodeKind::root, 0, 0, 0}, "");
-    m_out.photo_count = m_shared->tree->photo_count();
+    m_out.photo_count = m_shared->tree->record_count();  // favorites/ holds images too
     m_out.complete = m_shared->catalog.complete;
     m_out.incomplete_reason = m_shared->catalog.incomplete_reason;
     if (!m_error.ok()) return m_error.error();
@@ -102,7 +102,11 @@ class Walker {
         entry.role = "exif-link:" + tree().album(node->album).set.id;
       } else {  // a view's link: one per photo and view directory
         const bool image = node->kind == NodeKind::view_link;
-        entry.role = (image ? "view-link:" : "view-sidecar-link:") + parent_path(path);
+        const bool exif = node->kind == NodeKind::view_exif_link;
+        entry.role = (image  ? "view-link:"
+                      : exif ? "view-exif-link:"
+                             : "view-sidecar-link:") +
+                     parent_path(path);
       }
     } else if (node->kind == NodeKind::sidecar) {
       fill_info_json(entry, *node);
@@ -211,6 +215,7 @@ Result<DesiredTree> desired_tree_from_catalog(FlickrCatalog catalog,
   for (const auto& album : catalog.albums)
     input.albums.push_back({album.set, album.photo_ids});
   input.collections = catalog.collections;
+  input.favorites = catalog.favorites;
   model::TreeOptions tree_options;
   tree_options.sizes = options.sizes;
   tree_options.exif = options.exif;
@@ -218,6 +223,8 @@ Result<DesiredTree> desired_tree_from_catalog(FlickrCatalog catalog,
   shared->tree = model::Tree::build(std::move(input), tree_options);
   shared->catalog = std::move(catalog);
   for (const auto& photo : shared->catalog.photos)
+    shared->photo_by_id.emplace(photo.id, &photo);
+  for (const auto& photo : shared->catalog.favorites)
     shared->photo_by_id.emplace(photo.id, &photo);
   FLICKRFS_TRY(auto tree, Walker(shared).run());
   if (options.subtree.empty()) return tree;

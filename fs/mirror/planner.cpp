@@ -225,9 +225,12 @@ class Planner {
   }
 
   Result<void> plan_deletions() {
+    // favorites/ alone does not count: an account whose own photos all vanished from the
+    // listing is far more likely a broken listing than an emptied account.
     const bool has_files =
-        std::any_of(m_tree.entries.begin(), m_tree.entries.end(),
-                    [](const SourceEntry& e) { return e.kind != EntryKind::directory; });
+        std::any_of(m_tree.entries.begin(), m_tree.entries.end(), [](const SourceEntry& e) {
+          return e.kind != EntryKind::directory && !e.path.starts_with("favorites/");
+        });
     if (!m_tree.complete) {
       m_plan.delete_refused = "the source listing is incomplete (" + m_tree.incomplete_reason + ")";
       return success();

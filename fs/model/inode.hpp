@@ -30,6 +30,7 @@ inline constexpr Ino kTagsIno = 5;   // the view roots (views.hpp)
 inline constexpr Ino kByDateIno = 6;
 inline constexpr Ino kByUploadIno = 7;
 inline constexpr Ino kCollectionsIno = 8;
+inline constexpr Ino kFavoritesIno = 9;  // MOUNT/favorites/ (tree.hpp)
 // MOUNT/upload/ of a --writable mount (fs/upload/upload_area.hpp); not part of a Tree.
 inline constexpr Ino kUploadIno = 15;
 

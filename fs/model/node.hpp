@@ -38,6 +38,8 @@ enum class NodeKind : std::uint8_t {
   collection_link = 19,    // collections/<c>/<album dir> -> ../../sets/<album dir>
   exif_file = 20,          // page-0001/<stem>.exif.json: getExif's reply (--exif)
   exif_link = 21,          // sets/<album>/0001_<stem>.exif.json -> (like sidecar_link)
+  favorites = 22,          // MOUNT/favorites/: others' photos the user faved, real files
+  view_exif_link = 23,     // tags/<tag>/<stem>.exif.json -> (like view_sidecar_link; --exif)
   // MOUNT/upload/ of a --writable mount and what is in it (fs/upload/, not part of a Tree).
   upload_dir = 30,
   upload_file = 31,
@@ -56,7 +58,8 @@ enum class NodeKind : std::uint8_t {
 // index (size_dir) or the view directory (view_dir, a view's hidden_list). `sub` is the variant
 // index into the photo's files (0 = best) for image and size files, the 0-based position
 // for links, the label index for size_page_dir, and for hidden_list 0 (a page's), 1 (an
-// album's) or 2 (a view directory's).
+// album's), 2 (a view directory's) or 3 (favorites/'). A favorite's files and the favorites
+// directory itself have page 0 (tree.hpp).
 struct Node {
   Ino ino = 0;
   NodeKind kind = NodeKind::root;

@@ -106,14 +106,15 @@ std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options)
   tree->m_photostream_listed = input.photostream_listed;
   tree->m_albums_listed = input.albums_listed;
   tree->m_collections_listed = input.collections_listed;
+  tree->m_favorites_listed = input.favorites_listed;
   tree->m_owner = std::move(input.owner);
   ViewCollector views;
   if (input.feed) {
-    tree->add_photos(*input.feed, views);
+    tree->add_photos(*input.feed, std::move(input.favorites), views);
     if (tree->m_owner.empty()) tree->m_owner = input.feed->owner();
   } else {
     ListFeed feed(std::move(input.photos), input.sizes_pending);
-    tree->add_photos(feed, views);
+    tree->add_photos(feed, std::move(input.favorites), views);
   }
   tree->add_albums(std::move(input.albums));
   views.add_collections(input.collections);
@@ -134,8 +135,8 @@ Ino Tree::unique_ino(NodeKind kind, std::initializer_list<std::string_view> part
   }
 }
 
-void Tree::add_photos(PhotoFeed& feed, ViewCollector& views) {
-  const std::size_t expected = feed.size_hint();
+void Tree::add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCollector& views) {
+  const std::size_t expected = feed.size_hint() + favorites.size();
   m_photos.reserve(expected);
   m_files.reserve(expected);              // most photos have one file; m_files is shrunk below
   std::vector<std::uint32_t> first_file;  // m_files index of each photo's first file
@@ -146,21 +147,19 @@ void Tree::add_photos(PhotoFeed& feed, ViewCollector& views) {
     if (found != interned.end()) return found->second;
     return interned.emplace(text, m_strings.store(text)).first->second;
   };
-  FeedPhoto item;
-  while (feed.next(item)) {
-    api::Photo& photo = item.photo;
-    // A photo listed twice (a page boundary moved during the walk) is kept once.
-    if (!m_photos.empty() && !follows(m_photos.back().photo, photo)) continue;
+  // A favorite (page 0) gets its best file only: sizes/ mirrors the photostream's pages.
+  const auto add = [&](api::Photo& photo, std::uint32_t page, bool sizes_pending) {
     PhotoRecord record;
     const std::string stem = photo_stem(photo.date_taken, photo.title, photo.id);
-    record.page = static_cast<std::uint32_t>(m_photos.size() / m_options.page_size + 1);
+    record.page = page;
     record.taken_mtime = parse_date_taken(photo.date_taken).value_or(photo.date_upload);
-    record.sizes_pending = item.sizes_pending;
+    record.sizes_pending = sizes_pending;
     record.sidecar_ino = unique_ino(NodeKind::sidecar, {photo.id});
     if (m_options.exif) m_exif_inos.push_back(unique_ino(NodeKind::exif_file, {photo.id}));
     first_file.push_back(static_cast<std::uint32_t>(m_files.size()));
     for (auto& [label, choice] : choose_files(photo, m_options)) {
       const bool best = label == "best";
+      if (page == 0 && !best) continue;
       PhotoFile file;
       file.sizes_label = label;
       // Extra sizes live in their own tree (sizes/<label>/), so they need no label in the name.
@@ -175,10 +174,36 @@ void Tree::add_photos(PhotoFeed& feed, ViewCollector& views) {
     }
     if (record.stem.empty()) record.stem = m_strings.store(stem);
     const auto index = static_cast<std::uint32_t>(m_photos.size());
-    for (const auto& path : view_paths_of(photo))
-      views.add(views.dir(path), index);
+    if (page != 0) {
+      for (const auto& path : view_paths_of(photo))
+        views.add(views.dir(path), index);
+    }
     record.photo = core_of(std::move(photo));
     m_photos.push_back(std::move(record));
+  };
+  FeedPhoto item;
+  while (feed.next(item)) {
+    // A photo listed twice (a page boundary moved during the walk) is kept once.
+    if (!m_photos.empty() && !follows(m_photos.back().photo, item.photo)) continue;
+    add(item.photo, static_cast<std::uint32_t>(m_photos.size() / m_options.page_size + 1),
+        item.sizes_pending);
+  }
+  m_stream_count = m_photos.size();
+  {
+    // The photostream's ids, sorted, to leave out a favorite that is also the account's own.
+    std::vector<std::string_view> own;
+    own.reserve(m_stream_count);
+    for (const auto& record : m_photos)
+      own.emplace_back(record.photo.id);
+    std::sort(own.begin(), own.end());
+    std::unordered_set<std::string> seen;
+    for (auto& photo : favorites) {
+      if (photo.id.empty() || std::binary_search(own.begin(), own.end(), photo.id) ||
+          !seen.insert(photo.id).second) {
+        continue;
+      }
+      add(photo, 0, false);
+    }
   }
   first_file.push_back(static_cast<std::uint32_t>(m_files.size()));
   m_files.shrink_to_fit();  // before the spans below point into it
@@ -192,7 +217,8 @@ void Tree::add_photos(PhotoFeed& feed, ViewCollector& views) {
   std::sort(m_photo_by_id.begin(), m_photo_by_id.end(), [&](std::uint32_t a, std::uint32_t b) {
     return m_photos[a].photo.id < m_photos[b].photo.id;
   });
-  const std::size_t pages = (m_photos.size() + m_options.page_size - 1) / m_options.page_size;
+  const std::size_t pages = (m_stream_count + m_options.page_size - 1) / m_options.page_size;
+  m_favorites_hidden_ino = unique_ino(NodeKind::hidden_list, {"favorites"});
   for (std::size_t page = 1; page <= pages; ++page) {
     const std::string name = page_dir_name(page);
     m_page_inos.push_back(unique_ino(NodeKind::page_dir, {name}));
@@ -208,7 +234,7 @@ void Tree::add_photos(PhotoFeed& feed, ViewCollector& views) {
   }
   m_page_pending.assign(pages, 0);
   for (const auto& record : m_photos) {
-    if (record.sizes_pending) m_page_pending[record.page - 1] = 1;
+    if (record.sizes_pending && record.page != 0) m_page_pending[record.page - 1] = 1;
   }
 }
 
@@ -226,7 +252,7 @@ void Tree::add_albums(std::vector<AlbumInput> albums) {
     std::unordered_set<std::uint32_t> seen_photos;
     for (const auto& id : input.photo_ids) {
       const auto found = photo_index(id);
-      if (!found || !seen_photos.insert(*found).second) continue;
+      if (!found || is_favorite(*found) || !seen_photos.insert(*found).second) continue;
       album.members.push_back(*found);
       album.link_inos.push_back(
           has_image(*found) ? unique_ino(NodeKind::album_link, {input.set.id, id}) : 0);
@@ -261,6 +287,10 @@ void Tree::compute_dir_mtimes() {
   m_page_mtimes.assign(m_page_inos.size(), 0);
   for (auto& record : m_photos) {
     record.dir_mtime = std::max(record.taken_mtime, record.photo.last_update);
+    if (record.page == 0) {
+      m_favorites_mtime = std::max(m_favorites_mtime, record.dir_mtime);
+      continue;
+    }
     auto& page_mtime = m_page_mtimes[record.page - 1];
     page_mtime = std::max(page_mtime, record.dir_mtime);
     m_photostream_mtime = std::max(m_photostream_mtime, record.dir_mtime);
@@ -284,6 +314,8 @@ void Tree::index_nodes() {
   add(kRootIno, NodeKind::root, 0, 0);
   add(kPhotostreamIno, NodeKind::photostream, 0, 0);
   add(kSetsIno, NodeKind::sets, 0, 0);
+  add(kFavoritesIno, NodeKind::favorites, 0, 0);
+  add(m_favorites_hidden_ino, NodeKind::hidden_list, 0, 3);
   const auto pages = static_cast<std::uint32_t>(m_page_inos.size());
   for (std::uint32_t page = 1; page <= pages; ++page) {
     add(m_page_inos[page - 1], NodeKind::page_dir, page, 0);

@@ -13,6 +13,13 @@
 //                                 album.json, .hidden (album_json.hpp)
 //   MOUNT/sizes/<label>/page-0001/<stem>.<ext>   --sizes extras, one tree per label
 //   MOUNT/tags/ by-date/ by-upload/              views: symlinks into photostream/ (views.hpp)
+//   MOUNT/favorites/<stem>.<ext>, <stem>.json ... others' photos the user faved: real files,
+//                                                flat like a page, Flickr's order (newest faved
+//                                                first), best size only
+//
+// A favorite is a photo record like the photostream's (files, sidecar, exif.json, sizes),
+// after them: indices [photo_count(), record_count()), page 0, in no album and no view.
+// page_range(0) is their range, so what walks a page walks favorites/ too.
 //
 // Photos are ordered oldest upload first (ties by id), 500 per page, so a new upload only
 // changes the last page. Album photos missing from the photostream (not visible to the
@@ -96,6 +103,9 @@ struct CatalogInput {
   std::string owner;  // the account's NSID, for album.json's URL (empty: "url": null)
   std::vector<api::Collection> collections;  // collections.getTree (views.hpp)
   bool collections_listed = true;
+  // favorites.getList, in its order; a photo also in the photostream is left out.
+  std::vector<api::Photo> favorites;
+  bool favorites_listed = true;
 };
 
 struct TreeOptions {
@@ -202,6 +212,10 @@ class Tree {
   [[nodiscard]] std::string exif_name(std::uint32_t photo_index) const;
   // The photo's exif_file inode; 0 without --exif.
   [[nodiscard]] Ino exif_ino(std::uint32_t photo_index) const;
+  // True for a favorite's record (favorites/), false for a photostream photo.
+  [[nodiscard]] bool is_favorite(std::uint32_t photo_index) const {
+    return photo_index >= m_stream_count;
+  }
   // True when the photo has a best file (files[0]); a photo without one shows its sidecar only.
   [[nodiscard]] bool has_image(std::uint32_t photo_index) const;
   // The bytes of a file rendered from the snapshot alone (hidden_list, album_json); empty
@@ -233,7 +247,10 @@ class Tree {
   [[nodiscard]] std::optional<std::uint64_t> file_size(const Node& file) const;
   void remember_file_size(const Node& file, std::uint64_t size) const;
 
-  [[nodiscard]] std::size_t photo_count() const { return m_photos.size(); }
+  // The photostream's photos; record_count() adds the favorites after them.
+  [[nodiscard]] std::size_t photo_count() const { return m_stream_count; }
+  [[nodiscard]] std::size_t favorite_count() const { return m_photos.size() - m_stream_count; }
+  [[nodiscard]] std::size_t record_count() const { return m_photos.size(); }
   [[nodiscard]] std::size_t album_count() const { return m_albums.size(); }
   [[nodiscard]] std::size_t page_count() const { return m_page_mtimes.size(); }
   [[nodiscard]] std::span<const PhotoRecord> photos() const { return m_photos; }
@@ -241,7 +258,9 @@ class Tree {
   [[nodiscard]] const TreeOptions& options() const { return m_options; }
   [[nodiscard]] const ViewData& views() const { return m_views; }
   [[nodiscard]] Ino page_ino(std::size_t page) const;
-  // Photo indices of a 1-based page.
+  // The .hidden of a page_dir or of favorites/.
+  [[nodiscard]] Ino page_hidden_ino(const Node& dir) const;
+  // Photo indices of a 1-based page; page 0: the favorites.
   [[nodiscard]] std::pair<std::size_t, std::size_t> page_range(std::size_t page) const;
 
   Tree(const Tree&) = delete;
@@ -249,7 +268,7 @@ class Tree {
 
  private:
   Tree() = default;
-  void add_photos(PhotoFeed& feed, ViewCollector& views);
+  void add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCollector& views);
   void add_albums(std::vector<AlbumInput> albums);
   // tree_views.cpp: the views' layout, inode numbers and mtimes, then their queries.
   void add_views(ViewCollector collector);
@@ -259,8 +278,11 @@ class Tree {
                             const std::vector<std::string>& paths);
   void compute_view_mtimes();
   [[nodiscard]] std::optional<Node> view_link_node(Ino ino) const;
+  // part: 0 the image link, 1 the sidecar link, 2 the exif.json link (--exif).
   [[nodiscard]] std::optional<Node> view_member_node(std::uint32_t dir, std::uint32_t slot,
-                                                     bool sidecar) const;
+                                                     std::uint32_t part) const;
+  // The low bits of a view link's inode that name its part: 1 bit, 2 with --exif.
+  [[nodiscard]] Ino view_part_mask() const { return m_options.exif ? 3 : 1; }
   [[nodiscard]] std::optional<Node> lookup_in_view(const Node& dir, std::string_view name) const;
   void list_view(const Node& dir, std::uint64_t first, const std::function<bool(DirEntry)>& emit,
                  std::uint64_t& position) const;
@@ -284,7 +306,11 @@ class Tree {
   std::vector<AlbumRecord> m_albums;
   std::vector<std::int64_t> m_page_mtimes;  // index page-1
   std::vector<Ino> m_page_inos;
-  std::vector<Ino> m_page_hidden_inos;       // index page-1
+  std::vector<Ino> m_page_hidden_inos;  // index page-1
+  std::size_t m_stream_count = 0;       // photostream records; the favorites follow
+  Ino m_favorites_hidden_ino = 0;
+  std::int64_t m_favorites_mtime = 0;
+  bool m_favorites_listed = true;
   std::vector<Ino> m_exif_inos;              // by photo index; empty without --exif
   std::vector<std::uint8_t> m_page_pending;  // index page-1: holds a sizes_pending photo
   std::vector<Ino> m_size_dir_inos;          // index label-1 (labels after "best")

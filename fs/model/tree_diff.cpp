@@ -97,7 +97,9 @@ void diff_views(const Tree& before, const Tree& after, std::vector<Invalidation>
     if (dir.hidden_ino != 0) diff_generated(before, after, dir.hidden_ino, out);
     for (std::uint32_t m = dir.first_member; m < dir.first_member + dir.member_count; ++m) {
       const Ino image = views.member_inos[m];
-      for (const Ino ino : {image, image | 1}) {
+      const Ino exif = before.options().exif ? image | 2 : 0;
+      for (const Ino ino : {image, image | 1, exif}) {
+        if (ino == 0) continue;
         const auto old_node = before.node(ino);
         const auto new_node = after.node(ino);
         if (old_node && new_node && before.link_target(*old_node) != after.link_target(*new_node))
@@ -111,9 +113,11 @@ void diff_views(const Tree& before, const Tree& after, std::vector<Invalidation>
 
 std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after) {
   std::vector<Invalidation> out;
-  for (const Ino fixed : {kRootIno, kPhotostreamIno, kSetsIno, kSizesIno}) {
+  for (const Ino fixed : {kRootIno, kPhotostreamIno, kSetsIno, kSizesIno, kFavoritesIno}) {
     if (before.node(fixed)) diff_dir(before, after, fixed, out);
   }
+  if (const auto favorites = before.node(kFavoritesIno))
+    diff_generated(before, after, before.page_hidden_ino(*favorites), out);
   for (std::size_t page = 1; page <= before.page_count(); ++page) {
     diff_dir(before, after, before.page_ino(page), out);
     const auto hidden = before.lookup(before.page_ino(page), kHiddenName);
@@ -138,7 +142,7 @@ std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after) {
     }
   }
   diff_views(before, after, out);
-  for (std::uint32_t i = 0; i < before.photo_count(); ++i) {
+  for (std::uint32_t i = 0; i < before.record_count(); ++i) {
     const auto& record = before.photo(i);
     const auto index = after.photo_index(record.photo.id);
     if (index && same_photo(record, after.photo(*index)) && same_albums(before, i, after, *index)) {

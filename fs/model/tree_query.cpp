@@ -57,6 +57,7 @@ bool is_directory(NodeKind kind) noexcept {
     case NodeKind::size_dir:
     case NodeKind::size_page_dir:
     case NodeKind::view_dir:
+    case NodeKind::favorites:
     case NodeKind::upload_dir:
       return true;
     default:
@@ -72,7 +73,8 @@ bool is_regular_file(NodeKind kind) noexcept {
 bool is_symlink(NodeKind kind) noexcept {
   return kind == NodeKind::album_link || kind == NodeKind::sidecar_link ||
          kind == NodeKind::exif_link || kind == NodeKind::view_link ||
-         kind == NodeKind::view_sidecar_link || kind == NodeKind::collection_link;
+         kind == NodeKind::view_sidecar_link || kind == NodeKind::view_exif_link ||
+         kind == NodeKind::collection_link;
 }
 
 bool is_photo_file(NodeKind kind) noexcept {
@@ -87,6 +89,11 @@ std::optional<Node> Tree::node(Ino ino) const {
                                      [](const Node& n, Ino value) { return n.ino < value; });
   if (link != m_links.end() && link->ino == ino) return *link;
   return view_link_node(ino);
+}
+
+Ino Tree::page_hidden_ino(const Node& dir) const {
+  return dir.kind == NodeKind::favorites ? m_favorites_hidden_ino
+                                         : m_page_hidden_inos[dir.index - 1];
 }
 
 Ino Tree::page_ino(std::size_t page) const {
@@ -124,8 +131,9 @@ Ino Tree::exif_ino(std::uint32_t photo_index) const {
 }
 
 std::pair<std::size_t, std::size_t> Tree::page_range(std::size_t page) const {
-  const std::size_t begin = std::min(m_photos.size(), (page - 1) * m_options.page_size);
-  return {begin, std::min(m_photos.size(), begin + m_options.page_size)};
+  if (page == 0) return {m_stream_count, m_photos.size()};
+  const std::size_t begin = std::min(m_stream_count, (page - 1) * m_options.page_size);
+  return {begin, std::min(m_stream_count, begin + m_options.page_size)};
 }
 
 std::optional<std::uint32_t> Tree::photo_index(std::string_view photo_id) const {
@@ -196,6 +204,7 @@ std::optional<Node> Tree::lookup_in(const Node& dir, std::string_view name) cons
       if (name == "photostream") candidate = node(kPhotostreamIno);
       if (name == "sets") candidate = node(kSetsIno);
       if (name == "sizes") candidate = node(kSizesIno);
+      if (name == "favorites") candidate = node(kFavoritesIno);
       for (const auto& view : m_views.dirs) {
         if (view.parent == kNoViewDir && view.name == name) candidate = node(view.ino);
       }
@@ -224,6 +233,7 @@ std::optional<Node> Tree::lookup_in(const Node& dir, std::string_view name) cons
       break;
     }
     case NodeKind::page_dir:
+    case NodeKind::favorites:  // index 0: the favorites' page number
       return lookup_in_page(dir, name);
     case NodeKind::album_dir:
       return lookup_in_album(dir, name);
@@ -238,7 +248,10 @@ std::optional<Node> Tree::lookup_in(const Node& dir, std::string_view name) cons
 }
 
 std::optional<Node> Tree::lookup_in_page(const Node& dir, std::string_view name) const {
-  if (name == kHiddenName) return node(m_page_hidden_inos[dir.index - 1]);
+  if (name == kHiddenName) {
+    if (page_range(dir.index).first == page_range(dir.index).second) return std::nullopt;
+    return node(page_hidden_ino(dir));
+  }
   const auto index = photo_index(file_id(name));
   if (!index || m_photos[*index].page != dir.index) return std::nullopt;
   const auto& record = m_photos[*index];
@@ -284,6 +297,8 @@ std::string Tree::name_of(const Node& node) const {
       return "sets";
     case NodeKind::sizes:
       return "sizes";
+    case NodeKind::favorites:
+      return "favorites";
     case NodeKind::size_dir:
       return m_options.sizes[node.index];
     case NodeKind::page_dir:
@@ -317,6 +332,8 @@ std::string Tree::name_of(const Node& node) const {
       return std::string(m_photos[node.index].files[0].name);
     case NodeKind::view_sidecar_link:
       return sidecar_name(node.index);
+    case NodeKind::view_exif_link:
+      return exif_name(node.index);
     case NodeKind::collection_link:
       return m_albums[node.index].name;
     case NodeKind::upload_dir:  // not tree nodes (fs/upload/)
@@ -332,6 +349,7 @@ Ino Tree::parent_of(const Node& node) const {
     case NodeKind::photostream:
     case NodeKind::sets:
     case NodeKind::sizes:
+    case NodeKind::favorites:
       return kRootIno;
     case NodeKind::page_dir:
       return kPhotostreamIno;
@@ -343,14 +361,17 @@ Ino Tree::parent_of(const Node& node) const {
       return m_size_dir_inos[node.sub - 1];
     case NodeKind::image_file:
     case NodeKind::sidecar:
-    case NodeKind::exif_file:
-      return page_ino(m_photos[node.index].page);
+    case NodeKind::exif_file: {
+      const std::uint32_t page = m_photos[node.index].page;
+      return page == 0 ? kFavoritesIno : page_ino(page);
+    }
     case NodeKind::size_file: {
       const auto label = label_index(file(node).sizes_label);
       return size_page_ino(label.value_or(0), m_photos[node.index].page);
     }
     case NodeKind::hidden_list:
       if (node.sub == 2) return m_views.dirs[node.index].ino;
+      if (node.sub == 3) return kFavoritesIno;
       return node.sub == 0 ? page_ino(node.index) : m_albums[node.index].ino;
     case NodeKind::album_json:
       return m_albums[node.index].ino;
@@ -364,6 +385,7 @@ Ino Tree::parent_of(const Node& node) const {
     }
     case NodeKind::view_link:
     case NodeKind::view_sidecar_link:
+    case NodeKind::view_exif_link:
     case NodeKind::collection_link:
       return m_views.dirs[node.album].ino;
     case NodeKind::upload_dir:  // not tree nodes (fs/upload/)
@@ -382,11 +404,13 @@ std::string Tree::link_target(const Node& node) const {
   }
   const auto& record = m_photos[node.index];
   const bool image = node.kind == NodeKind::album_link || node.kind == NodeKind::view_link;
-  const std::string name = image                              ? std::string(record.files[0].name)
-                           : node.kind == NodeKind::exif_link ? exif_name(node.index)
-                                                              : sidecar_name(node.index);
+  const bool exif = node.kind == NodeKind::exif_link || node.kind == NodeKind::view_exif_link;
+  const std::string name = image  ? std::string(record.files[0].name)
+                           : exif ? exif_name(node.index)
+                                  : sidecar_name(node.index);
   std::string up = "../../";
-  if (node.kind == NodeKind::view_link || node.kind == NodeKind::view_sidecar_link) {
+  if (node.kind == NodeKind::view_link || node.kind == NodeKind::view_sidecar_link ||
+      node.kind == NodeKind::view_exif_link) {
     up.clear();
     for (std::uint32_t d = 0; d < m_views.dirs[node.album].depth; ++d)
       up += "../";
@@ -397,7 +421,9 @@ std::string Tree::link_target(const Node& node) const {
 std::int64_t Tree::dir_mtime(const Node& node) const {
   switch (node.kind) {
     case NodeKind::root:
-      return std::max(m_photostream_mtime, m_sets_mtime);
+      return std::max({m_photostream_mtime, m_sets_mtime, m_favorites_mtime});
+    case NodeKind::favorites:
+      return m_favorites_mtime;
     case NodeKind::photostream:
     case NodeKind::sizes:
     case NodeKind::size_dir:
@@ -425,7 +451,7 @@ Attr Tree::attr(const Node& node, std::optional<std::uint64_t> file_size) const 
     case NodeKind::root: {
       const auto views = std::count_if(m_views.dirs.begin(), m_views.dirs.end(),
                                        [](const ViewDir& d) { return d.parent == kNoViewDir; });
-      attr.nlink = static_cast<std::uint32_t>((m_size_dir_inos.empty() ? 4 : 5) + views);
+      attr.nlink = static_cast<std::uint32_t>((m_size_dir_inos.empty() ? 5 : 6) + views);
       break;
     }
     case NodeKind::view_dir:
@@ -446,6 +472,7 @@ Attr Tree::attr(const Node& node, std::optional<std::uint64_t> file_size) const 
     case NodeKind::page_dir:
     case NodeKind::size_page_dir:
     case NodeKind::album_dir:
+    case NodeKind::favorites:
       attr.nlink = 2;  // no subdirectories
       break;
     default:
@@ -476,7 +503,8 @@ Attr Tree::attr(const Node& node, std::optional<std::uint64_t> file_size) const 
     attr.size = file_size;
     attr.mtime = node.sub == 0   ? m_page_mtimes[node.index - 1]
                  : node.sub == 1 ? m_albums[node.index].mtime
-                                 : m_views.dirs[node.index].mtime;
+                 : node.sub == 2 ? m_views.dirs[node.index].mtime
+                                 : m_favorites_mtime;
   } else if (node.kind == NodeKind::album_json) {
     attr.size = file_size;
     attr.mtime = m_albums[node.index].set.date_update;
@@ -495,6 +523,7 @@ void Tree::list_fixed(const Node& dir, std::vector<DirEntry>& out) const {
   if (dir.kind == NodeKind::root) {
     out.push_back({"photostream", kPhotostreamIno, NodeKind::photostream});
     out.push_back({"sets", kSetsIno, NodeKind::sets});
+    out.push_back({"favorites", kFavoritesIno, NodeKind::favorites});
     if (!m_size_dir_inos.empty()) out.push_back({"sizes", kSizesIno, NodeKind::sizes});
     for (const auto& view : m_views.dirs) {
       if (view.parent == kNoViewDir)
@@ -518,6 +547,8 @@ bool Tree::listed(const Node& dir) const {
     case NodeKind::sizes:
     case NodeKind::size_dir:
       return m_photostream_listed;
+    case NodeKind::favorites:
+      return m_favorites_listed;
     case NodeKind::page_dir:
     case NodeKind::size_page_dir:
       return dir.index == 0 || dir.index > m_page_pending.size() ||
@@ -533,7 +564,8 @@ bool Tree::albums_complete() const {
 }
 
 bool Tree::complete() const {
-  if (!m_photostream_listed || !albums_complete() || !m_collections_listed) return false;
+  if (!m_photostream_listed || !albums_complete() || !m_collections_listed || !m_favorites_listed)
+    return false;
   const auto pending = [](std::uint8_t p) { return p != 0; };
   return std::none_of(m_page_pending.begin(), m_page_pending.end(), pending);
 }
@@ -544,14 +576,12 @@ bool Tree::complete() const {
 void Tree::list_page(const Node& dir, std::uint64_t first,
                      const std::function<bool(DirEntry)>& emit, std::uint64_t& position) const {
   const std::uint64_t base = position;
-  if (first <= base + 1) {
-    position = base + 1;
-    if (!emit(
-            {std::string(kHiddenName), m_page_hidden_inos[dir.index - 1], NodeKind::hidden_list})) {
-      return;
-    }
-  }
   const auto [begin, end] = page_range(dir.index);
+  // An empty favorites/ has no .hidden, as a view folder without photos (a page is never empty).
+  if (first <= base + 1 && begin != end) {
+    position = base + 1;
+    if (!emit({std::string(kHiddenName), page_hidden_ino(dir), NodeKind::hidden_list})) return;
+  }
   const std::uint64_t stride = m_exif_inos.empty() ? 2 : 3;
   const std::uint64_t skip = first > base + 2 ? first - base - 2 : 0;
   for (std::size_t i = begin + skip / stride; i < end; ++i) {
@@ -658,6 +688,7 @@ Result<void> Tree::list(Ino dir_ino, std::uint64_t offset, const EntryFn& fn) co
       }
       break;
     case NodeKind::page_dir:
+    case NodeKind::favorites:
       list_page(*dir, first, emit, position);
       break;
     case NodeKind::size_page_dir: {

@@ -1,8 +1,9 @@
 // The files a Tree snapshot renders by itself (see tree.hpp): `.hidden` and album.json.
 //
-// .hidden: one name a line, each line ending in "\n", in listing order: a page's sidecars
-// (and exif.json files); an album's sidecar links (and exif links), then album.json (the album's
-// own metadata), so a file manager that honours .hidden shows pictures only.
+// .hidden: one name a line, each line ending in "\n", in listing order: a page's (or
+// favorites/') sidecars (and exif.json files); an album's sidecar links (and exif links), then
+// album.json (the album's own metadata), so a file manager that honours .hidden shows pictures
+// only.
 //
 // album.json: deterministic, pretty, UTF-8 JSON (json_writer.hpp) with id, title,
 // description, count (the entries the directory shows), photos and videos (Flickr's
@@ -19,8 +20,8 @@ namespace flickrfs::model {
 std::string Tree::hidden_text(const Node& node) const {
   if (node.sub == 2) return view_hidden_text(node.index);
   std::string out;
-  if (node.sub == 0) {
-    const auto [begin, end] = page_range(node.index);
+  if (node.sub == 0 || node.sub == 3) {
+    const auto [begin, end] = page_range(node.sub == 3 ? 0 : node.index);
     for (std::size_t i = begin; i < end; ++i) {
       out.append(m_photos[i].stem).append(kSidecarExt).append("\n");
       if (!m_exif_inos.empty()) out.append(m_photos[i].stem).append(kExifExt).append("\n");

@@ -2,6 +2,7 @@
 // queries of tree_query.cpp hand view nodes to the functions here.
 #include <algorithm>
 
+#include "fs/model/exif_json.hpp"
 #include "fs/model/inode.hpp"
 #include "fs/model/naming.hpp"
 #include "fs/model/tree.hpp"
@@ -10,8 +11,10 @@ namespace flickrfs::model {
 
 namespace {
 
-// The id in "<...>_<id>.<ext>" (tree_query.cpp has the same rule for pages).
+// The id in "<...>_<id>.<ext>" or "<...>_<id>.exif.json" (tree_query.cpp has the same rule
+// for pages).
 std::string_view id_of_file(std::string_view name) {
+  if (name.ends_with(kExifExt)) name.remove_suffix(kExifExt.size() - 1);
   const auto dot = name.rfind('.');
   const std::string_view stem = dot == std::string_view::npos ? name : name.substr(0, dot);
   const auto underscore = stem.rfind('_');
@@ -119,9 +122,10 @@ void Tree::add_collection_links(const std::vector<std::pair<std::uint32_t, std::
   }
 }
 
-// One hash per (directory, photo): the image link gets it with the low bit clear, the
-// sidecar link with it set. Collisions are found by sorting (a hash set of every link would
-// cost more memory at build time than the links themselves) and rehashed with a salt.
+// One hash per (directory, photo): the image link gets it with the part bits clear, the
+// sidecar link with 1 and, with --exif, the exif.json link with 2 (view_part_mask()). Collisions
+// are found by sorting (a hash set of every link would cost more memory at build time than the
+// links themselves) and rehashed with a salt.
 void Tree::assign_view_link_inos(const std::vector<std::string>& paths) {
   auto& inos = m_views.member_inos;
   inos.assign(m_views.members.size(), 0);
@@ -131,13 +135,16 @@ void Tree::assign_view_link_inos(const std::vector<std::string>& paths) {
     const auto& dir = m_views.dirs[d];
     std::fill_n(dir_of.begin() + dir.first_member, dir.member_count, d);
   }
+  const Ino mask = view_part_mask();
   const auto hash = [&](std::uint32_t slot) {
     for (;; ++salts[slot]) {
       const Ino base =
           stable_ino(NodeKind::view_link,
                      {paths[dir_of[slot]], m_photos[m_views.members[slot]].photo.id}, salts[slot]) &
-          ~Ino{1};
-      if (base >= 16 && !m_used_inos.contains(base) && !m_used_inos.contains(base | 1)) {
+          ~mask;
+      const bool free = !m_used_inos.contains(base) && !m_used_inos.contains(base | 1) &&
+                        (mask == 1 || !m_used_inos.contains(base | 2));
+      if (base >= 16 && free) {
         inos[slot] = base;
         return;
       }
@@ -179,18 +186,20 @@ void Tree::compute_view_mtimes() {
 }
 
 std::optional<Node> Tree::view_member_node(std::uint32_t dir, std::uint32_t slot,
-                                           bool sidecar) const {
+                                           std::uint32_t part) const {
   const std::uint32_t photo = m_views.members[slot];
-  if (!sidecar && !has_image(photo)) return std::nullopt;
-  const Ino base = m_views.member_inos[slot];
-  return Node{sidecar ? base | 1 : base,
-              sidecar ? NodeKind::view_sidecar_link : NodeKind::view_link, photo,
+  if (part == 0 && !has_image(photo)) return std::nullopt;
+  if (part == 2 && !m_options.exif) return std::nullopt;
+  if (part > 2) return std::nullopt;
+  static constexpr NodeKind kKinds[] = {NodeKind::view_link, NodeKind::view_sidecar_link,
+                                        NodeKind::view_exif_link};
+  return Node{m_views.member_inos[slot] | part, kKinds[part], photo,
               slot - m_views.dirs[dir].first_member, dir};
 }
 
 std::optional<Node> Tree::view_link_node(Ino ino) const {
   const auto& inos = m_views.member_inos;
-  const Ino base = ino & ~Ino{1};
+  const Ino base = ino & ~view_part_mask();
   const auto found =
       std::lower_bound(m_views.by_ino.begin(), m_views.by_ino.end(), base,
                        [&](std::uint32_t slot, Ino value) { return inos[slot] < value; });
@@ -203,7 +212,7 @@ std::optional<Node> Tree::view_link_node(Ino ino) const {
       dirs.begin(), dirs.end(), slot,
       [](std::uint32_t value, const ViewDir& dir) { return value < dir.first_member; });
   const auto dir = static_cast<std::uint32_t>(after - dirs.begin() - 1);
-  return view_member_node(dir, slot, (ino & 1) != 0);
+  return view_member_node(dir, slot, static_cast<std::uint32_t>(ino & view_part_mask()));
 }
 
 std::optional<Node> Tree::lookup_in_view(const Node& dir_node, std::string_view name) const {
@@ -225,14 +234,16 @@ std::optional<Node> Tree::lookup_in_view(const Node& dir_node, std::string_view 
   const auto member = std::lower_bound(members_begin, members_end, *photo);
   if (member == members_end || *member != *photo) return std::nullopt;
   const auto slot = static_cast<std::uint32_t>(member - m_views.members.begin());
-  const auto candidate = view_member_node(dir_node.index, slot, name.ends_with(kSidecarExt));
+  // ".exif.json" ends in ".json" too: the longer suffix first.
+  const std::uint32_t part = name.ends_with(kExifExt) ? 2 : name.ends_with(kSidecarExt) ? 1 : 0;
+  const auto candidate = view_member_node(dir_node.index, slot, part);
   if (candidate && name_of(*candidate) == name) return candidate;
   return std::nullopt;
 }
 
 // A view directory: its subdirectories and album links (one offset each), ".hidden", then
-// each photo's image link and sidecar link (two offsets a photo, the image's unused when it
-// has none).
+// each photo's image link, sidecar link and, with --exif, exif.json link (two or three offsets
+// a photo, the image's unused when it has none).
 void Tree::list_view(const Node& dir_node, std::uint64_t first,
                      const std::function<bool(DirEntry)>& emit, std::uint64_t& position) const {
   const auto& dir = m_views.dirs[dir_node.index];
@@ -260,27 +271,29 @@ void Tree::list_view(const Node& dir_node, std::uint64_t first,
     position = hidden_slot;
     if (!emit({std::string(kHiddenName), dir.hidden_ino, NodeKind::hidden_list})) return;
   }
+  const std::uint64_t stride = m_options.exif ? 3 : 2;
   const std::uint64_t skip = first > hidden_slot + 1 ? first - hidden_slot - 1 : 0;
-  for (std::uint32_t p = static_cast<std::uint32_t>(skip / 2); p < dir.member_count; ++p) {
+  for (auto p = static_cast<std::uint32_t>(skip / stride); p < dir.member_count; ++p) {
     const std::uint32_t member = dir.first_member + p;
-    const std::uint64_t slot = hidden_slot + 1 + 2 * std::uint64_t{p};
-    if (slot >= first) {
-      if (const auto image = view_member_node(dir_node.index, member, false)) {
-        position = slot;
-        if (!emit({name_of(*image), image->ino, NodeKind::view_link})) return;
-      }
+    const std::uint64_t slot = hidden_slot + 1 + stride * std::uint64_t{p};
+    for (std::uint32_t part = 0; part < stride; ++part) {
+      if (slot + part < first) continue;
+      const auto link = view_member_node(dir_node.index, member, part);
+      if (!link) continue;
+      position = slot + part;
+      if (!emit({name_of(*link), link->ino, link->kind})) return;
     }
-    position = slot + 1;
-    const auto sidecar = view_member_node(dir_node.index, member, true);
-    if (!emit({name_of(*sidecar), sidecar->ino, NodeKind::view_sidecar_link})) return;
   }
 }
 
 std::string Tree::view_hidden_text(std::uint32_t dir_index) const {
   const auto& dir = m_views.dirs[dir_index];
   std::string out;
-  for (std::uint32_t m = dir.first_member; m < dir.first_member + dir.member_count; ++m)
-    out.append(m_photos[m_views.members[m]].stem).append(kSidecarExt).append("\n");
+  for (std::uint32_t m = dir.first_member; m < dir.first_member + dir.member_count; ++m) {
+    const std::string_view stem = m_photos[m_views.members[m]].stem;
+    out.append(stem).append(kSidecarExt).append("\n");
+    if (m_options.exif) out.append(stem).append(kExifExt).append("\n");
+  }
   return out;
 }
 

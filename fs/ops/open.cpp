@@ -56,7 +56,9 @@ void open_upload(fuse_req_t req, Context& ctx, fuse_ino_t ino, fuse_file_info* f
 // A write open of a photostream image on a --writable mount.
 void open_replace(fuse_req_t req, Context& ctx, const model::Tree& tree, const model::Node& node,
                   fuse_file_info* fi) {
-  if (ctx.uploads == nullptr || node.kind != model::NodeKind::image_file) {
+  // A favorite is another member's photo: never ours to replace.
+  if (ctx.uploads == nullptr || node.kind != model::NodeKind::image_file ||
+      tree.is_favorite(node.index)) {
     fuse_reply_err(req, EROFS);
     return;
   }

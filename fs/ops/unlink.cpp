@@ -33,7 +33,9 @@ void unlink(fuse_req_t req, fuse_ino_t parent, const char* name) {
       fuse_reply_err(req, ENOENT);
       return;
     }
-    if (!ctx.allow_delete || node->kind != model::NodeKind::image_file) {
+    // A favorite is another member's photo: never ours to delete.
+    if (!ctx.allow_delete || node->kind != model::NodeKind::image_file ||
+        tree->is_favorite(node->index)) {
       fuse_reply_err(req, EPERM);
       return;
     }

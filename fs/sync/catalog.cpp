@@ -46,6 +46,7 @@ Catalog::Catalog(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobS
       m_blobs(blobs),
       m_connectivity(connectivity),
       m_options(std::move(options)),
+      m_favorites(client, meta, connectivity, m_options.user),
       m_resolver(m_options.probe_threads),
       m_comment_fetcher(kCommentThreads),
       m_exif_fetcher(kExifThreads),
@@ -98,6 +99,7 @@ Result<model::CatalogInput> Catalog::read_cache(std::shared_ptr<CacheFeed> feed)
   FLICKRFS_TRY(auto collections, stored_collections());
   input.collections_listed = collections.has_value() || m_collections_failed;
   if (collections) input.collections = std::move(*collections);
+  FLICKRFS_CHECK(m_favorites.read_into(input));
   FLICKRFS_TRY(auto albums, m_meta.albums());
   for (auto& set : albums) {
     FLICKRFS_TRY(auto members, m_meta.album_photos(set.id));

@@ -48,6 +48,7 @@
 #include "fs/model/catalog_view.hpp"
 #include "fs/model/tree.hpp"
 #include "fs/sync/connectivity.hpp"
+#include "fs/sync/favorites_sync.hpp"
 #include "fs/sync/size_resolver.hpp"
 #include "fs/sync/stat_walk_ahead.hpp"
 
@@ -212,6 +213,7 @@ class Catalog final : public model::CatalogView {
   cache::BlobStore& m_blobs;
   Connectivity& m_connectivity;
   const CatalogOptions m_options;
+  FavoritesSync m_favorites;  // favorites/ (favorites_sync.hpp)
   SizeResolver m_resolver;
   // comments.getList calls, single flight per photo (a SizeResolver whose "size" is the
   // number of comments stored).

@@ -191,6 +191,7 @@ Result<std::vector<std::string>> Catalog::fetch_album_list() {
   FLICKRFS_TRY(const auto before, m_meta.albums());
   FLICKRFS_CHECK(m_meta.replace_albums(*sets, unix_now()));
   FLICKRFS_CHECK(fetch_collections());  // collections/ refreshes with the album list
+  FLICKRFS_CHECK(m_favorites.fetch());  // and favorites/
   std::unordered_map<std::string_view, const api::Photoset*> old_by_id;
   for (const auto& set : before)
     old_by_id.emplace(set.id, &set);
@@ -276,6 +277,10 @@ Result<void> Catalog::fill_missing() {
   } else {
     if (!listed(model::kCollectionsIno)) {  // a cache from before collections/ existed
       FLICKRFS_CHECK(fetch_collections());
+      FLICKRFS_CHECK(rebuild());
+    }
+    if (!listed(model::kFavoritesIno)) {  // or before favorites/
+      FLICKRFS_CHECK(m_favorites.fetch());
       FLICKRFS_CHECK(rebuild());
     }
     for (const auto& album : tree()->albums()) {

@@ -41,7 +41,7 @@ std::string dir_path(const model::Tree& tree, const model::Node& dir) {
 
 bool is_picture_dir(model::NodeKind kind) {
   return kind == model::NodeKind::page_dir || kind == model::NodeKind::album_dir ||
-         kind == model::NodeKind::size_page_dir;
+         kind == model::NodeKind::size_page_dir || kind == model::NodeKind::favorites;
 }
 
 // The regular file a picture entry shows (the link's target for an album link).

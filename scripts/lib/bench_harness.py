@@ -123,14 +123,15 @@ class Emulator:
         self.post("/_emulator/reset-stats")
 
     def manifest(self):
-        photos, sets, offset = [], None, 0
+        photos, sets, favorites, offset = [], None, [], 0
         while True:
             page = json.loads(self.get(f"/_emulator/manifest?offset={offset}&limit=500"))
             if sets is None:
                 sets = page.get("sets", [])
+                favorites = page.get("favorites", [])
             photos += page["photos"]
             if len(page["photos"]) < 500:
-                return Manifest(photos, sets)
+                return Manifest(photos, sets, favorites)
             offset += 500
 
     def close(self):
@@ -146,9 +147,11 @@ class Emulator:
 
 
 class Manifest:
-    def __init__(self, photos, sets):
+    def __init__(self, photos, sets, favorites=()):
         self.photos = photos
         self.sets = sets
+        # favorites.getList's: the ones their owners made private are not listed
+        self.favorites = [f for f in favorites if f.get("listed", True)]
         self.by_id = {p["id"]: p for p in photos}
 
     def expected_sizes(self, photo):
@@ -167,9 +170,10 @@ class Manifest:
                 best = s
         return [best] if best else []
 
-    def total_best_bytes(self):
-        return sum(self.expected_sizes(p)[0]["bytes"] for p in self.photos
-                   if self.expected_sizes(p))
+    def total_best_bytes(self, favorites=False):
+        """The main files' bytes: the photostream's, and with `favorites` favorites/' too."""
+        photos = self.photos + (self.favorites if favorites else [])
+        return sum(self.expected_sizes(p)[0]["bytes"] for p in photos if self.expected_sizes(p))
 
 
 ID_RE = re.compile(r"_(\d+)\.[A-Za-z0-9]+$")

@@ -334,11 +334,11 @@ def line4_copy(cfg):
     n = cfg.copy_photos
     emu = cfg.emu(n, sets=6)
     raw = {"mirror": [], "rsync": [], "cp": [], "rsync_np": [], "mirror_calls": [], "rerun": [],
-           "rerun_calls": [], "rerun_images": [], "collection_calls": []}
+           "rerun_calls": [], "rerun_images": [], "collection_calls": [], "favorite_calls": []}
     rows = []
     try:
         manifest = emu.manifest()
-        total = manifest.total_best_bytes()
+        total = manifest.total_best_bytes(favorites=True)  # the mirror copies favorites/ too
         for _ in range(cfg.runs):
             work = cfg.fresh("mirror")
             emu.reset_stats()
@@ -349,6 +349,7 @@ def line4_copy(cfg):
             stats = emu.stats()
             raw["mirror_calls"].append(stats["api_calls_total"])
             raw["collection_calls"].append(stats["calls"].get("flickr.collections.getTree", 0))
+            raw["favorite_calls"].append(stats["calls"].get("flickr.favorites.getList", 0))
             emu.reset_stats()
             rc, out, secs = mirror_cmd(cfg, emu, work, os.path.join(work, "dest"))
             stats = emu.stats()
@@ -368,22 +369,28 @@ def line4_copy(cfg):
                 m.close()
         album_calls = 1 + sum(max(1, math.ceil(len(s["photo_ids"]) / 500))
                               for s in manifest.sets)
-        commented = sum(1 for p in manifest.photos if p.get("count_comments", 0) > 0)
+        # favorites/ holds real files: their comments and video streams count like the
+        # photostream's.
+        shown = manifest.photos + manifest.favorites
+        commented = sum(1 for p in shown if p.get("count_comments", 0) > 0)
         # A video's stream URL comes only from getSizes (flickr-api.md section 9).
-        videos = sum(1 for p in manifest.photos if p.get("media") == "video")
+        videos = sum(1 for p in shown if p.get("media") == "video")
         # The views: collections/ is one collections.getTree; tags/, by-date/ and by-upload/
-        # come from the listing's extras (0 calls).
+        # come from the listing's extras (0 calls); favorites/ is ceil(F/500) favorites.getList
+        # pages (an empty list still answers page 1).
         collection_calls = 1
-        minimum = math.ceil(n / 500) + album_calls + commented + videos + collection_calls
+        favorite_calls = max(1, math.ceil(len(manifest.favorites) / 500))
+        minimum = (math.ceil(n / 500) + album_calls + commented + videos + collection_calls +
+                   favorite_calls)
         # The emulator paces each response on its own (BANDWIDTH_MBPS per body) after its
         # latency, so with `jobs` transfers at once the copy cannot beat: two listing rounds
         # (the photostream pages and album list in parallel, then the albums' members), then
         # every request's latency and every body's transfer time spread over `jobs`.
-        requests = len(manifest.photos) + commented + videos
+        requests = len(shown) + commented + videos
         floor = 2 * LATENCY_MS / 1000 + \
             (requests * LATENCY_MS / 1000 + total * 8 / (BANDWIDTH_MBPS * 1e6)) / cfg.jobs
         raw.update({"bytes": total, "floor": floor, "min_calls": minimum})
-        what = f"{n} photos, {total / 1e6:.0f} MB"
+        what = f"{n} photos + {len(manifest.favorites)} favorites, {total / 1e6:.0f} MB"
         base = f"floor: 2 listing rounds + (requests x latency + bytes/bw) / {cfg.jobs}"
         rows += [
             row("4", f"cold copy {what}: flickrfs mirror", h.median(raw["mirror"]), floor, "s",
@@ -399,9 +406,11 @@ def line4_copy(cfg):
             row("5", "  API calls / images of the rerun", h.median(raw["rerun_calls"]), None, "",
                 f"images {h.median(raw['rerun_images'])}"),
             row("6", "API calls for a full mirror", h.median(raw["mirror_calls"]), minimum, "",
-                "ceil(N/500)+albums+commented+videos+1 collections"),
+                "ceil(N/500)+albums+commented+videos+1 collections+ceil(F/500) favorites"),
             row("6", "  collections/: collections.getTree calls", h.median(raw["collection_calls"]),
                 collection_calls, "", "one call for the whole tree"),
+            row("6", "  favorites/: favorites.getList calls", h.median(raw["favorite_calls"]),
+                favorite_calls, "", f"ceil(F/500), F = {len(manifest.favorites)}"),
             row("6", "  tags/, by-date/, by-upload/: calls beyond the minimum",
                 h.median(raw["mirror_calls"]) - minimum, 0, "", "none: the listing's extras"),
         ]

@@ -177,6 +177,43 @@ TEST_CASE("typed methods on the emulator's world", "[emulator]") {
   CHECK(missing.error().code == Errc::not_found);
 }
 
+TEST_CASE("all_favorites: every listed favorite once, owners and date_faved, ceil(F/500) calls",
+          "[emulator]") {
+  // 1203 favorites, 172 of them (k % 7 == 3) made private by their owners: 1031 listed.
+  EmulatorProcess emulator({5, 1, 2, {"--favorites", "1203", "--image-kb", "1"}});
+  simdjson::dom::parser parser;
+  const simdjson::dom::element manifest = parser.parse(emulator.get("/_emulator/manifest"));
+  std::vector<std::string> want_ids;
+  std::vector<std::int64_t> want_faved;
+  for (const auto f : simdjson::dom::array(manifest["favorites"])) {
+    if (!bool(f["listed"])) continue;
+    want_ids.emplace_back(std::string_view(f["id"]));
+    want_faved.push_back(std::int64_t(f["date_faved"]));
+  }
+  REQUIRE(want_ids.size() == 1031);
+  FlickrClient client(emulator_options(emulator));
+  auto walk = client.all_favorites("me");
+  REQUIRE(walk.ok());
+  CHECK(walk->complete);
+  CHECK(walk->reported_total == 1031);
+  std::vector<std::string> ids;
+  std::vector<std::int64_t> faved;
+  for (const auto& photo : walk->photos) {
+    ids.push_back(photo.id);
+    faved.push_back(photo.date_faved);
+    CHECK(photo.owner != "12345678@N00");
+    CHECK_FALSE(photo.owner_name.empty());
+    CHECK(photo.date_upload > 0);
+    CHECK_FALSE(photo.sizes.empty());  // the url_* extras: no getSizes call needed
+  }
+  CHECK(ids == want_ids);
+  CHECK(faved == want_faved);
+  simdjson::dom::parser stats_parser;
+  const simdjson::dom::element stats = stats_parser.parse(emulator.get("/_emulator/stats"));
+  CHECK(std::int64_t(stats["calls"]["flickr.favorites.getList"]) == 3);  // ceil(1031 / 500)
+  CHECK(std::int64_t(stats["api_calls_total"]) == 3);
+}
+
 TEST_CASE("flickrfs auth end to end, then flickrfs call with the stored token", "[emulator]") {
   EmulatorProcess emulator({30, 2, 1, {}});
   test::TempDir home;

@@ -103,6 +103,33 @@ TEST_CASE("photo page: missing photo array is an empty page", "[parse]") {
   CHECK(no_list.error().code == Errc::bad_response);
 }
 
+TEST_CASE("favorites page: other owners, date_faved as string or number", "[parse]") {
+  // favorites.getList's shape (flickr-api.md section 5): a standard list whose items add
+  // date_faved; scalar types vary between recordings (section 1).
+  auto page = parse::photo_page(
+      R"({"photos":{"page":1,"pages":"1","perpage":100,"total":"2","photo":[
+          {"id":"5","owner":"27182818@N03","secret":"a","server":"1","farm":1,"title":"x",
+           "ispublic":1,"isfriend":0,"isfamily":0,"ownername":"golden\u00e9","pathalias":null,
+           "dateupload":"1300000000","date_faved":"1746000000"},
+          {"id":"6","owner":"31415926@N07","secret":"b","server":"1","farm":1,"title":"y",
+           "ispublic":1,"isfriend":0,"isfamily":0,"date_faved":1745000000}]},"stat":"ok"})",
+      "flickr.favorites.getList");
+  REQUIRE(page.ok());
+  REQUIRE(page->photos.size() == 2);
+  CHECK(page->total == 2);
+  CHECK(page->photos[0].owner == "27182818@N03");
+  CHECK(page->photos[0].owner_name == "golden\xC3\xA9");
+  CHECK(page->photos[0].path_alias.empty());
+  CHECK(page->photos[0].date_faved == 1746000000);
+  CHECK(page->photos[1].date_faved == 1745000000);
+  CHECK(page->photos[1].owner == "31415926@N07");
+  // Code 1 is "user not found" here (not "required arguments missing").
+  auto fail = parse::photo_page(R"({"stat":"fail","code":1,"message":"User not found"})",
+                                "flickr.favorites.getList");
+  REQUIRE_FALSE(fail.ok());
+  CHECK(fail.error().code == Errc::not_found);
+}
+
 TEST_CASE("photoset page: owner from the set, isprimary ignored", "[parse]") {
   auto page = parse::photo_page(fixture("photosets_getPhotos.json"), "flickr.photosets.getPhotos");
   REQUIRE(page.ok());

@@ -41,6 +41,8 @@ std::string first_match(const std::string& text, const std::string& pattern) {
 TEST_CASE("32 readers of one blob cause one image request on the emulator", "[cache]") {
   test::EmulatorProcess emulator(test::EmulatorProcess::Options{20, 2, 3, {}});
   std::string manifest = emulator.get("/_emulator/manifest?offset=0&limit=1");
+  // Only the photos: albums, collections and favorites (with their own ladders) follow.
+  manifest = manifest.substr(0, manifest.find("],\"sets\":"));
   // The first photo's largest photo size: the last "url"/"bytes"/"sha256" of its ladder.
   std::string id = first_match(manifest, R"re("photos":\[\{"id":"(\d+)")re");
   REQUIRE_FALSE(id.empty());

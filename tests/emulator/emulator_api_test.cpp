@@ -293,3 +293,98 @@ TEST_CASE("collections.getTree: plain-string titles, albums or collections, subt
   CHECK(xml.body.find("<collection id=\"") != std::string::npos);
   CHECK(xml.body.find("<set id=\"") != std::string::npos);
 }
+
+TEST_CASE("favorites.getList: others' photos, date_faved, string total, paging, owner-private") {
+  EmulatorProcess emu({20, 1, 3, {"--favorites", "23", "--image-kb", "2"}});
+  simdjson::dom::parser manifest_parser;
+  const element manifest = parse(manifest_parser, emu.get("/_emulator/manifest"));
+  simdjson::dom::array favorites = manifest["favorites"];
+  REQUIRE(favorites.size() == 23);
+  std::vector<std::string> want;  // the listed ones, newest faved first
+  std::size_t hidden = 0;
+  std::int64_t previous = INT64_MAX;
+  for (element f : favorites) {
+    const std::int64_t faved = f["date_faved"];
+    CHECK(faved < previous);
+    previous = faved;
+    CHECK(sv(f["owner"]) != kNsid);
+    if (bool(f["listed"]))
+      want.push_back(sv(f["id"]));
+    else
+      ++hidden;
+  }
+  CHECK(hidden == 3);  // favorites 3, 10 and 17: made private by their owners
+
+  std::vector<std::string> got;
+  for (int page = 1; page <= 3; ++page) {
+    simdjson::dom::parser parser;
+    const auto r = rest_call(emu.url(),
+                             {{"method", "flickr.favorites.getList"},
+                              {"per_page", "9"},
+                              {"page", std::to_string(page)},
+                              {"extras", "owner_name,path_alias,date_upload,url_o"}},
+                             true);
+    const element photos = parse(parser, r.body)["photos"];
+    CHECK(is_string(photos["total"]));  // "total": "20" beside numeric page/pages
+    CHECK(sv(photos["total"]) == "20");
+    CHECK(int64_t(photos["pages"]) == 3);
+    for (element p : simdjson::dom::array(photos["photo"])) {
+      got.push_back(sv(p["id"]));
+      CHECK(is_string(p["date_faved"]));
+      CHECK(sv(p["owner"]) != kNsid);
+      CHECK(!sv(p["ownername"]).empty());
+      CHECK(is_string(p["pathalias"]));
+    }
+  }
+  CHECK(got == want);
+
+  // per_page above 500 is clamped; without a token the caller must name the user.
+  simdjson::dom::parser parser;
+  const auto big =
+      rest_call(emu.url(), {{"method", "flickr.favorites.getList"}, {"per_page", "2000"}}, true);
+  CHECK(int64_t(parse(parser, big.body)["photos"]["perpage"]) == 500);
+  const auto anonymous = rest_call(emu.url(), {{"method", "flickr.favorites.getList"}}, false);
+  CHECK(anonymous.body.find("\"code\":1,\"message\":\"User not found\"") != std::string::npos);
+  const auto named =
+      rest_call(emu.url(), {{"method", "flickr.favorites.getList"}, {"user_id", kNsid}}, false);
+  CHECK(named.body.find("\"total\":\"20\"") != std::string::npos);
+  const auto stranger =
+      rest_call(emu.url(), {{"method", "flickr.favorites.getList"}, {"user_id", "1@N01"}}, true);
+  CHECK(stranger.body.find("\"code\":1,") != std::string::npos);
+  // min/max_fave_date window: just the newest one.
+  const std::string newest = std::to_string(std::int64_t((*favorites.begin())["date_faved"]));
+  const auto window = rest_call(
+      emu.url(), {{"method", "flickr.favorites.getList"}, {"min_fave_date", newest}}, true);
+  CHECK(window.body.find("\"total\":\"1\"") != std::string::npos);
+  const auto xml = rest_call(emu.url(), {{"method", "flickr.favorites.getList"}}, true, "rest");
+  CHECK(xml.body.find(" date_faved=\"") != std::string::npos);
+
+  // Per-photo methods answer for a listed favorite as for any visible photo, with its owner;
+  // one its owner made private is not found.
+  for (element f : favorites) {
+    const std::string id(sv(f["id"]));
+    simdjson::dom::parser p1;
+    const auto sizes =
+        rest_call(emu.url(), {{"method", "flickr.photos.getSizes"}, {"photo_id", id}}, true);
+    const auto info =
+        rest_call(emu.url(), {{"method", "flickr.photos.getInfo"}, {"photo_id", id}}, true);
+    if (!bool(f["listed"])) {
+      CHECK(sizes.body.find("\"code\":1,") != std::string::npos);
+      CHECK(info.body.find("\"code\":1,") != std::string::npos);
+      continue;
+    }
+    CHECK(simdjson::dom::array(parse(p1, sizes.body)["sizes"]["size"]).size() ==
+          simdjson::dom::array(f["sizes"]).size());
+    simdjson::dom::parser p2;
+    CHECK(sv(parse(p2, info.body)["photo"]["owner"]["nsid"]) == sv(f["owner"]));
+  }
+
+  // Other members' images are served like the account's.
+  for (element f : favorites) {
+    element smallest = *simdjson::dom::array(f["sizes"]).begin();
+    const std::string url = sv(smallest["url"]);
+    int status = 0;
+    (void)emu.get(url.substr(emu.url().size()), &status);
+    CHECK(status == 200);
+  }
+}

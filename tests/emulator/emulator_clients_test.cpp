@@ -43,6 +43,12 @@ TEST_CASE("python3-flickrapi: getExif as JSON and XML equals the manifest, hidde
   CHECK(emu.get("/_emulator/stats").find("\"flickr.photos.getExif\":") != std::string::npos);
 }
 
+TEST_CASE("python3-flickrapi: favorites.getList walked in XML and JSON equals the manifest") {
+  EmulatorProcess emu({10, 1, 7, {"--favorites", "25", "--image-kb", "5"}});
+  CHECK(run_python("flickrapi_favorites.py", {emu.url()}) == 0);
+  CHECK(emu.get("/_emulator/stats").find("\"flickr.favorites.getList\":") != std::string::npos);
+}
+
 TEST_CASE("Pillow decodes every JPEG, PNG and GIF at the dimensions the API claims") {
   EmulatorProcess emu({40, 2, 3, {"--image-kb", "10"}});
   CHECK(run_python("decode_images.py", {emu.url(), "40"}) == 0);

@@ -82,8 +82,8 @@ TEST_CASE("extra sizes (--sizes) get a tree of their own, one per label", "[mode
   TreeOptions options;
   options.sizes = {"best", "large", "large2048"};
   const auto tree = Tree::build(test::make_catalog(1), options);
-  // . .. photostream sets sizes collections tags by-date by-upload
-  CHECK(list_all(*tree, kRootIno).size() == 9);
+  // . .. photostream sets favorites sizes collections tags by-date by-upload
+  CHECK(list_all(*tree, kRootIno).size() == 10);
   const auto labels = list_all(*tree, kSizesIno);
   REQUIRE(labels.size() == 4);
   CHECK(labels[2].name == "large");

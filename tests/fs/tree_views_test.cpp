@@ -62,9 +62,9 @@ CatalogInput tagged_catalog() {
 TEST_CASE("views: tags, by-date and by-upload sit beside the photostream", "[model]") {
   const auto tree = Tree::build(tagged_catalog(), {});
   const auto root = names(children(*tree, kRootIno));
-  CHECK(root == std::vector<std::string>{"photostream", "sets", "collections", "tags", "by-date",
-                                         "by-upload"});
-  CHECK(tree->attr(*tree->node(kRootIno), {}).nlink == 8);
+  CHECK(root == std::vector<std::string>{"photostream", "sets", "favorites", "collections", "tags",
+                                         "by-date", "by-upload"});
+  CHECK(tree->attr(*tree->node(kRootIno), {}).nlink == 9);
   CHECK(walk(*tree, {"collections"})->ino == kCollectionsIno);
   CHECK(walk(*tree, {"tags"})->ino == kTagsIno);
   CHECK(walk(*tree, {"by-date"})->ino == kByDateIno);

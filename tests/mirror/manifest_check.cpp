@@ -217,6 +217,57 @@ void check_hidden_files(const std::string& dest, std::vector<std::string>& probl
   }
 }
 
+// favorites/: each favorite favorites.getList lists, exactly once, as real files (image and
+// sidecar, checked like a photostream photo), none its owner made private, and a .hidden
+// naming the sidecars.
+void check_favorites(const std::string& dest, const Manifest& manifest,
+                     std::vector<std::string>& problems) {
+  const std::string dir = dest + "/favorites";
+  if (!fsys::is_directory(dir)) {
+    problems.push_back("favorites: missing");
+    return;
+  }
+  std::map<std::string, std::string> images;  // id -> relative path
+  std::vector<std::string> sidecars;
+  for (const auto& item : fsys::directory_iterator(dir)) {
+    const std::string name = item.path().filename().string();
+    if (name == ".hidden") continue;
+    if (!fsys::is_regular_file(item.symlink_status())) {
+      problems.push_back("favorites/" + name + ": not a regular file");
+    }
+    if (ends_with_json(name)) {
+      sidecars.push_back(name);
+      continue;
+    }
+    const std::string last = name.substr(name.rfind('_') + 1);
+    if (!images.emplace(last.substr(0, last.find('.')), "favorites/" + name).second)
+      problems.push_back("favorites/" + name + ": a second image of its photo");
+  }
+  std::size_t listed = 0;
+  for (const auto& favorite : manifest.favorites) {
+    const auto image = images.find(favorite.id);
+    if (!favorite.listed) {
+      if (image != images.end()) problems.push_back(image->second + ": an owner-private favorite");
+      continue;
+    }
+    ++listed;
+    if (image == images.end()) {
+      problems.push_back("favorite " + favorite.id + ": no image file");
+      continue;
+    }
+    check_photo(dest, image->second, favorite, problems);
+  }
+  if (images.size() != listed || sidecars.size() != listed) {
+    problems.push_back("favorites: " + std::to_string(images.size()) + " images and " +
+                       std::to_string(sidecars.size()) + " sidecars, " + std::to_string(listed) +
+                       " listed");
+  }
+  std::vector<std::string> hidden = lines_of(dir + "/.hidden");
+  std::sort(hidden.begin(), hidden.end());
+  std::sort(sidecars.begin(), sidecars.end());
+  if (hidden != sidecars) problems.push_back("favorites/.hidden is not its sidecars");
+}
+
 }  // namespace
 
 std::vector<std::string> lines_of(const std::string& path) {
@@ -273,6 +324,7 @@ std::vector<std::string> check_against_manifest(const std::string& dest, const M
     problems.push_back("collections: missing");
   }
   check_hidden_files(dest, problems);
+  check_favorites(dest, manifest, problems);
   for (const auto& temp : find_temp_files(dest))
     problems.push_back(temp + ": temporary left behind");
   return problems;

@@ -3,9 +3,10 @@
 // tests/support/manifest.hpp): every photo's image has the sha256 of the size Flickr rules
 // say is best (the original when the owner allows it, else the largest size), info.json names
 // the photo and the image's exact byte count, albums hold one symlink per member in album
-// order, collections/ nests the collection tree with one link per album into sets/, and
-// nothing else is there. Written from the manifest and DESIGN section 3, not from fs/model, so a
-// bug shared by the mirror and the model still shows.
+// order, collections/ nests the collection tree with one link per album into sets/,
+// favorites/ holds each listed favorite once as real files, and nothing else is there. Written from
+// the manifest and DESIGN section 3, not from fs/model, so a bug shared by the mirror and the model
+// still shows.
 //
 // Thread contract: test-thread only.
 

@@ -88,7 +88,8 @@ RunResult run_mirror(const EmulatorProcess& emulator, const std::string& dest,
 
 TEST_CASE("mirror of 2000 photos matches the manifest, a rerun downloads nothing") {
   use_emulator_credentials();
-  EmulatorProcess emulator({2000, 20, 1, {"--image-kb", "1"}});
+  // 30 favorites, 26 listed (every seventh is owner-private): favorites/ is checked too.
+  EmulatorProcess emulator({2000, 20, 1, {"--image-kb", "1", "--favorites", "30"}});
   TempDir tmp;
   const auto first = run_mirror(emulator, tmp / "dst", {"-v"});
   INFO(first.err.substr(0, 3000));
@@ -103,8 +104,15 @@ TEST_CASE("mirror of 2000 photos matches the manifest, a rerun downloads nothing
   std::size_t videos = 0;
   for (const auto& photo : manifest.photos)
     videos += photo.media == "video" ? 1 : 0;
+  std::size_t favorites = 0;
+  for (const auto& favorite : manifest.favorites) {
+    favorites += favorite.listed ? 1 : 0;
+    videos += favorite.listed && favorite.media == "video" ? 1 : 0;
+  }
+  REQUIRE(favorites == 26);
   CHECK(cold.calls["flickr.photos.getSizes"] == videos);  // streams: one call per video
   CHECK(cold.calls["flickr.people.getPhotos"] == 4);      // ceil(2000 / 500)
+  CHECK(cold.calls["flickr.favorites.getList"] == 1);     // ceil(26 / 500)
   with_comments = cold.calls["flickr.photos.comments.getList"];
   WARN("cold run: " << cold.api_calls << " API calls (" << with_comments << " comment lists), "
                     << cold.images << " images");
@@ -118,9 +126,11 @@ TEST_CASE("mirror of 2000 photos matches the manifest, a rerun downloads nothing
   CHECK(warm.calls.count("flickr.photos.comments.getList") == 0);
   CHECK(warm.calls.count("flickr.photos.getSizes") == 0);
   CHECK(warm.calls["flickr.people.getPhotos"] == 4);
+  CHECK(warm.calls["flickr.favorites.getList"] == 1);
   CHECK(warm.api_calls ==
         warm.calls["flickr.people.getPhotos"] + warm.calls["flickr.photosets.getList"] +
-            warm.calls["flickr.collections.getTree"] + warm.calls["flickr.photosets.getPhotos"]);
+            warm.calls["flickr.collections.getTree"] + warm.calls["flickr.photosets.getPhotos"] +
+            warm.calls["flickr.favorites.getList"]);
   CHECK(again.out.find(" 0 written") != std::string::npos);
 }
 
@@ -304,7 +314,7 @@ std::vector<int> download_pages(const std::string& plan) {
 
 TEST_CASE("mirror --dry-run changes nothing and --order picks oldest or newest uploads first") {
   use_emulator_credentials();
-  EmulatorProcess emulator({700, 2, 8, {"--image-kb", "2"}});
+  EmulatorProcess emulator({700, 2, 8, {"--image-kb", "2", "--favorites", "0"}});
   TempDir tmp;
   const auto oldest = run_mirror(emulator, tmp / "dst", {"--dry-run"});
   INFO(oldest.err);

@@ -1,6 +1,7 @@
 // `flickrfs mirror --exif flickr: DEST` against the emulator (issue 22): each photo's
 // <stem>.exif.json beside its sidecar says what getExif answers (the manifest), hidden EXIF
-// as hidden_by_owner, albums link it, .hidden names it; one getExif a photo, none on a rerun.
+// as hidden_by_owner, albums and views link it, .hidden names it, favorites/ holds one per
+// favorite; one getExif a photo, none on a rerun.
 #include <simdjson.h>
 #include <stdlib.h>
 
@@ -71,8 +72,13 @@ TEST_CASE("mirror --exif writes each photo's exif.json as getExif says, once per
   INFO(first.err.substr(0, 3000));
   REQUIRE(first.exit_code == 0);
   const Manifest manifest = fetch_manifest(emulator);
-  CHECK(emulator.calls("flickr.photos.getExif") ==
-        static_cast<std::int64_t>(manifest.photos.size()));
+  std::vector<const ManifestPhoto*> favorites;  // the listed ones
+  for (const auto& favorite : manifest.favorites) {
+    if (favorite.listed) favorites.push_back(&favorite);
+  }
+  REQUIRE(!favorites.empty());
+  const auto everything = static_cast<std::int64_t>(manifest.photos.size() + favorites.size());
+  CHECK(emulator.calls("flickr.photos.getExif") == everything);
 
   std::map<std::string, std::string> path_of;  // photo id -> exif.json path in DEST
   for (const auto& page : fsys::directory_iterator(dest + "/photostream")) {
@@ -115,11 +121,41 @@ TEST_CASE("mirror --exif writes each photo's exif.json as getExif says, once per
   CHECK(links == members);
   CHECK(links > 0);
 
+  // The views link it too: by-date/ once per photo, each resolving to the page's file.
+  std::size_t view_links = 0;
+  for (const auto& entry : fsys::recursive_directory_iterator(dest + "/by-date")) {
+    const std::string name = entry.path().filename().string();
+    if (!name.ends_with(".exif.json")) continue;
+    INFO(name);
+    CHECK(entry.is_symlink());
+    CHECK(fsys::canonical(entry.path()) == fsys::canonical(path_of.at(id_of(name))));
+    ++view_links;
+  }
+  CHECK(view_links == manifest.photos.size());
+
+  // favorites/: a real exif.json per listed favorite, as getExif says.
+  std::set<std::string> favorite_exif;
+  for (const auto& entry : fsys::directory_iterator(dest + "/favorites")) {
+    const std::string name = entry.path().filename().string();
+    if (!name.ends_with(".exif.json")) continue;
+    CHECK(fsys::is_regular_file(entry.symlink_status()));
+    favorite_exif.insert(id_of(name));
+  }
+  CHECK(favorite_exif.size() == favorites.size());
+  for (const ManifestPhoto* favorite : favorites) {
+    const std::string dir = dest + "/favorites/";
+    for (const auto& entry : fsys::directory_iterator(dir)) {
+      const std::string name = entry.path().filename().string();
+      if (name.ends_with(".exif.json") && id_of(name) == favorite->id)
+        check_exif(read_file(entry.path().string()), *favorite);
+    }
+  }
+
   REQUIRE(emulator.post("/_emulator/reset-stats", "").find("\"ok\":true") != std::string::npos);
   const auto again = mirror_exif(emulator, dest);
   INFO(again.err.substr(0, 3000));
   REQUIRE(again.exit_code == 0);
   CHECK(emulator.calls("flickr.photos.getExif") == 0);
-  CHECK(again.err.find("0 getExif calls (" + std::to_string(manifest.photos.size()) +
-                       " from the last run") != std::string::npos);
+  CHECK(again.err.find("0 getExif calls (" + std::to_string(everything) + " from the last run") !=
+        std::string::npos);
 }

@@ -116,7 +116,7 @@ std::string tree_differences(const std::string& expected, const std::string& act
 
 TEST_CASE("a DEST in the layout before photos were files is converted by renames only") {
   use_emulator_credentials();
-  EmulatorProcess emulator({60, 3, 7, {"--image-kb", "2"}});
+  EmulatorProcess emulator({60, 3, 7, {"--image-kb", "2", "--favorites", "0"}});
   TempDir tmp;
   REQUIRE(run_mirror(emulator, tmp / "fresh").exit_code == 0);
   REQUIRE(run_mirror(emulator, tmp / "old").exit_code == 0);

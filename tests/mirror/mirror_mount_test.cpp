@@ -80,7 +80,7 @@ void flip_first_byte(const std::string& path) {
 }  // namespace
 
 TEST_CASE("mirror of a mount copies cached images from its blob store and equals the mount") {
-  EmulatorProcess emulator({60, 3, 4, {"--image-kb", "8"}});
+  EmulatorProcess emulator({60, 3, 4, {"--image-kb", "8", "--favorites", "0"}});
   TempDir tmp;
   ::mkdir((tmp / "work").c_str(), 0700);
   const MountWork work = make_work(tmp / "work");
@@ -185,7 +185,14 @@ TEST_CASE("mirror --exif of a mount --exif takes EXIF from its cache and equals 
     }
   }
   REQUIRE(files == 40);
-  CHECK(emulator.calls("flickr.photos.getExif") == 40);
+  // favorites/ too: 12 favorites (the emulator's default), 2 made private by their owners.
+  for (const auto& name : list_dir(root + "/favorites")) {
+    if (!name.ends_with(".exif.json")) continue;
+    CHECK(!read_file(root + "/favorites/" + name).empty());
+    ++files;
+  }
+  REQUIRE(files == 50);
+  CHECK(emulator.calls("flickr.photos.getExif") == 50);
   REQUIRE(emulator.post("/_emulator/reset-stats", "").find("ok") != std::string::npos);
 
   const std::string dest = tmp / "dest";
@@ -193,7 +200,7 @@ TEST_CASE("mirror --exif of a mount --exif takes EXIF from its cache and equals 
   INFO(first.output);
   REQUIRE(first.status == 0);
   CHECK(emulator.calls("flickr.photos.getExif") == 0);
-  CHECK(first.output.find("0 getExif calls (0 from the last run, 40 from the mount's cache)") !=
+  CHECK(first.output.find("0 getExif calls (0 from the last run, 50 from the mount's cache)") !=
         std::string::npos);
   // exif.json files, their album links and .hidden included: diff and rsync find nothing.
   const auto diff =
@@ -208,7 +215,7 @@ TEST_CASE("mirror --exif of a mount --exif takes EXIF from its cache and equals 
   const auto again = mirror(emulator.url(), work, root, dest, {"--exif"});
   INFO(again.output);
   REQUIRE(again.status == 0);
-  CHECK(again.output.find("0 getExif calls (40 from the last run, 0 from the mount's cache)") !=
+  CHECK(again.output.find("0 getExif calls (50 from the last run, 0 from the mount's cache)") !=
         std::string::npos);
   CHECK(emulator.calls("flickr.photos.getExif") == 0);
   CHECK(mount.unmount() == 0);

@@ -50,6 +50,9 @@ CannedReply reply_for(const RecordedRequest& request) {
   } else if (method == "flickr.photosets.getList") {
     reply.body = R"({"photosets":{"page":1,"pages":1,"perpage":500,"total":0,"photoset":[]},)"
                  R"("stat":"ok"})";
+  } else if (method == "flickr.favorites.getList") {  // no favorites: "total" as a string
+    reply.body = R"({"photos":{"page":1,"pages":0,"perpage":500,"total":"0","photo":[]},)"
+                 R"("stat":"ok"})";
   } else if (method == "flickr.collections.getTree") {
     reply.body = R"({"collections":{},"stat":"ok"})";  // no collections: an empty object
   } else {

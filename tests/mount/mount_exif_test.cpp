@@ -2,12 +2,14 @@
 // default call budget. Each photo's <stem>.exif.json holds what getExif answered (camera and
 // tags, or hidden_by_owner when the owner hides EXIF), its st_size is the bytes a read
 // returns, a listing costs no getExif call, each photo costs exactly one, and a re-read or a
-// remount none (the cache keeps them forever). Albums link the file into photostream/. A
-// getExif that fails is EIO, and not remembered.
+// remount none (the cache keeps them forever). Albums and the views (tags/, by-date/,
+// by-upload/) link the file into photostream/. A getExif that fails is EIO, and not
+// remembered.
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <simdjson.h>
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
@@ -247,5 +249,62 @@ TEST_CASE("mount --exif: a getExif that fails is EIO and is asked again once Fli
   CHECK(emulator.calls("flickr.photos.getExif") == 0);
   REQUIRE(emulator.post("/_emulator/faults", R"({"rate":0})").find("\"ok\":true") !=
           std::string::npos);
+  CHECK(mount.unmount() == 0);
+}
+
+TEST_CASE("mount --exif: the views link each photo's exif.json, resolving to the same bytes",
+          "[mount]") {
+  EmulatorProcess emulator({60, 3, 17, {"--image-kb", "2"}});
+  TempDir temp;
+  const MountWork work = make_work(temp.path());
+  FlickrfsMount mount(emulator.url(), work, kExifArgs, kDefaultBudget);
+  const std::string root = mount.root();
+  const Manifest manifest = fetch_manifest(emulator);
+  wait_listing_complete(root, mount_env(emulator.url(), work));
+  const auto files = exif_files(root);
+  REQUIRE(files.size() == manifest.photos.size());
+  const CommandResult find = run_command(
+      {"find", root + "/tags", root + "/by-date", root + "/by-upload", "-name", "*.exif.json"});
+  REQUIRE(find.status == 0);
+  std::map<std::string, std::size_t> by_date;                  // photo id -> links under by-date/
+  std::map<std::string, std::set<std::string>> exif_names_in;  // view dir -> link names
+  std::size_t links = 0;
+  for (const auto& path : lines_of(find.output)) {
+    const std::string rel = path.substr(root.size() + 1);
+    const std::string dir = rel.substr(0, rel.rfind('/'));
+    const std::string name = rel.substr(rel.rfind('/') + 1);
+    const std::string id = trailing_id(name);
+    INFO(rel);
+    struct stat st {};
+    REQUIRE(::lstat(path.c_str(), &st) == 0);
+    CHECK(S_ISLNK(st.st_mode));
+    char target[4096];
+    const ssize_t n = ::readlink(path.c_str(), target, sizeof target);
+    REQUIRE(n > 0);
+    std::string up;
+    for (std::size_t d = 0;
+         d < static_cast<std::size_t>(std::count(dir.begin(), dir.end(), '/')) + 1; ++d)
+      up += "../";
+    CHECK(std::string(target, static_cast<std::size_t>(n)) == up + files.at(id));
+    CHECK(read_file(path) == read_file(root + "/" + files.at(id)));
+    if (rel.starts_with("by-date/")) ++by_date[id];
+    exif_names_in[dir].insert(name);
+    ++links;
+  }
+  CHECK(by_date.size() == manifest.photos.size());  // every photo once under by-date/
+  for (const auto& [id, count] : by_date)
+    CHECK(count == 1);
+  CHECK(links > 2 * manifest.photos.size());  // by-date, by-upload and tags
+  for (const auto& [dir, names] : exif_names_in) {
+    INFO(dir);
+    std::set<std::string> hidden_exif;
+    for (const auto& line : lines_of(read_file(root + "/" + dir + "/.hidden"))) {
+      if (line.ends_with(kExifExt)) hidden_exif.insert(line);
+    }
+    CHECK(hidden_exif == names);
+  }
+  // Each photo's EXIF was fetched once, however many links lead to it.
+  CHECK(emulator.calls("flickr.photos.getExif") ==
+        static_cast<std::int64_t>(manifest.photos.size()));
   CHECK(mount.unmount() == 0);
 }

@@ -206,7 +206,7 @@ TEST_CASE("daemon mode: mount returns and status reports and fusermount3 -u unmo
   const std::string root = resolved;
   REQUIRE(is_mounted(root));
   CHECK(list_dir(root) == std::vector<std::string>{"by-date", "by-upload", "collections",
-                                                   "photostream", "sets", "tags"});
+                                                   "favorites", "photostream", "sets", "tags"});
   // The mount is up before the account is listed; opening photostream/ waits for it.
   CHECK(list_dir(root + "/photostream") == std::vector<std::string>{"page-0001"});
   CommandResult status;

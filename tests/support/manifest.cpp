@@ -97,6 +97,15 @@ Manifest parse_manifest(const std::string& json) {
   if (doc["collections"].get(collections) != simdjson::SUCCESS) return manifest;
   for (simdjson::dom::element c : collections)
     manifest.collections.push_back(parse_collection(c));
+  simdjson::dom::array favorites;
+  if (doc["favorites"].get(favorites) != simdjson::SUCCESS) return manifest;
+  for (simdjson::dom::element f : favorites) {
+    ManifestPhoto photo = parse_photo(f);
+    photo.owner = std::string(std::string_view(f["owner"]));
+    photo.date_faved = int64_t(f["date_faved"]);
+    photo.listed = bool(f["listed"]);
+    manifest.favorites.push_back(std::move(photo));
+  }
   return manifest;
 }
 
@@ -111,6 +120,7 @@ Manifest fetch_manifest(const EmulatorProcess& emulator) {
     if (offset == 0) {
       all.sets = std::move(page.sets);
       all.collections = std::move(page.collections);
+      all.favorites = std::move(page.favorites);
     }
     if (page.photos.empty()) break;
     const bool last = page.photos.size() < kPage;

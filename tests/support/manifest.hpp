@@ -53,6 +53,10 @@ struct ManifestPhoto {
   bool exif_hidden = false;  // getExif answers code 2
   std::string exif_camera;
   std::vector<ManifestExifTag> exif;
+  // Favorites only (Manifest::favorites): another member's photo the account faved.
+  std::string owner;
+  std::int64_t date_faved = 0;
+  bool listed = true;  // false: its owner made it private, favorites.getList leaves it out
 };
 
 struct ManifestSet {
@@ -72,6 +76,7 @@ struct Manifest {
   std::vector<ManifestPhoto> photos;  // oldest upload first
   std::vector<ManifestSet> sets;
   std::vector<ManifestCollection> collections;  // collections.getTree's tree
+  std::vector<ManifestPhoto> favorites;         // newest faved first, unlisted ones included
   // The photo with `id`, or nullptr.
   [[nodiscard]] const ManifestPhoto* photo(const std::string& id) const;
 };

@@ -1,6 +1,6 @@
 // /_emulator/*: stats, reset-stats, manifest (every live photo with the byte size and
-// sha256 of each size it serves) and mutate. These endpoints never fault and are never
-// delayed or rate limited.
+// sha256 of each size it serves, then albums, collections and favorites) and mutate. These
+// endpoints never fault and are never delayed or rate limited.
 #include <simdjson.h>
 
 #include <algorithm>
@@ -112,6 +112,20 @@ void manifest(ServerState& state, const httplib::Request& req, httplib::Response
       first = false;
     }
     out += "],\"collections\":" + collections_json(state.world.collections());
+    // Favorites, newest faved first; "listed": false for the ones favorites.getList leaves
+    // out because their owner made them private.
+    out += ",\"favorites\":[";
+    first = true;
+    for (const auto& p : state.world.favorites()) {
+      std::string photo = manifest_photo(state, p);
+      photo.pop_back();  // its closing brace
+      out += std::string(first ? "" : ",") + photo + ",\"owner\":" + quoted(p.owner) +
+             ",\"ownername\":" + quoted(p.owner_name) +
+             ",\"date_faved\":" + std::to_string(p.date_faved) +
+             ",\"listed\":" + (p.owner_private ? "false" : "true") + "}";
+      first = false;
+    }
+    out += "]";
   }
   res.set_content(out + "}", "application/json");
 }

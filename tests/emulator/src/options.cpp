@@ -10,8 +10,8 @@
 namespace flickrfs::emulator {
 
 const char* usage_text() {
-  return "usage: flickr-emulator [--port 0] [--photos 2000] [--sets 20] [--seed 1]\n"
-         "  [--latency-ms 0] [--bandwidth-mbps 0] [--fault-rate 0] [--fault-seed 1]\n"
+  return "usage: flickr-emulator [--port 0] [--photos 2000] [--sets 20] [--favorites 12]\n"
+         "  [--seed 1] [--latency-ms 0] [--bandwidth-mbps 0] [--fault-rate 0] [--fault-seed 1]\n"
          "  [--fault-kinds http500,http502,...]\n"
          "  [--rate-limit-per-hour 0] [--rate-limit-window-s 3600] [--image-kb 300]\n"
          "  [--stall-ms 5000] [--ticket-ms 300]\n"
@@ -66,6 +66,8 @@ bool parse_options(int argc, char** argv, Options* o, bool* help, std::string* e
       ok = parse_number<std::uint32_t>(value, 0, 5000000, &o->photos);
     else if (flag == "--sets")
       ok = parse_number<std::uint32_t>(value, 0, 10000, &o->sets);
+    else if (flag == "--favorites")
+      ok = parse_number<std::uint32_t>(value, 0, 10000, &o->favorites);
     else if (flag == "--seed")
       ok = parse_number<std::uint64_t>(value, 0, UINT64_MAX, &o->seed);
     else if (flag == "--latency-ms")

@@ -12,6 +12,7 @@ struct Options {
   int port = 0;
   std::uint32_t photos = 2000;
   std::uint32_t sets = 20;
+  std::uint32_t favorites = 12;  // other members' photos the account faved
   std::uint64_t seed = 1;
   int latency_ms = 0;
   double bandwidth_mbps = 0;

@@ -44,9 +44,11 @@ struct MethodResult {
 // Runs method; unknown methods answer 112 like Flickr.
 MethodResult call_method(const std::string& method, const CallContext& ctx);
 
-// Method groups (rest_people.cpp, rest_photos.cpp, rest_sets.cpp).
+// Method groups (rest_people.cpp, rest_photos.cpp, rest_favorites.cpp, rest_sets.cpp).
 std::optional<MethodResult> call_people_method(const std::string& method, const CallContext& ctx);
 std::optional<MethodResult> call_photo_method(const std::string& method, const CallContext& ctx);
+std::optional<MethodResult> call_favorites_method(const std::string& method,
+                                                  const CallContext& ctx);
 std::optional<MethodResult> call_set_method(const std::string& method, const CallContext& ctx);
 std::optional<MethodResult> call_write_method(const std::string& method, const CallContext& ctx);
 

@@ -20,6 +20,7 @@ bool CallContext::has(const std::string& key) const {
 MethodResult call_method(const std::string& method, const CallContext& ctx) {
   if (auto r = call_people_method(method, ctx)) return std::move(*r);
   if (auto r = call_photo_method(method, ctx)) return std::move(*r);
+  if (auto r = call_favorites_method(method, ctx)) return std::move(*r);
   if (auto r = call_set_method(method, ctx)) return std::move(*r);
   if (auto r = call_write_method(method, ctx)) return std::move(*r);
   return MethodResult::fail(112, "Method \"" + method + "\" not found");

@@ -91,7 +91,8 @@ Node list_photo(const CallContext& ctx, const Photo& p, const std::vector<std::s
                 ListKind kind) {
   Node n("photo");
   n.attr("id", str(p.id));
-  if (kind == ListKind::Standard) n.attr("owner", str(kUserNsid));
+  const bool others = !p.owner.empty();  // a favorite: another member's photo
+  if (kind == ListKind::Standard) n.attr("owner", str(others ? p.owner : kUserNsid));
   n.attr("secret", str(p.secret)).attr("server", str(p.server)).attr("farm", num(p.farm));
   n.attr("title", str(p.title));
   if (kind == ListKind::Photoset) n.attr("isprimary", str("0"));
@@ -106,7 +107,7 @@ Node list_photo(const CallContext& ctx, const Photo& p, const std::vector<std::s
     n.attr("datetakengranularity", str(std::to_string(p.taken_granularity)));
     n.attr("datetakenunknown", str(p.taken_unknown ? "1" : "0"));
   }
-  if (wants(extras, "owner_name")) n.attr("ownername", str(kUsername));
+  if (wants(extras, "owner_name")) n.attr("ownername", str(others ? p.owner_name : kUsername));
   if (wants(extras, "icon_server")) n.attr("iconserver", str("0")).attr("iconfarm", num(0));
   if (wants(extras, "original_format") && p.original_allowed) {
     n.attr("originalsecret", str(p.original_secret));
@@ -131,8 +132,8 @@ Node list_photo(const CallContext& ctx, const Photo& p, const std::vector<std::s
   if (wants(extras, "media")) {
     n.attr("media", str(p.is_video ? "video" : "photo")).attr("media_status", str("ready"));
   }
-  if (wants(extras, "path_alias")) n.attr("pathalias", str(kPathAlias));
-  if (wants(extras, "realname")) n.attr("realname", str(kRealname));
+  if (wants(extras, "path_alias")) n.attr("pathalias", str(others ? p.owner_alias : kPathAlias));
+  if (wants(extras, "realname")) n.attr("realname", str(others ? p.owner_name : kRealname));
   add_urls(n, ctx.base_url, p, extras);
   return n;
 }

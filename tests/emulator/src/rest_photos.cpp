@@ -10,20 +10,23 @@ namespace flickrfs::emulator {
 namespace {
 
 // The photo named by photo_id if this caller may see it (a matching secret skips the
-// permission check, as documented for getInfo).
+// permission check, as documented for getInfo). Another member's public photo (a favorite)
+// answers like the account's; one its owner made private is not found.
 std::optional<Photo> visible_photo(const CallContext& ctx) {
-  auto photo = ctx.world.find(ctx.param("photo_id"));
-  if (!photo) return std::nullopt;
+  auto photo = ctx.world.find_image(ctx.param("photo_id"));
+  if (!photo || photo->owner_private) return std::nullopt;
   if (!visible(ctx, *photo) && ctx.param("secret") != photo->secret) return std::nullopt;
   return photo;
 }
 
-Node owner_node() {
+Node owner_node(const Photo& p) {
   Node owner("owner");
-  owner.attr("nsid", str(kUserNsid)).attr("username", str(kUsername));
-  owner.attr("realname", str(kRealname)).attr("location", str(""));
+  const bool own = p.owner.empty();
+  owner.attr("nsid", str(own ? kUserNsid : p.owner));
+  owner.attr("username", str(own ? kUsername : p.owner_name));
+  owner.attr("realname", str(own ? kRealname : p.owner_name)).attr("location", str(""));
   owner.attr("iconserver", str("0")).attr("iconfarm", num(0));
-  owner.attr("path_alias", str(kPathAlias));
+  owner.attr("path_alias", str(own ? kPathAlias : p.owner_alias));
   return owner;
 }
 
@@ -78,7 +81,7 @@ MethodResult get_info(const CallContext& ctx) {
   }
   photo.attr("views", str(std::to_string(p.views)));
   photo.attr("media", str(p.is_video ? "video" : "photo"));
-  photo.child(owner_node());
+  photo.child(owner_node(p));
   photo.child(text_node("title", p.title));
   photo.child(text_node("description", p.description));
   Node visibility("visibility");

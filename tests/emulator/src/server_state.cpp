@@ -62,7 +62,7 @@ bool RateLimiter::admit() {
 
 ServerState::ServerState(const Options& o)
     : options(o),
-      world(WorldConfig{o.seed, o.photos, o.sets, o.image_kb}),
+      world(WorldConfig{o.seed, o.photos, o.sets, o.image_kb, o.favorites}),
       faults(o.fault_rate, o.fault_seed, o.fault_kinds),
       verifier(kConsumerKey, kConsumerSecret,
                [this](const std::string& token) -> std::optional<std::string> {

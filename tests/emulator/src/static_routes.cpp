@@ -82,7 +82,7 @@ void handle_static(ServerState& state, const httplib::Request& req, httplib::Res
   if (fault != Fault::None) state.stats.count_fault(fault_name(fault));
   if (answer_http_fault(fault, req, res)) return;
   if (fault == Fault::Stall) sleep_ms(state.options.stall_ms);
-  const auto photo = state.world.find(photo_id_in(req.path));
+  const auto photo = state.world.find_image(photo_id_in(req.path));
   const auto size = photo ? size_for_path(*photo, req.path) : std::nullopt;
   if (!size) return not_found(res);
   const auto blob = state.images.blob(*photo, *size);

@@ -80,6 +80,42 @@ void derive_dates(Photo& p, std::uint64_t seed, std::uint32_t base_count) {
       kWorldEnd, p.date_upload + static_cast<std::int64_t>(pick(h >> 40, 400 * 86400)));
 }
 
+struct Member {
+  const char* nsid;
+  const char* name;
+  const char* alias;  // "" when the member never chose one
+};
+
+constexpr Member kOtherMembers[] = {
+    {"27182818@N03", "euler", "euler"},
+    {"31415926@N07", "Srinivasa R.", ""},
+    {"16180339@N02", "golden\u00e9 ratio", "golden"},  // not ASCII: JSON sends \u00e9
+    {"14142135@N05", "root two", ""},
+    {"66260701@N04", "planck", "planck"},
+};
+
+// Favorite k = index - kFavoriteBase: faved newest first (about 11 hours apart), owned by
+// one of kOtherMembers, uploaded before it was faved; every seventh (k % 7 == 3) has since
+// been made private by its owner.
+void derive_favorite(Photo& p, std::uint64_t seed) {
+  const std::uint64_t k = p.index - kFavoriteBase;
+  const std::uint64_t h = hash_of(seed, p.index, kDates, 7);
+  const Member& owner = kOtherMembers[pick(h, std::size(kOtherMembers))];
+  p.owner = owner.nsid;
+  p.owner_name = owner.name;
+  p.owner_alias = owner.alias;
+  p.date_faved = kWorldEnd - static_cast<std::int64_t>(k) * 40000 -
+                 static_cast<std::int64_t>(pick(h >> 8, 30000));
+  const auto window =
+      static_cast<std::uint64_t>(std::max<std::int64_t>(1, p.date_faved - kWorldStart));
+  p.date_upload = kWorldStart + static_cast<std::int64_t>(pick(h >> 24, window));
+  p.date_taken = p.taken_unknown ? p.date_upload : p.date_upload - 86400 * 3;
+  p.last_update = p.date_upload + static_cast<std::int64_t>(pick(h >> 40, 1000));
+  p.owner_private = k % 7 == 3;
+  p.is_public = !p.owner_private;
+  p.is_friend = p.is_family = false;
+}
+
 }  // namespace
 
 std::string photo_id_for(std::uint32_t index) {
@@ -141,6 +177,7 @@ Photo World::derive(std::uint32_t index) const {
   p.tags = derive_tags(seed, index);
   p.machine_tags = derive_machine_tags(seed, index);
   p.geo = derive_geo(seed, index);
+  if (index >= kFavoriteBase) derive_favorite(p, seed);
   return p;
 }
 
@@ -223,6 +260,25 @@ std::optional<Photo> World::find(const std::string& photo_id) const {
     if (!live_locked(*index)) return std::nullopt;
   }
   return photo(*index);
+}
+
+std::optional<Photo> World::find_image(const std::string& photo_id) const {
+  if (auto photo = find(photo_id)) return photo;
+  std::uint64_t value = 0;
+  if (!parse_uint(photo_id, &value) || value < kIdBase) return std::nullopt;
+  const std::uint64_t index = (value - kIdBase) / kIdStride;
+  if (index < kFavoriteBase || index - kFavoriteBase >= m_config.favorites ||
+      photo_id_for(static_cast<std::uint32_t>(index)) != photo_id)
+    return std::nullopt;
+  return photo(static_cast<std::uint32_t>(index));
+}
+
+std::vector<Photo> World::favorites() const {
+  std::vector<Photo> out;
+  out.reserve(m_config.favorites);
+  for (std::uint32_t k = 0; k < m_config.favorites; ++k)
+    out.push_back(photo(kFavoriteBase + k));
+  return out;
 }
 
 World::IndexList World::live(bool public_only) const {

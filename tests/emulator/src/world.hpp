@@ -98,6 +98,12 @@ struct Photo {
   std::optional<Geo> geo;
   std::vector<Comment> comments;
   int generation = 0;  // bumped by "replace": new secrets, new bytes
+  // Another member's photo the account faved (World::favorites); empty owner: the account's.
+  std::string owner;
+  std::string owner_name;
+  std::string owner_alias;
+  std::int64_t date_faved = 0;
+  bool owner_private = false;  // its owner made it private: favorites.getList leaves it out
 };
 
 struct Album {
@@ -125,7 +131,11 @@ struct WorldConfig {
   std::uint32_t photos = 2000;
   std::uint32_t sets = 20;
   int image_kb = 300;
+  std::uint32_t favorites = 12;  // other members' photos the account faved
 };
+
+// Favorite k is photo index kFavoriteBase + k: its own id range, never one of the account's.
+inline constexpr std::uint32_t kFavoriteBase = 0x40000000;
 
 class World {
  public:
@@ -143,6 +153,11 @@ class World {
   // A snapshot: later mutations build a new vector, so the caller may keep it.
   using IndexList = std::shared_ptr<const std::vector<std::uint32_t>>;
   [[nodiscard]] IndexList live(bool public_only) const;
+  // The account's favorites, newest faved first (favorites.getList's order), including the
+  // ones whose owner has since made them private (Photo::owner_private). Never mutated.
+  [[nodiscard]] std::vector<Photo> favorites() const;
+  // An account photo (find) or a favorite: whatever live.staticflickr.com serves bytes for.
+  [[nodiscard]] std::optional<Photo> find_image(const std::string& photo_id) const;
 
   [[nodiscard]] std::vector<Album> albums() const;  // members exclude deleted photos
   [[nodiscard]] std::optional<Album> album(const std::string& set_id) const;
