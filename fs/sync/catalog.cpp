@@ -49,7 +49,7 @@ Catalog::Catalog(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobS
       m_resolver(m_options.probe_threads),
       m_comment_fetcher(kCommentThreads),
       m_exif_fetcher(kExifThreads),
-      m_tree(model::Tree::build({}, tree_options())) {}
+      m_snapshots(model::Tree::build({}, tree_options())) {}
 
 Catalog::~Catalog() {
   stop();
@@ -66,18 +66,15 @@ bool Catalog::online() const {
 }
 
 std::shared_ptr<const model::Tree> Catalog::tree() const {
-  std::lock_guard lock(m_tree_mutex);
-  return m_tree;
+  return m_snapshots.tree();
 }
 
 bool Catalog::has_listing() const {
-  std::lock_guard lock(m_tree_mutex);
-  return m_has_listing;
+  return m_snapshots.has_listing();
 }
 
 void Catalog::set_change_listener(ChangeListener listener) {
-  std::lock_guard lock(m_tree_mutex);
-  m_on_change = std::move(listener);
+  m_snapshots.set_change_listener(std::move(listener));
 }
 
 std::shared_ptr<CacheFeed> Catalog::photo_feed(std::vector<std::string> ids) const {
@@ -138,16 +135,7 @@ Result<void> Catalog::rebuild() {
   if (feed->error()) return *feed->error();
   feed.reset();
   ++m_rebuilds;
-  std::shared_ptr<const model::Tree> before;
-  ChangeListener listener;
-  {
-    std::lock_guard lock(m_tree_mutex);
-    before = std::exchange(m_tree, next);
-    m_has_listing = state.generation > 0;
-    listener = m_on_change;
-    m_tree_changed.notify_all();
-  }
-  if (listener) listener(*before, *next);  // outside the lock: it may be slow
+  auto before = m_snapshots.publish(std::move(next), state.generation > 0);
   // The cost includes the listener's diff, as long as the build itself at 1,000,000 photos.
   m_rebuild_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::steady_clock::now() - started)

@@ -25,8 +25,8 @@
 // snapshots (the mount turns that into kernel invalidations, fs/invalidator.hpp).
 //
 // Thread contract: thread-safe. CatalogView methods may be called from any number of
-// threads; refreshes are serialized on m_refresh_mutex; the snapshot pointer is swapped
-// under m_tree_mutex (held only for the copy of a shared_ptr).
+// threads; refreshes are serialized on m_refresh_mutex; the snapshot is swapped in the
+// SnapshotStore. Lock order: m_refresh_mutex, then m_loop_mutex or the SnapshotStore's.
 
 #include <atomic>
 #include <chrono>
@@ -49,6 +49,7 @@
 #include "fs/model/tree.hpp"
 #include "fs/sync/connectivity.hpp"
 #include "fs/sync/size_resolver.hpp"
+#include "fs/sync/snapshot_store.hpp"
 #include "fs/sync/stat_walk_ahead.hpp"
 
 namespace flickrfs::fs {
@@ -73,9 +74,7 @@ struct RefreshReport {
 
 class Catalog final : public model::CatalogView {
  public:
-  using ChangeListener = std::function<void(const model::Tree& before, const model::Tree& after)>;
-  // Called when a file's byte size became known after it may have been reported unknown
-  // (its info.json mentions it).
+  using ChangeListener = SnapshotStore::ChangeListener;
 
   // `client` may be null (offline mount); the others must outlive the catalog.
   Catalog(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobStore& blobs,
@@ -221,11 +220,7 @@ class Catalog final : public model::CatalogView {
   static constexpr unsigned kExifThreads = 4;
   SizeResolver m_exif_fetcher;
 
-  mutable std::mutex m_tree_mutex;         // guards m_tree, m_listeners (lock order: after refresh)
-  std::condition_variable m_tree_changed;  // with m_tree_mutex: a rebuild or fill attempt
-  std::shared_ptr<const model::Tree> m_tree;
-  ChangeListener m_on_change;
-  bool m_has_listing = false;
+  SnapshotStore m_snapshots;
 
   std::mutex m_refresh_mutex;  // serializes refreshes and rebuilds; guards the two sets below
   std::unordered_set<std::string> m_sizes_failed;   // videos whose getSizes failed for good

@@ -7,8 +7,9 @@
 // into kernel invalidations). A FUSE op that needs a directory not listed yet waits in
 // await_listing(), bounded, and the directory it waits for is fetched first.
 //
-// Thread contract: await_listing() from any thread (waits on m_tree_changed, never calls
-// the network); everything else on the background thread under m_refresh_mutex.
+// Thread contract: await_listing() from any thread (waits in SnapshotStore::wait_until,
+// never calls the network); everything else on the background thread under
+// m_refresh_mutex.
 #include <algorithm>
 #include <atomic>
 #include <ctime>
@@ -88,13 +89,14 @@ std::shared_ptr<const model::Tree> Catalog::await_fill(
   }
   m_loop_wake.notify_all();
   const std::uint64_t attempts = m_fill_attempts.load();
-  std::unique_lock lock(m_tree_mutex);
   // A fill attempt that ends without the listing (failed) releases the waiter too: it
   // answers with what is cached rather than wait out the bound.
-  m_tree_changed.wait_for(lock, bound, [&] {
-    return done(*m_tree) || !online() || m_stopping.load() || m_fill_attempts.load() != attempts;
-  });
-  return m_tree;
+  return m_snapshots.wait_until(
+      [&](const model::Tree& current) {
+        return done(current) || !online() || m_stopping.load() ||
+               m_fill_attempts.load() != attempts;
+      },
+      bound);
 }
 
 bool Catalog::wanted(model::Ino ino) {
@@ -305,9 +307,8 @@ void Catalog::fill_if_incomplete() {
     m_last_fill_failure = unix_now();
     log::info("background listing: %s", filled.error().describe().c_str());
   }
-  std::lock_guard lock(m_tree_mutex);
   ++m_fill_attempts;
-  m_tree_changed.notify_all();
+  m_snapshots.wake_waiters();
 }
 
 }  // namespace flickrfs::fs

@@ -268,10 +268,7 @@ void Catalog::stop() {
   }
   m_stopping = true;
   m_loop_wake.notify_all();
-  {
-    std::lock_guard lock(m_tree_mutex);
-    m_tree_changed.notify_all();  // releases await_listing()
-  }
+  m_snapshots.wake_waiters();  // releases await_listing()
   if (m_thread.joinable()) m_thread.join();
 }
 
