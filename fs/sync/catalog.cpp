@@ -15,30 +15,6 @@
 
 namespace flickrfs::fs {
 
-namespace {
-
-// The secret inside an image URL ".../<id>_<secret>[_<suffix>].<ext>": sizes from 1600 px up
-// and the original each have their own (flickr-api.md section 7). Falls back to the photo's
-// shared secret for URLs of another shape (video streams).
-std::string content_secret(const model::PhotoCore& photo, std::string_view url) {
-  const auto query = url.find_first_of("?#");
-  if (query != std::string_view::npos) url = url.substr(0, query);
-  const auto slash = url.rfind('/');
-  std::string_view name = slash == std::string_view::npos ? url : url.substr(slash + 1);
-  const std::string prefix = photo.id + "_";
-  if (!name.starts_with(prefix)) return photo.secret;
-  name.remove_prefix(prefix.size());
-  const auto end = name.find_first_of("_.");
-  const std::string_view secret = name.substr(0, end);
-  return secret.empty() ? photo.secret : std::string(secret);
-}
-
-std::string size_key(const cache::BlobKey& key) {
-  return key.record_key();
-}
-
-}  // namespace
-
 Catalog::Catalog(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobStore& blobs,
                  Connectivity& connectivity, CatalogOptions options)
     : m_client(client),
@@ -46,7 +22,7 @@ Catalog::Catalog(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobS
       m_blobs(blobs),
       m_connectivity(connectivity),
       m_options(std::move(options)),
-      m_resolver(m_options.probe_threads),
+      m_sizes(client, meta, blobs, connectivity, m_options.probe_threads),
       m_comment_fetcher(kCommentThreads),
       m_exif_fetcher(kExifThreads),
       m_snapshots(model::Tree::build({}, tree_options())) {}
@@ -156,52 +132,18 @@ Result<void> Catalog::load_from_cache() {
 // ---- sizes ---------------------------------------------------------------------------------
 
 cache::BlobKey Catalog::blob_key(const model::PhotoRecord& record, const model::PhotoFile& file) {
-  return {record.photo.id, content_secret(record.photo, file.choice.url),
-          std::string(file.choice.label)};
+  return SizeService::blob_key(record, file);
 }
 
 std::optional<std::uint64_t> Catalog::stored_size(const model::PhotoRecord& record,
                                                   const model::PhotoFile& file) const {
-  const cache::BlobKey key = blob_key(record, file);
-  const auto remote = m_meta.remote_size(key.photo_id, key.label, key.secret);
-  if (remote.ok() && remote->has_value()) return (*remote)->bytes;
-  const auto blob = m_blobs.record(key);
-  if (blob.ok() && blob->has_value()) return (*blob)->size;
-  return std::nullopt;
-}
-
-Catalog::SizeProbe Catalog::size_probe(const model::PhotoRecord& record,
-                                       const model::PhotoFile& file) {
-  return {blob_key(record, file), std::string(file.choice.url), std::string(file.name)};
-}
-
-Result<std::uint64_t> Catalog::probe_and_store(const SizeProbe& target) {
-  if (!online()) return make_error(Errc::offline, "offline: size of " + target.name + " unknown");
-  auto probed = m_client->probe_size(target.url);
-  if (!probed.ok()) {
-    ++m_probe_failures;
-    log::info("size of %s unknown: %s", target.name.c_str(), probed.error().describe().c_str());
-    m_connectivity.report(probed.error());
-    return std::move(probed).error();
-  }
-  const cache::BlobKey& key = target.key;
-  FLICKRFS_CHECK(
-      m_meta.put_remote_size(key.photo_id, key.label, key.secret, {probed->bytes, probed->etag}));
-  return probed->bytes;
+  return m_sizes.stored_size(record, file);
 }
 
 Result<std::uint64_t> Catalog::image_size(const model::PhotoRecord& record,
                                           const model::PhotoFile& file,
                                           std::chrono::milliseconds bound) {
-  if (const auto known = stored_size(record, file)) return *known;
-  if (!online()) {
-    return make_error(Errc::offline, "offline: size of " + std::string(file.name) + " unknown");
-  }
-  // The probe owns its strings: it may outlive this call (and the snapshot) when the bound hits.
-  auto target = size_probe(record, file);
-  const std::string key = size_key(target.key);
-  return m_resolver.resolve(
-      key, [this, target = std::move(target)] { return probe_and_store(target); }, bound);
+  return m_sizes.image_size(record, file, bound);
 }
 
 std::optional<std::uint64_t> Catalog::known_size(const model::Tree& tree, const model::Node& node) {
@@ -260,13 +202,7 @@ void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file)
     const auto& record = tree.photo(index);
     prefetch_comments(record.photo);                  // for info.json's size (catalog_comments.cpp)
     if (m_options.exif) prefetch_exif(record.photo);  // the walk stats exif.json too
-    for (const auto& f : record.files) {
-      if (stored_size(record, f)) continue;
-      auto target = size_probe(record, f);
-      const std::string key = size_key(target.key);
-      m_resolver.prefetch(key,
-                          [this, target = std::move(target)] { return probe_and_store(target); });
-    }
+    m_sizes.prefetch(record);
   }
 }
 
@@ -407,8 +343,8 @@ std::string Catalog::status_lines() {
     out << "api_next_call_ms="
         << std::chrono::duration_cast<std::chrono::milliseconds>(budget.next_in).count() << "\n";
   }
-  out << "queue_size_probes=" << m_resolver.pending() << "\n";
-  out << "size_probe_failures=" << m_probe_failures.load() << "\n";
+  out << "queue_size_probes=" << m_sizes.pending() << "\n";
+  out << "size_probe_failures=" << m_sizes.probe_failures() << "\n";
   out << "queue_downloads=" << blobs.downloads_in_flight << "\n";
   out << "cache_blobs=" << blobs.blobs << "\n";
   out << "cache_bytes=" << blobs.bytes << "\n";

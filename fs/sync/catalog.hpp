@@ -49,6 +49,7 @@
 #include "fs/model/tree.hpp"
 #include "fs/sync/connectivity.hpp"
 #include "fs/sync/size_resolver.hpp"
+#include "fs/sync/size_service.hpp"
 #include "fs/sync/snapshot_store.hpp"
 #include "fs/sync/stat_walk_ahead.hpp"
 
@@ -169,17 +170,6 @@ class Catalog final : public model::CatalogView {
   void refresh_if_stale();
   void background_loop();
   void check_health();
-  // A size probe's target, owned: a probe may outlive the snapshot it was asked from.
-  struct SizeProbe {
-    cache::BlobKey key;
-    std::string url;
-    std::string name;
-  };
-  [[nodiscard]] static SizeProbe size_probe(const model::PhotoRecord& record,
-                                            const model::PhotoFile& file);
-  [[nodiscard]] Result<std::uint64_t> probe_and_store(const SizeProbe& target);
-  [[nodiscard]] std::optional<std::uint64_t> stored_size(const model::PhotoRecord& record,
-                                                         const model::PhotoFile& file) const;
   // Comments (catalog_comments.cpp). comments_of() without a bound never touches the
   // network (and fails unless fresh comments are stored).
   [[nodiscard]] Result<std::vector<api::Comment>> comments_of(
@@ -205,13 +195,15 @@ class Catalog final : public model::CatalogView {
   [[nodiscard]] std::optional<std::string> render_known(const model::Tree& tree,
                                                         std::uint32_t photo_index);
   [[nodiscard]] bool online() const;
+  [[nodiscard]] std::optional<std::uint64_t> stored_size(const model::PhotoRecord& record,
+                                                         const model::PhotoFile& file) const;
 
   api::FlickrClient* m_client;
   cache::MetaStore& m_meta;
   cache::BlobStore& m_blobs;
   Connectivity& m_connectivity;
   const CatalogOptions m_options;
-  SizeResolver m_resolver;
+  SizeService m_sizes;
   // comments.getList calls, single flight per photo (a SizeResolver whose "size" is the
   // number of comments stored).
   static constexpr unsigned kCommentThreads = 8;
@@ -242,9 +234,8 @@ class Catalog final : public model::CatalogView {
   std::atomic<std::int64_t> m_last_poll{0};
   std::atomic<std::uint64_t> m_refreshes{0};
   std::atomic<std::uint64_t> m_refresh_failures{0};
-  std::atomic<std::uint64_t> m_probe_failures{0};  // size probes that failed (status)
-  std::atomic<std::int64_t> m_rebuild_ms{0};       // the last rebuild and its diff, wall time
-  std::atomic<std::uint64_t> m_rebuilds{0};        // snapshots built (status)
+  std::atomic<std::int64_t> m_rebuild_ms{0};  // the last rebuild and its diff, wall time
+  std::atomic<std::uint64_t> m_rebuilds{0};   // snapshots built (status)
   std::thread m_thread;
 };
 
