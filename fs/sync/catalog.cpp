@@ -9,7 +9,6 @@
 
 #include "fs/log.hpp"
 #include "fs/model/dates.hpp"
-#include "fs/model/info_json.hpp"
 #include "fs/sync/cache_feed.hpp"
 #include "fs/sync/open_files.hpp"
 
@@ -23,8 +22,9 @@ Catalog::Catalog(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobS
       m_connectivity(connectivity),
       m_options(std::move(options)),
       m_sizes(client, meta, blobs, connectivity, m_options.probe_threads),
-      m_comment_fetcher(kCommentThreads),
-      m_exif_fetcher(kExifThreads),
+      m_sidecars(
+          client, meta, connectivity, m_sizes,
+          [this](std::chrono::milliseconds bound) { return await_albums(bound); }, m_options.exif),
       m_snapshots(model::Tree::build({}, tree_options())) {}
 
 Catalog::~Catalog() {
@@ -148,15 +148,7 @@ Result<std::uint64_t> Catalog::image_size(const model::PhotoRecord& record,
 
 std::optional<std::uint64_t> Catalog::known_size(const model::Tree& tree, const model::Node& node) {
   if (model::Tree::is_generated(node.kind)) return tree.generated_text(node).size();
-  if (node.kind == model::NodeKind::exif_file)
-    return stored_exif_size(tree.photo(node.index).photo);
-  if (node.kind == model::NodeKind::sidecar) {
-    if (const auto memo = tree.info_size(node.index)) return memo;
-    const auto text = render_known(tree, node.index);
-    if (!text) return std::nullopt;
-    remember_if_final(tree, node.index, *text);
-    return text->size();
-  }
+  if (SidecarService::serves(node.kind)) return m_sidecars.known_size(tree, node);
   if (const auto memo = tree.file_size(node)) return memo;
   const auto size = stored_size(tree.photo(node.index), tree.file(node));
   if (size) tree.remember_file_size(node, *size);
@@ -166,16 +158,7 @@ std::optional<std::uint64_t> Catalog::known_size(const model::Tree& tree, const 
 Result<std::uint64_t> Catalog::resolve_size(const model::Tree& tree, const model::Node& node,
                                             std::chrono::milliseconds bound) {
   if (model::Tree::is_generated(node.kind)) return tree.generated_text(node).size();
-  if (node.kind == model::NodeKind::exif_file) {
-    FLICKRFS_TRY(const std::string text, exif_json(tree.photo(node.index).photo, bound));
-    return text.size();
-  }
-  if (node.kind == model::NodeKind::sidecar) {
-    if (const auto memo = tree.info_size(node.index)) return *memo;
-    FLICKRFS_TRY(const std::string text, info_json(tree, node.index, bound));
-    remember_if_final(tree, node.index, text);
-    return text.size();
-  }
+  if (SidecarService::serves(node.kind)) return m_sidecars.resolve_size(tree, node, bound);
   if (const auto memo = tree.file_size(node)) return *memo;
   FLICKRFS_TRY(const std::uint64_t size,
                image_size(tree.photo(node.index), tree.file(node), bound));
@@ -200,86 +183,25 @@ void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file)
   }
   for (const std::uint32_t index : ahead) {
     const auto& record = tree.photo(index);
-    prefetch_comments(record.photo);                  // for info.json's size (catalog_comments.cpp)
-    if (m_options.exif) prefetch_exif(record.photo);  // the walk stats exif.json too
+    m_sidecars.prefetch(record.photo);
     m_sizes.prefetch(record);
   }
 }
 
-// ---- info.json -----------------------------------------------------------------------------
+// ---- sidecars ----------------------------------------------------------------------------
 
 bool Catalog::provisional_size(const model::Tree& tree, const model::Node& node) {
-  // remember_if_final() memoizes exactly the final renderings; any other one (no image size
-  // yet, comments or albums still missing) will change.
-  return node.kind == model::NodeKind::sidecar && !tree.info_size(node.index);
-}
-
-void Catalog::remember_if_final(const model::Tree& tree, std::uint32_t photo_index,
-                                const std::string& text) {
-  // Final: every album listed ("sets"), the comments as of this last_update (not the stale
-  // ones an offline render falls back to) and the best file's size (not "bytes": null).
-  const auto& record = tree.photo(photo_index);
-  if (!tree.albums_complete() || !comments_fresh(record.photo)) return;
-  if (!record.files.empty() && !stored_size(record, record.files[0])) return;
-  tree.remember_info_size(photo_index, text.size());
-}
-
-Result<api::Photo> Catalog::stored_photo(const model::PhotoCore& core) const {
-  FLICKRFS_TRY(auto cached, m_meta.photo(core.id));
-  if (!cached) return make_error(Errc::unavailable, "photo " + core.id + " is not in the cache");
-  return std::move(cached->photo);
-}
-
-std::optional<std::string> Catalog::render_known(const model::Tree& tree,
-                                                 std::uint32_t photo_index) {
-  // "sets" is not final while albums are still being fetched: no size to cache yet.
-  if (!tree.albums_complete() && online()) return std::nullopt;
-  const auto& record = tree.photo(photo_index);
-  std::optional<std::uint64_t> bytes;
-  std::optional<model::FileChoice> image;
-  if (!record.files.empty()) {
-    bytes = stored_size(record, record.files[0]);
-    if (!bytes) return std::nullopt;
-    image = record.files[0].choice.to_choice();
-  }
-  auto comments = comments_of(record.photo, std::nullopt);
-  if (!comments.ok()) return std::nullopt;
-  auto photo = stored_photo(record.photo);
-  if (!photo.ok()) return std::nullopt;
-  const auto sets = tree.sets_of(photo_index);
-  return model::render_info_json({*photo, sets, *comments, image, bytes});
+  return m_sidecars.provisional_size(tree, node);
 }
 
 Result<std::string> Catalog::info_json(const model::Tree& tree, std::uint32_t photo_index,
                                        std::chrono::milliseconds bound) {
-  if (!tree.albums_complete() && online()) {
-    // A first mount still fetching albums: wait (bounded) so "sets" is complete.
-    const auto current = await_albums(bound);
-    const auto index = current->photo_index(tree.photo(photo_index).photo.id);
-    if (current->albums_complete() && index) return render_info_json(*current, *index, bound);
-  }
-  return render_info_json(tree, photo_index, bound);
+  return m_sidecars.info_json(tree, photo_index, bound);
 }
 
-Result<std::string> Catalog::render_info_json(const model::Tree& tree, std::uint32_t photo_index,
-                                              std::chrono::milliseconds bound) {
-  const auto& record = tree.photo(photo_index);
-  std::optional<std::uint64_t> bytes;
-  std::optional<model::FileChoice> image;
-  if (!record.files.empty()) {
-    image = record.files[0].choice.to_choice();
-    auto size = image_size(record, record.files[0], bound);
-    // Offline and never probed: the file says "bytes": null rather than fail entirely.
-    if (size.ok()) {
-      bytes = *size;
-    } else if (size.error().code != Errc::offline) {
-      return std::move(size).error();
-    }
-  }
-  FLICKRFS_TRY(const auto comments, comments_of(record.photo, bound));
-  FLICKRFS_TRY(const auto photo, stored_photo(record.photo));
-  const auto sets = tree.sets_of(photo_index);
-  return model::render_info_json({photo, sets, comments, image, bytes});
+Result<std::string> Catalog::exif_json(const model::PhotoCore& photo,
+                                       std::chrono::milliseconds bound) {
+  return m_sidecars.exif_json(photo, bound);
 }
 
 // ---- open ----------------------------------------------------------------------------------
@@ -290,12 +212,8 @@ Result<std::unique_ptr<model::OpenFile>> Catalog::open(const model::Tree& tree,
   if (model::Tree::is_generated(node.kind)) {
     return std::unique_ptr<model::OpenFile>(new StringFile(tree.generated_text(node)));
   }
-  if (node.kind == model::NodeKind::sidecar) {
-    FLICKRFS_TRY(std::string text, info_json(tree, node.index, kOpenBound));
-    return std::unique_ptr<model::OpenFile>(new StringFile(std::move(text)));
-  }
-  if (node.kind == model::NodeKind::exif_file) {
-    FLICKRFS_TRY(std::string text, exif_json(tree.photo(node.index).photo, kOpenBound));
+  if (SidecarService::serves(node.kind)) {
+    FLICKRFS_TRY(std::string text, m_sidecars.render(tree, node, kOpenBound));
     return std::unique_ptr<model::OpenFile>(new StringFile(std::move(text)));
   }
   const auto& record = tree.photo(node.index);

@@ -15,11 +15,11 @@
 //   A failed refresh never removes anything (the cache keeps serving).
 // - sizes: exact byte sizes from MetaStore / the blob store, else HEAD/Range probes
 //   (SizeResolver), stored forever in MetaStore; the comments info.json shows are fetched
-//   once per last_update, in parallel with the walk-ahead probes (catalog_comments.cpp);
+//   once per last_update, in parallel with the walk-ahead probes (sidecar_comments.cpp);
 // - open(): image bytes from the BlobStore (single flight, streaming while downloading),
 //   info.json rendered by model::render_info_json, <stem>.exif.json (--exif) from one
 //   flickr.photos.getExif per photo, fetched when first needed and kept forever
-//   (catalog_exif.cpp).
+//   (sidecar_exif.cpp).
 //
 // Every rebuild that changes the tree calls the change listener with the old and new
 // snapshots (the mount turns that into kernel invalidations, fs/invalidator.hpp).
@@ -48,7 +48,7 @@
 #include "fs/model/catalog_view.hpp"
 #include "fs/model/tree.hpp"
 #include "fs/sync/connectivity.hpp"
-#include "fs/sync/size_resolver.hpp"
+#include "fs/sync/sidecar_service.hpp"
 #include "fs/sync/size_service.hpp"
 #include "fs/sync/snapshot_store.hpp"
 #include "fs/sync/stat_walk_ahead.hpp"
@@ -64,7 +64,7 @@ struct CatalogOptions {
   std::chrono::seconds poll_interval{300};
   unsigned probe_threads = 16;
   std::chrono::seconds health_interval{3};
-  bool exif = false;  // --exif: <stem>.exif.json files (catalog_exif.cpp)
+  bool exif = false;  // --exif: <stem>.exif.json files (sidecar_exif.cpp)
 };
 
 struct RefreshReport {
@@ -134,12 +134,6 @@ class Catalog final : public model::CatalogView {
  private:
   [[nodiscard]] Result<void> rebuild();
   [[nodiscard]] model::TreeOptions tree_options() const;
-  // One getExif call; stores the rendering and returns its size (catalog_exif.cpp).
-  [[nodiscard]] Result<std::uint64_t> fetch_exif(const model::PhotoCore& photo);
-  [[nodiscard]] std::optional<std::uint64_t> stored_exif_size(const model::PhotoCore& photo) const;
-  // Walk-ahead (note_attr_wanted): queues the getExif of a photo a stat walk is about to
-  // reach, on spare budget only.
-  void prefetch_exif(const model::PhotoCore& photo);
   // What the snapshot is built from: albums and flags read now, photos from `feed` during
   // the build (cache_feed.hpp).
   [[nodiscard]] Result<model::CatalogInput> read_cache(std::shared_ptr<CacheFeed> feed) const;
@@ -170,30 +164,12 @@ class Catalog final : public model::CatalogView {
   void refresh_if_stale();
   void background_loop();
   void check_health();
-  // Comments (catalog_comments.cpp). comments_of() without a bound never touches the
-  // network (and fails unless fresh comments are stored).
-  [[nodiscard]] Result<std::vector<api::Comment>> comments_of(
-      const model::PhotoCore& photo, std::optional<std::chrono::milliseconds> network_bound);
-  [[nodiscard]] bool comments_fresh(const model::PhotoCore& photo) const;
-  [[nodiscard]] Result<std::uint64_t> fetch_comments(const model::PhotoCore& photo);
-  void prefetch_comments(const model::PhotoCore& photo);
-  [[nodiscard]] Result<std::string> render_info_json(const model::Tree& tree,
-                                                     std::uint32_t photo_index,
-                                                     std::chrono::milliseconds bound);
   [[nodiscard]] std::shared_ptr<const model::Tree> await_albums(std::chrono::milliseconds bound);
   // Waits, at most `bound`, until `done` holds for the snapshot, asking the background fill
   // for `wanted_dir` first; returns early when offline, stopping, or a fill attempt ends.
   [[nodiscard]] std::shared_ptr<const model::Tree> await_fill(
       std::optional<model::Ino> wanted_dir, const std::function<bool(const model::Tree&)>& done,
       std::chrono::milliseconds bound);
-  // Memoizes the size of a rendered info.json in its snapshot once nothing it shows can
-  // change any more within that snapshot.
-  void remember_if_final(const model::Tree& tree, std::uint32_t photo_index,
-                         const std::string& text);
-  // The photo as MetaStore holds it: the snapshot keeps only model::PhotoCore.
-  [[nodiscard]] Result<api::Photo> stored_photo(const model::PhotoCore& core) const;
-  [[nodiscard]] std::optional<std::string> render_known(const model::Tree& tree,
-                                                        std::uint32_t photo_index);
   [[nodiscard]] bool online() const;
   [[nodiscard]] std::optional<std::uint64_t> stored_size(const model::PhotoRecord& record,
                                                          const model::PhotoFile& file) const;
@@ -204,14 +180,7 @@ class Catalog final : public model::CatalogView {
   Connectivity& m_connectivity;
   const CatalogOptions m_options;
   SizeService m_sizes;
-  // comments.getList calls, single flight per photo (a SizeResolver whose "size" is the
-  // number of comments stored).
-  static constexpr unsigned kCommentThreads = 8;
-  SizeResolver m_comment_fetcher;
-  // getExif calls, single flight per photo (the "size" is the stored file's).
-  static constexpr unsigned kExifThreads = 4;
-  SizeResolver m_exif_fetcher;
-
+  SidecarService m_sidecars;
   SnapshotStore m_snapshots;
 
   std::mutex m_refresh_mutex;  // serializes refreshes and rebuilds; guards the two sets below
