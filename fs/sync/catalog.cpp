@@ -168,19 +168,14 @@ Result<std::uint64_t> Catalog::resolve_size(const model::Tree& tree, const model
 
 void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file) {
   // Walk-ahead: whoever stats one photo of a page (ls -l, cp -r, rsync, du) stats the next
-  // ones too; probes (image sizes, the comments info.json needs, the EXIF exif.json is)
-  // run ahead of it in
-  // the order it walks (stat_walk_ahead.hpp).
+  // ones too; probes (image sizes, the comments info.json needs, the EXIF exif.json is) run
+  // ahead of it in the order it walks (stat_walk_ahead.hpp).
   const bool exif = file.kind == model::NodeKind::exif_file;
   if (!online() || !(model::is_photo_file(file.kind) || exif)) return;
   const auto snapshot = this->tree();
   if (snapshot.get() != &tree) return;  // a rebuild came in between: the next stat decides
-  std::vector<std::uint32_t> ahead;
-  {
-    std::lock_guard lock(m_walk_mutex);
-    const std::uint8_t part = file.kind == model::NodeKind::sidecar ? 1 : exif ? 2 : 0;
-    ahead = m_stat_walk.on_stat(snapshot, file.index, part);
-  }
+  const std::uint8_t part = file.kind == model::NodeKind::sidecar ? 1 : exif ? 2 : 0;
+  const std::vector<std::uint32_t> ahead = m_stat_walk.on_stat(snapshot, file.index, part);
   for (const std::uint32_t index : ahead) {
     const auto& record = tree.photo(index);
     m_sidecars.prefetch(record.photo);

@@ -187,7 +187,6 @@ class Catalog final : public model::CatalogView {
   std::unordered_set<std::string> m_sizes_failed;   // videos whose getSizes failed for good
   std::unordered_set<std::string> m_albums_failed;  // albums whose walk failed for good
   bool m_collections_failed = false;  // getTree failed for good: collections/ shows empty
-  std::mutex m_walk_mutex;            // guards m_stat_walk
   StatWalkAhead m_stat_walk;
 
   std::mutex m_loop_mutex;  // guards m_stop, m_wanted_refresh, m_wanted_fill, m_wanted_dirs
