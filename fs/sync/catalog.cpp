@@ -1,15 +1,11 @@
-// Catalog (see catalog.hpp): snapshot, sizes, open files, status. The listing refresh and
-// the background loop live in catalog_refresh.cpp.
+// Catalog (see catalog.hpp): dispatch to the services, open files, status.
 #include "fs/sync/catalog.hpp"
-
-#include <malloc.h>
 
 #include <algorithm>
 #include <sstream>
 
 #include "fs/log.hpp"
 #include "fs/model/dates.hpp"
-#include "fs/sync/cache_feed.hpp"
 #include "fs/sync/open_files.hpp"
 
 namespace flickrfs::fs {
@@ -17,24 +13,19 @@ namespace flickrfs::fs {
 Catalog::Catalog(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobStore& blobs,
                  Connectivity& connectivity, CatalogOptions options)
     : m_client(client),
-      m_meta(meta),
       m_blobs(blobs),
       m_connectivity(connectivity),
       m_options(std::move(options)),
+      m_snapshots(model::Tree::build({}, tree_options(m_options))),
       m_sizes(client, meta, blobs, connectivity, m_options.probe_threads),
+      m_refresher(client, meta, connectivity, m_snapshots, m_options),
       m_sidecars(
           client, meta, connectivity, m_sizes,
-          [this](std::chrono::milliseconds bound) { return await_albums(bound); }, m_options.exif),
-      m_snapshots(model::Tree::build({}, tree_options())) {}
+          [this](std::chrono::milliseconds bound) { return m_refresher.await_albums(bound); },
+          m_options.exif) {}
 
 Catalog::~Catalog() {
   stop();
-}
-
-model::TreeOptions Catalog::tree_options() const {
-  model::TreeOptions options{m_options.sizes, model::kPhotosPerPage};
-  options.exif = m_options.exif;
-  return options;
 }
 
 bool Catalog::online() const {
@@ -53,91 +44,49 @@ void Catalog::set_change_listener(ChangeListener listener) {
   m_snapshots.set_change_listener(std::move(listener));
 }
 
-std::shared_ptr<CacheFeed> Catalog::photo_feed(std::vector<std::string> ids) const {
-  return std::make_shared<CacheFeed>(
-      m_meta, std::move(ids), tree_options(), [this](const cache::CachedPhoto& cached) {
-        return video_sizes_missing(cached) && m_sizes_failed.count(cached.photo.id) == 0;
-      });
-}
-
-Result<model::CatalogInput> Catalog::read_cache(std::shared_ptr<CacheFeed> feed) const {
-  // The photos come from `feed` while the tree is built (cache_feed.hpp), not as a list.
-  model::CatalogInput input;
-  input.feed = std::move(feed);
-  FLICKRFS_TRY(const auto stream, m_meta.listing_state(cache::ListingId::photostream()));
-  FLICKRFS_TRY(const auto album_list, m_meta.listing_state(cache::ListingId::albums()));
-  input.photostream_listed = stream.generation > 0;
-  input.albums_listed = album_list.generation > 0;
-  FLICKRFS_TRY(auto collections, stored_collections());
-  input.collections_listed = collections.has_value() || m_collections_failed;
-  if (collections) input.collections = std::move(*collections);
-  FLICKRFS_TRY(auto albums, m_meta.albums());
-  for (auto& set : albums) {
-    FLICKRFS_TRY(auto members, m_meta.album_photos(set.id));
-    model::AlbumInput album;
-    album.members_listed = members.has_value() || m_albums_failed.count(set.id) != 0;
-    album.set = std::move(set);
-    if (members) album.photo_ids = std::move(*members);
-    input.albums.push_back(std::move(album));
-  }
-  return input;
-}
-
-Result<void> Catalog::rebuild() {
-  // Unmounting: nobody reads a new snapshot, and at 100,000 photos each rebuild a fill step
-  // ends with costs a second or more of the unmount's wait.
-  if (m_stopping.load()) return make_error(Errc::interrupted, "unmounting");
-  const auto started = std::chrono::steady_clock::now();
-  const model::TreeOptions tree_options = this->tree_options();
-  FLICKRFS_TRY(auto ids, m_meta.photostream());
-  auto feed = photo_feed(std::move(ids));
-  FLICKRFS_TRY(auto input, read_cache(feed));
-  FLICKRFS_TRY(const auto state, m_meta.listing_state(cache::ListingId::photostream()));
-  auto next = model::Tree::build(std::move(input), tree_options);
-  if (feed->out_of_order()) {
-    // A stored upload date no longer matches the stored order (changed since the walk):
-    // read the dates, sort, build again. Rare, and still one photo batch at a time.
-    next.reset();
-    log::info("photostream order changed in the cache; sorting it again");
-    FLICKRFS_TRY(auto unsorted, m_meta.photostream());
-    FLICKRFS_TRY(auto sorted, CacheFeed::sorted_ids(m_meta, std::move(unsorted)));
-    feed = photo_feed(std::move(sorted));
-    FLICKRFS_TRY(input, read_cache(feed));
-    next = model::Tree::build(std::move(input), tree_options);
-    if (feed->out_of_order()) {
-      return make_error(Errc::unavailable, "photostream changed while the snapshot was built");
-    }
-  }
-  if (feed->error()) return *feed->error();
-  feed.reset();
-  ++m_rebuilds;
-  auto before = m_snapshots.publish(std::move(next), state.generation > 0);
-  // The cost includes the listener's diff, as long as the build itself at 1,000,000 photos.
-  m_rebuild_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::steady_clock::now() - started)
-                     .count();
-  // The old snapshot is usually the last big thing freed here (hundreds of MB at 100,000
-  // photos); glibc keeps freed pages in its arenas unless asked to hand them back.
-  before.reset();
-  ::malloc_trim(0);
-  m_meta.env()->release_mapped_pages();  // read_cache() touched every photo's record
-  return success();
-}
+// ---- listings ------------------------------------------------------------------------------
 
 Result<void> Catalog::load_from_cache() {
-  std::lock_guard lock(m_refresh_mutex);
-  return rebuild();
+  return m_refresher.load_from_cache();
+}
+
+Result<RefreshReport> Catalog::refresh_all() {
+  return m_refresher.refresh_all();
+}
+
+void Catalog::start() {
+  m_refresher.start();
+}
+
+void Catalog::stop() {
+  m_refresher.stop();
+}
+
+void Catalog::request_refresh() {
+  m_refresher.request_refresh();
+}
+
+void Catalog::note_replaced(const std::string& photo_id) {
+  m_refresher.note_replaced(photo_id);
+}
+
+Result<void> Catalog::delete_photo(const std::string& photo_id) {
+  return m_refresher.delete_photo(photo_id);
+}
+
+std::shared_ptr<const model::Tree> Catalog::await_listing(const model::Node& dir,
+                                                          std::chrono::milliseconds bound) {
+  return m_refresher.await_listing(dir, bound);
+}
+
+void Catalog::note_listing(const model::Tree& /*tree*/, const model::Node& /*dir*/) {
+  m_refresher.note_listing();
 }
 
 // ---- sizes ---------------------------------------------------------------------------------
 
 cache::BlobKey Catalog::blob_key(const model::PhotoRecord& record, const model::PhotoFile& file) {
   return SizeService::blob_key(record, file);
-}
-
-std::optional<std::uint64_t> Catalog::stored_size(const model::PhotoRecord& record,
-                                                  const model::PhotoFile& file) const {
-  return m_sizes.stored_size(record, file);
 }
 
 Result<std::uint64_t> Catalog::image_size(const model::PhotoRecord& record,
@@ -150,7 +99,7 @@ std::optional<std::uint64_t> Catalog::known_size(const model::Tree& tree, const 
   if (model::Tree::is_generated(node.kind)) return tree.generated_text(node).size();
   if (SidecarService::serves(node.kind)) return m_sidecars.known_size(tree, node);
   if (const auto memo = tree.file_size(node)) return memo;
-  const auto size = stored_size(tree.photo(node.index), tree.file(node));
+  const auto size = m_sizes.stored_size(tree.photo(node.index), tree.file(node));
   if (size) tree.remember_file_size(node, *size);
   return size;
 }
@@ -263,12 +212,13 @@ std::string Catalog::status_lines() {
   out << "cache_bytes=" << blobs.bytes << "\n";
   out << "cache_hits=" << blobs.hits << "\n";
   out << "cache_misses=" << blobs.misses << "\n";
-  const std::int64_t checked = m_last_check.load();
+  const auto refresher = m_refresher.stats();
+  const std::int64_t checked = refresher.last_check;
   out << "last_listing_check=" << (checked > 0 ? model::iso8601_utc(checked) : "never") << "\n";
-  out << "refreshes=" << m_refreshes.load() << "\n";
-  out << "refresh_failures=" << m_refresh_failures.load() << "\n";
-  out << "rebuilds=" << m_rebuilds.load() << "\n";
-  out << "last_rebuild_ms=" << m_rebuild_ms.load() << "\n";
+  out << "refreshes=" << refresher.refreshes << "\n";
+  out << "refresh_failures=" << refresher.refresh_failures << "\n";
+  out << "rebuilds=" << refresher.rebuilds << "\n";
+  out << "last_rebuild_ms=" << refresher.last_rebuild_ms << "\n";
   return out.str();
 }
 
