@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "fs/log.hpp"
+#include "fs/memory_policy.hpp"
 #include "fs/sync/refresher.hpp"
 
 namespace flickrfs::fs {
@@ -260,13 +261,7 @@ void Refresher::stop() {
 }
 
 void Refresher::background_loop() {
-  // info.json renders and size lookups map MetaStore's pages one by one; handed back now
-  // and then, they do not pile up in the daemon's RSS (lmdb::Env::release_mapped_pages).
-  // Every 10 s: the first warm `find` or `ls -lR` over 100,000 photos after a fill renders
-  // info.json sizes from LMDB and mapped 130 MB, which a 60 s period kept resident for up to
-  // a minute. Handing pages back costs a minor fault per page on the next read (the kernel's
-  // page cache keeps them).
-  constexpr std::int64_t kReleaseMapSeconds = 10;
+  constexpr std::int64_t kReleaseMapSeconds = memory_policy::kReleaseMapPeriod.count();
   std::int64_t last_health = 0;
   std::int64_t last_release = unix_now();
   bool wanted = false;
@@ -289,7 +284,7 @@ void Refresher::background_loop() {
     }
     if (now - last_release >= kReleaseMapSeconds) {
       last_release = now;
-      m_meta.env()->release_mapped_pages();
+      memory_policy::release_mapped_pages(*m_meta.env());
     }
     if (!m_requests.wait(std::chrono::seconds(1))) break;
   }

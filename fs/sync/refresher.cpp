@@ -2,9 +2,8 @@
 // lives in catalog_fill.cpp and catalog_refresh.cpp, the background loop in the latter.
 #include "fs/sync/refresher.hpp"
 
-#include <malloc.h>
-
 #include "fs/log.hpp"
+#include "fs/memory_policy.hpp"
 #include "fs/sync/cache_feed.hpp"
 
 namespace flickrfs::fs {
@@ -99,11 +98,8 @@ Result<void> Refresher::rebuild() {
   m_rebuild_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::steady_clock::now() - started)
                      .count();
-  // The old snapshot is usually the last big thing freed here (hundreds of MB at 100,000
-  // photos); glibc keeps freed pages in its arenas unless asked to hand them back.
-  before.reset();
-  ::malloc_trim(0);
-  m_meta.env()->release_mapped_pages();  // read_cache() touched every photo's record
+  before.reset();  // usually the last reference to the old snapshot
+  memory_policy::after_snapshot_swap(*m_meta.env());
   return success();
 }
 
