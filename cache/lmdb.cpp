@@ -1,8 +1,6 @@
 // See lmdb.hpp. This is the only file that includes <lmdb.h> and sees MDB_* codes.
 #include "cache/lmdb.hpp"
 
-#include <sys/mman.h>
-
 #include <lmdb.h>
 
 #include <cerrno>
@@ -207,12 +205,12 @@ Result<std::shared_ptr<Env>> Env::open(const std::string& path, Options options)
   return std::shared_ptr<Env>(new Env(env, path, options));
 }
 
-void Env::release_mapped_pages() const {
+void Env::for_each_mapping(const std::function<void(void*, std::size_t)>& visit) const {
   // LMDB tells the map's address only for MDB_FIXEDMAP; /proc/self/maps names the mapping of
   // the data file (rule 7: one Env per file and process, so there is exactly one).
   char canonical[PATH_MAX];
   if (::realpath(m_path.c_str(), canonical) == nullptr) return;
-  std::shared_lock resize_guard(m_resize);  // the map is not moved while we advise it
+  std::shared_lock resize_guard(m_resize);  // the map is not moved while it is visited
   std::ifstream maps("/proc/self/maps");
   std::string line;
   while (std::getline(maps, line)) {
@@ -223,8 +221,7 @@ void Env::release_mapped_pages() const {
     std::uintptr_t begin = 0;
     std::uintptr_t end = 0;
     if (std::sscanf(line.c_str(), "%" SCNxPTR "-%" SCNxPTR, &begin, &end) != 2) continue;
-    // Best effort: a failure only leaves the pages mapped.
-    (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+    visit(reinterpret_cast<void*>(begin), end - begin);
   }
 }
 

@@ -160,12 +160,11 @@ class Env {
   [[nodiscard]] Result<void> update(const std::function<Result<void>(WriteTxn&)>& body);
 
   [[nodiscard]] std::size_t map_size() const { return m_map_size.load(); }
-  // Unmaps the pages of the memory map from this process (madvise MADV_DONTNEED); they stay
-  // in the kernel's page cache, and the next access maps them again from there. LMDB's map
-  // is read-only and shared (this Env never sets MDB_WRITEMAP), so live readers' views keep
-  // their content. Without this, every page any scan ever touched stays in the process's
-  // RSS: after a 100,000-photo rebuild and `ls -lR`, about 180 MB.
-  void release_mapped_pages() const;
+  // Calls `visit(begin, length)` for each mapping of the data file in this process, while a
+  // resize cannot move the map. LMDB's map is read-only and shared (this Env never sets
+  // MDB_WRITEMAP), so the memory policy may advise its pages away (fs/memory_policy.hpp)
+  // and live readers' views keep their content.
+  void for_each_mapping(const std::function<void(void* begin, std::size_t length)>& visit) const;
   [[nodiscard]] const std::string& path() const { return m_path; }
 
  private:

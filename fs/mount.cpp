@@ -1,7 +1,6 @@
 // See mount.hpp.
 #include "fs/mount.hpp"
 
-#include <malloc.h>
 #include <unistd.h>
 #include <atomic>
 
@@ -21,6 +20,7 @@
 #include "fs/daemon.hpp"
 #include "fs/invalidator.hpp"
 #include "fs/log.hpp"
+#include "fs/memory_policy.hpp"
 #include "fs/model/inode.hpp"
 #include "fs/model/tree_diff.hpp"
 #include "fs/prefetch/prefetcher.hpp"
@@ -451,22 +451,6 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
   return cli::kExitOk;
 }
 
-// glibc gives each of up to 8 x cores threads' worth of arenas its own heap; the daemon's
-// ~60 threads (FUSE workers, probes, downloads) then keep freed memory spread over many
-// fragmented arenas. Two arenas: RSS after `ls -lR` of 20,000 photos 210 -> 132-136 MB
-// (one: 124 MB, four: 154 MB). MALLOC_ARENA_MAX in the environment still wins.
-//
-// A fixed mmap threshold: glibc raises it (up to 32 MB) each time a mmapped block is freed,
-// so after the first snapshot swap a snapshot's big arrays and string blocks came from the
-// heap, where freed snapshots left holes that stayed resident. Fixed, every block of 128 KB
-// or more is its own mapping and goes back to the OS when its snapshot is freed.
-void tune_malloc() {
-  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) (void)::mallopt(M_ARENA_MAX, 2);
-  if (std::getenv("MALLOC_MMAP_THRESHOLD_") == nullptr) {
-    (void)::mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-  }
-}
-
 }  // namespace
 
 int run_mount(MountConfig config) {
@@ -485,7 +469,7 @@ int run_mount(MountConfig config) {
   config.global.log_file = absolute(config.global.log_file);
   config.global.ca_file = absolute(config.global.ca_file);
   configure_log(config);
-  tune_malloc();  // before any thread starts
+  memory_policy::tune_malloc();  // before any thread starts
   DaemonLink link = config.foreground ? DaemonLink() : DaemonLink::fork_daemon();
   Mounted mounted;
   Failure failure;

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <span>
 
+#include "fs/memory_policy.hpp"
+
 namespace flickrfs::fs {
 
 namespace {
@@ -34,7 +36,7 @@ bool CacheFeed::fill_batch() {
   if (m_read >= m_ids.size()) return false;
   if (m_read - m_released_at >= kReleaseEvery) {
     m_released_at = m_read;
-    m_meta.env()->release_mapped_pages();
+    memory_policy::release_mapped_pages(*m_meta.env());
   }
   const std::size_t count = std::min(kBatch, m_ids.size() - m_read);
   auto photos = m_meta.photos(std::span(m_ids).subspan(m_read, count));
@@ -90,7 +92,7 @@ Result<std::vector<std::string>> CacheFeed::sorted_ids(const cache::MetaStore& m
   out.reserve(keyed.size());
   for (auto& entry : keyed)
     out.push_back(std::move(entry.second));
-  meta.env()->release_mapped_pages();
+  memory_policy::release_mapped_pages(*meta.env());
   return out;
 }
 

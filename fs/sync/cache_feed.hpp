@@ -5,7 +5,7 @@
 // 10,000 photos: building the snapshot of 100,000 photos from a list of them held about
 // 150 MB of photos and 170 MB of mapped LMDB pages at once, on top of the two snapshots.
 //
-// The stored photostream is oldest upload first (Catalog::fetch_photostream sorts it), which
+// The stored photostream is oldest upload first (Refresher::fetch_photostream sorts it), which
 // is the order a feed must keep. A feed that meets a photo out of that order stops and says
 // so (out_of_order()); sorted_ids() then gives the ids in order for a second feed.
 //

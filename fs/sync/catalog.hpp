@@ -1,46 +1,27 @@
 #pragma once
 // Catalog: the data layer behind the mount (model::CatalogView) and, without FUSE, behind
-// the mirror command. It owns the current Tree snapshot and keeps it in step with Flickr:
+// the mirror command and `flickrfs cache`. A facade that owns and wires one service per
+// concern and answers the ops by dispatching to them:
 //
-// - load_from_cache(): the snapshot from MetaStore alone (instant, offline-safe); the
-//   mount comes up with it, and start()'s thread fills in what is missing (a first mount:
-//   photostream, video streams, albums; catalog_fill.cpp) while await_listing() lets a
-//   FUSE op wait, bounded, for the directory it needs;
-// - refresh_all(): a full listing (people.getPhotos with extras, every page; the album list;
-//   each album whose date_update or count changed, the collection tree), written to
-//   MetaStore, then a rebuild;
-// - background (start()): listings older than --dir-cache-time are re-checked when used
-//   (a cheap first-page check, a full walk only when something was added or removed);
-//   flickr.photos.recentlyUpdated every --poll-interval; a health check while offline.
-//   A failed refresh never removes anything (the cache keeps serving).
-// - sizes: exact byte sizes from MetaStore / the blob store, else HEAD/Range probes
-//   (SizeResolver), stored forever in MetaStore; the comments info.json shows are fetched
-//   once per last_update, in parallel with the walk-ahead probes (catalog_comments.cpp);
-// - open(): image bytes from the BlobStore (single flight, streaming while downloading),
-//   info.json rendered by model::render_info_json, <stem>.exif.json (--exif) from one
-//   flickr.photos.getExif per photo, fetched when first needed and kept forever
-//   (catalog_exif.cpp).
+// - SnapshotStore (snapshot_store.hpp): the current Tree snapshot, the change listener (the
+//   mount turns every swap into kernel invalidations, fs/invalidator.hpp), the waiters;
+// - Refresher (refresher.hpp): the stored listings kept in step with Flickr, the snapshot
+//   rebuilt from them, the one background thread (fill, refresh, poll, health check);
+// - SizeService (size_service.hpp): exact byte sizes, stored or probed;
+// - SidecarService (sidecar_service.hpp): info.json and exif.json, their comments and EXIF;
+// - StatWalkAhead (stat_walk_ahead.hpp): which sizes a stat walk will want next.
 //
-// Every rebuild that changes the tree calls the change listener with the old and new
-// snapshots (the mount turns that into kernel invalidations, fs/invalidator.hpp).
+// open() serves image bytes from the BlobStore (single flight, streaming while
+// downloading) and the sidecars as rendered strings.
 //
-// Thread contract: thread-safe. CatalogView methods may be called from any number of
-// threads; refreshes are serialized on m_refresh_mutex; the snapshot pointer is swapped
-// under m_tree_mutex (held only for the copy of a shared_ptr).
+// Thread contract: thread-safe; CatalogView methods may be called from any number of
+// threads. Lock order: no lock of its own (each service states its own).
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <functional>
-#include <map>
+#include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <set>
 #include <string>
-#include <thread>
-#include <unordered_set>
-#include <vector>
 
 #include "api/flickr_client.hpp"
 #include "cache/blob_store.hpp"
@@ -48,35 +29,17 @@
 #include "fs/model/catalog_view.hpp"
 #include "fs/model/tree.hpp"
 #include "fs/sync/connectivity.hpp"
-#include "fs/sync/favorites_sync.hpp"
-#include "fs/sync/size_resolver.hpp"
+#include "fs/sync/refresher.hpp"
+#include "fs/sync/sidecar_service.hpp"
+#include "fs/sync/size_service.hpp"
+#include "fs/sync/snapshot_store.hpp"
 #include "fs/sync/stat_walk_ahead.hpp"
 
 namespace flickrfs::fs {
 
-class CacheFeed;
-
-struct CatalogOptions {
-  std::string user = "me";  // "me" or an NSID (already resolved)
-  std::vector<std::string> sizes = {"best"};
-  std::chrono::seconds dir_cache_time{60};
-  std::chrono::seconds poll_interval{300};
-  unsigned probe_threads = 16;
-  std::chrono::seconds health_interval{3};
-  bool exif = false;  // --exif: <stem>.exif.json files (catalog_exif.cpp)
-};
-
-struct RefreshReport {
-  std::size_t photos = 0;
-  std::size_t albums = 0;
-  bool complete = false;  // every listing was read in full
-};
-
 class Catalog final : public model::CatalogView {
  public:
-  using ChangeListener = std::function<void(const model::Tree& before, const model::Tree& after)>;
-  // Called when a file's byte size became known after it may have been reported unknown
-  // (its info.json mentions it).
+  using ChangeListener = SnapshotStore::ChangeListener;
 
   // `client` may be null (offline mount); the others must outlive the catalog.
   Catalog(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobStore& blobs,
@@ -114,7 +77,6 @@ class Catalog final : public model::CatalogView {
   void note_attr_wanted(const model::Tree& tree, const model::Node& file) override;
   [[nodiscard]] bool provisional_size(const model::Tree& tree, const model::Node& node) override;
   [[nodiscard]] std::string status_lines() override;
-  // catalog_write.cpp
   [[nodiscard]] Result<void> delete_photo(const std::string& photo_id) override;
 
   // ---- for the mirror and tests --------------------------------------------------------
@@ -133,126 +95,19 @@ class Catalog final : public model::CatalogView {
                                                const model::PhotoFile& file);
 
  private:
-  [[nodiscard]] Result<void> rebuild();
-  [[nodiscard]] model::TreeOptions tree_options() const;
-  // One getExif call; stores the rendering and returns its size (catalog_exif.cpp).
-  [[nodiscard]] Result<std::uint64_t> fetch_exif(const model::PhotoCore& photo);
-  [[nodiscard]] std::optional<std::uint64_t> stored_exif_size(const model::PhotoCore& photo) const;
-  // Walk-ahead (note_attr_wanted): queues the getExif of a photo a stat walk is about to
-  // reach, on spare budget only.
-  void prefetch_exif(const model::PhotoCore& photo);
-  // What the snapshot is built from: albums and flags read now, photos from `feed` during
-  // the build (cache_feed.hpp).
-  [[nodiscard]] Result<model::CatalogInput> read_cache(std::shared_ptr<CacheFeed> feed) const;
-  [[nodiscard]] std::shared_ptr<CacheFeed> photo_feed(std::vector<std::string> ids) const;
-  [[nodiscard]] Result<void> fetch_photostream();
-  [[nodiscard]] Result<bool> photostream_unchanged();
-  [[nodiscard]] Result<void> fetch_albums(bool& complete);
-  [[nodiscard]] Result<void> fetch_video_sizes(std::span<const api::Photo> photos);
-  // The background fill (catalog_fill.cpp).
-  [[nodiscard]] static bool video_sizes_missing(const cache::CachedPhoto& cached);
-  [[nodiscard]] Result<std::vector<std::string>> fetch_album_list();
-  // collections/ (catalog_collections.cpp): one getTree call, stored in MetaStore.
-  [[nodiscard]] Result<void> fetch_collections();
-  [[nodiscard]] Result<std::optional<std::vector<api::Collection>>> stored_collections() const;
-  [[nodiscard]] static std::string encode_collections(
-      const std::vector<api::Collection>& collections);
-  [[nodiscard]] static std::optional<std::vector<api::Collection>> decode_collections(
-      std::string_view text);
-  [[nodiscard]] Result<void> walk_albums(std::vector<std::string> album_ids, bool& complete);
-  [[nodiscard]] std::vector<Result<std::vector<api::Size>>> fetch_sizes_parallel(
-      const std::vector<const model::PhotoCore*>& videos);
-  [[nodiscard]] Result<void> fill_video_sizes();
-  [[nodiscard]] Result<void> fill_missing();
-  [[nodiscard]] Result<void> publish_progress(std::int64_t& last_publish, bool wanted_now);
-  [[nodiscard]] bool wanted(model::Ino ino);
-  void fill_if_incomplete();
-  [[nodiscard]] Result<void> poll_recently_updated();
-  void refresh_if_stale();
-  void background_loop();
-  void check_health();
-  // A size probe's target, owned: a probe may outlive the snapshot it was asked from.
-  struct SizeProbe {
-    cache::BlobKey key;
-    std::string url;
-    std::string name;
-  };
-  [[nodiscard]] static SizeProbe size_probe(const model::PhotoRecord& record,
-                                            const model::PhotoFile& file);
-  [[nodiscard]] Result<std::uint64_t> probe_and_store(const SizeProbe& target);
-  [[nodiscard]] std::optional<std::uint64_t> stored_size(const model::PhotoRecord& record,
-                                                         const model::PhotoFile& file) const;
-  // Comments (catalog_comments.cpp). comments_of() without a bound never touches the
-  // network (and fails unless fresh comments are stored).
-  [[nodiscard]] Result<std::vector<api::Comment>> comments_of(
-      const model::PhotoCore& photo, std::optional<std::chrono::milliseconds> network_bound);
-  [[nodiscard]] bool comments_fresh(const model::PhotoCore& photo) const;
-  [[nodiscard]] Result<std::uint64_t> fetch_comments(const model::PhotoCore& photo);
-  void prefetch_comments(const model::PhotoCore& photo);
-  [[nodiscard]] Result<std::string> render_info_json(const model::Tree& tree,
-                                                     std::uint32_t photo_index,
-                                                     std::chrono::milliseconds bound);
-  [[nodiscard]] std::shared_ptr<const model::Tree> await_albums(std::chrono::milliseconds bound);
-  // Waits, at most `bound`, until `done` holds for the snapshot, asking the background fill
-  // for `wanted_dir` first; returns early when offline, stopping, or a fill attempt ends.
-  [[nodiscard]] std::shared_ptr<const model::Tree> await_fill(
-      std::optional<model::Ino> wanted_dir, const std::function<bool(const model::Tree&)>& done,
-      std::chrono::milliseconds bound);
-  // Memoizes the size of a rendered info.json in its snapshot once nothing it shows can
-  // change any more within that snapshot.
-  void remember_if_final(const model::Tree& tree, std::uint32_t photo_index,
-                         const std::string& text);
-  // The photo as MetaStore holds it: the snapshot keeps only model::PhotoCore.
-  [[nodiscard]] Result<api::Photo> stored_photo(const model::PhotoCore& core) const;
-  [[nodiscard]] std::optional<std::string> render_known(const model::Tree& tree,
-                                                        std::uint32_t photo_index);
   [[nodiscard]] bool online() const;
 
   api::FlickrClient* m_client;
-  cache::MetaStore& m_meta;
   cache::BlobStore& m_blobs;
   Connectivity& m_connectivity;
   const CatalogOptions m_options;
-  FavoritesSync m_favorites;  // favorites/ (favorites_sync.hpp)
-  SizeResolver m_resolver;
-  // comments.getList calls, single flight per photo (a SizeResolver whose "size" is the
-  // number of comments stored).
-  static constexpr unsigned kCommentThreads = 8;
-  SizeResolver m_comment_fetcher;
-  // getExif calls, single flight per photo (the "size" is the stored file's).
-  static constexpr unsigned kExifThreads = 4;
-  SizeResolver m_exif_fetcher;
-
-  mutable std::mutex m_tree_mutex;         // guards m_tree, m_listeners (lock order: after refresh)
-  std::condition_variable m_tree_changed;  // with m_tree_mutex: a rebuild or fill attempt
-  std::shared_ptr<const model::Tree> m_tree;
-  ChangeListener m_on_change;
-  bool m_has_listing = false;
-
-  std::mutex m_refresh_mutex;  // serializes refreshes and rebuilds; guards the two sets below
-  std::unordered_set<std::string> m_sizes_failed;   // videos whose getSizes failed for good
-  std::unordered_set<std::string> m_albums_failed;  // albums whose walk failed for good
-  bool m_collections_failed = false;  // getTree failed for good: collections/ shows empty
-  std::mutex m_walk_mutex;            // guards m_stat_walk
+  // Declared in dependency order: each service is built after, and stopped and destroyed
+  // before, the ones it uses.
+  SnapshotStore m_snapshots;
+  SizeService m_sizes;
+  Refresher m_refresher;
+  SidecarService m_sidecars;
   StatWalkAhead m_stat_walk;
-
-  std::mutex m_loop_mutex;  // guards m_stop, m_wanted_refresh, m_wanted_fill, m_wanted_dirs
-  std::condition_variable m_loop_wake;
-  bool m_stop = false;
-  bool m_wanted_refresh = false;
-  bool m_wanted_fill = false;
-  std::set<model::Ino> m_wanted_dirs;  // directories someone waits for: filled first
-  std::atomic<bool> m_stopping{false};
-  std::atomic<std::uint64_t> m_fill_attempts{0};
-  std::atomic<std::int64_t> m_last_fill_failure{0};
-  std::atomic<std::int64_t> m_last_check{0};  // unix seconds of the last listing check
-  std::atomic<std::int64_t> m_last_poll{0};
-  std::atomic<std::uint64_t> m_refreshes{0};
-  std::atomic<std::uint64_t> m_refresh_failures{0};
-  std::atomic<std::uint64_t> m_probe_failures{0};  // size probes that failed (status)
-  std::atomic<std::int64_t> m_rebuild_ms{0};       // the last rebuild and its diff, wall time
-  std::atomic<std::uint64_t> m_rebuilds{0};        // snapshots built (status)
-  std::thread m_thread;
 };
 
 }  // namespace flickrfs::fs

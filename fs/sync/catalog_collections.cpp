@@ -1,4 +1,4 @@
-// Catalog (see catalog.hpp): the collection tree behind MOUNT/collections/ (model/views.hpp).
+// Refresher (see refresher.hpp): the collection tree behind MOUNT/collections/ (model/views.hpp).
 //
 // One flickr.collections.getTree call with the album list (first fill and every album
 // refresh), stored in MetaStore's sync state as one record, so the tree is there offline.
@@ -9,7 +9,7 @@
 #include <charconv>
 
 #include "fs/log.hpp"
-#include "fs/sync/catalog.hpp"
+#include "fs/sync/refresher.hpp"
 
 namespace flickrfs::fs {
 
@@ -76,25 +76,25 @@ bool get_collections(std::string_view& in, std::vector<api::Collection>& out, in
 
 }  // namespace
 
-std::string Catalog::encode_collections(const std::vector<api::Collection>& collections) {
+std::string Refresher::encode_collections(const std::vector<api::Collection>& collections) {
   std::string out;
   put_collections(out, collections);
   return out;
 }
 
-std::optional<std::vector<api::Collection>> Catalog::decode_collections(std::string_view text) {
+std::optional<std::vector<api::Collection>> Refresher::decode_collections(std::string_view text) {
   std::vector<api::Collection> out;
   if (!get_collections(text, out, 0) || !text.empty()) return std::nullopt;
   return out;
 }
 
-Result<std::optional<std::vector<api::Collection>>> Catalog::stored_collections() const {
+Result<std::optional<std::vector<api::Collection>>> Refresher::stored_collections() const {
   FLICKRFS_TRY(const auto stored, m_meta.state(kStateKey));
   if (!stored) return std::optional<std::vector<api::Collection>>{};
   return decode_collections(*stored);  // a record it cannot read counts as never fetched
 }
 
-Result<void> Catalog::fetch_collections() {
+Result<void> Refresher::fetch_collections() {
   auto tree = m_client->collections_tree(m_options.user);
   if (!tree.ok()) {
     m_connectivity.report(tree.error());

@@ -1,4 +1,4 @@
-// Catalog (see catalog.hpp): the background fill of what a first mount does not know yet.
+// Refresher (see refresher.hpp): the background fill of what a first mount does not know yet.
 //
 // The mount comes up at once with whatever the cache holds; the background thread then
 // fetches, in this order, the photostream walk, the streams of videos (page by page: a page
@@ -7,8 +7,9 @@
 // into kernel invalidations). A FUSE op that needs a directory not listed yet waits in
 // await_listing(), bounded, and the directory it waits for is fetched first.
 //
-// Thread contract: await_listing() from any thread (waits on m_tree_changed, never calls
-// the network); everything else on the background thread under m_refresh_mutex.
+// Thread contract: await_listing() from any thread (waits in SnapshotStore::wait_until,
+// never calls the network); everything else on the background thread under
+// m_refresh_mutex.
 #include <algorithm>
 #include <atomic>
 #include <ctime>
@@ -18,8 +19,8 @@
 
 #include "fs/log.hpp"
 #include "fs/model/inode.hpp"
-#include "fs/sync/catalog.hpp"
 #include "fs/sync/parallel_for.hpp"
+#include "fs/sync/refresher.hpp"
 
 namespace flickrfs::fs {
 
@@ -52,15 +53,15 @@ std::vector<T> parallel_calls(std::size_t count, const T& not_attempted, Call ca
 
 }  // namespace
 
-bool Catalog::video_sizes_missing(const cache::CachedPhoto& cached) {
+bool Refresher::video_sizes_missing(const cache::CachedPhoto& cached) {
   const api::Photo& photo = cached.photo;
   if (photo.media != api::Media::video || cached.has_full_sizes) return false;
   return std::none_of(photo.sizes.begin(), photo.sizes.end(),
                       [](const api::Size& s) { return s.media == api::Media::video; });
 }
 
-std::shared_ptr<const model::Tree> Catalog::await_listing(const model::Node& dir,
-                                                          std::chrono::milliseconds bound) {
+std::shared_ptr<const model::Tree> Refresher::await_listing(const model::Node& dir,
+                                                            std::chrono::milliseconds bound) {
   const model::Ino ino = dir.ino;
   return await_fill(
       ino,
@@ -71,35 +72,26 @@ std::shared_ptr<const model::Tree> Catalog::await_listing(const model::Node& dir
       bound);
 }
 
-std::shared_ptr<const model::Tree> Catalog::await_albums(std::chrono::milliseconds bound) {
+std::shared_ptr<const model::Tree> Refresher::await_albums(std::chrono::milliseconds bound) {
   return await_fill(
       std::nullopt, [](const model::Tree& snapshot) { return snapshot.albums_complete(); }, bound);
 }
 
-std::shared_ptr<const model::Tree> Catalog::await_fill(
+std::shared_ptr<const model::Tree> Refresher::await_fill(
     std::optional<model::Ino> wanted_dir, const std::function<bool(const model::Tree&)>& done,
     std::chrono::milliseconds bound) {
   auto snapshot = tree();
   if (done(*snapshot) || !online()) return snapshot;
-  {
-    std::lock_guard lock(m_loop_mutex);
-    if (wanted_dir) m_wanted_dirs.insert(*wanted_dir);
-    m_wanted_fill = true;
-  }
-  m_loop_wake.notify_all();
+  m_requests.want_fill(wanted_dir);
   const std::uint64_t attempts = m_fill_attempts.load();
-  std::unique_lock lock(m_tree_mutex);
   // A fill attempt that ends without the listing (failed) releases the waiter too: it
   // answers with what is cached rather than wait out the bound.
-  m_tree_changed.wait_for(lock, bound, [&] {
-    return done(*m_tree) || !online() || m_stopping.load() || m_fill_attempts.load() != attempts;
-  });
-  return m_tree;
-}
-
-bool Catalog::wanted(model::Ino ino) {
-  std::lock_guard lock(m_loop_mutex);
-  return m_wanted_dirs.count(ino) != 0;
+  return m_snapshots.wait_until(
+      [&](const model::Tree& current) {
+        return done(current) || !online() || m_stopping.load() ||
+               m_fill_attempts.load() != attempts;
+      },
+      bound);
 }
 
 // Rebuilds when what just arrived is what someone waits for (`wanted_now`), else at most
@@ -110,7 +102,7 @@ bool Catalog::wanted(model::Ino ino) {
 // diff for the kernel included: a minute or two at 1,000,000 photos on a loaded machine),
 // so the fill spends at most a third of its time rebuilding; counted from its start, a
 // 1,000,000-photo fill rebuilt after every page.
-Result<void> Catalog::publish_progress(std::int64_t& last_publish, bool wanted_now) {
+Result<void> Refresher::publish_progress(std::int64_t& last_publish, bool wanted_now) {
   const std::int64_t period = std::max<std::int64_t>(5, 2 * m_rebuild_ms.load() / 1000);
   if (!wanted_now && unix_now() - last_publish < period) return success();
   auto rebuilt = rebuild();
@@ -120,14 +112,14 @@ Result<void> Catalog::publish_progress(std::int64_t& last_publish, bool wanted_n
 
 // getSizes for a page's videos, a few at once (each call takes its token from the client's
 // shared RateLimiter): a page waits for about one round trip, not one per video.
-std::vector<Result<std::vector<api::Size>>> Catalog::fetch_sizes_parallel(
+std::vector<Result<std::vector<api::Size>>> Refresher::fetch_sizes_parallel(
     const std::vector<const model::PhotoCore*>& videos) {
   return parallel_calls<Result<std::vector<api::Size>>>(
       videos.size(), make_error(Errc::interrupted, "getSizes not attempted"),
       [&](std::size_t i) { return m_client->sizes(videos[i]->id); });
 }
 
-Result<void> Catalog::fill_video_sizes() {
+Result<void> Refresher::fill_video_sizes() {
   // No snapshot is held across publish_progress(): a rebuild then keeps only the current
   // snapshot and the one it builds (two, not three, at 1,000,000 photos).
   std::vector<std::uint32_t> pages;
@@ -182,7 +174,7 @@ Result<void> Catalog::fill_video_sizes() {
   return rebuild();
 }
 
-Result<std::vector<std::string>> Catalog::fetch_album_list() {
+Result<std::vector<std::string>> Refresher::fetch_album_list() {
   auto sets = m_client->photosets(m_options.user);
   if (!sets.ok()) {
     m_connectivity.report(sets.error());
@@ -207,7 +199,7 @@ Result<std::vector<std::string>> Catalog::fetch_album_list() {
   return stale;
 }
 
-Result<void> Catalog::walk_albums(std::vector<std::string> album_ids, bool& complete) {
+Result<void> Refresher::walk_albums(std::vector<std::string> album_ids, bool& complete) {
   std::int64_t last_publish = unix_now();
   while (!album_ids.empty() && !m_stopping.load()) {
     // Albums someone is waiting for first, then in order; kParallelCalls walks at a time
@@ -257,7 +249,7 @@ Result<void> Catalog::walk_albums(std::vector<std::string> album_ids, bool& comp
   return success();
 }
 
-Result<void> Catalog::fill_missing() {
+Result<void> Refresher::fill_missing() {
   std::lock_guard lock(m_refresh_mutex);
   const auto listed = [&](model::Ino ino) {
     const auto snapshot = tree();
@@ -290,17 +282,14 @@ Result<void> Catalog::fill_missing() {
   bool complete = true;
   FLICKRFS_CHECK(walk_albums(std::move(albums), complete));
   FLICKRFS_CHECK(rebuild());
-  {
-    std::lock_guard loop_lock(m_loop_mutex);
-    m_wanted_dirs.clear();
-  }
+  m_requests.clear_wanted_dirs();
   ++m_refreshes;
   return success();
 }
 
 // One background turn of the fill; after a failure the next try waits a few seconds.
 // Each attempt's end releases the waiters (fill_attempts), whatever it achieved.
-void Catalog::fill_if_incomplete() {
+void Refresher::fill_if_incomplete() {
   constexpr std::int64_t kRetryAfter = 5;
   if (tree()->complete()) return;
   if (unix_now() - m_last_fill_failure < kRetryAfter) return;
@@ -310,9 +299,8 @@ void Catalog::fill_if_incomplete() {
     m_last_fill_failure = unix_now();
     log::info("background listing: %s", filled.error().describe().c_str());
   }
-  std::lock_guard lock(m_tree_mutex);
   ++m_fill_attempts;
-  m_tree_changed.notify_all();
+  m_snapshots.wake_waiters();
 }
 
 }  // namespace flickrfs::fs

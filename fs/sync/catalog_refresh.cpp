@@ -1,11 +1,12 @@
-// Catalog (see catalog.hpp): listings from Flickr into MetaStore, and the background loop
+// Refresher (see refresher.hpp): listings from Flickr into MetaStore, and the background loop
 // (stale-listing checks, recentlyUpdated polling, health check while offline).
 #include <algorithm>
 #include <ctime>
 #include <unordered_set>
 
 #include "fs/log.hpp"
-#include "fs/sync/catalog.hpp"
+#include "fs/memory_policy.hpp"
+#include "fs/sync/refresher.hpp"
 
 namespace flickrfs::fs {
 
@@ -37,7 +38,7 @@ std::vector<std::string> ids_oldest_first(std::vector<api::Photo>& photos) {
 
 // Videos: list calls give only poster sizes; the streams need one getSizes per video, once
 // (the ladder is stored for the photo's secret and kept by later list upserts).
-Result<void> Catalog::fetch_video_sizes(std::span<const api::Photo> photos) {
+Result<void> Refresher::fetch_video_sizes(std::span<const api::Photo> photos) {
   for (const auto& photo : photos) {
     if (photo.media != api::Media::video || has_video_stream(photo)) continue;
     FLICKRFS_TRY(const auto cached, m_meta.photo(photo.id));
@@ -54,7 +55,7 @@ Result<void> Catalog::fetch_video_sizes(std::span<const api::Photo> photos) {
   return success();
 }
 
-Result<void> Catalog::fetch_photostream() {
+Result<void> Refresher::fetch_photostream() {
   // Each page is stored as it arrives, then only what the order needs is kept: holding the
   // whole walk until its end made a first fill of 100,000 photos peak at over 600 MB.
   // Video streams come after, page by page (fill_video_sizes): the listing is usable first.
@@ -89,7 +90,7 @@ Result<void> Catalog::fetch_photostream() {
 // yet, each newer than every known one), which go at the end of the stored order. Then the
 // full walk (one call per 500 photos: 2,000 at 1,000,000 photos) is skipped and page 1's
 // metadata is merged. Anything else (a deletion, a changed upload date) walks everything.
-Result<bool> Catalog::photostream_unchanged() {
+Result<bool> Refresher::photostream_unchanged() {
   auto page = m_client->photos_page(m_options.user, 1);
   if (!page.ok()) {
     m_connectivity.report(page.error());
@@ -136,12 +137,12 @@ Result<bool> Catalog::photostream_unchanged() {
   return true;
 }
 
-Result<void> Catalog::fetch_albums(bool& complete) {
+Result<void> Refresher::fetch_albums(bool& complete) {
   FLICKRFS_TRY(auto stale, fetch_album_list());
   return walk_albums(std::move(stale), complete);
 }
 
-Result<RefreshReport> Catalog::refresh_all() {
+Result<RefreshReport> Refresher::refresh_all() {
   std::lock_guard lock(m_refresh_mutex);
   if (!online()) return make_error(Errc::offline, "offline: listing not refreshed");
   m_last_check = unix_now();
@@ -172,7 +173,7 @@ Result<RefreshReport> Catalog::refresh_all() {
   return report;
 }
 
-void Catalog::refresh_if_stale() {
+void Refresher::refresh_if_stale() {
   if (!online() || unix_now() - m_last_check.load() < m_options.dir_cache_time.count()) return;
   m_last_check = unix_now();
   auto unchanged = [&]() -> Result<bool> {
@@ -196,7 +197,7 @@ void Catalog::refresh_if_stale() {
 }
 
 // Metadata changes (retitle, replace, new comment) without a full listing.
-Result<void> Catalog::poll_recently_updated() {
+Result<void> Refresher::poll_recently_updated() {
   const std::int64_t since = m_last_poll.exchange(unix_now()) - 60;  // clock skew margin
   std::vector<api::Photo> changed;
   for (int page = 1;; ++page) {
@@ -221,7 +222,7 @@ Result<void> Catalog::poll_recently_updated() {
   return rebuild();
 }
 
-void Catalog::check_health() {
+void Refresher::check_health() {
   if (m_client == nullptr || m_connectivity.forced_offline()) return;
   // Reachable is not enough: while Flickr answers 5xx or "service unavailable" the mount
   // stays degraded (serving the cache) instead of flapping online and failing every call.
@@ -236,60 +237,35 @@ void Catalog::check_health() {
   }
 }
 
-void Catalog::note_listing(const model::Tree& /*tree*/, const model::Node& /*dir*/) {
+void Refresher::note_listing() {
   if (unix_now() - m_last_check.load() < m_options.dir_cache_time.count()) return;
-  {
-    std::lock_guard lock(m_loop_mutex);
-    m_wanted_refresh = true;
-  }
-  m_loop_wake.notify_all();
+  m_requests.want_refresh();
 }
 
-void Catalog::request_refresh() {
+void Refresher::request_refresh() {
   m_last_check = 0;  // stale now, whatever --dir-cache-time says
-  {
-    std::lock_guard lock(m_loop_mutex);
-    m_wanted_refresh = true;
-    m_wanted_fill = true;  // wakes the loop without waiting out its tick
-  }
-  m_loop_wake.notify_all();
+  m_requests.want_refresh_now();
 }
 
-void Catalog::start() {
+void Refresher::start() {
   if (m_last_poll.load() == 0) m_last_poll = unix_now();
   if (m_last_check.load() == 0) m_last_check = unix_now();
   m_thread = std::thread([this] { background_loop(); });
 }
 
-void Catalog::stop() {
-  {
-    std::lock_guard lock(m_loop_mutex);
-    m_stop = true;
-  }
+void Refresher::stop() {
+  m_requests.stop();
   m_stopping = true;
-  m_loop_wake.notify_all();
-  {
-    std::lock_guard lock(m_tree_mutex);
-    m_tree_changed.notify_all();  // releases await_listing()
-  }
+  m_snapshots.wake_waiters();  // releases await_listing()
   if (m_thread.joinable()) m_thread.join();
 }
 
-void Catalog::background_loop() {
-  // info.json renders and size lookups map MetaStore's pages one by one; handed back now
-  // and then, they do not pile up in the daemon's RSS (lmdb::Env::release_mapped_pages).
-  // Every 10 s: the first warm `find` or `ls -lR` over 100,000 photos after a fill renders
-  // info.json sizes from LMDB and mapped 130 MB, which a 60 s period kept resident for up to
-  // a minute. Handing pages back costs a minor fault per page on the next read (the kernel's
-  // page cache keeps them).
-  constexpr std::int64_t kReleaseMapSeconds = 10;
+void Refresher::background_loop() {
+  constexpr std::int64_t kReleaseMapSeconds = memory_policy::kReleaseMapPeriod.count();
   std::int64_t last_health = 0;
   std::int64_t last_release = unix_now();
-  std::unique_lock lock(m_loop_mutex);
-  while (!m_stop) {
-    const bool wanted = std::exchange(m_wanted_refresh, false);
-    m_wanted_fill = false;
-    lock.unlock();
+  bool wanted = false;
+  while (m_requests.begin_turn(wanted)) {
     const std::int64_t now = unix_now();
     if (m_connectivity.offline()) {
       if (now - last_health >= m_options.health_interval.count()) {
@@ -308,11 +284,9 @@ void Catalog::background_loop() {
     }
     if (now - last_release >= kReleaseMapSeconds) {
       last_release = now;
-      m_meta.env()->release_mapped_pages();
+      memory_policy::release_mapped_pages(*m_meta.env());
     }
-    lock.lock();
-    if (m_stop) break;
-    m_loop_wake.wait_for(lock, std::chrono::seconds(1), [&] { return m_stop || m_wanted_fill; });
+    if (!m_requests.wait(std::chrono::seconds(1))) break;
   }
 }
 

@@ -1,14 +1,14 @@
-// Catalog (see catalog.hpp): what a --writable mount changes on Flickr and then here: a
+// Refresher (see refresher.hpp): what a --writable mount changes on Flickr and then here: a
 // deleted photo leaves the listings, a replaced one gets its new secret (and so new files).
 #include <algorithm>
 #include <ctime>
 
 #include "fs/log.hpp"
-#include "fs/sync/catalog.hpp"
+#include "fs/sync/refresher.hpp"
 
 namespace flickrfs::fs {
 
-Result<void> Catalog::delete_photo(const std::string& photo_id) {
+Result<void> Refresher::delete_photo(const std::string& photo_id) {
   if (!online()) return make_error(Errc::offline, "offline: photo " + photo_id + " not deleted");
   // Held across the call: a listing fetched meanwhile would still show the photo and, written
   // after our removal, bring it back. Refreshes wait for the delete instead.
@@ -35,7 +35,7 @@ Result<void> Catalog::delete_photo(const std::string& photo_id) {
   return rebuild();
 }
 
-void Catalog::note_replaced(const std::string& photo_id) {
+void Refresher::note_replaced(const std::string& photo_id) {
   // The replaced photo's last_update moved: recentlyUpdated brings its new secret and URLs.
   auto polled = poll_recently_updated();
   if (!polled.ok()) {

@@ -7,12 +7,12 @@
 // streams one getSizes, once, as in the photostream), stores
 // the photos in MetaStore like listed photostream photos (so info.json, size probes, blobs and
 // exif.json work unchanged) and the list's order as one sync-state record, so favorites/ is
-// there offline. It runs with the album list (Catalog::fetch_album_list): favorites refresh
+// there offline. It runs with the album list (Refresher::fetch_album_list): favorites refresh
 // with the listing. A failed walk keeps what is stored; with nothing stored, a permanent
 // failure shows favorites/ empty (the next refresh tries again) and a transient one is
 // returned for the caller's retry. read_into() puts the stored list into a snapshot's input.
 //
-// Thread contract: fetch() on the refresh thread (the catalog's m_refresh_mutex);
+// Thread contract: fetch() on the refresh thread (the Refresher's m_refresh_mutex);
 // read_into() from any thread; MetaStore is thread-safe underneath.
 
 #include <atomic>

@@ -7,6 +7,7 @@ namespace flickrfs::fs {
 
 std::vector<std::uint32_t> StatWalkAhead::on_stat(const std::shared_ptr<const model::Tree>& tree,
                                                   std::uint32_t photo, std::uint8_t part) {
+  std::lock_guard lock(m_mutex);
   if (m_tree.lock() != tree) {  // photo indices of another snapshot mean nothing here
     m_pages.clear();
     m_tree = tree;

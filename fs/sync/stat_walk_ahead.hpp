@@ -12,13 +12,15 @@
 // grows to kWalkingWindow and the other orders get nothing more. A window rather than the whole
 // page, so one `stat` does not cost 500 requests. Each photo is handed out once per snapshot.
 //
-// Thread contract: not thread-safe; the Catalog serializes calls (m_walk_mutex).
+// Thread contract: thread-safe; calls are serialized on m_mutex. Lock order: m_mutex is a
+// leaf.
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -43,7 +45,10 @@ class StatWalkAhead {
   // included the first time.
   // A new snapshot starts afresh.
   // The number of pages whose state is kept (at most kPagesKept).
-  [[nodiscard]] std::size_t pages_kept() const { return m_pages.size(); }
+  [[nodiscard]] std::size_t pages_kept() const {
+    std::lock_guard lock(m_mutex);
+    return m_pages.size();
+  }
   [[nodiscard]] std::vector<std::uint32_t> on_stat(const std::shared_ptr<const model::Tree>& tree,
                                                    std::uint32_t photo, std::uint8_t part = 0);
 
@@ -55,6 +60,7 @@ class StatWalkAhead {
     std::array<bool, model::kWalkOrders> walking{};
     std::uint64_t last_use = 0;  // m_stats when the page was last stat-ed
   };
+  mutable std::mutex m_mutex;  // guards everything below
   // The snapshot m_pages belongs to; weak, so a replaced snapshot (hundreds of MB at 100,000
   // photos) is freed at once rather than at the next stat.
   std::weak_ptr<const model::Tree> m_tree;

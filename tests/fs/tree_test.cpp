@@ -300,7 +300,7 @@ TEST_CASE("listings a first mount has not fetched yet are marked, directory by d
 }
 
 TEST_CASE("a photo stripped for the build gives the same tree as the full photo", "[model]") {
-  // The mount reads 100,000 photos stripped (Catalog::read_cache): names, files, inode
+  // The mount reads 100,000 photos stripped (Refresher::read_cache): names, files, inode
   // numbers and what the snapshot keeps must not depend on what was stripped.
   CatalogInput full;
   full.photos.push_back(test::make_photo("1", "with original", 1500000000, true, "png"));

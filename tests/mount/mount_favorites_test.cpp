@@ -33,15 +33,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-void wait_listing_complete(const std::string& root, const Env& env) {
-  for (int i = 0; i < 600; ++i) {
-    const auto status = run_command({build_binary("flickrfs"), "status", root}, env);
-    if (status.output.find("listing:     complete") != std::string::npos) return;
-    ::usleep(500 * 1000);
-  }
-  FAIL("the first listing did not complete in 300 s");
-}
-
 // lstat: a regular file (not a link), its st_size.
 std::uint64_t regular_size(const std::string& path) {
   struct stat st {};

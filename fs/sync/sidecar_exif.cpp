@@ -1,4 +1,4 @@
-// Catalog (see catalog.hpp): <stem>.exif.json of a --exif mount (issue 22).
+// SidecarService (see sidecar_service.hpp): <stem>.exif.json of a --exif mount (issue 22).
 //
 // EXIF is what the camera wrote, so it never changes: one flickr.photos.getExif per photo,
 // made only when someone reads the file or needs its exact size (never for a listing),
@@ -8,7 +8,7 @@
 // foreground call: a user is waiting for it.
 //
 // A program that stats a page's files one after another (`ls -l`, a file manager, rsync)
-// stats the exif.json files too: the stat walk-ahead (note_attr_wanted) queues the getExif
+// stats the exif.json files too: the stat walk-ahead (Catalog::note_attr_wanted) queues the getExif
 // of the photos it is about to reach, on spare budget only, as it does for comments.
 //
 // An owner who hides EXIF makes Flickr answer error code 2 (Errc::permission): that is the
@@ -16,17 +16,17 @@
 // like any other reply. Any other failure is not stored and reaches the reader as an error.
 #include "fs/log.hpp"
 #include "fs/model/exif_json.hpp"
-#include "fs/sync/catalog.hpp"
+#include "fs/sync/sidecar_service.hpp"
 
 namespace flickrfs::fs {
 
-std::optional<std::uint64_t> Catalog::stored_exif_size(const model::PhotoCore& photo) const {
+std::optional<std::uint64_t> SidecarService::stored_exif_size(const model::PhotoCore& photo) const {
   const auto stored = m_meta.exif_json(photo.id);
   if (!stored.ok() || !stored->has_value()) return std::nullopt;
   return (*stored)->size();
 }
 
-Result<std::uint64_t> Catalog::fetch_exif(const model::PhotoCore& photo) {
+Result<std::uint64_t> SidecarService::fetch_exif(const model::PhotoCore& photo) {
   // A walk-ahead fetch may have stored it between the caller's look and this one.
   if (const auto stored = stored_exif_size(photo)) return *stored;
   if (!online()) return make_error(Errc::offline, "offline: EXIF of " + photo.id + " unknown");
@@ -40,7 +40,7 @@ Result<std::uint64_t> Catalog::fetch_exif(const model::PhotoCore& photo) {
   return text->size();
 }
 
-void Catalog::prefetch_exif(const model::PhotoCore& photo) {
+void SidecarService::prefetch_exif(const model::PhotoCore& photo) {
   if (!online() || stored_exif_size(photo)) return;
   // Spare budget only: with the API bucket empty, the foreground fetches what it needs.
   if (m_client->rate_limiter().api_wait_time().count() > 0) return;
@@ -48,8 +48,8 @@ void Catalog::prefetch_exif(const model::PhotoCore& photo) {
                           [this, photo_copy = photo] { return fetch_exif(photo_copy); });
 }
 
-Result<std::string> Catalog::exif_json(const model::PhotoCore& photo,
-                                       std::chrono::milliseconds bound) {
+Result<std::string> SidecarService::exif_json(const model::PhotoCore& photo,
+                                              std::chrono::milliseconds bound) {
   FLICKRFS_TRY(auto stored, m_meta.exif_json(photo.id));
   if (stored) return std::move(*stored);
   if (!online()) return make_error(Errc::offline, "offline: EXIF of " + photo.id + " unknown");

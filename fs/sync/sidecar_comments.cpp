@@ -1,13 +1,13 @@
-// Catalog (see catalog.hpp): the comments each info.json carries (DESIGN section 3).
+// SidecarService (see sidecar_service.hpp): the comments each info.json carries (DESIGN section 3).
 //
 // A photo with comments costs one flickr.photos.comments.getList, once per last_update (a
 // new comment bumps it); the reply is stored in MetaStore, so a later mount, or an offline
 // one, renders the same bytes. Fetches go through m_comment_fetcher: single flight per
 // (photo, last_update), at most kCommentThreads at once, each call taking its token from the
-// client's shared RateLimiter. The walk-ahead of note_attr_wanted() queues the comments of
+// client's shared RateLimiter. The walk-ahead of Catalog::note_attr_wanted() queues the comments of
 // the photos it probes, so `ls -l` of a page resolves info.json sizes in parallel bursts
 // beside the image probes instead of one round trip per photo.
-#include "fs/sync/catalog.hpp"
+#include "fs/sync/sidecar_service.hpp"
 
 namespace flickrfs::fs {
 
@@ -19,13 +19,13 @@ std::string comments_fetch_key(const model::PhotoCore& photo) {
 
 }  // namespace
 
-bool Catalog::comments_fresh(const model::PhotoCore& photo) const {
+bool SidecarService::comments_fresh(const model::PhotoCore& photo) const {
   if (photo.count_comments == 0) return true;
   const auto current = m_meta.comments_current(photo.id, photo.last_update);
   return current.ok() && *current;
 }
 
-Result<std::uint64_t> Catalog::fetch_comments(const model::PhotoCore& photo) {
+Result<std::uint64_t> SidecarService::fetch_comments(const model::PhotoCore& photo) {
   if (!online()) return make_error(Errc::offline, "offline: comments of " + photo.id + " unknown");
   auto comments = m_client->comments(photo.id);
   if (!comments.ok()) {
@@ -36,7 +36,7 @@ Result<std::uint64_t> Catalog::fetch_comments(const model::PhotoCore& photo) {
   return comments->size();
 }
 
-void Catalog::prefetch_comments(const model::PhotoCore& photo) {
+void SidecarService::prefetch_comments(const model::PhotoCore& photo) {
   if (!online() || comments_fresh(photo)) return;
   // Walk-ahead only spends spare budget: with the API bucket empty, the foreground fetches
   // what it needs when it needs it.
@@ -45,7 +45,7 @@ void Catalog::prefetch_comments(const model::PhotoCore& photo) {
                              [this, photo_copy = photo] { return fetch_comments(photo_copy); });
 }
 
-Result<std::vector<api::Comment>> Catalog::comments_of(
+Result<std::vector<api::Comment>> SidecarService::comments_of(
     const model::PhotoCore& photo, std::optional<std::chrono::milliseconds> network_bound) {
   if (photo.count_comments == 0) return std::vector<api::Comment>{};
   FLICKRFS_TRY(auto fresh, m_meta.comments_as_of(photo.id, photo.last_update));

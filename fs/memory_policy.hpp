@@ -1,0 +1,34 @@
+#pragma once
+// The daemon's process-wide memory policy, in one place. A mount holds one or two Tree
+// snapshots of up to 1,000,000 photos, reads MetaStore's LMDB map page by page, and runs
+// ~60 threads; left alone, glibc and the kernel keep much of what it freed or read resident.
+// Three tweaks keep the RSS near what is live, and this file is the only one that makes them:
+//
+// - tune_malloc(): glibc's arenas and mmap threshold; the mount calls it once at start;
+// - after_snapshot_swap(): a replaced snapshot was freed: glibc hands its free heap back
+//   (malloc_trim) and LMDB's mapped pages go too (the rebuild read every photo's record);
+// - release_mapped_pages(): LMDB's mapped pages leave the process (madvise MADV_DONTNEED);
+//   they stay in the kernel's page cache, and the next read maps them again from there.
+//   Called during long scans of MetaStore (CacheFeed) and every kReleaseMapPeriod by the
+//   catalog's background thread.
+//
+// Thread contract: thread-safe, except tune_malloc(): once, before any thread starts.
+
+#include <chrono>
+
+#include "cache/lmdb.hpp"
+
+namespace flickrfs::fs::memory_policy {
+
+// info.json renders and size lookups map MetaStore's pages one by one. Every 10 s: the first
+// warm `find` or `ls -lR` over 100,000 photos after a fill renders info.json sizes from
+// LMDB and mapped 130 MB, which a 60 s period kept resident for up to a minute. Handing
+// pages back costs a minor fault per page on the next read (the kernel's page cache keeps
+// them).
+inline constexpr std::chrono::seconds kReleaseMapPeriod{10};
+
+void tune_malloc();
+void after_snapshot_swap(const cache::lmdb::Env& env);
+void release_mapped_pages(const cache::lmdb::Env& env);
+
+}  // namespace flickrfs::fs::memory_policy

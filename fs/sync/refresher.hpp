@@ -1,0 +1,171 @@
+#pragma once
+// Refresher: keeps the stored listings in step with Flickr and rebuilds the snapshot from
+// them (SnapshotStore::publish).
+//
+// - load_from_cache(): the snapshot from MetaStore alone (instant, offline-safe); the mount
+//   comes up with it, and start()'s thread fills in what is missing (a first mount:
+//   photostream, video streams, albums; catalog_fill.cpp) while await_listing() lets a
+//   FUSE op wait, bounded, for the directory it needs;
+// - refresh_all(): a full listing (people.getPhotos with extras, every page; the album list;
+//   each album whose date_update or count changed, the collection tree, catalog_collections.cpp),
+//   written to MetaStore, then a rebuild;
+// - the background thread (start()): listings older than --dir-cache-time are re-checked
+//   when used (a cheap first-page check, a full walk only when something was added or
+//   removed); flickr.photos.recentlyUpdated every --poll-interval; a health check while
+//   offline (catalog_refresh.cpp). A failed refresh never removes anything (the cache keeps
+//   serving);
+// - what a --writable mount changes (catalog_write.cpp).
+//
+// Thread contract: thread-safe. Writers of the stored listings (the background thread, and
+// refresh_all(), load_from_cache(), delete_photo(), note_replaced() on their caller's
+// thread) are serialized on m_refresh_mutex; await_*() wait in the SnapshotStore and never
+// call the network. Lock order: m_refresh_mutex, then RefreshRequests' or SnapshotStore's
+// mutex (each a leaf).
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "api/flickr_client.hpp"
+#include "cache/meta_store.hpp"
+#include "fs/model/tree.hpp"
+#include "fs/sync/connectivity.hpp"
+#include "fs/sync/favorites_sync.hpp"
+#include "fs/sync/refresh_requests.hpp"
+#include "fs/sync/snapshot_store.hpp"
+
+namespace flickrfs::fs {
+
+class CacheFeed;
+
+struct CatalogOptions {
+  std::string user = "me";  // "me" or an NSID (already resolved)
+  std::vector<std::string> sizes = {"best"};
+  std::chrono::seconds dir_cache_time{60};
+  std::chrono::seconds poll_interval{300};
+  unsigned probe_threads = 16;
+  std::chrono::seconds health_interval{3};
+  bool exif = false;  // --exif: <stem>.exif.json files (sidecar_exif.cpp)
+};
+
+// The snapshot options of every rebuild.
+[[nodiscard]] model::TreeOptions tree_options(const CatalogOptions& options);
+
+struct RefreshReport {
+  std::size_t photos = 0;
+  std::size_t albums = 0;
+  bool complete = false;  // every listing was read in full
+};
+
+class Refresher {
+ public:
+  // For status.
+  struct Stats {
+    std::int64_t last_check = 0;  // unix seconds of the last listing check, 0: never
+    std::uint64_t refreshes = 0;
+    std::uint64_t refresh_failures = 0;
+    std::uint64_t rebuilds = 0;        // snapshots built
+    std::int64_t last_rebuild_ms = 0;  // the last rebuild and its diff, wall time
+  };
+
+  // `client` may be null (offline mount); the others must outlive the refresher.
+  Refresher(api::FlickrClient* client, cache::MetaStore& meta, Connectivity& connectivity,
+            SnapshotStore& snapshots, CatalogOptions options);
+  ~Refresher();
+  Refresher(const Refresher&) = delete;
+  Refresher& operator=(const Refresher&) = delete;
+
+  [[nodiscard]] Result<void> load_from_cache();
+  [[nodiscard]] Result<RefreshReport> refresh_all();
+  // The background thread. stop() (or the destructor) joins it.
+  void start();
+  void stop();
+  // A listing was used: re-checked by the thread once older than --dir-cache-time.
+  void note_listing();
+  // The account changed from here: the thread re-checks the listing now.
+  void request_refresh();
+  // catalog_write.cpp
+  [[nodiscard]] Result<void> delete_photo(const std::string& photo_id);
+  void note_replaced(const std::string& photo_id);
+  // A snapshot in which `dir` is listed / every album is, waiting at most `bound` for the
+  // background fill (catalog_fill.cpp).
+  [[nodiscard]] std::shared_ptr<const model::Tree> await_listing(const model::Node& dir,
+                                                                 std::chrono::milliseconds bound);
+  [[nodiscard]] std::shared_ptr<const model::Tree> await_albums(std::chrono::milliseconds bound);
+  [[nodiscard]] Stats stats() const;
+
+ private:
+  [[nodiscard]] std::shared_ptr<const model::Tree> tree() const { return m_snapshots.tree(); }
+  [[nodiscard]] Result<void> rebuild();
+  // What the snapshot is built from: albums and flags read now, photos from `feed` during
+  // the build (cache_feed.hpp).
+  [[nodiscard]] Result<model::CatalogInput> read_cache(std::shared_ptr<CacheFeed> feed) const;
+  [[nodiscard]] std::shared_ptr<CacheFeed> photo_feed(std::vector<std::string> ids) const;
+  [[nodiscard]] Result<void> fetch_photostream();
+  [[nodiscard]] Result<bool> photostream_unchanged();
+  [[nodiscard]] Result<void> fetch_albums(bool& complete);
+  [[nodiscard]] Result<void> fetch_video_sizes(std::span<const api::Photo> photos);
+  // The background fill (catalog_fill.cpp).
+  [[nodiscard]] static bool video_sizes_missing(const cache::CachedPhoto& cached);
+  [[nodiscard]] Result<std::vector<std::string>> fetch_album_list();
+  // collections/ (catalog_collections.cpp): one getTree call, stored in MetaStore.
+  [[nodiscard]] Result<void> fetch_collections();
+  [[nodiscard]] Result<std::optional<std::vector<api::Collection>>> stored_collections() const;
+  [[nodiscard]] static std::string encode_collections(
+      const std::vector<api::Collection>& collections);
+  [[nodiscard]] static std::optional<std::vector<api::Collection>> decode_collections(
+      std::string_view text);
+  [[nodiscard]] Result<void> walk_albums(std::vector<std::string> album_ids, bool& complete);
+  [[nodiscard]] std::vector<Result<std::vector<api::Size>>> fetch_sizes_parallel(
+      const std::vector<const model::PhotoCore*>& videos);
+  [[nodiscard]] Result<void> fill_video_sizes();
+  [[nodiscard]] Result<void> fill_missing();
+  [[nodiscard]] Result<void> publish_progress(std::int64_t& last_publish, bool wanted_now);
+  [[nodiscard]] bool wanted(model::Ino ino) const { return m_requests.wanted(ino); }
+  void fill_if_incomplete();
+  [[nodiscard]] Result<void> poll_recently_updated();
+  void refresh_if_stale();
+  void background_loop();
+  void check_health();
+  // Waits, at most `bound`, until `done` holds for the snapshot, asking the background fill
+  // for `wanted_dir` first; returns early when offline, stopping, or a fill attempt ends.
+  [[nodiscard]] std::shared_ptr<const model::Tree> await_fill(
+      std::optional<model::Ino> wanted_dir, const std::function<bool(const model::Tree&)>& done,
+      std::chrono::milliseconds bound);
+  [[nodiscard]] bool online() const;
+
+  api::FlickrClient* m_client;
+  cache::MetaStore& m_meta;
+  Connectivity& m_connectivity;
+  SnapshotStore& m_snapshots;
+  const CatalogOptions m_options;
+  FavoritesSync m_favorites;  // favorites/ (favorites_sync.hpp)
+  RefreshRequests m_requests;
+
+  std::mutex m_refresh_mutex;  // serializes listing writers and rebuilds; guards the three below
+  std::unordered_set<std::string> m_sizes_failed;   // videos whose getSizes failed for good
+  std::unordered_set<std::string> m_albums_failed;  // albums whose walk failed for good
+  bool m_collections_failed = false;  // getTree failed for good: collections/ shows empty
+
+  std::atomic<bool> m_stopping{false};
+  std::atomic<std::uint64_t> m_fill_attempts{0};
+  std::atomic<std::int64_t> m_last_fill_failure{0};
+  std::atomic<std::int64_t> m_last_check{0};  // unix seconds of the last listing check
+  std::atomic<std::int64_t> m_last_poll{0};
+  std::atomic<std::uint64_t> m_refreshes{0};
+  std::atomic<std::uint64_t> m_refresh_failures{0};
+  std::atomic<std::int64_t> m_rebuild_ms{0};  // the last rebuild and its diff, wall time
+  std::atomic<std::uint64_t> m_rebuilds{0};   // snapshots built (status)
+  std::thread m_thread;
+};
+
+}  // namespace flickrfs::fs
