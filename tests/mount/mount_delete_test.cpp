@@ -78,13 +78,13 @@ TEST_CASE(
   CHECK(std::count(alone.output.begin(), alone.output.end(), '\n') == 1);
   CHECK_FALSE(is_mounted(work.mountpoint()));
   {
-    FlickrfsMount mount(emulator.url(), work, {}, kDefaultBudget);
+    FlickrfsMount mount(emulator.url(), work, {});
     const std::string image = photo_file(mount.root(), id);
     CHECK(unlink_errno(image) == EROFS);
     CHECK(fsys::exists(image));
   }
   {
-    FlickrfsMount mount(emulator.url(), work, {"--writable"}, kDefaultBudget);
+    FlickrfsMount mount(emulator.url(), work, {"--writable"});
     const std::string image = photo_file(mount.root(), id);
     CHECK(unlink_errno(image) == EPERM);
     CHECK(unlink_errno(sidecar_file(mount.root(), id)) == EPERM);
@@ -114,7 +114,7 @@ TEST_CASE(
     break;
   }
   REQUIRE_FALSE(id.empty());
-  FlickrfsMount mount(emulator.url(), work, {"--writable", "--allow-delete"}, kDefaultBudget);
+  FlickrfsMount mount(emulator.url(), work, {"--writable", "--allow-delete"});
   const std::string image = photo_file(mount.root(), id);
   const std::string sidecar = sidecar_file(mount.root(), id);
   const std::string album = album_dir(mount.root(), set_id);
@@ -158,7 +158,7 @@ TEST_CASE("a delete Flickr fails: rm gets EIO, the file and the photo stay", "[m
   TempDir temp;
   const MountWork work = make_work(temp.path());
   const std::string id = fetch_manifest(emulator).photos.back().id;
-  FlickrfsMount mount(emulator.url(), work, {"--writable", "--allow-delete"}, kDefaultBudget);
+  FlickrfsMount mount(emulator.url(), work, {"--writable", "--allow-delete"});
   const std::string image = photo_file(mount.root(), id);
   const fsys::path page = fsys::path(image).parent_path();
   const auto names = list_dir(page.string());
@@ -180,7 +180,7 @@ TEST_CASE("a token that may no longer delete: rm gets EACCES, the photo stays", 
   TempDir temp;
   const MountWork work = make_work(temp.path());
   const std::string id = fetch_manifest(emulator).photos.front().id;
-  FlickrfsMount mount(emulator.url(), work, {"--writable", "--allow-delete"}, kDefaultBudget);
+  FlickrfsMount mount(emulator.url(), work, {"--writable", "--allow-delete"});
   const std::string image = photo_file(mount.root(), id);
   reauthorize(emulator, "write");  // after the mount checked the token
   CHECK(unlink_errno(image) == EACCES);

@@ -24,21 +24,10 @@ using namespace flickrfs::test;
 
 namespace {
 
-const Env kDefaultBudget = {{"FLICKRFS_API_CALLS_PER_HOUR", ""},
-                            {"FLICKRFS_IMAGE_REQUESTS_PER_HOUR", ""}};
 // No listing re-check or poll while the test counts calls.
 const std::vector<std::string> kExifArgs = {"--exif", "--dir-cache-time", "3600", "--poll-interval",
                                             "3600"};
 constexpr std::string_view kExifExt = ".exif.json";
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line))
-    out.push_back(line);
-  return out;
-}
 
 // photo id -> "photostream/page-NNNN/<stem>.exif.json", from plain listings.
 std::map<std::string, std::string> exif_files(const std::string& root) {
@@ -115,7 +104,7 @@ TEST_CASE(
   REQUIRE(cameraless > 0);
   std::map<std::string, std::string> bytes_of;  // photo id -> exif.json bytes
   {
-    FlickrfsMount mount(emulator.url(), work, kExifArgs, kDefaultBudget);
+    FlickrfsMount mount(emulator.url(), work, kExifArgs);
     const std::string root = mount.root();
     wait_listing_complete(root, mount_env(emulator.url(), work));
     REQUIRE(emulator.post("/_emulator/reset-stats", "").find("\"ok\":true") != std::string::npos);
@@ -188,7 +177,7 @@ TEST_CASE(
 
   // A remount over the same cache answers from it: no call, the same bytes.
   REQUIRE(emulator.post("/_emulator/reset-stats", "").find("\"ok\":true") != std::string::npos);
-  FlickrfsMount again(emulator.url(), work, kExifArgs, kDefaultBudget);
+  FlickrfsMount again(emulator.url(), work, kExifArgs);
   const auto files = exif_files(again.root());
   REQUIRE(files.size() == manifest.photos.size());
   for (const auto& photo : manifest.photos) {
@@ -206,7 +195,7 @@ TEST_CASE("mount --exif: a getExif that fails is EIO and is asked again once Fli
   TempDir temp;
   const MountWork work = make_work(temp.path());
   const Manifest manifest = fetch_manifest(emulator);
-  FlickrfsMount mount(emulator.url(), work, kExifArgs, kDefaultBudget);
+  FlickrfsMount mount(emulator.url(), work, kExifArgs);
   const std::string root = mount.root();
   wait_listing_complete(root, mount_env(emulator.url(), work));
   const auto files = exif_files(root);
@@ -257,7 +246,7 @@ TEST_CASE("mount --exif: the views link each photo's exif.json, resolving to the
   EmulatorProcess emulator({60, 3, 17, {"--image-kb", "2"}});
   TempDir temp;
   const MountWork work = make_work(temp.path());
-  FlickrfsMount mount(emulator.url(), work, kExifArgs, kDefaultBudget);
+  FlickrfsMount mount(emulator.url(), work, kExifArgs);
   const std::string root = mount.root();
   const Manifest manifest = fetch_manifest(emulator);
   wait_listing_complete(root, mount_env(emulator.url(), work));

@@ -21,18 +21,6 @@ using namespace flickrfs::test;
 
 namespace {
 
-const Env kDefaultBudget = {{"FLICKRFS_API_CALLS_PER_HOUR", ""},
-                            {"FLICKRFS_IMAGE_REQUESTS_PER_HOUR", ""}};
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line))
-    out.push_back(line);
-  return out;
-}
-
 // lstat: a regular file (not a link), its st_size.
 std::uint64_t regular_size(const std::string& path) {
   struct stat st {};
@@ -49,8 +37,8 @@ TEST_CASE("favorites/: every listed favorite once, real files, exact bytes, ceil
   EmulatorProcess emulator({40, 2, 13, {"--favorites", "640", "--image-kb", "2"}});
   TempDir temp;
   const MountWork work = make_work(temp.path());
-  FlickrfsMount mount(emulator.url(), work, {"--dir-cache-time", "3600", "--poll-interval", "3600"},
-                      kDefaultBudget);
+  FlickrfsMount mount(emulator.url(), work,
+                      {"--dir-cache-time", "3600", "--poll-interval", "3600"});
   const Manifest manifest = fetch_manifest(emulator);
   std::map<std::string, const ManifestPhoto*> listed;
   std::set<std::string> unlisted;
@@ -131,7 +119,7 @@ TEST_CASE("favorites/: every listed favorite once, real files, exact bytes, ceil
 
   // A remount over the same cache shows them before any call.
   REQUIRE(emulator.post("/_emulator/reset-stats", "").find("\"ok\":true") != std::string::npos);
-  FlickrfsMount again(emulator.url(), work, {"--offline"}, kDefaultBudget);
+  FlickrfsMount again(emulator.url(), work, {"--offline"});
   CHECK(list_dir(again.root() + "/favorites") == names);
   CHECK(read_file(again.root() + "/favorites/" + image_of.begin()->second).size() ==
         regular_size(again.root() + "/favorites/" + image_of.begin()->second));

@@ -86,14 +86,14 @@ TEST_CASE(
   const std::string id = photo_with_original(fetch_manifest(emulator));
   REQUIRE_FALSE(id.empty());
   {
-    FlickrfsMount mount(emulator.url(), work, {}, kDefaultBudget);
+    FlickrfsMount mount(emulator.url(), work, {});
     const std::string image = photo_file(mount.root(), id);
     CHECK(open_errno(image, O_WRONLY | O_TRUNC) == EROFS);
     struct stat st {};
     REQUIRE(::stat(image.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0444);
   }
-  FlickrfsMount mount(emulator.url(), work, {"--writable"}, kDefaultBudget);
+  FlickrfsMount mount(emulator.url(), work, {"--writable"});
   const std::string image = photo_file(mount.root(), id);
   struct stat st {};
   REQUIRE(::stat(image.c_str(), &st) == 0);
@@ -132,7 +132,7 @@ TEST_CASE("SIGKILL during a replace, then a remount: the photo is replaced exact
   const std::string id = photo_with_original(fetch_manifest(emulator));
   REQUIRE_FALSE(id.empty());
   {
-    FlickrfsMount mount(emulator.url(), work, {"--writable"}, kDefaultBudget);
+    FlickrfsMount mount(emulator.url(), work, {"--writable"});
     REQUIRE(run_command({"cp", picture.path, photo_file(mount.root(), id)}).status == 0);
     REQUIRE(eventually([&] { return sending(work); }, std::chrono::seconds(30)));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the POST is out
@@ -140,7 +140,7 @@ TEST_CASE("SIGKILL during a replace, then a remount: the photo is replaced exact
   }
   CHECK_FALSE(spool_empty(work));  // the job survived the kill
   {
-    FlickrfsMount mount(emulator.url(), work, {"--writable"}, kDefaultBudget);
+    FlickrfsMount mount(emulator.url(), work, {"--writable"});
     CHECK(eventually([&] { return spool_empty(work); }, std::chrono::seconds(120)));
     CHECK(eventually([&] { return shows(mount.root(), id, picture); }, std::chrono::seconds(60)));
   }

@@ -73,6 +73,7 @@ void keep_log(const std::string& log_path, const std::string& name);
 
 // ---- files ---------------------------------------------------------------------------------
 std::string read_file(const std::string& path);              // throws on error
+std::vector<std::string> lines_of(const std::string& text);  // split at newlines
 std::vector<std::string> list_dir(const std::string& path);  // names, no . and .., sorted
 // The id at the end of "<...>_<id>" (extension stripped).
 std::string trailing_id(const std::string& name);

@@ -32,7 +32,7 @@ TEST_CASE(
   TempDir pics;
   const auto pictures = make_pictures(pics.path(), 20, 1);
   const auto album_pictures = make_pictures(pics.path(), 2, 2);
-  FlickrfsMount mount(emulator.url(), work, {"--writable"}, kDefaultBudget);
+  FlickrfsMount mount(emulator.url(), work, {"--writable"});
   const std::string upload = mount.root() + "/upload";
   REQUIRE(fsys::is_directory(upload));
 
@@ -115,7 +115,7 @@ TEST_CASE("SIGKILL during uploads from upload/, then a remount: every photo on F
   TempDir pics;
   const auto pictures = make_pictures(pics.path(), 20, 3);
   {
-    FlickrfsMount mount(emulator.url(), work, {"--writable"}, kDefaultBudget);
+    FlickrfsMount mount(emulator.url(), work, {"--writable"});
     REQUIRE(run_command(cp_command(pictures, mount.root() + "/upload")).status == 0);
     // Killed once a few are on Flickr, well before all are.
     eventually([&] { return fetch_manifest(emulator).photos.size() >= 23; },
@@ -129,7 +129,7 @@ TEST_CASE("SIGKILL during uploads from upload/, then a remount: every photo on F
   CHECK(landed > 0);
   CHECK(landed < 20);  // the kill really cut the uploads short
   {
-    FlickrfsMount mount(emulator.url(), work, {"--writable"}, kDefaultBudget);
+    FlickrfsMount mount(emulator.url(), work, {"--writable"});
     // The queued files are listed again and sent by the new mount.
     CHECK(eventually([&] { return list_dir(mount.root() + "/upload").empty(); },
                      std::chrono::seconds(180)));
@@ -168,7 +168,7 @@ TEST_CASE(
   const auto small = make_pictures(pics.path(), 1, 4);
   const auto big = make_pictures(pics.path(), 1, 5, 600 * 1024);
   {
-    FlickrfsMount mount(emulator.url(), work, {"--writable"}, kDefaultBudget);
+    FlickrfsMount mount(emulator.url(), work, {"--writable"});
     const std::string upload = mount.root() + "/upload";
     REQUIRE(run_command(cp_command(small, upload)).status == 0);
     const auto full = run_command(cp_command(big, upload));
@@ -207,7 +207,7 @@ TEST_CASE(
   TempDir pics;
   const auto one = make_pictures(pics.path(), 1, 6);
   {
-    FlickrfsMount mount(emulator.url(), work, {}, kDefaultBudget);
+    FlickrfsMount mount(emulator.url(), work, {});
     CHECK_FALSE(fsys::exists(mount.root() + "/upload"));
     const std::string page = last_page(mount.root());
     const auto copied = run_command(cp_command(one, page));
@@ -216,7 +216,7 @@ TEST_CASE(
     CHECK(errno == EROFS);
   }
   {
-    FlickrfsMount mount(emulator.url(), work, {"--writable"}, kDefaultBudget);
+    FlickrfsMount mount(emulator.url(), work, {"--writable"});
     const std::string page = last_page(mount.root());
     const auto copied = run_command(cp_command(one, page));
     CHECK(copied.output.find("Read-only file system") != std::string::npos);

@@ -25,19 +25,6 @@ namespace {
 
 namespace fsys = std::filesystem;
 
-// Flickr's default budget: no FLICKRFS_*_PER_HOUR override (mount_env lifts it).
-const Env kDefaultBudget = {{"FLICKRFS_API_CALLS_PER_HOUR", ""},
-                            {"FLICKRFS_IMAGE_REQUESTS_PER_HOUR", ""}};
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line))
-    out.push_back(line);
-  return out;
-}
-
 std::int64_t api_calls_total(const EmulatorProcess& emulator) {
   simdjson::dom::parser parser;
   const std::string body = emulator.get("/_emulator/stats");
@@ -133,8 +120,8 @@ TEST_CASE("tags/, by-date/ and by-upload/ hold every photo in the right folders,
   TempDir temp;
   const MountWork work = make_work(temp.path());
   // No listing re-check or poll while the views are walked: the calls counted are theirs.
-  FlickrfsMount mount(emulator.url(), work, {"--dir-cache-time", "3600", "--poll-interval", "3600"},
-                      kDefaultBudget);
+  FlickrfsMount mount(emulator.url(), work,
+                      {"--dir-cache-time", "3600", "--poll-interval", "3600"});
   const Manifest manifest = fetch_manifest(emulator);
   REQUIRE(manifest.photos.size() == 700);
   wait_listing_complete(mount.root(), mount_env(emulator.url(), work));
@@ -217,7 +204,7 @@ TEST_CASE("flickrfs mirror MOUNT/tags/<tag> copies just those photos, links reso
   TempDir temp;
   ::mkdir((temp / "work").c_str(), 0700);
   const MountWork work = make_work(temp / "work");
-  FlickrfsMount mount(emulator.url(), work, {}, kDefaultBudget);
+  FlickrfsMount mount(emulator.url(), work, {});
   wait_listing_complete(mount.root(), mount_env(emulator.url(), work));
   const Manifest manifest = fetch_manifest(emulator);
   std::set<std::string> tagged;
@@ -229,9 +216,7 @@ TEST_CASE("flickrfs mirror MOUNT/tags/<tag> copies just those photos, links reso
   REQUIRE(tagged.size() < manifest.photos.size());
 
   const std::string dest = temp / "dest";
-  Env env = mount_env(emulator.url(), work);
-  for (const auto& [key, value] : kDefaultBudget)
-    env[key] = value;
+  const Env env = mount_env(emulator.url(), work);
   const CommandResult run = run_command(
       {build_binary("flickrfs"), "mirror", "--no-progress", mount.root() + "/tags/bridge", dest},
       env, 600);

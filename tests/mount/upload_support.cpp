@@ -6,9 +6,6 @@
 
 namespace flickrfs::test {
 
-const Env kDefaultBudget = {{"FLICKRFS_API_CALLS_PER_HOUR", ""},
-                            {"FLICKRFS_IMAGE_REQUESTS_PER_HOUR", ""}};
-
 std::vector<Picture> make_pictures(const std::string& dir, int count, int seed,
                                    std::size_t min_size) {
   std::vector<Picture> out;

@@ -16,9 +16,6 @@
 
 namespace flickrfs::test {
 
-// Flickr's default budget: no FLICKRFS_*_PER_HOUR override (mount_env lifts it).
-extern const Env kDefaultBudget;
-
 struct Picture {
   std::string path;
   std::string stem;
