@@ -22,15 +22,20 @@ Result<void> CallGate::enter(Priority priority, const std::atomic<bool>* cancel)
   const bool foreground = priority == Priority::foreground;
   if (!room_locked(priority)) {
     if (foreground) ++m_foreground_waiting;
+    ++m_waiting;
+    const auto stop_waiting = [&] {
+      if (foreground) --m_foreground_waiting;
+      --m_waiting;
+    };
     while (!room_locked(foreground ? Priority::foreground : Priority::background)) {
       if (cancel != nullptr && cancel->load()) {
-        if (foreground) --m_foreground_waiting;
+        stop_waiting();
         m_changed.notify_all();
         return make_error(Errc::interrupted, "cancelled while waiting for a request slot");
       }
       m_changed.wait_for(lock, std::chrono::milliseconds(100));
     }
-    if (foreground) --m_foreground_waiting;
+    stop_waiting();
   }
   ++m_in_flight;
   return success();
@@ -47,6 +52,11 @@ void CallGate::leave() {
 int CallGate::in_flight() const {
   const std::lock_guard lock(m_mutex);
   return m_in_flight;
+}
+
+int CallGate::waiting() const {
+  const std::lock_guard lock(m_mutex);
+  return m_waiting;
 }
 
 bool CallGate::has_room(Priority priority) const {

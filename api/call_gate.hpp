@@ -26,6 +26,8 @@ class CallGate {
   [[nodiscard]] Result<void> enter(Priority priority, const std::atomic<bool>* cancel);
   void leave();
   [[nodiscard]] int in_flight() const;
+  // Callers waiting for a slot, of either priority (status; tests order threads by it).
+  [[nodiscard]] int waiting() const;
   // True when a call of `priority` would enter now.
   [[nodiscard]] bool has_room(Priority priority) const;
 
@@ -37,6 +39,7 @@ class CallGate {
   std::condition_variable m_changed;
   int m_in_flight = 0;
   int m_foreground_waiting = 0;
+  int m_waiting = 0;  // both priorities
 };
 
 // Holds one slot of a gate; leaves it on destruction.

@@ -94,8 +94,9 @@ Result<std::optional<std::vector<api::Collection>>> Refresher::stored_collection
   return decode_collections(*stored);  // a record it cannot read counts as never fetched
 }
 
-Result<void> Refresher::fetch_collections() {
-  auto tree = m_client->collections_tree(m_options.user);
+Result<void> Refresher::fetch_collections(AlbumReplies* ahead) {
+  auto tree = ahead != nullptr && ahead->collections ? std::move(*ahead->collections)
+                                                     : m_client->collections_tree(m_options.user);
   if (!tree.ok()) {
     m_connectivity.report(tree.error());
     log::warning("collections not refreshed: %s", tree.error().describe().c_str());

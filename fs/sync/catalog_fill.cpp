@@ -4,15 +4,17 @@
 // fetches, in this order, the photostream walk, the streams of videos (page by page: a page
 // counts as listed once its videos' names are final), the album list and each album's
 // members, rebuilding the snapshot as parts arrive (the change listener turns each rebuild
-// into kernel invalidations). A FUSE op that needs a directory not listed yet waits in
-// await_listing(), bounded, and the directory it waits for is fetched first.
+// into kernel invalidations). On a first mount the album side's replies are asked ahead,
+// beside the photostream walk (fill_missing). A FUSE op that needs a directory not listed
+// yet waits in await_listing(), bounded, and the directory it waits for is fetched first.
 //
 // Thread contract: await_listing() from any thread (waits in SnapshotStore::wait_until,
-// never calls the network); everything else on the background thread under
-// m_refresh_mutex.
+// never calls the network); fetch_album_replies() on a thread of its own, calling only the
+// (thread-safe) client; everything else on the background thread under m_refresh_mutex.
 #include <algorithm>
 #include <atomic>
 #include <ctime>
+#include <future>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -174,16 +176,31 @@ Result<void> Refresher::fill_video_sizes() {
   return rebuild();
 }
 
-Result<std::vector<std::string>> Refresher::fetch_album_list() {
-  auto sets = m_client->photosets(m_options.user);
+Refresher::AlbumReplies Refresher::fetch_album_replies() const {
+  AlbumReplies replies;
+  replies.sets = m_client->photosets(m_options.user);
+  replies.collections = m_client->collections_tree(m_options.user);
+  if (!replies.sets->ok()) return replies;
+  const auto& sets = **replies.sets;
+  auto walks = parallel_calls<Result<api::PhotoWalk>>(
+      sets.size(), make_error(Errc::interrupted, "album walk not attempted"),
+      [&](std::size_t i) { return m_client->all_photoset_photos(sets[i].id, ""); });
+  for (std::size_t i = 0; i < sets.size(); ++i)
+    replies.members.emplace(sets[i].id, std::move(walks[i]));
+  return replies;
+}
+
+Result<std::vector<std::string>> Refresher::fetch_album_list(AlbumReplies* ahead) {
+  auto sets = ahead != nullptr && ahead->sets ? std::move(*ahead->sets)
+                                              : m_client->photosets(m_options.user);
   if (!sets.ok()) {
     m_connectivity.report(sets.error());
     return std::move(sets).error();
   }
   FLICKRFS_TRY(const auto before, m_meta.albums());
   FLICKRFS_CHECK(m_meta.replace_albums(*sets, unix_now()));
-  FLICKRFS_CHECK(fetch_collections());  // collections/ refreshes with the album list
-  FLICKRFS_CHECK(m_favorites.fetch());  // and favorites/
+  FLICKRFS_CHECK(fetch_collections(ahead));  // collections/ refreshes with the album list
+  FLICKRFS_CHECK(m_favorites.fetch());       // and favorites/
   std::unordered_map<std::string_view, const api::Photoset*> old_by_id;
   for (const auto& set : before)
     old_by_id.emplace(set.id, &set);
@@ -199,7 +216,16 @@ Result<std::vector<std::string>> Refresher::fetch_album_list() {
   return stale;
 }
 
-Result<void> Refresher::walk_albums(std::vector<std::string> album_ids, bool& complete) {
+Result<void> Refresher::walk_albums(std::vector<std::string> album_ids, bool& complete,
+                                    AlbumReplies* ahead) {
+  // Concurrent lookups of distinct albums in `ahead` (no insertion): safe without a lock.
+  const auto walk_of = [&](const std::string& id) -> Result<api::PhotoWalk> {
+    if (ahead != nullptr) {
+      const auto found = ahead->members.find(id);
+      if (found != ahead->members.end()) return std::move(found->second);
+    }
+    return m_client->all_photoset_photos(id, "");
+  };
   std::int64_t last_publish = unix_now();
   while (!album_ids.empty() && !m_stopping.load()) {
     // Albums someone is waiting for first, then in order; kParallelCalls walks at a time
@@ -220,7 +246,7 @@ Result<void> Refresher::walk_albums(std::vector<std::string> album_ids, bool& co
     album_ids.erase(album_ids.begin(), batch_end);
     auto walks = parallel_calls<Result<api::PhotoWalk>>(
         batch.size(), make_error(Errc::interrupted, "album walk not attempted"),
-        [&](std::size_t i) { return m_client->all_photoset_photos(batch[i], ""); });
+        [&](std::size_t i) { return walk_of(batch[i]); });
     std::optional<Error> retry_later;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const std::string& id = batch[i];
@@ -256,6 +282,16 @@ Result<void> Refresher::fill_missing() {
     const auto node = snapshot->node(ino);
     return node && snapshot->listed(*node);
   };
+  // A first mount: info.json waits for the photostream and for every album (it names the
+  // photo's albums), and neither side needs the other's replies, so the album side's round
+  // trips are asked on a second thread while the photostream is walked. Its replies are
+  // stored here, after the photostream's: only network time overlaps, every write and
+  // rebuild stays on this thread. (A refresh asks only for the albums that changed, which it
+  // learns from the album list: it stays sequential.)
+  std::future<AlbumReplies> album_replies;
+  if (!listed(model::kSetsIno)) {
+    album_replies = std::async(std::launch::async, [this] { return fetch_album_replies(); });
+  }
   if (!listed(model::kPhotostreamIno)) {
     m_last_check = unix_now();
     FLICKRFS_CHECK(fetch_photostream());
@@ -263,8 +299,10 @@ Result<void> Refresher::fill_missing() {
   }
   FLICKRFS_CHECK(fill_video_sizes());
   std::vector<std::string> albums;
-  if (!listed(model::kSetsIno)) {
-    FLICKRFS_TRY(albums, fetch_album_list());
+  std::optional<AlbumReplies> ahead;
+  if (album_replies.valid()) {
+    ahead = album_replies.get();
+    FLICKRFS_TRY(albums, fetch_album_list(&*ahead));
     FLICKRFS_CHECK(rebuild());
   } else {
     if (!listed(model::kCollectionsIno)) {  // a cache from before collections/ existed
@@ -280,7 +318,7 @@ Result<void> Refresher::fill_missing() {
     }
   }
   bool complete = true;
-  FLICKRFS_CHECK(walk_albums(std::move(albums), complete));
+  FLICKRFS_CHECK(walk_albums(std::move(albums), complete, ahead ? &*ahead : nullptr));
   FLICKRFS_CHECK(rebuild());
   m_requests.clear_wanted_dirs();
   ++m_refreshes;

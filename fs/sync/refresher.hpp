@@ -32,6 +32,7 @@
 #include <span>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -116,15 +117,26 @@ class Refresher {
   [[nodiscard]] Result<void> fetch_video_sizes(std::span<const api::Photo> photos);
   // The background fill (catalog_fill.cpp).
   [[nodiscard]] static bool video_sizes_missing(const cache::CachedPhoto& cached);
-  [[nodiscard]] Result<std::vector<std::string>> fetch_album_list();
+  // The album side's replies, asked ahead on a second thread while a first fill walks the
+  // photostream (catalog_fill.cpp): the album list, the collection tree and every album's
+  // members. fetch_album_replies() only calls the client; the functions below take a reply
+  // from `ahead` where there is one and ask Flickr for the rest, on the refresh thread.
+  struct AlbumReplies {
+    std::optional<Result<std::vector<api::Photoset>>> sets;
+    std::optional<Result<std::vector<api::Collection>>> collections;
+    std::unordered_map<std::string, Result<api::PhotoWalk>> members;  // by album id
+  };
+  [[nodiscard]] AlbumReplies fetch_album_replies() const;
+  [[nodiscard]] Result<std::vector<std::string>> fetch_album_list(AlbumReplies* ahead = nullptr);
   // collections/ (catalog_collections.cpp): one getTree call, stored in MetaStore.
-  [[nodiscard]] Result<void> fetch_collections();
+  [[nodiscard]] Result<void> fetch_collections(AlbumReplies* ahead = nullptr);
   [[nodiscard]] Result<std::optional<std::vector<api::Collection>>> stored_collections() const;
   [[nodiscard]] static std::string encode_collections(
       const std::vector<api::Collection>& collections);
   [[nodiscard]] static std::optional<std::vector<api::Collection>> decode_collections(
       std::string_view text);
-  [[nodiscard]] Result<void> walk_albums(std::vector<std::string> album_ids, bool& complete);
+  [[nodiscard]] Result<void> walk_albums(std::vector<std::string> album_ids, bool& complete,
+                                         AlbumReplies* ahead = nullptr);
   [[nodiscard]] std::vector<Result<std::vector<api::Size>>> fetch_sizes_parallel(
       const std::vector<const model::PhotoCore*>& videos);
   [[nodiscard]] Result<void> fill_video_sizes();

@@ -21,10 +21,12 @@
 
 #include "api/call_budget.hpp"
 #include "api/call_gate.hpp"
+#include "tests/support/eventually.hpp"
 
 using namespace flickrfs;
 using namespace flickrfs::api;
 using namespace std::chrono_literals;
+using flickrfs::test::eventually;
 
 namespace {
 
@@ -145,7 +147,9 @@ TEST_CASE("a process killed -9 mid-run leaks no budget and holds no lock", "[bud
     for (;;)
       (void)budget.try_reserve(Priority::foreground);
   }
-  std::this_thread::sleep_for(300ms);
+  // Killed once it has counted calls: whatever it held at that moment must not leak.
+  SharedBudget observer({100'000, 3600s}, path, steady_clock());
+  REQUIRE(eventually([&] { return observer.state().used > 100; }, 60s));
   ::kill(child, SIGKILL);
   int status = 0;
   ::waitpid(child, &status, 0);
@@ -216,7 +220,7 @@ TEST_CASE("the gate keeps 8 in flight and two slots for foreground callers", "[b
     REQUIRE(gate.enter(Priority::foreground, nullptr).ok());
     foreground_at = ++order;
   });
-  std::this_thread::sleep_for(200ms);  // both are waiting
+  REQUIRE(eventually([&] { return gate.waiting() == 2; }, 60s));
   CHECK(order == 0);
   for (int i = 0; i < 4; ++i)
     gate.leave();  // 4 in flight: room for either
