@@ -1,8 +1,11 @@
 #include "tests/support/emulator_process.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -75,23 +78,48 @@ EmulatorProcess::EmulatorProcess(Options options) {
 }
 
 EmulatorProcess::~EmulatorProcess() {
-  stop();
+  try {
+    stop();
+  } catch (const std::exception&) {  // a destructor must not throw; the test is over anyway
+  }
+  if (m_reserved_fd >= 0) ::close(m_reserved_fd);
 }
 
 void EmulatorProcess::stop() {
   if (m_pid <= 0) return;
   ::kill(m_pid, SIGTERM);
   int status = 0;
-  for (int i = 0; i < 100; ++i) {
-    if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
-      m_pid = -1;
-      return;
-    }
-    ::usleep(50 * 1000);
+  bool exited = false;
+  for (int i = 0; i < 100 && !exited; ++i) {
+    exited = ::waitpid(m_pid, &status, WNOHANG) == m_pid;
+    if (!exited) ::usleep(50 * 1000);
   }
-  ::kill(m_pid, SIGKILL);
-  ::waitpid(m_pid, &status, 0);
+  if (!exited) {
+    ::kill(m_pid, SIGKILL);
+    ::waitpid(m_pid, &status, 0);
+  }
   m_pid = -1;
+  if (m_port > 0) reserve_port();
+}
+
+void EmulatorProcess::reserve_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error("socket failed");
+  const int on = 1;
+  // The emulator's connections may linger in TIME_WAIT; they must not block this. They carry
+  // SO_REUSEPORT (cpp-httplib's default), so this socket needs it as well as SO_REUSEADDR.
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(m_port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    throw std::runtime_error("port " + std::to_string(m_port) +
+                             " was taken by another process as the emulator stopped");
+  }
+  m_reserved_fd = fd;  // never listen(): connects are refused
 }
 
 namespace {

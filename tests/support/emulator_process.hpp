@@ -44,11 +44,18 @@ class EmulatorProcess {
   // reset-stats (0 when never called).
   std::int64_t calls(std::string_view method) const;
 
-  // SIGTERM and wait (for offline tests); the destructor does this too.
+  // SIGTERM and wait (for offline tests); the destructor does this too. The port stays
+  // reserved until destruction, bound but not listening, so a client still gets "connection
+  // refused": tests run in parallel, and another test's emulator asking the kernel for a free
+  // port could otherwise be given this one and answer an "offline" mount. Throws if the port
+  // was taken in the instant between the exit and the reservation.
   void stop();
 
  private:
+  void reserve_port();
+
   pid_t m_pid = -1;
+  int m_reserved_fd = -1;  // holds m_port after stop()
   int m_port = 0;
   std::string m_url;
 };
