@@ -69,7 +69,7 @@ EmulatorProcess::EmulatorProcess(Options options) {
   const std::string prefix = "flickr-emulator listening on ";
   const auto at = line.find(prefix);
   if (at == std::string::npos) {
-    stop();
+    terminate();
     throw std::runtime_error("flickr-emulator did not start (first line: '" + line + "')");
   }
   m_url = line.substr(at + prefix.size());
@@ -78,14 +78,17 @@ EmulatorProcess::EmulatorProcess(Options options) {
 }
 
 EmulatorProcess::~EmulatorProcess() {
-  try {
-    stop();
-  } catch (const std::exception&) {  // a destructor must not throw; the test is over anyway
-  }
+  terminate();  // no reservation: the test is over
   if (m_reserved_fd >= 0) ::close(m_reserved_fd);
 }
 
 void EmulatorProcess::stop() {
+  if (m_pid <= 0) return;
+  terminate();
+  reserve_port();
+}
+
+void EmulatorProcess::terminate() {
   if (m_pid <= 0) return;
   ::kill(m_pid, SIGTERM);
   int status = 0;
@@ -99,7 +102,6 @@ void EmulatorProcess::stop() {
     ::waitpid(m_pid, &status, 0);
   }
   m_pid = -1;
-  if (m_port > 0) reserve_port();
 }
 
 void EmulatorProcess::reserve_port() {

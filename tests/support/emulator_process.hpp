@@ -52,6 +52,7 @@ class EmulatorProcess {
   void stop();
 
  private:
+  void terminate();  // SIGTERM, then SIGKILL after 5 s; waits for the exit
   void reserve_port();
 
   pid_t m_pid = -1;
