@@ -273,7 +273,7 @@ void SharedBudget::with_window(bool write, const std::function<bool(RollingWindo
 }
 
 Clock::duration SharedBudget::try_reserve(Priority priority) {
-  const auto reserve = priority == Priority::background ? m_limit.background_reserve() : 0;
+  const auto reserve = is_background(priority) ? m_limit.background_reserve() : 0;
   RollingWindow::Tick wait = 0;
   with_window(true, [&](RollingWindow& window) {
     const auto now = ticks(m_clock.now());
@@ -285,7 +285,7 @@ Clock::duration SharedBudget::try_reserve(Priority priority) {
 }
 
 Clock::duration SharedBudget::wait_time(Priority priority) {
-  const auto reserve = priority == Priority::background ? m_limit.background_reserve() : 0;
+  const auto reserve = is_background(priority) ? m_limit.background_reserve() : 0;
   RollingWindow::Tick wait = 0;
   with_window(false, [&](RollingWindow& window) {
     const auto now = ticks(m_clock.now());

@@ -28,6 +28,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -40,9 +41,17 @@
 
 namespace flickrfs::api {
 
-// Who waits for a call: a user (lookup, readdir, open, read, `flickrfs call`, a mirror run) or
-// nobody yet (walk-ahead, prefetch, pins, background listing fills).
-enum class Priority : std::uint8_t { foreground, background };
+// Who waits for a call or a task: a user (lookup, readdir, open, read, `flickrfs call`, a
+// mirror run) or nobody yet. The background kinds are ordered by how soon a user is likely to
+// want their result: walk-ahead (neighbours of a listed page, background listing fills), then
+// prefetch (the next bytes of a file being read), pins, thumbnails. The call budget and
+// CallGate only tell foreground from background (is_background); api::WorkQueue runs tasks in
+// this order. One enum, so "who goes first" is decided in one place.
+enum class Priority : std::uint8_t { foreground, walk_ahead, prefetch, pins, thumbnails };
+inline constexpr std::size_t kPriorityCount = 5;
+[[nodiscard]] constexpr bool is_background(Priority priority) noexcept {
+  return priority != Priority::foreground;
+}
 
 // The priority of calls made by this thread (foreground unless a PriorityScope says otherwise).
 [[nodiscard]] Priority current_priority() noexcept;

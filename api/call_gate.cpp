@@ -27,7 +27,7 @@ Result<void> CallGate::enter(Priority priority, const std::atomic<bool>* cancel)
       if (foreground) --m_foreground_waiting;
       --m_waiting;
     };
-    while (!room_locked(foreground ? Priority::foreground : Priority::background)) {
+    while (!room_locked(priority)) {
       if (cancel != nullptr && cancel->load()) {
         stop_waiting();
         m_changed.notify_all();

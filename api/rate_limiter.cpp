@@ -145,7 +145,7 @@ void RateLimiter::throttled_images(Clock::duration retry_after) {
 }
 
 Clock::duration RateLimiter::api_wait_time() {
-  return m_budget.wait_time(Priority::background);
+  return m_budget.wait_time(Priority::walk_ahead);
 }
 
 Clock::duration RateLimiter::images_wait_time() {

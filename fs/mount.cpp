@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "api/flickr_client.hpp"
+#include "api/work_queue.hpp"
 #include "cache/blob_store.hpp"
 #include "cache/cache_dir.hpp"
 #include "cache/meta_store.hpp"
@@ -68,6 +69,10 @@ std::string absolute(const std::string& path) {
 struct Mounted {
   // Set once the FUSE loop has ended: calls still waiting for Flickr's budget give up.
   std::atomic<bool> stopping{false};
+  // The workers of every component's tasks (api/work_queue.hpp); declared first so it goes
+  // last: each component waits for its running tasks when it goes, queued ones hold only
+  // shared state.
+  std::unique_ptr<api::WorkQueue> work;
   std::unique_ptr<api::FlickrClient> client;
   std::unique_ptr<Connectivity> connectivity;
   std::unique_ptr<cache::MetaStore> meta;
@@ -325,7 +330,13 @@ Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failu
     return std::move(user).error();
   }
   FLICKRFS_CHECK(open_cache(config, mounted));
+  // Workers: 16 walk-ahead size probes, 8 comment and 4 EXIF calls, listing fan-outs, with 4
+  // always free for work a user waits on. Idle workers cost a stack each, nothing more.
+  constexpr unsigned kMountWorkers = 32;
+  constexpr unsigned kForegroundReserve = 4;
+  mounted.work = std::make_unique<api::WorkQueue>(kMountWorkers, kForegroundReserve);
   CatalogOptions catalog;
+  catalog.work_queue = mounted.work.get();
   catalog.user = *user;
   catalog.sizes = config.sizes;
   catalog.exif = config.exif;

@@ -6,6 +6,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "api/work_queue.hpp"
 #include "fs/model/exif_json.hpp"
 #include "fs/sync/parallel_for.hpp"
 
@@ -34,13 +35,13 @@ using CarefulWalkFn = std::function<Result<api::PhotoWalk>()>;
 // A listing that changed while it was read (another total or page count on some page, or
 // fewer distinct ids than the total) is read again by the client's sequential walker, which
 // makes further passes and never drops an id any pass saw.
-Result<api::PhotoWalk> walk_in_parallel(const PageFn& fetch_page, const CarefulWalkFn& careful,
-                                        unsigned jobs, const std::atomic<bool>& interrupt,
-                                        std::size_t& calls) {
+Result<api::PhotoWalk> walk_in_parallel(api::WorkQueue& queue, const PageFn& fetch_page,
+                                        const CarefulWalkFn& careful, unsigned jobs,
+                                        const std::atomic<bool>& interrupt, std::size_t& calls) {
   FLICKRFS_TRY(api::PhotoPage first, fetch_page(1));
   const std::size_t more = first.pages > 1 ? static_cast<std::size_t>(first.pages - 1) : 0;
   std::vector<Result<api::PhotoPage>> rest(more, make_error(Errc::interrupted, "interrupted"));
-  fs::parallel_for(more, jobs, interrupt,
+  fs::parallel_for(queue, more, jobs, interrupt,
                    [&](std::size_t i) { rest[i] = fetch_page(static_cast<int>(i) + 2); });
   calls += 1 + more;
   api::PhotoWalk walk;
@@ -67,8 +68,9 @@ Result<api::PhotoWalk> walk_in_parallel(const PageFn& fetch_page, const CarefulW
   return again;
 }
 
-Result<void> list_albums(api::FlickrClient& client, const std::string& who, unsigned jobs,
-                         const std::atomic<bool>& interrupt, FlickrCatalog& catalog) {
+Result<void> list_albums(api::WorkQueue& queue, api::FlickrClient& client, const std::string& who,
+                         unsigned jobs, const std::atomic<bool>& interrupt,
+                         FlickrCatalog& catalog) {
   FLICKRFS_TRY(auto sets, client.photosets(who));
   ++catalog.listing_calls;
   // collections/ (one call). Its failure does not stop the copy; it makes the listing
@@ -87,10 +89,10 @@ Result<void> list_albums(api::FlickrClient& client, const std::string& who, unsi
   const std::string owner = who == "me" ? std::string() : who;
   // Few albums: each reads its pages in parallel; many: the albums themselves are parallel.
   const unsigned page_jobs = sets.size() < jobs ? jobs : 1;
-  fs::parallel_for(sets.size(), jobs, interrupt, [&](std::size_t i) {
+  fs::parallel_for(queue, sets.size(), jobs, interrupt, [&](std::size_t i) {
     const std::string& id = sets[i].id;
     walks[i] = walk_in_parallel(
-        [&](int page) { return client.photoset_photos_page(id, owner, page); },
+        queue, [&](int page) { return client.photoset_photos_page(id, owner, page); },
         [&] { return client.all_photoset_photos(id, owner); }, page_jobs, interrupt, calls[i]);
   });
   for (std::size_t i = 0; i < sets.size(); ++i) {
@@ -161,11 +163,12 @@ void refresh_cache(const FlickrCatalog& catalog, CommentCache& cache) {
   cache = std::move(fresh);
 }
 
-void list_comments(api::FlickrClient& client, unsigned jobs, const std::atomic<bool>& interrupt,
-                   const ListingOptions& options, FlickrCatalog& catalog) {
+void list_comments(api::WorkQueue& queue, api::FlickrClient& client, unsigned jobs,
+                   const std::atomic<bool>& interrupt, const ListingOptions& options,
+                   FlickrCatalog& catalog) {
   const auto wanted = photos_needing_comments(catalog, options);
   std::mutex mutex;
-  fs::parallel_for(wanted.size(), jobs, interrupt, [&](std::size_t i) {
+  fs::parallel_for(queue, wanted.size(), jobs, interrupt, [&](std::size_t i) {
     auto comments = client.comments(wanted[i]->id);
     const std::lock_guard lock(mutex);
     ++catalog.comment_calls;
@@ -183,8 +186,9 @@ void list_comments(api::FlickrClient& client, unsigned jobs, const std::atomic<b
 }
 
 // --exif: EXIF never changes, so a photo known to the last run or the mount costs nothing.
-void list_exif(api::FlickrClient& client, unsigned jobs, const std::atomic<bool>& interrupt,
-               const ListingOptions& options, FlickrCatalog& catalog) {
+void list_exif(api::WorkQueue& queue, api::FlickrClient& client, unsigned jobs,
+               const std::atomic<bool>& interrupt, const ListingOptions& options,
+               FlickrCatalog& catalog) {
   std::vector<const api::Photo*> wanted;
   for (const api::Photo* listed : listed_photos(catalog)) {
     const api::Photo& photo = *listed;
@@ -206,7 +210,7 @@ void list_exif(api::FlickrClient& client, unsigned jobs, const std::atomic<bool>
     wanted.push_back(&photo);
   }
   std::mutex mutex;
-  fs::parallel_for(wanted.size(), jobs, interrupt, [&](std::size_t i) {
+  fs::parallel_for(queue, wanted.size(), jobs, interrupt, [&](std::size_t i) {
     auto text = model::exif_json_of(wanted[i]->id, client.exif(wanted[i]->id, wanted[i]->secret));
     const std::lock_guard lock(mutex);
     ++catalog.exif_calls;
@@ -238,8 +242,9 @@ bool has_video_stream(const api::Photo& photo) {
 
 // Like the mount (fs/sync): a video's streams come from one getSizes; on failure the poster
 // from the list extras is served.
-void list_video_sizes(api::FlickrClient& client, unsigned jobs, const std::atomic<bool>& interrupt,
-                      VideoSizeCache* cache, FlickrCatalog& catalog) {
+void list_video_sizes(api::WorkQueue& queue, api::FlickrClient& client, unsigned jobs,
+                      const std::atomic<bool>& interrupt, VideoSizeCache* cache,
+                      FlickrCatalog& catalog) {
   std::vector<api::Photo*> wanted;
   for (auto* photos : {&catalog.photos, &catalog.favorites}) {
     for (auto& photo : *photos) {
@@ -255,7 +260,7 @@ void list_video_sizes(api::FlickrClient& client, unsigned jobs, const std::atomi
     }
   }
   std::mutex mutex;
-  fs::parallel_for(wanted.size(), jobs, interrupt, [&](std::size_t i) {
+  fs::parallel_for(queue, wanted.size(), jobs, interrupt, [&](std::size_t i) {
     auto sizes = client.sizes(wanted[i]->id);
     const std::lock_guard lock(mutex);
     ++catalog.video_size_calls;
@@ -278,16 +283,21 @@ Result<FlickrCatalog> list_flickr_catalog(api::FlickrClient& client, const Listi
                                           const std::atomic<bool>& interrupt) {
   FlickrCatalog catalog;
   FLICKRFS_TRY(const std::string who, client.resolve_user(options.user));
-  FLICKRFS_TRY(auto walk, walk_in_parallel([&](int page) { return client.photos_page(who, page); },
-                                           [&] { return client.all_photos(who); }, options.jobs,
-                                           interrupt, catalog.listing_calls));
+  // The helpers of every fan-out below (api/work_queue.hpp): the albums' and videos' --jobs,
+  // plus the detail calls', which run at the same time. A mirror run is foreground work.
+  const unsigned detail_jobs = std::clamp(options.jobs * 2, 8U, 32U);
+  api::WorkQueue queue(2 * options.jobs + detail_jobs, 0);
+  FLICKRFS_TRY(auto walk, walk_in_parallel(
+                              queue, [&](int page) { return client.photos_page(who, page); },
+                              [&] { return client.all_photos(who); }, options.jobs, interrupt,
+                              catalog.listing_calls));
   note_incomplete(catalog, "the photostream", walk);
   catalog.photos = std::move(walk.photos);
   // favorites/ (ceil(F/500) calls). Like collections/, its failure does not stop the copy; it
   // makes the listing incomplete, so --delete keeps what a failed walk could not show.
-  auto favorites = walk_in_parallel([&](int page) { return client.favorites_page(who, page); },
-                                    [&] { return client.all_favorites(who); }, options.jobs,
-                                    interrupt, catalog.listing_calls);
+  auto favorites = walk_in_parallel(
+      queue, [&](int page) { return client.favorites_page(who, page); },
+      [&] { return client.all_favorites(who); }, options.jobs, interrupt, catalog.listing_calls);
   if (favorites) {
     note_incomplete(catalog, "favorites", *favorites);
     catalog.favorites = std::move(favorites->photos);
@@ -302,12 +312,12 @@ Result<FlickrCatalog> list_flickr_catalog(api::FlickrClient& client, const Listi
   FlickrCatalog album_part;
   Result<void> albums = success();
   std::thread albums_thread(
-      [&] { albums = list_albums(client, who, options.jobs, interrupt, album_part); });
-  std::thread videos_thread(
-      [&] { list_video_sizes(client, options.jobs, interrupt, options.video_sizes, catalog); });
-  const unsigned detail_jobs = std::clamp(options.jobs * 2, 8U, 32U);
-  if (options.comments) list_comments(client, detail_jobs, interrupt, options, catalog);
-  if (options.exif) list_exif(client, detail_jobs, interrupt, options, catalog);
+      [&] { albums = list_albums(queue, client, who, options.jobs, interrupt, album_part); });
+  std::thread videos_thread([&] {
+    list_video_sizes(queue, client, options.jobs, interrupt, options.video_sizes, catalog);
+  });
+  if (options.comments) list_comments(queue, client, detail_jobs, interrupt, options, catalog);
+  if (options.exif) list_exif(queue, client, detail_jobs, interrupt, options, catalog);
   videos_thread.join();
   albums_thread.join();
   FLICKRFS_CHECK(albums);

@@ -291,7 +291,7 @@ bool Prefetcher::can_start_locked() const {
 
 void Prefetcher::worker_loop() {
   // Walk-ahead: nobody waits on it yet, so it yields Flickr's budget to those who do.
-  const api::PriorityScope background(api::Priority::background);
+  const api::PriorityScope background(api::Priority::prefetch);
   std::unique_lock lock(m_mutex);
   while (!m_stop) {
     m_wake.wait_for(lock, kHousekeeping,

@@ -10,17 +10,32 @@
 
 namespace flickrfs::fs {
 
+namespace {
+
+// Workers of a catalog's own queue beyond its probes: listing fan-outs and sidecar calls.
+constexpr unsigned kFanoutCalls = 8;
+
+CatalogOptions with_queue(CatalogOptions options, api::WorkQueue* own) {
+  if (options.work_queue == nullptr) options.work_queue = own;
+  return options;
+}
+
+}  // namespace
+
 Catalog::Catalog(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobStore& blobs,
                  Connectivity& connectivity, CatalogOptions options)
     : m_client(client),
       m_blobs(blobs),
       m_connectivity(connectivity),
-      m_options(std::move(options)),
+      m_own_queue(options.work_queue != nullptr
+                      ? nullptr
+                      : std::make_unique<api::WorkQueue>(options.probe_threads + kFanoutCalls)),
+      m_options(with_queue(std::move(options), m_own_queue.get())),
       m_snapshots(model::Tree::build({}, tree_options(m_options))),
-      m_sizes(client, meta, blobs, connectivity, m_options.probe_threads),
+      m_sizes(client, meta, blobs, connectivity, *m_options.work_queue, m_options.probe_threads),
       m_refresher(client, meta, connectivity, m_snapshots, m_options),
       m_sidecars(
-          client, meta, connectivity, m_sizes,
+          client, meta, connectivity, m_sizes, *m_options.work_queue,
           [this](std::chrono::milliseconds bound) { return m_refresher.await_albums(bound); },
           m_options.exif) {}
 

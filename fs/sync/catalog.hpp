@@ -100,7 +100,10 @@ class Catalog final : public model::CatalogView {
   api::FlickrClient* m_client;
   cache::BlobStore& m_blobs;
   Connectivity& m_connectivity;
-  const CatalogOptions m_options;
+  // The queue the services' tasks run on, when the caller gave none; destroyed after them
+  // (each service waits for its running tasks; queued ones hold only shared state).
+  std::unique_ptr<api::WorkQueue> m_own_queue;
+  const CatalogOptions m_options;  // work_queue is never null here
   // Declared in dependency order: each service is built after, and stopped and destroyed
   // before, the ones it uses.
   SnapshotStore m_snapshots;

@@ -40,16 +40,18 @@ bool transient(const Error& error) {
 }
 
 // Runs call(i) for every i in [0, count) on up to kParallelCalls threads (this one
-// included) and returns the results in order. The client is thread-safe and every call takes
-// its token from the shared rate limiter, so parallel calls stay within the budget; they only
-// overlap the round trips a first mount would otherwise pay one after another.
+// included, the others the catalog's work queue) and returns the results in order. The client is
+// thread-safe and every call takes its token from the shared rate limiter, so parallel calls stay
+// within the budget; they only overlap the round trips a first mount would otherwise pay one after
+// another.
 constexpr unsigned kParallelCalls = 8;
 
 template <class T, class Call>
-std::vector<T> parallel_calls(std::size_t count, const T& not_attempted, Call call) {
+std::vector<T> parallel_calls(api::WorkQueue& queue, std::size_t count, const T& not_attempted,
+                              Call call) {
   std::vector<T> out(count, not_attempted);
   static const std::atomic<bool> kNeverStop{false};  // every call is attempted
-  parallel_for(count, kParallelCalls, kNeverStop, [&](std::size_t i) { out[i] = call(i); });
+  parallel_for(queue, count, kParallelCalls, kNeverStop, [&](std::size_t i) { out[i] = call(i); });
   return out;
 }
 
@@ -117,7 +119,7 @@ Result<void> Refresher::publish_progress(std::int64_t& last_publish, bool wanted
 std::vector<Result<std::vector<api::Size>>> Refresher::fetch_sizes_parallel(
     const std::vector<const model::PhotoCore*>& videos) {
   return parallel_calls<Result<std::vector<api::Size>>>(
-      videos.size(), make_error(Errc::interrupted, "getSizes not attempted"),
+      *m_options.work_queue, videos.size(), make_error(Errc::interrupted, "getSizes not attempted"),
       [&](std::size_t i) { return m_client->sizes(videos[i]->id); });
 }
 
@@ -245,7 +247,8 @@ Result<void> Refresher::walk_albums(std::vector<std::string> album_ids, bool& co
     const std::vector<std::string> batch(album_ids.begin(), batch_end);
     album_ids.erase(album_ids.begin(), batch_end);
     auto walks = parallel_calls<Result<api::PhotoWalk>>(
-        batch.size(), make_error(Errc::interrupted, "album walk not attempted"),
+        *m_options.work_queue, batch.size(),
+        make_error(Errc::interrupted, "album walk not attempted"),
         [&](std::size_t i) { return walk_of(batch[i]); });
     std::optional<Error> retry_later;
     for (std::size_t i = 0; i < batch.size(); ++i) {

@@ -154,7 +154,7 @@ void PinKeeper::look() {
 }
 
 void PinKeeper::scanner_loop() {
-  const api::PriorityScope background(api::Priority::background);
+  const api::PriorityScope background(api::Priority::pins);
   std::unique_lock lock(m_mutex);
   while (!m_stop) {
     const std::string seen = m_pins_seen;
@@ -186,7 +186,7 @@ void PinKeeper::finish_task_locked(const Task& task, const Result<void>& outcome
 
 void PinKeeper::worker_loop() {
   // Keeping pins cached is background work: it yields Flickr's budget to what users wait on.
-  const api::PriorityScope background(api::Priority::background);
+  const api::PriorityScope background(api::Priority::pins);
   std::unique_lock lock(m_mutex);
   while (true) {
     m_work.wait(lock, [this] { return m_stop || !m_queue.empty(); });

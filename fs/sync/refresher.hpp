@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "api/flickr_client.hpp"
+#include "api/work_queue.hpp"
 #include "cache/meta_store.hpp"
 #include "fs/model/tree.hpp"
 #include "fs/sync/connectivity.hpp"
@@ -53,7 +54,9 @@ struct CatalogOptions {
   std::vector<std::string> sizes = {"best"};
   std::chrono::seconds dir_cache_time{60};
   std::chrono::seconds poll_interval{300};
-  unsigned probe_threads = 16;
+  unsigned probe_threads = 16;  // walk-ahead size probes at once
+  // The mount's work queue; null: Catalog makes one of its own (CLI commands, tests).
+  api::WorkQueue* work_queue = nullptr;
   std::chrono::seconds health_interval{3};
   bool exif = false;  // --exif: <stem>.exif.json files (sidecar_exif.cpp)
 };

@@ -3,7 +3,7 @@
 // A photo with comments costs one flickr.photos.comments.getList, once per last_update (a
 // new comment bumps it); the reply is stored in MetaStore, so a later mount, or an offline
 // one, renders the same bytes. Fetches go through m_comment_fetcher: single flight per
-// (photo, last_update), at most kCommentThreads at once, each call taking its token from the
+// (photo, last_update), at most kCommentCalls at once, each call taking its token from the
 // client's shared RateLimiter. The walk-ahead of Catalog::note_attr_wanted() queues the comments of
 // the photos it probes, so `ls -l` of a page resolves info.json sizes in parallel bursts
 // beside the image probes instead of one round trip per photo.

@@ -8,15 +8,15 @@ namespace flickrfs::fs {
 
 SidecarService::SidecarService(api::FlickrClient* client, cache::MetaStore& meta,
                                Connectivity& connectivity, SizeService& sizes,
-                               AwaitAlbums await_albums, bool exif)
+                               api::WorkQueue& queue, AwaitAlbums await_albums, bool exif)
     : m_client(client),
       m_meta(meta),
       m_connectivity(connectivity),
       m_sizes(sizes),
       m_await_albums(std::move(await_albums)),
       m_exif(exif),
-      m_comment_fetcher(kCommentThreads),
-      m_exif_fetcher(kExifThreads) {}
+      m_comment_fetcher(queue, kCommentCalls),
+      m_exif_fetcher(queue, kExifCalls) {}
 
 bool SidecarService::online() const {
   return m_client != nullptr && !m_connectivity.offline();

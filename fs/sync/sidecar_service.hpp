@@ -33,7 +33,7 @@ class SidecarService {
 
   // `client` may be null (offline mount); the others must outlive the service.
   SidecarService(api::FlickrClient* client, cache::MetaStore& meta, Connectivity& connectivity,
-                 SizeService& sizes, AwaitAlbums await_albums, bool exif);
+                 SizeService& sizes, api::WorkQueue& queue, AwaitAlbums await_albums, bool exif);
 
   // True for the node kinds this service renders (info.json, exif.json).
   [[nodiscard]] static bool serves(model::NodeKind kind) noexcept;
@@ -91,10 +91,10 @@ class SidecarService {
   const bool m_exif;
   // comments.getList calls, single flight per photo (a SizeResolver whose "size" is the
   // number of comments stored).
-  static constexpr unsigned kCommentThreads = 8;
+  static constexpr unsigned kCommentCalls = 8;
   SizeResolver m_comment_fetcher;
   // getExif calls, single flight per photo (the "size" is the stored file's).
-  static constexpr unsigned kExifThreads = 4;
+  static constexpr unsigned kExifCalls = 4;
   SizeResolver m_exif_fetcher;
 };
 

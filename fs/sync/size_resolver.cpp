@@ -1,47 +1,67 @@
 // See size_resolver.hpp.
 #include "fs/sync/size_resolver.hpp"
 
+#include <algorithm>
+
 #include "api/call_budget.hpp"
 
 namespace flickrfs::fs {
 
-SizeResolver::SizeResolver(unsigned threads) {
-  if (threads == 0) threads = 1;
-  for (unsigned i = 0; i < threads; ++i)
-    m_threads.emplace_back([this] { run(); });
+SizeResolver::SizeResolver(api::WorkQueue& queue, unsigned max_background)
+    : m_queue(queue), m_core(std::make_shared<Core>()) {
+  m_core->max_background = std::max(max_background, 1U);
 }
 
 SizeResolver::~SizeResolver() {
-  {
-    std::lock_guard lock(m_mutex);
-    m_stop = true;
-  }
-  m_work.notify_all();
-  for (auto& thread : m_threads)
-    thread.join();
+  std::unique_lock lock(m_core->mutex);
+  m_core->stop = true;
+  std::deque<Entry> dropped_foreground;
+  std::deque<Entry> dropped_background;
+  dropped_foreground.swap(m_core->foreground);
+  dropped_background.swap(m_core->background);
+  // Running probes use what the owner passed in; they must end before it goes.
+  m_core->done.wait(lock, [&] { return m_core->running == 0; });
+  lock.unlock();  // the dropped probes' captures are destroyed without the lock
 }
 
 std::shared_ptr<SizeResolver::State> SizeResolver::enqueue_locked(const std::string& key,
                                                                   Probe probe, bool foreground) {
-  auto found = m_inflight.find(key);
-  if (found != m_inflight.end()) {
+  Core& core = *m_core;
+  auto found = core.inflight.find(key);
+  if (found != core.inflight.end()) {
     // Already queued: a foreground request moves it ahead of the walk-ahead queue.
-    if (foreground && !found->second->started) m_foreground.emplace_back(key, found->second);
+    if (foreground && !found->second->started) {
+      core.foreground.emplace_back(key, found->second);
+      (void)m_queue.submit(api::Priority::foreground, [core = m_core] { run_one(core, false); });
+    }
     return found->second;
   }
   auto state = std::make_shared<State>();
   state->probe = std::move(probe);
-  m_inflight.emplace(key, state);
-  (foreground ? m_foreground : m_background).emplace_back(key, state);
+  core.inflight.emplace(key, state);
+  if (foreground) {
+    core.foreground.emplace_back(key, state);
+    (void)m_queue.submit(api::Priority::foreground, [core = m_core] { run_one(core, false); });
+  } else {
+    core.background.emplace_back(key, state);
+    if (core.background_tasks < core.max_background) {
+      ++core.background_tasks;
+      (void)m_queue.submit(api::Priority::walk_ahead, [core = m_core] { run_one(core, true); });
+    }
+  }
   return state;
 }
 
 Result<std::uint64_t> SizeResolver::resolve(const std::string& key, Probe probe,
                                             std::chrono::milliseconds bound) {
-  std::unique_lock lock(m_mutex);
+  std::unique_lock lock(m_core->mutex);
   auto state = enqueue_locked(key, std::move(probe), true);
-  m_work.notify_one();
-  if (!m_done.wait_for(lock, bound, [&] { return state->result.has_value(); })) {
+  if (!state->started && m_queue.on_worker_thread()) {
+    // A worker must not wait for a task queued behind it: run the probe here.
+    run_probe(*m_core, lock, Entry{key, state}, api::Priority::foreground);
+    return *state->result;
+  }
+  if (!m_core->done.wait_for(lock, bound, [&] { return state->result.has_value(); })) {
     return make_error(Errc::unavailable,
                       "size probe did not answer within " + std::to_string(bound.count()) + " ms");
   }
@@ -49,44 +69,53 @@ Result<std::uint64_t> SizeResolver::resolve(const std::string& key, Probe probe,
 }
 
 void SizeResolver::prefetch(const std::string& key, Probe probe) {
-  {
-    std::lock_guard lock(m_mutex);
-    if (m_stop) return;
-    (void)enqueue_locked(key, std::move(probe), false);
-  }
-  m_work.notify_one();
+  const std::lock_guard lock(m_core->mutex);
+  if (m_core->stop) return;
+  (void)enqueue_locked(key, std::move(probe), false);
 }
 
 std::size_t SizeResolver::pending() const {
-  std::lock_guard lock(m_mutex);
-  return m_inflight.size();
+  const std::lock_guard lock(m_core->mutex);
+  return m_core->inflight.size();
 }
 
-void SizeResolver::run() {
-  std::unique_lock lock(m_mutex);
-  while (true) {
-    m_work.wait(lock, [&] { return m_stop || !m_foreground.empty() || !m_background.empty(); });
-    if (m_stop) return;
-    const bool foreground = !m_foreground.empty();
-    auto& queue = foreground ? m_foreground : m_background;
-    auto [key, state] = std::move(queue.front());
-    queue.pop_front();
-    if (state->started) continue;  // a promoted duplicate
-    state->started = true;
-    lock.unlock();
-    // A walk-ahead probe yields Flickr's budget to one somebody waits on (DESIGN section 3a).
-    Result<std::uint64_t> result = [&] {
-      const api::PriorityScope priority(foreground ? api::Priority::foreground
-                                                   : api::Priority::background);
-      return state->probe();
-    }();
-    lock.lock();
-    state->result = std::move(result);
-    state->probe = nullptr;
-    const auto found = m_inflight.find(key);
-    if (found != m_inflight.end() && found->second == state) m_inflight.erase(found);
-    m_done.notify_all();
+void SizeResolver::run_probe(Core& core, std::unique_lock<std::mutex>& lock, const Entry& entry,
+                             api::Priority priority) {
+  const auto& [key, state] = entry;
+  state->started = true;
+  ++core.running;
+  lock.unlock();
+  // A walk-ahead probe yields Flickr's budget to one somebody waits on (DESIGN section 3a).
+  Result<std::uint64_t> result = [&] {
+    const api::PriorityScope scope(priority);
+    return state->probe();
+  }();
+  lock.lock();
+  --core.running;
+  state->result = std::move(result);
+  state->probe = nullptr;
+  const auto found = core.inflight.find(key);
+  if (found != core.inflight.end() && found->second == state) core.inflight.erase(found);
+  core.done.notify_all();
+}
+
+void SizeResolver::run_one(const std::shared_ptr<Core>& core, bool background_task) {
+  std::unique_lock lock(core->mutex);
+  // A walk-ahead task keeps taking walk-ahead probes (foreground ones have tasks of their own)
+  // until none is left; that keeps at most max_background of them on the queue.
+  for (;;) {
+    if (core->stop) break;
+    const bool foreground = !core->foreground.empty();
+    if (!foreground && (!background_task || core->background.empty())) break;
+    auto& waiting = foreground ? core->foreground : core->background;
+    const Entry entry = std::move(waiting.front());
+    waiting.pop_front();
+    if (entry.second->started) continue;  // a promoted duplicate, or run by a resolving worker
+    run_probe(*core, lock, entry,
+              foreground ? api::Priority::foreground : api::Priority::walk_ahead);
+    if (!background_task) break;
   }
+  if (background_task) --core->background_tasks;
 }
 
 }  // namespace flickrfs::fs

@@ -30,12 +30,12 @@ std::string size_key(const cache::BlobKey& key) {
 }  // namespace
 
 SizeService::SizeService(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobStore& blobs,
-                         Connectivity& connectivity, unsigned probe_threads)
+                         Connectivity& connectivity, api::WorkQueue& queue, unsigned probe_threads)
     : m_client(client),
       m_meta(meta),
       m_blobs(blobs),
       m_connectivity(connectivity),
-      m_resolver(probe_threads) {}
+      m_resolver(queue, probe_threads) {}
 
 bool SizeService::online() const {
   return m_client != nullptr && !m_connectivity.offline();

@@ -27,7 +27,7 @@ class SizeService {
  public:
   // `client` may be null (offline mount); the others must outlive the service.
   SizeService(api::FlickrClient* client, cache::MetaStore& meta, cache::BlobStore& blobs,
-              Connectivity& connectivity, unsigned probe_threads);
+              Connectivity& connectivity, api::WorkQueue& queue, unsigned probe_threads);
 
   // Where a file's bytes and size are kept: one key per photo, label and content secret.
   [[nodiscard]] static cache::BlobKey blob_key(const model::PhotoRecord& record,
@@ -62,7 +62,7 @@ class SizeService {
   cache::BlobStore& m_blobs;
   Connectivity& m_connectivity;
   std::atomic<std::uint64_t> m_probe_failures{0};  // probes that failed (status)
-  SizeResolver m_resolver;  // last: its threads run probes that use the members above
+  SizeResolver m_resolver;  // last: its tasks run probes that use the members above
 };
 
 }  // namespace flickrfs::fs

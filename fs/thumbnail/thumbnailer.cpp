@@ -172,7 +172,7 @@ bool Thumbnailer::wait_idle(std::chrono::milliseconds bound) {
 
 void Thumbnailer::worker_loop() {
   // Thumbnails are background work: they yield Flickr's budget to what users wait on.
-  const api::PriorityScope background(api::Priority::background);
+  const api::PriorityScope background(api::Priority::thumbnails);
   std::unique_lock lock(m_mutex);
   while (true) {
     m_wake.wait(lock, [&] { return m_stop || !m_queue.empty(); });

@@ -193,7 +193,7 @@ TEST_CASE("an unlimited budget writes no file and never waits", "[budget]") {
   FakeClock clock;
   SharedBudget budget({0, 3600s}, dir + "/u.window", clock);
   for (int i = 0; i < 100; ++i)
-    REQUIRE(budget.try_reserve(Priority::background) == 0s);
+    REQUIRE(budget.try_reserve(Priority::prefetch) == 0s);
   CHECK(budget.state().used == 100);
   struct stat st {};
   CHECK(::stat((dir + "/u.window").c_str(), &st) != 0);
@@ -202,8 +202,8 @@ TEST_CASE("an unlimited budget writes no file and never waits", "[budget]") {
 TEST_CASE("the gate keeps 8 in flight and two slots for foreground callers", "[budget]") {
   CallGate gate(8);
   for (int i = 0; i < 6; ++i)
-    REQUIRE(gate.enter(Priority::background, nullptr).ok());
-  CHECK_FALSE(gate.has_room(Priority::background));
+    REQUIRE(gate.enter(Priority::prefetch, nullptr).ok());
+  CHECK_FALSE(gate.has_room(Priority::prefetch));
   CHECK(gate.has_room(Priority::foreground));
   REQUIRE(gate.enter(Priority::foreground, nullptr).ok());
   REQUIRE(gate.enter(Priority::foreground, nullptr).ok());
@@ -213,7 +213,7 @@ TEST_CASE("the gate keeps 8 in flight and two slots for foreground callers", "[b
   std::atomic<int> foreground_at{0};
   std::atomic<int> background_at{0};
   std::thread background([&] {
-    REQUIRE(gate.enter(Priority::background, nullptr).ok());
+    REQUIRE(gate.enter(Priority::prefetch, nullptr).ok());
     background_at = ++order;
   });
   std::thread foreground([&] {

@@ -1,7 +1,9 @@
-// fs/sync/size_resolver.cpp: single flight, foreground first, bounded waits.
+// fs/sync/size_resolver.cpp: single flight, foreground first, bounded waits, and no deadlock
+// when a worker of the queue resolves.
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <latch>
 #include <thread>
 
 #include "fs/sync/size_resolver.hpp"
@@ -12,7 +14,8 @@ using namespace flickrfs::fs;
 using namespace std::chrono_literals;
 
 TEST_CASE("concurrent resolves of one key run one probe", "[fs]") {
-  SizeResolver resolver(4);
+  api::WorkQueue queue(4, 0);
+  SizeResolver resolver(queue, 4);
   std::atomic<int> probes{0};
   std::atomic<int> arrived{0};
   constexpr int kThreads = 16;
@@ -42,7 +45,8 @@ TEST_CASE("concurrent resolves of one key run one probe", "[fs]") {
 }
 
 TEST_CASE("a resolve gives up at its bound while the probe is still running", "[fs]") {
-  SizeResolver resolver(1);
+  api::WorkQueue queue(1, 0);
+  SizeResolver resolver(queue, 1);
   std::atomic<bool> release{false};
   std::atomic<bool> probe_finished{false};
   auto slow = [&]() -> Result<std::uint64_t> {
@@ -61,7 +65,8 @@ TEST_CASE("a resolve gives up at its bound while the probe is still running", "[
 }
 
 TEST_CASE("foreground probes overtake queued walk-ahead probes", "[fs]") {
-  SizeResolver resolver(1);
+  api::WorkQueue queue(1, 0);
+  SizeResolver resolver(queue, 1);
   std::atomic<bool> release{false};
   std::vector<std::string> order;
   std::mutex order_mutex;
@@ -91,4 +96,31 @@ TEST_CASE("foreground probes overtake queued walk-ahead probes", "[fs]") {
   REQUIRE(order.size() == 7);
   CHECK(order[0] == "blocker");
   CHECK(order[1] == "fg");
+}
+
+TEST_CASE("a resolve on the queue's only worker runs the probe itself", "[fs]") {
+  // The case the WorkQueue rule exists for: the task waiting for the probe holds the only
+  // worker, so a probe queued behind it would never run and resolve() would wait its full
+  // bound (ctest's timeout would catch that; the bound is far beyond it).
+  api::WorkQueue queue(1, 0);
+  SizeResolver resolver(queue, 1);
+  std::atomic<int> probes{0};
+  std::optional<Result<std::uint64_t>> got;
+  std::latch done{1};
+  REQUIRE(queue.submit(api::Priority::prefetch, [&] {
+    got = resolver.resolve(
+        "k",
+        [&]() -> Result<std::uint64_t> {
+          ++probes;
+          return std::uint64_t{77};
+        },
+        24h);
+    done.count_down();
+  }));
+  done.wait();
+  REQUIRE(got.has_value());
+  REQUIRE(got->ok());
+  CHECK(**got == 77);
+  CHECK(probes == 1);
+  CHECK(resolver.pending() == 0);
 }
