@@ -185,7 +185,7 @@ Refresher::AlbumReplies Refresher::fetch_album_replies() const {
   if (!replies.sets->ok()) return replies;
   const auto& sets = **replies.sets;
   auto walks = parallel_calls<Result<api::PhotoWalk>>(
-      sets.size(), make_error(Errc::interrupted, "album walk not attempted"),
+      *m_options.work_queue, sets.size(), make_error(Errc::interrupted, "album walk not attempted"),
       [&](std::size_t i) { return m_client->all_photoset_photos(sets[i].id, ""); });
   for (std::size_t i = 0; i < sets.size(); ++i)
     replies.members.emplace(sets[i].id, std::move(walks[i]));
