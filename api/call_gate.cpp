@@ -6,25 +6,30 @@
 namespace flickrfs::api {
 
 namespace {
-// Slots background work leaves free for foreground callers (when there are at least 3).
+// Slots long background work leaves free for foreground callers (when there are at least 3).
 constexpr int kForegroundSlots = 2;
 }  // namespace
 
 bool CallGate::room_locked(Priority priority) const {
+  const auto rank = static_cast<std::size_t>(priority);
+  for (std::size_t more_urgent = 0; more_urgent < rank; ++more_urgent) {
+    if (m_waiting_by_priority[more_urgent] > 0) return false;
+  }
   if (m_slots <= 0) return true;
   if (priority == Priority::foreground) return m_in_flight < m_slots;
-  const int background_slots = m_slots > kForegroundSlots ? m_slots - kForegroundSlots : m_slots;
-  return m_foreground_waiting == 0 && m_in_flight < background_slots;
+  const bool reserve = priority != Priority::walk_ahead && m_slots > kForegroundSlots;
+  const int background_slots = reserve ? m_slots - kForegroundSlots : m_slots;
+  return m_in_flight < background_slots;
 }
 
 Result<void> CallGate::enter(Priority priority, const std::atomic<bool>* cancel) {
   std::unique_lock lock(m_mutex);
-  const bool foreground = priority == Priority::foreground;
   if (!room_locked(priority)) {
-    if (foreground) ++m_foreground_waiting;
+    int& waiting_of_kind = m_waiting_by_priority[static_cast<std::size_t>(priority)];
+    ++waiting_of_kind;
     ++m_waiting;
     const auto stop_waiting = [&] {
-      if (foreground) --m_foreground_waiting;
+      --waiting_of_kind;
       --m_waiting;
     };
     while (!room_locked(priority)) {
@@ -36,6 +41,8 @@ Result<void> CallGate::enter(Priority priority, const std::atomic<bool>* cancel)
       m_changed.wait_for(lock, std::chrono::milliseconds(100));
     }
     stop_waiting();
+    // Less urgent callers may have waited only for this one.
+    m_changed.notify_all();
   }
   ++m_in_flight;
   return success();

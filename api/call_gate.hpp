@@ -1,9 +1,14 @@
 #pragma once
 // CallGate: at most `slots` requests of one kind in flight in this process (8 API calls, 16
 // image transfers): the short-term politeness real clients keep, instead of a fixed rate.
-// Foreground callers go first: background work (walk-ahead, prefetch, pins) never holds the
-// last two slots and does not enter while a foreground caller waits, so an `ls` or an open is
-// never queued behind a prefetch burst.
+// Callers go in priority order (api::Priority: foreground, walk-ahead, prefetch, pins,
+// thumbnails): nobody enters while a caller of a more urgent kind waits, so a burst of
+// thumbnail downloads never holds up the size probes of an `ls -l`. Long background work (prefetch,
+// pins, thumbnails: whole downloads) never holds the last two slots, so an `ls` or an open is never
+// queued behind a prefetch burst. Walk-ahead may take every slot: its requests are the stat walk's
+// next few answers (short HEAD probes the walker waits for a moment later), and its concurrency is
+// bounded by the mount's probe threads, so a foreground caller waits at most one probe round trip
+// for a slot while a 500-photo `ls -l` gets every slot's worth of probes at once.
 //
 // Thread contract: thread-safe. enter() blocks (real time, cancellable within 100 ms).
 
@@ -26,7 +31,7 @@ class CallGate {
   [[nodiscard]] Result<void> enter(Priority priority, const std::atomic<bool>* cancel);
   void leave();
   [[nodiscard]] int in_flight() const;
-  // Callers waiting for a slot, of either priority (status; tests order threads by it).
+  // Callers waiting for a slot, of any priority (status; tests order threads by it).
   [[nodiscard]] int waiting() const;
   // True when a call of `priority` would enter now.
   [[nodiscard]] bool has_room(Priority priority) const;
@@ -38,8 +43,8 @@ class CallGate {
   mutable std::mutex m_mutex;  // guards the counts
   std::condition_variable m_changed;
   int m_in_flight = 0;
-  int m_foreground_waiting = 0;
-  int m_waiting = 0;  // both priorities
+  int m_waiting_by_priority[kPriorityCount] = {};
+  int m_waiting = 0;  // every priority
 };
 
 // Holds one slot of a gate; leaves it on destruction.

@@ -235,3 +235,46 @@ TEST_CASE("the gate keeps 8 in flight and two slots for foreground callers", "[b
   REQUIRE_FALSE(cancelled.ok());
   CHECK(cancelled.error().code == Errc::interrupted);
 }
+
+TEST_CASE("the gate lets callers in by priority, not by arrival", "[budget]") {
+  CallGate gate(4);  // prefetch and thumbnails: at most 2 in flight
+  for (int i = 0; i < 4; ++i)
+    REQUIRE(gate.enter(Priority::foreground, nullptr).ok());
+  std::atomic<bool> prefetch_in{false};
+  std::atomic<bool> thumbnail_in{false};
+  std::thread thumbnail([&] { thumbnail_in = gate.enter(Priority::thumbnails, nullptr).ok(); });
+  REQUIRE(eventually([&] { return gate.waiting() == 1; }, 60s));  // the thumbnail came first
+  std::thread prefetch([&] { prefetch_in = gate.enter(Priority::prefetch, nullptr).ok(); });
+  REQUIRE(eventually([&] { return gate.waiting() == 2; }, 60s));
+  for (int i = 0; i < 3; ++i)
+    gate.leave();  // 1 in flight: room for one background caller
+  REQUIRE(eventually([&] { return prefetch_in.load(); }, 60s));
+  CHECK_FALSE(thumbnail_in);
+  CHECK(gate.waiting() == 1);
+  gate.leave();
+  prefetch.join();
+  thumbnail.join();
+  CHECK(thumbnail_in);
+  CHECK(gate.in_flight() == 2);
+}
+
+TEST_CASE("walk-ahead may take every slot; prefetch leaves two for foreground callers",
+          "[budget]") {
+  CallGate gate(8);
+  for (int i = 0; i < 6; ++i)
+    REQUIRE(gate.enter(Priority::walk_ahead, nullptr).ok());
+  CHECK_FALSE(gate.has_room(Priority::prefetch));
+  CHECK_FALSE(gate.has_room(Priority::pins));
+  CHECK(gate.has_room(Priority::walk_ahead));
+  REQUIRE(gate.enter(Priority::walk_ahead, nullptr).ok());
+  REQUIRE(gate.enter(Priority::walk_ahead, nullptr).ok());
+  CHECK(gate.in_flight() == 8);
+  // A foreground caller waits at most for one of them, and goes before the next walk-ahead.
+  std::atomic<bool> entered{false};
+  std::thread foreground([&] { entered = gate.enter(Priority::foreground, nullptr).ok(); });
+  REQUIRE(eventually([&] { return gate.waiting() == 1; }, 60s));
+  gate.leave();
+  foreground.join();
+  CHECK(entered);
+  CHECK(gate.in_flight() == 8);
+}
