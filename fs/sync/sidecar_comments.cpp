@@ -25,7 +25,7 @@ bool SidecarService::comments_fresh(const model::PhotoCore& photo) const {
   return current.ok() && *current;
 }
 
-Result<std::uint64_t> SidecarService::fetch_comments(const model::PhotoCore& photo) {
+Result<SizeResolver::Found> SidecarService::fetch_comments(const model::PhotoCore& photo) {
   if (!online()) return make_error(Errc::offline, "offline: comments of " + photo.id + " unknown");
   auto comments = m_client->comments(photo.id);
   if (!comments.ok()) {
@@ -33,7 +33,7 @@ Result<std::uint64_t> SidecarService::fetch_comments(const model::PhotoCore& pho
     return std::move(comments).error();
   }
   FLICKRFS_CHECK(m_meta.put_comments_as_of(photo.id, *comments, photo.last_update));
-  return comments->size();
+  return SizeResolver::Found{comments->size(), {}};
 }
 
 void SidecarService::prefetch_comments(const model::PhotoCore& photo) {

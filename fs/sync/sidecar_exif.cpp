@@ -26,9 +26,9 @@ std::optional<std::uint64_t> SidecarService::stored_exif_size(const model::Photo
   return (*stored)->size();
 }
 
-Result<std::uint64_t> SidecarService::fetch_exif(const model::PhotoCore& photo) {
+Result<SizeResolver::Found> SidecarService::fetch_exif(const model::PhotoCore& photo) {
   // A walk-ahead fetch may have stored it between the caller's look and this one.
-  if (const auto stored = stored_exif_size(photo)) return *stored;
+  if (const auto stored = stored_exif_size(photo)) return SizeResolver::Found{*stored, {}};
   if (!online()) return make_error(Errc::offline, "offline: EXIF of " + photo.id + " unknown");
   auto text = model::exif_json_of(photo.id, m_client->exif(photo.id, photo.secret));
   if (!text.ok()) {
@@ -37,7 +37,7 @@ Result<std::uint64_t> SidecarService::fetch_exif(const model::PhotoCore& photo) 
     return std::move(text).error();
   }
   FLICKRFS_CHECK(m_meta.put_exif_json(photo.id, *text));
-  return text->size();
+  return SizeResolver::Found{text->size(), {}};
 }
 
 void SidecarService::prefetch_exif(const model::PhotoCore& photo) {

@@ -63,10 +63,12 @@ class SidecarService {
   [[nodiscard]] Result<std::vector<api::Comment>> comments_of(
       const model::PhotoCore& photo, std::optional<std::chrono::milliseconds> network_bound);
   [[nodiscard]] bool comments_fresh(const model::PhotoCore& photo) const;
-  [[nodiscard]] Result<std::uint64_t> fetch_comments(const model::PhotoCore& photo);
+  // The fetches store what they found before they return (no write left for the resolver to
+  // keep): their callers read it back from MetaStore next.
+  [[nodiscard]] Result<SizeResolver::Found> fetch_comments(const model::PhotoCore& photo);
   void prefetch_comments(const model::PhotoCore& photo);
   // EXIF (sidecar_exif.cpp). One getExif call; stores the rendering and returns its size.
-  [[nodiscard]] Result<std::uint64_t> fetch_exif(const model::PhotoCore& photo);
+  [[nodiscard]] Result<SizeResolver::Found> fetch_exif(const model::PhotoCore& photo);
   [[nodiscard]] std::optional<std::uint64_t> stored_exif_size(const model::PhotoCore& photo) const;
   void prefetch_exif(const model::PhotoCore& photo);
   // info.json (sidecar_service.cpp).

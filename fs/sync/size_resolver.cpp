@@ -8,7 +8,7 @@
 namespace flickrfs::fs {
 
 SizeResolver::SizeResolver(api::WorkQueue& queue, unsigned max_background)
-    : m_queue(queue), m_core(std::make_shared<Core>()) {
+    : m_core(std::make_shared<Core>(queue)) {
   m_core->max_background = std::max(max_background, 1U);
 }
 
@@ -21,7 +21,11 @@ SizeResolver::~SizeResolver() {
   dropped_background.swap(m_core->background);
   // Running probes use what the owner passed in; they must end before it goes.
   m_core->done.wait(lock, [&] { return m_core->running == 0; });
+  std::deque<Unkept> unkept;  // after the wait: the last probes may have added to it
+  unkept.swap(m_core->unkept);
   lock.unlock();  // the dropped probes' captures are destroyed without the lock
+  for (auto& answer : unkept)
+    answer.keep();
 }
 
 std::shared_ptr<SizeResolver::State> SizeResolver::enqueue_locked(const std::string& key,
@@ -32,7 +36,8 @@ std::shared_ptr<SizeResolver::State> SizeResolver::enqueue_locked(const std::str
     // Already queued: a foreground request moves it ahead of the walk-ahead queue.
     if (foreground && !found->second->started) {
       core.foreground.emplace_back(key, found->second);
-      (void)m_queue.submit(api::Priority::foreground, [core = m_core] { run_one(core, false); });
+      (void)m_core->queue.submit(api::Priority::foreground,
+                                 [core = m_core] { run_one(core, false); });
     }
     return found->second;
   }
@@ -41,12 +46,14 @@ std::shared_ptr<SizeResolver::State> SizeResolver::enqueue_locked(const std::str
   core.inflight.emplace(key, state);
   if (foreground) {
     core.foreground.emplace_back(key, state);
-    (void)m_queue.submit(api::Priority::foreground, [core = m_core] { run_one(core, false); });
+    (void)m_core->queue.submit(api::Priority::foreground,
+                               [core = m_core] { run_one(core, false); });
   } else {
     core.background.emplace_back(key, state);
     if (core.background_tasks < core.max_background) {
       ++core.background_tasks;
-      (void)m_queue.submit(api::Priority::walk_ahead, [core = m_core] { run_one(core, true); });
+      (void)m_core->queue.submit(api::Priority::walk_ahead,
+                                 [core = m_core] { run_one(core, true); });
     }
   }
   return state;
@@ -56,9 +63,9 @@ Result<std::uint64_t> SizeResolver::resolve(const std::string& key, Probe probe,
                                             std::chrono::milliseconds bound) {
   std::unique_lock lock(m_core->mutex);
   auto state = enqueue_locked(key, std::move(probe), true);
-  if (!state->started && m_queue.on_worker_thread()) {
+  if (!state->started && m_core->queue.on_worker_thread()) {
     // A worker must not wait for a task queued behind it: run the probe here.
-    run_probe(*m_core, lock, Entry{key, state}, api::Priority::foreground);
+    run_probe(m_core, lock, Entry{key, state}, api::Priority::foreground);
     return *state->result;
   }
   if (!m_core->done.wait_for(lock, bound, [&] { return state->result.has_value(); })) {
@@ -74,29 +81,68 @@ void SizeResolver::prefetch(const std::string& key, Probe probe) {
   (void)enqueue_locked(key, std::move(probe), false);
 }
 
+std::optional<std::uint64_t> SizeResolver::answered(const std::string& key) const {
+  const std::lock_guard lock(m_core->mutex);
+  const auto found = m_core->inflight.find(key);
+  if (found == m_core->inflight.end()) return std::nullopt;
+  const auto& result = found->second->result;
+  if (!result || !result->ok()) return std::nullopt;
+  return **result;
+}
+
 std::size_t SizeResolver::pending() const {
   const std::lock_guard lock(m_core->mutex);
   return m_core->inflight.size();
 }
 
-void SizeResolver::run_probe(Core& core, std::unique_lock<std::mutex>& lock, const Entry& entry,
+void SizeResolver::run_probe(const std::shared_ptr<Core>& shared,
+                             std::unique_lock<std::mutex>& lock, const Entry& entry,
                              api::Priority priority) {
-  const auto& [key, state] = entry;
+  Core& core = *shared;
+  const auto& state = entry.second;
   state->started = true;
   ++core.running;
   lock.unlock();
   // A walk-ahead probe yields Flickr's budget to one somebody waits on (DESIGN section 3a).
-  Result<std::uint64_t> result = [&] {
+  Result<Found> found = [&] {
     const api::PriorityScope scope(priority);
     return state->probe();
   }();
+  std::function<void()> keep;
+  if (found.ok()) keep = std::move(found->keep);
   lock.lock();
   --core.running;
-  state->result = std::move(result);
+  state->result = found.ok() ? Result<std::uint64_t>(found->bytes)
+                             : Result<std::uint64_t>(std::move(found).error());
   state->probe = nullptr;
-  const auto found = core.inflight.find(key);
-  if (found != core.inflight.end() && found->second == state) core.inflight.erase(found);
+  if (keep) {
+    core.unkept.push_back({entry, std::move(keep)});
+    // Behind the walk-ahead probes it must not delay; the answer is already out.
+    (void)core.queue.submit(api::Priority::walk_ahead, [shared] { keep_one(shared); });
+  } else {
+    forget_locked(core, entry);
+  }
   core.done.notify_all();
+}
+
+void SizeResolver::keep_one(const std::shared_ptr<Core>& core) {
+  std::unique_lock lock(core->mutex);
+  if (core->stop || core->unkept.empty()) return;  // the destructor keeps what is left
+  Unkept answer = std::move(core->unkept.front());
+  core->unkept.pop_front();
+  ++core->running;
+  lock.unlock();
+  answer.keep();
+  answer.keep = nullptr;  // its captures go without the lock
+  lock.lock();
+  --core->running;
+  forget_locked(*core, answer.entry);
+  core->done.notify_all();
+}
+
+void SizeResolver::forget_locked(Core& core, const Entry& entry) {
+  const auto found = core.inflight.find(entry.first);
+  if (found != core.inflight.end() && found->second == entry.second) core.inflight.erase(found);
 }
 
 void SizeResolver::run_one(const std::shared_ptr<Core>& core, bool background_task) {
@@ -111,7 +157,7 @@ void SizeResolver::run_one(const std::shared_ptr<Core>& core, bool background_ta
     const Entry entry = std::move(waiting.front());
     waiting.pop_front();
     if (entry.second->started) continue;  // a promoted duplicate, or run by a resolving worker
-    run_probe(*core, lock, entry,
+    run_probe(core, lock, entry,
               foreground ? api::Priority::foreground : api::Priority::walk_ahead);
     if (!background_task) break;
   }

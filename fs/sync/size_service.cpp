@@ -54,7 +54,7 @@ std::optional<std::uint64_t> SizeService::stored_size(const model::PhotoRecord& 
   if (remote.ok() && remote->has_value()) return (*remote)->bytes;
   const auto blob = m_blobs.record(key);
   if (blob.ok() && blob->has_value()) return (*blob)->size;
-  return std::nullopt;
+  return m_resolver.answered(size_key(key));  // probed, its write still queued
 }
 
 SizeService::SizeProbe SizeService::size_probe(const model::PhotoRecord& record,
@@ -62,7 +62,7 @@ SizeService::SizeProbe SizeService::size_probe(const model::PhotoRecord& record,
   return {blob_key(record, file), std::string(file.choice.url), std::string(file.name)};
 }
 
-Result<std::uint64_t> SizeService::probe_and_store(const SizeProbe& target) {
+Result<SizeResolver::Found> SizeService::probe(const SizeProbe& target) {
   if (!online()) return make_error(Errc::offline, "offline: size of " + target.name + " unknown");
   auto probed = m_client->probe_size(target.url);
   if (!probed.ok()) {
@@ -71,10 +71,15 @@ Result<std::uint64_t> SizeService::probe_and_store(const SizeProbe& target) {
     m_connectivity.report(probed.error());
     return std::move(probed).error();
   }
-  const cache::BlobKey& key = target.key;
-  FLICKRFS_CHECK(
-      m_meta.put_remote_size(key.photo_id, key.label, key.secret, {probed->bytes, probed->etag}));
-  return probed->bytes;
+  const std::uint64_t bytes = probed->bytes;
+  auto keep = [this, key = target.key, size = cache::RemoteSize{bytes, probed->etag}] {
+    const auto stored = m_meta.put_remote_size(key.photo_id, key.label, key.secret, size);
+    // Not kept: the next mount probes it again; nothing else depends on it.
+    if (!stored.ok())
+      log::warning("size of %s not stored: %s", key.photo_id.c_str(),
+                   stored.error().describe().c_str());
+  };
+  return SizeResolver::Found{bytes, std::move(keep)};
 }
 
 Result<std::uint64_t> SizeService::image_size(const model::PhotoRecord& record,
@@ -88,7 +93,7 @@ Result<std::uint64_t> SizeService::image_size(const model::PhotoRecord& record,
   auto target = size_probe(record, file);
   const std::string key = size_key(target.key);
   return m_resolver.resolve(
-      key, [this, target = std::move(target)] { return probe_and_store(target); }, bound);
+      key, [this, target = std::move(target)] { return probe(target); }, bound);
 }
 
 void SizeService::prefetch(const model::PhotoRecord& record) {
@@ -96,8 +101,7 @@ void SizeService::prefetch(const model::PhotoRecord& record) {
     if (stored_size(record, f)) continue;
     auto target = size_probe(record, f);
     const std::string key = size_key(target.key);
-    m_resolver.prefetch(key,
-                        [this, target = std::move(target)] { return probe_and_store(target); });
+    m_resolver.prefetch(key, [this, target = std::move(target)] { return probe(target); });
   }
 }
 

@@ -1,10 +1,11 @@
 #pragma once
 // SizeService: the exact byte size of a photo's file. Stored sizes first (MetaStore's
 // remote sizes, else the blob store's record of a cached file), else a HEAD/Range probe
-// (api::FlickrClient::probe_size) on the SizeResolver's pool, single flight per file and
-// stored forever in MetaStore: the bytes behind a URL never change (its secret would).
+// (api::FlickrClient::probe_size) through the SizeResolver, single flight per file and
+// stored forever in MetaStore: the bytes behind a URL never change (its secret would). A size
+// answered but not stored yet (SizeResolver's write behind) counts as stored.
 //
-// Thread contract: thread-safe; probes run on the resolver's threads and own what they
+// Thread contract: thread-safe; probes and their writes run on the work queue and own what they
 // read, so they may outlive the snapshot they were asked from. Lock order: no lock of its
 // own (SizeResolver's mutex is a leaf).
 
@@ -54,7 +55,8 @@ class SizeService {
   };
   [[nodiscard]] static SizeProbe size_probe(const model::PhotoRecord& record,
                                             const model::PhotoFile& file);
-  [[nodiscard]] Result<std::uint64_t> probe_and_store(const SizeProbe& target);
+  // The network's answer and the write that stores it (SizeResolver runs the write).
+  [[nodiscard]] Result<SizeResolver::Found> probe(const SizeProbe& target);
   [[nodiscard]] bool online() const;
 
   api::FlickrClient* m_client;

@@ -22,12 +22,12 @@ TEST_CASE("concurrent resolves of one key run one probe", "[fs]") {
   // The probe lasts until every thread is about to resolve (and a little longer), so a
   // second probe can only come from a broken single flight, not from a late thread on a
   // loaded machine. The bound is generous: this test is not about time.
-  auto probe = [&]() -> Result<std::uint64_t> {
+  auto probe = [&]() -> Result<SizeResolver::Found> {
     ++probes;
     while (arrived < kThreads)
       std::this_thread::sleep_for(1ms);
     std::this_thread::sleep_for(100ms);
-    return std::uint64_t{1234};
+    return SizeResolver::Found{1234, {}};
   };
   std::vector<std::thread> threads;
   std::atomic<int> right{0};
@@ -49,11 +49,11 @@ TEST_CASE("a resolve gives up at its bound while the probe is still running", "[
   SizeResolver resolver(queue, 1);
   std::atomic<bool> release{false};
   std::atomic<bool> probe_finished{false};
-  auto slow = [&]() -> Result<std::uint64_t> {
+  auto slow = [&]() -> Result<SizeResolver::Found> {
     while (!release)
       std::this_thread::sleep_for(5ms);
     probe_finished = true;
-    return std::uint64_t{1};
+    return SizeResolver::Found{1, {}};
   };
   // The probe only ends when released after resolve() returned, so a resolve that ignored
   // its bound would never return (ctest's timeout catches that); no wall-clock bound here.
@@ -72,13 +72,13 @@ TEST_CASE("foreground probes overtake queued walk-ahead probes", "[fs]") {
   std::mutex order_mutex;
   std::atomic<bool> blocker_running{false};
   auto record = [&](std::string name) {
-    return [&, name]() -> Result<std::uint64_t> {
+    return [&, name]() -> Result<SizeResolver::Found> {
       if (name == "blocker") blocker_running = true;
       while (!release)
         std::this_thread::sleep_for(1ms);
       std::lock_guard lock(order_mutex);
       order.push_back(name);
-      return std::uint64_t{0};
+      return SizeResolver::Found{0, {}};
     };
   };
   resolver.prefetch("blocker", record("blocker"));
@@ -110,9 +110,9 @@ TEST_CASE("a resolve on the queue's only worker runs the probe itself", "[fs]") 
   REQUIRE(queue.submit(api::Priority::prefetch, [&] {
     got = resolver.resolve(
         "k",
-        [&]() -> Result<std::uint64_t> {
+        [&]() -> Result<SizeResolver::Found> {
           ++probes;
-          return std::uint64_t{77};
+          return SizeResolver::Found{77, {}};
         },
         24h);
     done.count_down();
@@ -123,4 +123,57 @@ TEST_CASE("a resolve on the queue's only worker runs the probe itself", "[fs]") 
   CHECK(**got == 77);
   CHECK(probes == 1);
   CHECK(resolver.pending() == 0);
+}
+
+TEST_CASE("an answer is out before its write, and no second probe starts until it is kept",
+          "[fs]") {
+  api::WorkQueue queue(2, 0);
+  SizeResolver resolver(queue, 1);
+  std::atomic<int> probes{0};
+  std::atomic<bool> kept{false};
+  std::latch release_write{1};
+  auto probe = [&]() -> Result<SizeResolver::Found> {
+    ++probes;
+    return SizeResolver::Found{5, [&] {
+                                 release_write.wait();
+                                 kept = true;
+                               }};
+  };
+  // A resolve that waited for the write would never return (ctest's timeout catches it).
+  const auto first = resolver.resolve("k", probe, 24h);
+  REQUIRE(first.ok());
+  CHECK(*first == 5);
+  CHECK_FALSE(kept);
+  CHECK(resolver.answered("k") == std::optional<std::uint64_t>{5});
+  const auto again = resolver.resolve("k", probe, 24h);
+  REQUIRE(again.ok());
+  CHECK(*again == 5);
+  CHECK(probes == 1);
+  CHECK(resolver.pending() == 1);
+  release_write.count_down();
+  REQUIRE(test::eventually([&] { return resolver.pending() == 0; }, 60s));
+  CHECK(kept);
+  CHECK_FALSE(resolver.answered("k").has_value());
+}
+
+TEST_CASE("a write still queued when the resolver goes runs in its destructor", "[fs]") {
+  api::WorkQueue queue(1, 0);
+  std::latch release_worker{1};
+  std::atomic<bool> kept{false};
+  std::atomic<bool> blocker_queued{false};
+  {
+    SizeResolver resolver(queue, 1);
+    auto probe = [&]() -> Result<SizeResolver::Found> {
+      // Queued ahead of the write (foreground first), this task holds the only worker until
+      // the resolver is gone, so only the destructor can run the write.
+      blocker_queued = queue.submit(api::Priority::foreground, [&] { release_worker.wait(); });
+      return SizeResolver::Found{9, [&] { kept = true; }};
+    };
+    const auto size = resolver.resolve("k", probe, 24h);
+    REQUIRE(size.ok());
+    REQUIRE(blocker_queued);
+    CHECK_FALSE(kept);
+  }
+  CHECK(kept);
+  release_worker.count_down();
 }
