@@ -4,11 +4,13 @@
 // photo on Flickr exactly once; a full spool disk is a clear error that loses nothing; a read
 // token is refused at mount time; everything outside upload/ stays EROFS. Every check runs
 // with Flickr's default call budget.
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
 #include <csignal>
 #include <cstring>
 #include <filesystem>
@@ -85,22 +87,32 @@ TEST_CASE(
         return shown.size() == by_id.size();
       },
       std::chrono::seconds(120)));
+  // On a failure, what the photostream holds now tells a rename from a lost entry.
+  const auto photostream_now = [&] {
+    std::string now;
+    for (const auto& page : list_dir(mount.root() + "/photostream")) {
+      for (const auto& name : list_dir(mount.root() + "/photostream/" + page))
+        now += page + "/" + name + " ";
+    }
+    return now;
+  };
   for (const auto& [id, path] : shown) {
     INFO(path);
     struct stat st {};
     const int stat_result = ::stat(path.c_str(), &st);
     const int stat_errno = errno;
-    // On a failure, what the photostream holds now tells a rename from a lost entry.
     if (stat_result != 0) {
-      std::string now;
-      for (const auto& page : list_dir(mount.root() + "/photostream")) {
-        for (const auto& name : list_dir(mount.root() + "/photostream/" + page))
-          now += page + "/" + name + " ";
-      }
-      UNSCOPED_INFO("errno " << stat_errno << "; the photostream now: " << now);
+      UNSCOPED_INFO("stat errno " << stat_errno << "; the photostream now: " << photostream_now());
     }
     REQUIRE(stat_result == 0);
     CHECK(static_cast<std::uint64_t>(st.st_size) == by_id.at(id)->size);
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    const int open_errno = errno;
+    if (fd < 0) {
+      UNSCOPED_INFO("open errno " << open_errno << "; the photostream now: " << photostream_now());
+    }
+    REQUIRE(fd >= 0);
+    ::close(fd);
     CHECK(sha256_hex(read_file(path)) == by_id.at(id)->sha256);
   }
   CHECK(eventually([&] { return spool_empty(work); }, std::chrono::seconds(30)));
