@@ -37,7 +37,7 @@
 #include <string_view>
 
 #include "api/clock.hpp"
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::api {
 

@@ -19,7 +19,7 @@
 #include <utility>
 
 #include "api/call_budget.hpp"
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::api {
 

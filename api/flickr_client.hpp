@@ -35,9 +35,9 @@
 #include "api/oauth.hpp"
 #include "api/parse/upload_reply.hpp"
 #include "api/rate_limiter.hpp"
-#include "api/result.hpp"
 #include "api/retry.hpp"
 #include "api/types.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::api {
 

@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::api::oauth {
 

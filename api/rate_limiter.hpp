@@ -24,7 +24,7 @@
 #include "api/call_budget.hpp"
 #include "api/call_gate.hpp"
 #include "api/clock.hpp"
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::api {
 

@@ -15,7 +15,7 @@
 #include <optional>
 #include <string_view>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::api {
 

@@ -42,7 +42,7 @@
 #include <string_view>
 #include <vector>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "cache/downloader.hpp"
 #include "cache/meta_store.hpp"
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::cache {
 

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <utility>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::cache {
 

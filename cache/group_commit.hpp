@@ -25,7 +25,7 @@
 #include <optional>
 #include <vector>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "cache/lmdb.hpp"
 
 namespace flickrfs::cache::lmdb {

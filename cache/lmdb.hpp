@@ -44,7 +44,7 @@
 #include <string_view>
 #include <utility>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 struct MDB_env;
 struct MDB_txn;

@@ -28,8 +28,8 @@
 #include <string_view>
 #include <vector>
 
-#include "api/result.hpp"
 #include "api/types.hpp"
+#include "base/result.hpp"
 #include "cache/group_commit.hpp"
 #include "cache/lmdb.hpp"
 #include "cache/page.hpp"

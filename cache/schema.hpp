@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <string>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "cache/lmdb.hpp"
 
 namespace flickrfs::cache {

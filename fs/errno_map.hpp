@@ -3,7 +3,7 @@
 // rclone's translateError keep this in one spot too; tests/unit/errno_map_test.cpp covers
 // every Errc).
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::fs {
 

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::fs::log {
 

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "fs/cli/options.hpp"
 #include "fs/thumbnail/freedesktop.hpp"
 

@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::fs {
 

@@ -24,7 +24,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::api::parse {
 

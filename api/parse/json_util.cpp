@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "api/parse/envelope.hpp"
-#include "api/utf8.hpp"
+#include "base/utf8.hpp"
 
 namespace flickrfs::api::parse::detail {
 

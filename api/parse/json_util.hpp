@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::api::parse::detail {
 

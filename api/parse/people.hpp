@@ -8,8 +8,8 @@
 
 #include <string_view>
 
-#include "api/result.hpp"
 #include "api/types.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::api::parse {
 

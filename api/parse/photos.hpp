@@ -16,8 +16,8 @@
 #include <span>
 #include <string_view>
 
-#include "api/result.hpp"
 #include "api/types.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::api::parse {
 

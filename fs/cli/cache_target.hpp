@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "cache/meta_store.hpp"
 
 namespace flickrfs::cli {

@@ -6,7 +6,7 @@
 // Thread contract: called once at startup; the log sink it returns is thread-safe.
 
 #include "api/flickr_client.hpp"
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "fs/cli/options.hpp"
 
 namespace flickrfs::cli {

@@ -2,7 +2,7 @@
 // Process exit codes of every flickrfs command (DESIGN section 2), and the one mapping from
 // an Error to an exit code.
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::cli {
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::cli {
 

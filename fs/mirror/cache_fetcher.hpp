@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "api/result.hpp"
 #include "api/types.hpp"
+#include "base/result.hpp"
 #include "fs/mirror/entry.hpp"
 #include "fs/mirror/fetcher.hpp"
 

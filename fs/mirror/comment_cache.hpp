@@ -12,8 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "api/result.hpp"
 #include "api/types.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::mirror {
 

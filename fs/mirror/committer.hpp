@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "fs/mirror/atomic_file.hpp"
 
 namespace flickrfs::mirror {

@@ -11,7 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "fs/mirror/entry.hpp"
 
 namespace flickrfs::mirror {

@@ -8,7 +8,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "fs/mirror/atomic_file.hpp"
 #include "fs/mirror/entry.hpp"
 

@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "api/flickr_client.hpp"
-#include "api/result.hpp"
 #include "api/types.hpp"
+#include "base/result.hpp"
 #include "fs/mirror/comment_cache.hpp"
 
 namespace flickrfs::mirror {

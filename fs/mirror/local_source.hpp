@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "fs/mirror/entry.hpp"
 #include "fs/mirror/fetcher.hpp"
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "fs/mirror/entry.hpp"
 #include "fs/mirror/state_file.hpp"
 

@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "fs/mirror/entry.hpp"
 
 namespace flickrfs::mirror {

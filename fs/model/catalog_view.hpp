@@ -18,7 +18,7 @@
 #include <span>
 #include <string>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "fs/model/node.hpp"
 #include "fs/model/tree.hpp"
 

@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "api/result.hpp"
 #include "api/types.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::model {
 

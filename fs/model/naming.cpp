@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "api/utf8.hpp"
+#include "base/utf8.hpp"
 
 namespace flickrfs::model {
 

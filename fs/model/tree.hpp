@@ -42,8 +42,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "api/result.hpp"
 #include "api/types.hpp"
+#include "base/result.hpp"
 #include "cache/page.hpp"
 #include "fs/model/ino_set.hpp"
 #include "fs/model/media_choice.hpp"

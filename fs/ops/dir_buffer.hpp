@@ -9,7 +9,7 @@
 
 #include <fuse_lowlevel.h>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "fs/context.hpp"
 
 namespace flickrfs::fs::op {

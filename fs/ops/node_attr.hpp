@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "fs/context.hpp"
 #include "fs/model/tree.hpp"
 

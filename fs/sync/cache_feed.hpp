@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "cache/meta_store.hpp"
 #include "fs/model/tree.hpp"
 

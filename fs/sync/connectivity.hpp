@@ -16,7 +16,7 @@
 #include <mutex>
 #include <string>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::fs {
 

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "api/flickr_client.hpp"
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "cache/meta_store.hpp"
 #include "fs/model/tree.hpp"
 #include "fs/sync/connectivity.hpp"

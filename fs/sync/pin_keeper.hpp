@@ -36,7 +36,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "cache/blob_store.hpp"
 #include "cache/meta_store.hpp"
 #include "fs/sync/catalog.hpp"

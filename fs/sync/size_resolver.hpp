@@ -34,8 +34,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "api/result.hpp"
 #include "api/work_queue.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::fs {
 

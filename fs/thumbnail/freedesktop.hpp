@@ -20,8 +20,8 @@
 #include <string_view>
 #include <vector>
 
-#include "api/result.hpp"
 #include "api/types.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::fs::thumbnail {
 

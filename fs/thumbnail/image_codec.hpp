@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "fs/thumbnail/freedesktop.hpp"
 
 namespace flickrfs::fs::thumbnail {

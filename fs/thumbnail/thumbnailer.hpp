@@ -30,8 +30,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "api/result.hpp"
 #include "api/types.hpp"
+#include "base/result.hpp"
 #include "cache/blob_store.hpp"
 #include "fs/model/tree.hpp"
 #include "fs/thumbnail/freedesktop.hpp"

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 namespace flickrfs::upload::spool_io {
 

@@ -38,7 +38,7 @@
 #include <string_view>
 #include <vector>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "cache/file_util.hpp"
 #include "fs/model/catalog_view.hpp"
 #include "fs/model/inode.hpp"

@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "cache/file_util.hpp"
 
 namespace flickrfs::upload {

@@ -27,7 +27,7 @@
 #include <string>
 
 #include "api/flickr_client.hpp"
-#include "api/result.hpp"
+#include "base/result.hpp"
 #include "fs/upload/upload_spool.hpp"
 
 namespace flickrfs::upload {

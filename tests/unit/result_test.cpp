@@ -5,7 +5,7 @@
 #include <memory>
 #include <set>
 
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 using flickrfs::Errc;
 using flickrfs::Error;

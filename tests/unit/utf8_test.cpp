@@ -1,7 +1,7 @@
 // api/utf8: the one UTF-8 check behind names, JSON output and the reply parser. simdjson's
 // validator is the oracle over every 1- and 2-byte string and every 3- and 4-byte string
 // whose lead byte starts a multi-byte sequence.
-#include "api/utf8.hpp"
+#include "base/utf8.hpp"
 
 #include <simdjson.h>
 

@@ -1,5 +1,5 @@
 // See utf8.hpp.
-#include "api/utf8.hpp"
+#include "base/utf8.hpp"
 
 #include <cstdint>
 

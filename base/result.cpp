@@ -1,5 +1,5 @@
 // Error helpers shared by every layer. See result.hpp.
-#include "api/result.hpp"
+#include "base/result.hpp"
 
 #include <cerrno>
 #include <cstring>
