@@ -14,9 +14,10 @@
 // cache never forgets a photo because a listing call failed. Photos no longer in any listing
 // stay until prune_unlisted_photos() is called after a complete, successful refresh.
 //
-// Thread contract: thread-safe. Any number of reader threads and one refresher may call any
-// method at once; each call is one short LMDB transaction (reads never see a half-applied
-// write: replace_* and upsert_* are each one write txn). No method blocks on the network.
+// Thread contract: thread-safe. Any number of threads may call any method at once; LMDB runs
+// one write txn at a time, and every read-merge-write happens inside one. Reads never see a
+// half-applied replace_* (one write txn each); upsert_photos commits every 500 photos, which
+// loses nothing because upserts only add. No method blocks on the network.
 // The small writes many threads make at once (remote sizes, comments, EXIF) share
 // transactions through a GroupCommit: one fsync for all the probes that finished together.
 

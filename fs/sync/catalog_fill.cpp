@@ -10,7 +10,8 @@
 //
 // Thread contract: await_listing() from any thread (waits in SnapshotStore::wait_until,
 // never calls the network); fetch_album_replies() on a thread of its own, calling only the
-// (thread-safe) client; everything else on the background thread under m_refresh_mutex.
+// (thread-safe) client and MetaStore::upsert_photos; everything else on the background thread
+// under m_refresh_mutex.
 #include <algorithm>
 #include <atomic>
 #include <ctime>
@@ -184,12 +185,22 @@ Refresher::AlbumReplies Refresher::fetch_album_replies() const {
   replies.collections = m_client->collections_tree(m_options.user);
   if (!replies.sets->ok()) return replies;
   const auto& sets = **replies.sets;
-  auto walks = parallel_calls<Result<api::PhotoWalk>>(
+  auto members = parallel_calls<Result<std::vector<std::string>>>(
       *m_options.work_queue, sets.size(), make_error(Errc::interrupted, "album walk not attempted"),
-      [&](std::size_t i) { return m_client->all_photoset_photos(sets[i].id, ""); });
+      [&](std::size_t i) { return fetch_album_members(sets[i].id); });
   for (std::size_t i = 0; i < sets.size(); ++i)
-    replies.members.emplace(sets[i].id, std::move(walks[i]));
+    replies.members.emplace(sets[i].id, std::move(members[i]));
   return replies;
+}
+
+Result<std::vector<std::string>> Refresher::fetch_album_members(const std::string& album_id) const {
+  FLICKRFS_TRY(const api::PhotoWalk walk, m_client->all_photoset_photos(album_id, ""));
+  FLICKRFS_CHECK(m_meta.upsert_photos(walk.photos, cache::PhotoSource::list));
+  std::vector<std::string> ids;
+  ids.reserve(walk.photos.size());
+  for (const auto& photo : walk.photos)
+    ids.push_back(photo.id);
+  return ids;
 }
 
 Result<std::vector<std::string>> Refresher::fetch_album_list(AlbumReplies* ahead) {
@@ -221,12 +232,12 @@ Result<std::vector<std::string>> Refresher::fetch_album_list(AlbumReplies* ahead
 Result<void> Refresher::walk_albums(std::vector<std::string> album_ids, bool& complete,
                                     AlbumReplies* ahead) {
   // Concurrent lookups of distinct albums in `ahead` (no insertion): safe without a lock.
-  const auto walk_of = [&](const std::string& id) -> Result<api::PhotoWalk> {
+  const auto members_of = [&](const std::string& id) -> Result<std::vector<std::string>> {
     if (ahead != nullptr) {
       const auto found = ahead->members.find(id);
       if (found != ahead->members.end()) return std::move(found->second);
     }
-    return m_client->all_photoset_photos(id, "");
+    return fetch_album_members(id);
   };
   std::int64_t last_publish = unix_now();
   while (!album_ids.empty() && !m_stopping.load()) {
@@ -246,30 +257,26 @@ Result<void> Refresher::walk_albums(std::vector<std::string> album_ids, bool& co
                                                    kParallelCalls, album_ids.size()));
     const std::vector<std::string> batch(album_ids.begin(), batch_end);
     album_ids.erase(album_ids.begin(), batch_end);
-    auto walks = parallel_calls<Result<api::PhotoWalk>>(
+    auto members = parallel_calls<Result<std::vector<std::string>>>(
         *m_options.work_queue, batch.size(),
         make_error(Errc::interrupted, "album walk not attempted"),
-        [&](std::size_t i) { return walk_of(batch[i]); });
+        [&](std::size_t i) { return members_of(batch[i]); });
     std::optional<Error> retry_later;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const std::string& id = batch[i];
-      auto& walk = walks[i];
-      if (!walk.ok()) {
-        m_connectivity.report(walk.error());
-        log::warning("album %s: %s", id.c_str(), walk.error().describe().c_str());
+      const auto& ids = members[i];
+      if (!ids.ok()) {
+        m_connectivity.report(ids.error());
+        log::warning("album %s: %s", id.c_str(), ids.error().describe().c_str());
         complete = false;
-        if (transient(walk.error())) {
-          if (!retry_later) retry_later = walk.error();
+        if (transient(ids.error())) {
+          if (!retry_later) retry_later = ids.error();
           continue;
         }
         m_albums_failed.insert(id);  // shown empty until a later refresh succeeds
         continue;
       }
-      FLICKRFS_CHECK(m_meta.upsert_photos(walk->photos, cache::PhotoSource::list));
-      std::vector<std::string> ids;
-      for (const auto& photo : walk->photos)
-        ids.push_back(photo.id);
-      FLICKRFS_CHECK(m_meta.replace_album_photos(id, ids, unix_now()));
+      FLICKRFS_CHECK(m_meta.replace_album_photos(id, *ids, unix_now()));
       m_albums_failed.erase(id);
     }
     FLICKRFS_CHECK(publish_progress(last_publish, batch_wanted));
@@ -287,9 +294,12 @@ Result<void> Refresher::fill_missing() {
   };
   // A first mount: info.json waits for the photostream and for every album (it names the
   // photo's albums), and neither side needs the other's replies, so the album side's round
-  // trips are asked on a second thread while the photostream is walked. Its replies are
-  // stored here, after the photostream's: only network time overlaps, every write and
-  // rebuild stays on this thread. (A refresh asks only for the albums that changed, which it
+  // trips are asked on a second thread while the photostream is walked. That thread stores
+  // each album's photo records as they arrive (MetaStore takes writes from any thread; both
+  // sides write the same PhotoSource::list records) and keeps only member ids, so the fill
+  // never holds every album's records at once (at 100,000 photos in 20 albums that was the
+  // largest part of its peak). The album list, memberships and rebuilds stay on this thread,
+  // after the photostream's. (A refresh asks only for the albums that changed, which it
   // learns from the album list: it stays sequential.)
   std::future<AlbumReplies> album_replies;
   if (!listed(model::kSetsIno)) {

@@ -127,7 +127,9 @@ class Refresher {
   struct AlbumReplies {
     std::optional<Result<std::vector<api::Photoset>>> sets;
     std::optional<Result<std::vector<api::Collection>>> collections;
-    std::unordered_map<std::string, Result<api::PhotoWalk>> members;  // by album id
+    // Member ids by album id; their photos are stored as each album arrives, so a first
+    // fill does not hold every album's photo records until the photostream walk ends.
+    std::unordered_map<std::string, Result<std::vector<std::string>>> members;
   };
   [[nodiscard]] AlbumReplies fetch_album_replies() const;
   [[nodiscard]] Result<std::vector<std::string>> fetch_album_list(AlbumReplies* ahead = nullptr);
@@ -140,6 +142,9 @@ class Refresher {
       std::string_view text);
   [[nodiscard]] Result<void> walk_albums(std::vector<std::string> album_ids, bool& complete,
                                          AlbumReplies* ahead = nullptr);
+  // One album's walk: its photos stored in MetaStore, its member ids returned.
+  [[nodiscard]] Result<std::vector<std::string>> fetch_album_members(
+      const std::string& album_id) const;
   [[nodiscard]] std::vector<Result<std::vector<api::Size>>> fetch_sizes_parallel(
       const std::vector<const model::PhotoCore*>& videos);
   [[nodiscard]] Result<void> fill_video_sizes();
