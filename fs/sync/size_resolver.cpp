@@ -34,20 +34,14 @@ std::shared_ptr<SizeResolver::State> SizeResolver::enqueue_locked(const std::str
   auto found = core.inflight.find(key);
   if (found != core.inflight.end()) {
     // Already queued: a foreground request moves it ahead of the walk-ahead queue.
-    if (foreground && !found->second->started) {
-      core.foreground.emplace_back(key, found->second);
-      (void)m_core->queue.submit(api::Priority::foreground,
-                                 [core = m_core] { run_one(core, false); });
-    }
+    if (foreground && !found->second->started) queue_foreground_locked(key, found->second);
     return found->second;
   }
   auto state = std::make_shared<State>();
   state->probe = std::move(probe);
   core.inflight.emplace(key, state);
   if (foreground) {
-    core.foreground.emplace_back(key, state);
-    (void)m_core->queue.submit(api::Priority::foreground,
-                               [core = m_core] { run_one(core, false); });
+    queue_foreground_locked(key, state);
   } else {
     core.background.emplace_back(key, state);
     if (core.background_tasks < core.max_background) {
@@ -57,6 +51,12 @@ std::shared_ptr<SizeResolver::State> SizeResolver::enqueue_locked(const std::str
     }
   }
   return state;
+}
+
+void SizeResolver::queue_foreground_locked(const std::string& key,
+                                           const std::shared_ptr<State>& state) {
+  m_core->foreground.emplace_back(key, state);
+  (void)m_core->queue.submit(api::Priority::foreground, [core = m_core] { run_one(core, false); });
 }
 
 Result<std::uint64_t> SizeResolver::resolve(const std::string& key, Probe probe,

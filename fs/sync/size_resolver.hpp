@@ -98,6 +98,8 @@ class SizeResolver {
   static void keep_one(const std::shared_ptr<Core>& core);
   static void forget_locked(Core& core, const Entry& entry);
   std::shared_ptr<State> enqueue_locked(const std::string& key, Probe probe, bool foreground);
+  // A foreground request: its own task, so it never waits behind walk-ahead probes.
+  void queue_foreground_locked(const std::string& key, const std::shared_ptr<State>& state);
 
   std::shared_ptr<Core> m_core;
 };
