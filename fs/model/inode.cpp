@@ -38,7 +38,7 @@ Ino stable_ino(NodeKind kind, std::initializer_list<std::string_view> parts,
     hash *= kFnvPrime;
   }
   Ino ino = splitmix64(hash + salt);
-  while (ino < kFirstFreeIno)
+  while (ino < kFirstFreeIno || in_upload_range(ino))
     ino = splitmix64(ino + 1);
   return ino;
 }

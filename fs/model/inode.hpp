@@ -18,7 +18,15 @@
 
 namespace flickrfs::model {
 
-// Never returns 0 or a value below 16 (reserved for the fixed directories).
+// Inodes whose top byte is this tag are numbered by MOUNT/upload/ (fs/upload/upload_area.hpp),
+// which tells its own inodes from the tree's by that byte alone.
+inline constexpr Ino kUploadInoTag = 0xF7ull << 56;
+[[nodiscard]] constexpr bool in_upload_range(Ino ino) noexcept {
+  return (ino & (0xFFull << 56)) == kUploadInoTag;
+}
+
+// Never returns 0, a value below 16 (reserved for the fixed directories) or one in the
+// upload range.
 [[nodiscard]] Ino stable_ino(NodeKind kind, std::initializer_list<std::string_view> parts,
                              std::uint32_t salt = 0) noexcept;
 

@@ -19,9 +19,7 @@
 // (replacement_size, open_replacement). One replacement per photo at a time (EBUSY).
 //
 // Inode numbers: model::kUploadIno for upload/, and kUploadTag | n below it. The tree's
-// hashed inode numbers (model/inode.hpp) land on one of these with probability about
-// (entries here) / 2^56 per tree inode; not checked, like the hash collisions across
-// snapshots are not.
+// hashed inode numbers (model/inode.hpp) never have that top byte, so owns() needs no table.
 //
 // Thread contract: thread-safe (one mutex); FUSE workers call it concurrently with the
 // UploadWorker.
@@ -46,7 +44,7 @@
 
 namespace flickrfs::upload {
 
-inline constexpr model::Ino kUploadTag = 0xF7ull << 56;
+inline constexpr model::Ino kUploadTag = model::kUploadInoTag;
 inline constexpr std::string_view kUploadDirName = "upload";
 
 // A spooled file waiting for Flickr.
@@ -88,7 +86,7 @@ class UploadArea {
   [[nodiscard]] static Result<std::unique_ptr<UploadArea>> open(const std::string& spool_dir);
 
   [[nodiscard]] static bool owns(model::Ino ino) noexcept {
-    return ino == model::kUploadIno || (ino & (0xFFull << 56)) == kUploadTag;
+    return ino == model::kUploadIno || model::in_upload_range(ino);
   }
   [[nodiscard]] std::optional<model::Attr> attr(model::Ino ino) const;
   [[nodiscard]] std::optional<model::Attr> lookup(model::Ino parent, std::string_view name) const;

@@ -1,3 +1,4 @@
+#include <string>
 // fs/model/tree*.cpp: the tree of DESIGN section 3 over an in-memory catalog.
 #include <catch2/catch.hpp>
 
@@ -161,6 +162,24 @@ TEST_CASE("inode numbers are stable across builds and unique", "[model]") {
     CHECK(record.files[0].ino == other.files[0].ino);
     CHECK(seen.insert(record.sidecar_ino).second);
     CHECK(seen.insert(record.files[0].ino).second);
+  }
+}
+
+// upload/ tells its inodes from the tree's by the top byte alone (a --writable mount sent
+// every 256th photo's open and getattr to upload/, which answered ENOENT).
+TEST_CASE("no tree inode falls in the range upload/ numbers its files in", "[model]") {
+  std::int64_t in_range = 0;
+  for (std::uint32_t i = 0; i < 100'000; ++i) {
+    const std::string id = std::to_string(52'000'000'000ULL + i);
+    in_range += in_upload_range(stable_ino(NodeKind::image_file, {id, "secret"})) ? 1 : 0;
+    in_range += in_upload_range(stable_ino(NodeKind::sidecar, {id})) ? 1 : 0;
+  }
+  CHECK(in_range == 0);  // about 780 of these 200,000 hashes have that top byte
+  const auto tree = Tree::build(test::make_catalog(2'000), {});
+  for (const auto& record : tree->photos()) {
+    CHECK_FALSE(in_upload_range(record.sidecar_ino));
+    for (const auto& file : record.files)
+      CHECK_FALSE(in_upload_range(file.ino));
   }
 }
 
