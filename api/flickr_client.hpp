@@ -87,15 +87,27 @@ struct AccessToken {
   std::string fullname;
 };
 
-// A complete listing, as walk_pages() collected it.
-struct PhotoWalk {
-  std::vector<Photo> photos;        // server order, each id once
+// What a key walk keeps of a photo once its page went to the observer: its id and place.
+// A whole api::Photo is 672 bytes even when stripped, so 100,000 of them held to a walk's
+// end cost 67 MB; album walks running side by side held more.
+struct PhotoKey {
+  std::string id;
+  std::int64_t date_upload = 0;
+};
+
+// A complete listing, as walk_pages() collected it: whole photos (PhotoWalk) or, for a
+// caller that stores each page as it arrives, their keys (KeyWalk).
+template <class Item>
+struct Walk {
+  std::vector<Item> photos;         // server order, each id once
   std::int64_t reported_total = 0;  // "total" of the last page read
   int passes = 0;                   // 1 normally; more when a pass came up short
   // True when every page was read and the distinct ids reached the reported total. A
   // mirror --delete must refuse an incomplete walk.
   bool complete = false;
 };
+using PhotoWalk = Walk<Photo>;
+using KeyWalk = Walk<PhotoKey>;
 
 class FlickrClient {
  public:
@@ -145,20 +157,28 @@ class FlickrClient {
   //   boundary unseen, or the ids fall short of total) the walk runs again, up to
   //   `max_passes`, and stops early when a stable pass adds no new id. The result is then
   //   the union of all passes (nothing any pass saw is dropped), complete = false.
-  // `on_page` sees each page as it arrives, before the walk keeps its photos: it may store
-  // them and then strip them to what the caller needs afterwards (the id at least), so a
-  // walk of 100,000 photos need not hold every photo whole until its end. An error it
-  // returns ends the walk and is the walk's result (a failed store, an unmount: a walk of
-  // 100,000 photos is 200 calls).
+  // `on_page` sees each page as it arrives, before the walk keeps its photos: a key walk
+  // (walk_page_keys) keeps only PhotoKeys, so a caller that stores each page there needs
+  // not hold 100,000 photos whole until the walk's end. An error it returns ends the walk
+  // and is the walk's result (a failed store, an unmount: a walk of 100,000 photos is 200
+  // calls).
   using PageFetcher = std::function<Result<PhotoPage>(int page)>;
   using PageObserver = std::function<Result<void>(PhotoPage& page)>;
   [[nodiscard]] static Result<PhotoWalk> walk_pages(const PageFetcher& fetch_page,
                                                     int max_passes = 3,
                                                     const PageObserver& on_page = nullptr);
-  [[nodiscard]] Result<PhotoWalk> all_photos(const std::string& user,
-                                             const PageObserver& on_page = nullptr);
+  // The same walk keeping only each photo's key: `on_page` is where whole photos go.
+  [[nodiscard]] static Result<KeyWalk> walk_page_keys(const PageFetcher& fetch_page,
+                                                      const PageObserver& on_page,
+                                                      int max_passes = 3);
+  [[nodiscard]] Result<PhotoWalk> all_photos(const std::string& user);
+  [[nodiscard]] Result<KeyWalk> all_photo_keys(const std::string& user,
+                                               const PageObserver& on_page);
   [[nodiscard]] Result<PhotoWalk> all_photoset_photos(const std::string& photoset_id,
                                                       const std::string& owner);
+  [[nodiscard]] Result<KeyWalk> all_photoset_keys(const std::string& photoset_id,
+                                                  const std::string& owner,
+                                                  const PageObserver& on_page);
   // Every favorite: ceil(F / 500) calls when the list holds still.
   [[nodiscard]] Result<PhotoWalk> all_favorites(const std::string& user);
 

@@ -22,15 +22,25 @@ bool is_me(const std::string& user) {
 }
 
 // One pass over pages 1..pages; `stable` when total and pages did not change during it.
+template <class Item>
 struct WalkPass {
-  std::vector<Photo> photos;  // each id once, server order
+  std::vector<Item> photos;  // each id once, server order
   std::int64_t total = 0;
   bool stable = true;
 };
 
-Result<WalkPass> walk_once(const FlickrClient::PageFetcher& fetch_page,
-                           const FlickrClient::PageObserver& on_page) {
-  WalkPass pass;
+// What a walk keeps of a photo the observer has seen.
+Photo keep(Photo&& photo, const Photo*) {
+  return std::move(photo);
+}
+PhotoKey keep(Photo&& photo, const PhotoKey*) {
+  return {std::move(photo.id), photo.date_upload};
+}
+
+template <class Item>
+Result<WalkPass<Item>> walk_once(const FlickrClient::PageFetcher& fetch_page,
+                                 const FlickrClient::PageObserver& on_page) {
+  WalkPass<Item> pass;
   std::unordered_set<std::string> seen;
   int pages = 1;
   for (int page = 1; page <= pages; ++page) {
@@ -41,10 +51,40 @@ Result<WalkPass> walk_once(const FlickrClient::PageFetcher& fetch_page,
     pass.total = result.total;
     for (auto& photo : result.photos) {
       if (!photo.id.empty() && seen.insert(photo.id).second)
-        pass.photos.push_back(std::move(photo));
+        pass.photos.push_back(keep(std::move(photo), static_cast<const Item*>(nullptr)));
     }
   }
   return pass;
+}
+
+template <class Item>
+Result<Walk<Item>> walk_passes(const FlickrClient::PageFetcher& fetch_page, int max_passes,
+                               const FlickrClient::PageObserver& on_page) {
+  Walk<Item> walk;
+  std::vector<Item> union_photos;  // every id any pass saw, first sighting kept
+  std::unordered_set<std::string> union_seen;
+  for (int pass = 1; pass <= std::max(1, max_passes); ++pass) {
+    FLICKRFS_TRY(WalkPass<Item> result, walk_once<Item>(fetch_page, on_page));
+    walk.passes = pass;
+    walk.reported_total = result.total;
+    const bool full = static_cast<std::int64_t>(result.photos.size()) >= result.total;
+    if (result.stable && full) {
+      walk.photos = std::move(result.photos);  // an exact snapshot of the listing
+      walk.complete = true;
+      return walk;
+    }
+    // Merged only when another pass follows: a copy of every photo of a first, complete pass
+    // doubled the peak memory of the walk.
+    const std::size_t union_before = union_photos.size();
+    for (auto& photo : result.photos) {
+      if (union_seen.insert(photo.id).second) union_photos.push_back(std::move(photo));
+    }
+    // A stable but short listing that a second look did not change: Flickr's total counts
+    // photos it filters out. Nothing more to find.
+    if (result.stable && pass > 1 && union_photos.size() == union_before) break;
+  }
+  walk.photos = std::move(union_photos);  // never drop what any pass saw
+  return walk;
 }
 
 template <class T>
@@ -153,42 +193,36 @@ Result<std::vector<Collection>> FlickrClient::collections_tree(const std::string
 
 Result<PhotoWalk> FlickrClient::walk_pages(const PageFetcher& fetch_page, int max_passes,
                                            const PageObserver& on_page) {
-  PhotoWalk walk;
-  std::vector<Photo> union_photos;  // every id any pass saw, first sighting kept
-  std::unordered_set<std::string> union_seen;
-  for (int pass = 1; pass <= std::max(1, max_passes); ++pass) {
-    FLICKRFS_TRY(WalkPass result, walk_once(fetch_page, on_page));
-    walk.passes = pass;
-    walk.reported_total = result.total;
-    const bool full = static_cast<std::int64_t>(result.photos.size()) >= result.total;
-    if (result.stable && full) {
-      walk.photos = std::move(result.photos);  // an exact snapshot of the listing
-      walk.complete = true;
-      return walk;
-    }
-    // Merged only when another pass follows: a copy of every photo of a first, complete pass
-    // doubled the peak memory of the walk.
-    const std::size_t union_before = union_photos.size();
-    for (auto& photo : result.photos) {
-      if (union_seen.insert(photo.id).second) union_photos.push_back(std::move(photo));
-    }
-    // A stable but short listing that a second look did not change: Flickr's total counts
-    // photos it filters out. Nothing more to find.
-    if (result.stable && pass > 1 && union_photos.size() == union_before) break;
-  }
-  walk.photos = std::move(union_photos);  // never drop what any pass saw
-  return walk;
+  return walk_passes<Photo>(fetch_page, max_passes, on_page);
 }
 
-Result<PhotoWalk> FlickrClient::all_photos(const std::string& user, const PageObserver& on_page) {
+Result<KeyWalk> FlickrClient::walk_page_keys(const PageFetcher& fetch_page,
+                                             const PageObserver& on_page, int max_passes) {
+  return walk_passes<PhotoKey>(fetch_page, max_passes, on_page);
+}
+
+Result<PhotoWalk> FlickrClient::all_photos(const std::string& user) {
   FLICKRFS_TRY(const std::string who, me_or_nsid(user, false));
-  return walk_pages([&](int page) { return photos_page(who, page, kMaxPerPage); }, 3, on_page);
+  return walk_pages([&](int page) { return photos_page(who, page, kMaxPerPage); });
+}
+
+Result<KeyWalk> FlickrClient::all_photo_keys(const std::string& user, const PageObserver& on_page) {
+  FLICKRFS_TRY(const std::string who, me_or_nsid(user, false));
+  return walk_page_keys([&](int page) { return photos_page(who, page, kMaxPerPage); }, on_page);
 }
 
 Result<PhotoWalk> FlickrClient::all_photoset_photos(const std::string& photoset_id,
                                                     const std::string& owner) {
   return walk_pages(
       [&](int page) { return photoset_photos_page(photoset_id, owner, page, kMaxPerPage); });
+}
+
+Result<KeyWalk> FlickrClient::all_photoset_keys(const std::string& photoset_id,
+                                                const std::string& owner,
+                                                const PageObserver& on_page) {
+  return walk_page_keys(
+      [&](int page) { return photoset_photos_page(photoset_id, owner, page, kMaxPerPage); },
+      on_page);
 }
 
 Result<PhotoWalk> FlickrClient::all_favorites(const std::string& user) {

@@ -11,8 +11,8 @@
 //
 // A listing only changes through a successful replace_* call, and replace_* never deletes a
 // photo record: a failed refresh (network error, offline) simply does not call it, so the
-// cache never forgets a photo because a listing call failed. Photos no longer in any listing
-// stay until prune_unlisted_photos() is called after a complete, successful refresh.
+// cache never forgets a photo because a listing call failed. A photo no longer in any
+// listing keeps its record; the tree is built from the listings, so it is not shown.
 //
 // Thread contract: thread-safe. Any number of threads may call any method at once; LMDB runs
 // one write txn at a time, and every read-merge-write happens inside one. Reads never see a

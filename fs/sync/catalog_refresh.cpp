@@ -21,8 +21,10 @@ bool has_video_stream(const api::Photo& photo) {
                      [](const api::Size& s) { return s.media == api::Media::video; });
 }
 
-std::vector<std::string> ids_oldest_first(std::vector<api::Photo>& photos) {
-  std::sort(photos.begin(), photos.end(), [](const api::Photo& a, const api::Photo& b) {
+// `Item`: api::Photo or api::PhotoKey.
+template <class Item>
+std::vector<std::string> ids_oldest_first(std::vector<Item>& photos) {
+  std::sort(photos.begin(), photos.end(), [](const Item& a, const Item& b) {
     if (a.date_upload != b.date_upload) return a.date_upload < b.date_upload;
     if (a.id.size() != b.id.size()) return a.id.size() < b.id.size();
     return a.id < b.id;
@@ -55,22 +57,18 @@ Result<void> Refresher::fetch_video_sizes(std::span<const api::Photo> photos) {
   return success();
 }
 
+Result<void> Refresher::store_page(const api::PhotoPage& page) const {
+  if (m_stopping.load()) return make_error(Errc::interrupted, "unmounting");
+  return m_meta.upsert_photos(page.photos, cache::PhotoSource::list);
+}
+
 Result<void> Refresher::fetch_photostream() {
-  // Each page is stored as it arrives, then only what the order needs is kept: holding the
-  // whole walk until its end made a first fill of 100,000 photos peak at over 600 MB.
-  // Video streams come after, page by page (fill_video_sizes): the listing is usable first.
-  // An unmount ends the walk at the next page rather than after all of them.
-  auto walk = m_client->all_photos(m_options.user, [&](api::PhotoPage& page) -> Result<void> {
-    if (m_stopping.load()) return make_error(Errc::interrupted, "unmounting");
-    FLICKRFS_CHECK(m_meta.upsert_photos(page.photos, cache::PhotoSource::list));
-    for (auto& photo : page.photos) {
-      api::Photo order_key;  // what ids_oldest_first() reads
-      order_key.id = std::move(photo.id);
-      order_key.date_upload = photo.date_upload;
-      photo = std::move(order_key);
-    }
-    return success();
-  });
+  // Each page is stored as it arrives and the walk keeps only the keys the order needs:
+  // holding the whole walk until its end made a first fill of 100,000 photos peak at over
+  // 600 MB. Video streams come after, page by page (fill_video_sizes): the listing is usable
+  // first. An unmount ends the walk at the next page rather than after all of them.
+  auto walk = m_client->all_photo_keys(m_options.user,
+                                       [&](api::PhotoPage& page) { return store_page(page); });
   if (!walk.ok()) {
     m_connectivity.report(walk.error());
     return std::move(walk).error();

@@ -114,6 +114,8 @@ class Refresher {
   // the build (cache_feed.hpp).
   [[nodiscard]] Result<model::CatalogInput> read_cache(std::shared_ptr<CacheFeed> feed) const;
   [[nodiscard]] std::shared_ptr<CacheFeed> photo_feed(std::vector<std::string> ids) const;
+  // A listing page as a key walk hands it over: stored at once (an unmount ends the walk).
+  [[nodiscard]] Result<void> store_page(const api::PhotoPage& page) const;
   [[nodiscard]] Result<void> fetch_photostream();
   [[nodiscard]] Result<bool> photostream_unchanged();
   [[nodiscard]] Result<void> fetch_albums(bool& complete);

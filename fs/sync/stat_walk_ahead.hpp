@@ -42,15 +42,14 @@ class StatWalkAhead {
 
   // The photos (indices into `tree`) to probe now that a file of `photo` was stat-ed (`part`
   // 0: its image or an extra size, 1: its sidecar, 2: its exif.json), `photo` itself
-  // included the first time.
-  // A new snapshot starts afresh.
+  // included the first time. A new snapshot starts afresh.
+  [[nodiscard]] std::vector<std::uint32_t> on_stat(const std::shared_ptr<const model::Tree>& tree,
+                                                   std::uint32_t photo, std::uint8_t part = 0);
   // The number of pages whose state is kept (at most kPagesKept).
   [[nodiscard]] std::size_t pages_kept() const {
     std::lock_guard lock(m_mutex);
     return m_pages.size();
   }
-  [[nodiscard]] std::vector<std::uint32_t> on_stat(const std::shared_ptr<const model::Tree>& tree,
-                                                   std::uint32_t photo, std::uint8_t part = 0);
 
  private:
   struct PageWalk {

@@ -93,6 +93,41 @@ TEST_CASE("walk: the page observer sees each page before the walk keeps what it 
   CHECK(walk->complete);
 }
 
+TEST_CASE("walk: a key walk keeps ids and upload dates, its observer the whole photos", "[walk]") {
+  // Page 2 repeats photo 2 (pushed across the boundary by a new upload) and reports one
+  // photo fewer than its page 1 did: the first pass is unstable, a second one follows.
+  int calls = 0;
+  std::set<std::string> titled;  // photos the observer saw whole
+  auto walk = FlickrClient::walk_page_keys(
+      [&](int page) -> Result<PhotoPage> {
+        ++calls;
+        auto out = page_of({1, 2, 3, 4}, page, 2);
+        if (calls == 2) {
+          out.photos = {photo(2), photo(3)};
+          out.total = 3;
+        }
+        for (auto& p : out.photos) {
+          p.title = "title " + p.id;
+          p.date_upload = 1000 + std::stoll(p.id);
+        }
+        return out;
+      },
+      [&](PhotoPage& page) -> Result<void> {
+        for (const auto& p : page.photos) {
+          if (p.title == "title " + p.id) titled.insert(p.id);
+        }
+        return success();
+      });
+  REQUIRE(walk.ok());
+  CHECK(walk->passes == 2);
+  CHECK(titled == std::set<std::string>{"1", "2", "3", "4"});
+  REQUIRE(walk->photos.size() == 4);  // the second pass, stable and full
+  for (std::size_t i = 0; i < walk->photos.size(); ++i) {
+    CHECK(walk->photos[i].id == std::to_string(i + 1));
+    CHECK(walk->photos[i].date_upload == 1001 + static_cast<std::int64_t>(i));
+  }
+}
+
 TEST_CASE("walk: an error from the page observer ends the walk at that page", "[walk]") {
   std::vector<int> fetched;
   auto walk = FlickrClient::walk_pages(
