@@ -24,9 +24,9 @@ void tune_malloc() {
   }
 }
 
-// The old snapshot is usually the last big thing freed (hundreds of MB at 100,000 photos);
-// glibc keeps freed pages in its arenas unless asked to hand them back.
-void after_snapshot_swap(const cache::lmdb::Env& env) {
+// glibc keeps freed pages in its arenas unless asked to hand them back: an old snapshot
+// (hundreds of MB at 100,000 photos), the requests of a long walk.
+void release_free_memory(const cache::lmdb::Env& env) {
   ::malloc_trim(0);
   release_mapped_pages(env);
 }

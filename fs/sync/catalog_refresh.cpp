@@ -259,7 +259,7 @@ void Refresher::stop() {
 }
 
 void Refresher::background_loop() {
-  constexpr std::int64_t kReleaseMapSeconds = memory_policy::kReleaseMapPeriod.count();
+  constexpr std::int64_t kReleaseSeconds = memory_policy::kReleasePeriod.count();
   std::int64_t last_health = 0;
   std::int64_t last_release = unix_now();
   bool wanted = false;
@@ -280,9 +280,9 @@ void Refresher::background_loop() {
         if (!polled.ok()) log::info("recentlyUpdated: %s", polled.error().describe().c_str());
       }
     }
-    if (now - last_release >= kReleaseMapSeconds) {
+    if (now - last_release >= kReleaseSeconds) {
       last_release = now;
-      memory_policy::release_mapped_pages(*m_meta.env());
+      memory_policy::release_free_memory(*m_meta.env());
     }
     if (!m_requests.wait(std::chrono::seconds(1))) break;
   }

@@ -101,7 +101,7 @@ Result<void> Refresher::rebuild() {
                      std::chrono::steady_clock::now() - started)
                      .count();
   before.reset();  // usually the last reference to the old snapshot
-  memory_policy::after_snapshot_swap(*m_meta.env());
+  memory_policy::release_free_memory(*m_meta.env());
   return success();
 }
 

@@ -59,7 +59,7 @@ TEST_CASE("release_mapped_pages hands the map's pages back and reads stay the sa
   CHECK(rss_file_kib() - released > 12 * 1024);
 }
 
-TEST_CASE("after_snapshot_swap releases the map as well", "[fs]") {
+TEST_CASE("release_free_memory releases the map as well", "[fs]") {
   test::TempDir dir;
   auto env = Env::open(dir / "db.lmdb");
   REQUIRE(env.ok());
@@ -80,7 +80,7 @@ TEST_CASE("after_snapshot_swap releases the map as well", "[fs]") {
     }
   }
   const long mapped = rss_file_kib();
-  fs::memory_policy::after_snapshot_swap(**env);
+  fs::memory_policy::release_free_memory(**env);
   INFO("RssFile after reading 8 MiB: " << mapped
                                        << " KiB, after the swap hook: " << rss_file_kib());
   CHECK(mapped - rss_file_kib() > 6 * 1024);
