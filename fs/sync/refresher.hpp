@@ -129,8 +129,8 @@ class Refresher {
   struct AlbumReplies {
     std::optional<Result<std::vector<api::Photoset>>> sets;
     std::optional<Result<std::vector<api::Collection>>> collections;
-    // Member ids by album id; their photos are stored as each album arrives, so a first
-    // fill does not hold every album's photo records until the photostream walk ends.
+    // Member ids by album id; their photos are stored page by page as they arrive, so a
+    // first fill does not hold album photo records until the walks end.
     std::unordered_map<std::string, Result<std::vector<std::string>>> members;
   };
   [[nodiscard]] AlbumReplies fetch_album_replies() const;
