@@ -35,6 +35,21 @@ Result<std::optional<PhotoRecord>> read_photo(const lmdb::ReadTxn& txn, lmdb::Db
   return std::optional<PhotoRecord>{std::move(record).value()};
 }
 
+// Puts `value` under `key` unless the same bytes are stored; sets `changed` when it wrote.
+Result<void> put_changed(lmdb::WriteTxn& txn, lmdb::Dbi db, std::string_view key,
+                         std::string_view value, bool& changed) {
+  FLICKRFS_TRY(const auto stored, txn.get(db, key));
+  if (stored && *stored == value) return success();
+  changed = true;
+  return txn.put(db, key, value);
+}
+
+Result<void> del_changed(lmdb::WriteTxn& txn, lmdb::Dbi db, std::string_view key, bool& changed) {
+  FLICKRFS_TRY(const bool deleted, txn.del(db, key));
+  changed = changed || deleted;
+  return success();
+}
+
 CachedPhoto to_cached(PhotoRecord record) {
   return CachedPhoto{std::move(record.photo), record.has_detail, record.detail_last_update,
                      record.has_full_sizes};
@@ -114,6 +129,17 @@ MetaStore::MetaStore(std::shared_ptr<lmdb::Env> env, SchemaOpen schema)
 
 MetaStore::~MetaStore() = default;
 
+Result<void> MetaStore::update_tree(const TreeWrite& write) {
+  bool changed = false;
+  FLICKRFS_CHECK(m_env->update([&](lmdb::WriteTxn& txn) {
+    changed = false;  // a run after MDB_MAP_FULL starts over
+    return write(txn, changed);
+  }));
+  // After the commit: a reader that sees the new revision sees the data too.
+  if (changed) m_tree_revision.fetch_add(1, std::memory_order_acq_rel);
+  return success();
+}
+
 Result<std::unique_ptr<MetaStore>> MetaStore::open(std::shared_ptr<lmdb::Env> env) {
   FLICKRFS_TRY(auto schema, open_schema(*env));
   return std::unique_ptr<MetaStore>(new MetaStore(std::move(env), schema));
@@ -128,16 +154,16 @@ Result<void> MetaStore::upsert_photos(std::span<const api::Photo> photos, PhotoS
   constexpr std::size_t kPhotosPerTxn = 500;
   for (std::size_t begin = 0; begin < photos.size(); begin += kPhotosPerTxn) {
     const auto chunk = photos.subspan(begin, std::min(kPhotosPerTxn, photos.size() - begin));
-    const auto store_chunk = [&](lmdb::WriteTxn& txn) -> Result<void> {
+    const auto store_chunk = [&](lmdb::WriteTxn& txn, bool& changed) -> Result<void> {
       for (const auto& photo : chunk) {
         if (photo.id.empty()) continue;  // nothing to key it by
         FLICKRFS_TRY(auto stored, read_photo(txn, m_dbs.photos, photo.id));
-        FLICKRFS_CHECK(
-            txn.put(m_dbs.photos, photo.id, encode_photo(merge_photo(photo, stored, source))));
+        FLICKRFS_CHECK(put_changed(txn, m_dbs.photos, photo.id,
+                                   encode_photo(merge_photo(photo, stored, source)), changed));
       }
       return success();
     };
-    FLICKRFS_CHECK(m_env->update(store_chunk));
+    FLICKRFS_CHECK(update_tree(store_chunk));
   }
   return success();
 }
@@ -165,7 +191,8 @@ Result<std::vector<std::optional<CachedPhoto>>> MetaStore::photos(
 namespace {
 
 Result<void> put_sizes_in(lmdb::WriteTxn& txn, lmdb::Dbi photos, std::string_view photo_id,
-                          std::string_view secret, std::span<const api::Size> sizes) {
+                          std::string_view secret, std::span<const api::Size> sizes,
+                          bool& changed) {
   FLICKRFS_TRY(auto stored, read_photo(txn, photos, photo_id));
   if (!stored) {
     return make_error(Errc::not_found, "photo " + std::string(photo_id) + " is not cached");
@@ -173,23 +200,24 @@ Result<void> put_sizes_in(lmdb::WriteTxn& txn, lmdb::Dbi photos, std::string_vie
   if (stored->photo.secret != secret) return success();  // the photo changed meanwhile
   stored->photo.sizes.assign(sizes.begin(), sizes.end());
   stored->has_full_sizes = true;
-  return txn.put(photos, photo_id, encode_photo(*stored));
+  return put_changed(txn, photos, photo_id, encode_photo(*stored), changed);
 }
 
 }  // namespace
 
 Result<void> MetaStore::put_sizes(std::string_view photo_id, std::string_view secret,
                                   std::span<const api::Size> sizes) {
-  return m_env->update([&](lmdb::WriteTxn& txn) {
-    return put_sizes_in(txn, m_dbs.photos, photo_id, secret, sizes);
+  return update_tree([&](lmdb::WriteTxn& txn, bool& changed) {
+    return put_sizes_in(txn, m_dbs.photos, photo_id, secret, sizes, changed);
   });
 }
 
 Result<void> MetaStore::put_sizes_many(std::span<const SizesEntry> entries) {
   if (entries.empty()) return success();
-  return m_env->update([&](lmdb::WriteTxn& txn) -> Result<void> {
+  return update_tree([&](lmdb::WriteTxn& txn, bool& changed) -> Result<void> {
     for (const auto& entry : entries) {
-      auto put = put_sizes_in(txn, m_dbs.photos, entry.photo_id, entry.secret, entry.sizes);
+      auto put =
+          put_sizes_in(txn, m_dbs.photos, entry.photo_id, entry.secret, entry.sizes, changed);
       if (!put.ok() && put.error().code != Errc::not_found) return put;
     }
     return success();
@@ -261,9 +289,10 @@ Result<std::optional<std::string>> MetaStore::exif_json(std::string_view photo_i
 // ---- listings ------------------------------------------------------------------------------
 
 Result<void> MetaStore::bump_listing(lmdb::WriteTxn& txn, const ListingId& listing,
-                                     std::uint64_t count, std::int64_t fetched_at) {
+                                     std::uint64_t count, std::int64_t fetched_at, bool& changed) {
   FLICKRFS_TRY(auto value, txn.get(m_dbs.listings, listing.key));
   ListingState state = value ? decode_listing(*value) : ListingState{};
+  changed = changed || state.generation == 0;  // a tree shows it as listed from now on
   state.generation += 1;
   state.fetched_at = fetched_at;
   state.count = count;
@@ -278,9 +307,9 @@ Result<ListingState> MetaStore::listing_state(const ListingId& listing) const {
 
 Result<void> MetaStore::replace_photostream(std::span<const std::string> photo_ids,
                                             std::int64_t fetched_at) {
-  return m_env->update([&](lmdb::WriteTxn& txn) -> Result<void> {
-    FLICKRFS_CHECK(txn.put(m_dbs.lists, kStreamList, encode_ids(photo_ids)));
-    return bump_listing(txn, ListingId::photostream(), photo_ids.size(), fetched_at);
+  return update_tree([&](lmdb::WriteTxn& txn, bool& changed) -> Result<void> {
+    FLICKRFS_CHECK(put_changed(txn, m_dbs.lists, kStreamList, encode_ids(photo_ids), changed));
+    return bump_listing(txn, ListingId::photostream(), photo_ids.size(), fetched_at, changed);
   });
 }
 
@@ -317,23 +346,23 @@ Result<void> MetaStore::update_album_index(lmdb::WriteTxn& txn, std::string_view
 
 Result<void> MetaStore::replace_albums(std::span<const api::Photoset> albums,
                                        std::int64_t fetched_at) {
-  return m_env->update([&](lmdb::WriteTxn& txn) -> Result<void> {
+  return update_tree([&](lmdb::WriteTxn& txn, bool& changed) -> Result<void> {
     FLICKRFS_TRY(auto old_order, read_ids(txn, m_dbs.lists, kAlbumsList));
     std::vector<std::string> order;
     for (const auto& set : albums) {
       order.push_back(set.id);
-      FLICKRFS_CHECK(txn.put(m_dbs.albums, set.id, encode_photoset(set)));
+      FLICKRFS_CHECK(put_changed(txn, m_dbs.albums, set.id, encode_photoset(set), changed));
     }
     std::unordered_set<std::string> kept(order.begin(), order.end());
     for (const auto& gone : old_order) {  // deleted on Flickr: drop its list and index
       if (kept.contains(gone)) continue;
       FLICKRFS_TRY(auto ids, read_ids(txn, m_dbs.lists, album_list_key(gone)));
       FLICKRFS_CHECK(update_album_index(txn, gone, ids, {}));
-      FLICKRFS_CHECK(txn.del(m_dbs.lists, album_list_key(gone)));
-      FLICKRFS_CHECK(txn.del(m_dbs.albums, gone));
+      FLICKRFS_CHECK(del_changed(txn, m_dbs.lists, album_list_key(gone), changed));
+      FLICKRFS_CHECK(del_changed(txn, m_dbs.albums, gone, changed));
     }
-    FLICKRFS_CHECK(txn.put(m_dbs.lists, kAlbumsList, encode_ids(order)));
-    return bump_listing(txn, ListingId::albums(), order.size(), fetched_at);
+    FLICKRFS_CHECK(put_changed(txn, m_dbs.lists, kAlbumsList, encode_ids(order), changed));
+    return bump_listing(txn, ListingId::albums(), order.size(), fetched_at, changed);
   });
 }
 
@@ -362,11 +391,14 @@ Result<std::optional<api::Photoset>> MetaStore::album(std::string_view album_id)
 Result<void> MetaStore::replace_album_photos(std::string_view album_id,
                                              std::span<const std::string> photo_ids,
                                              std::int64_t fetched_at) {
-  return m_env->update([&](lmdb::WriteTxn& txn) -> Result<void> {
+  return update_tree([&](lmdb::WriteTxn& txn, bool& changed) -> Result<void> {
     FLICKRFS_TRY(auto old_ids, read_ids(txn, m_dbs.lists, album_list_key(album_id)));
     FLICKRFS_CHECK(update_album_index(txn, album_id, old_ids, photo_ids));
-    FLICKRFS_CHECK(txn.put(m_dbs.lists, album_list_key(album_id), encode_ids(photo_ids)));
-    return bump_listing(txn, ListingId::album(album_id), photo_ids.size(), fetched_at);
+    // The album's list: written whenever its membership changed, and when it first exists
+    // (an album listed empty).
+    FLICKRFS_CHECK(
+        put_changed(txn, m_dbs.lists, album_list_key(album_id), encode_ids(photo_ids), changed));
+    return bump_listing(txn, ListingId::album(album_id), photo_ids.size(), fetched_at, changed);
   });
 }
 

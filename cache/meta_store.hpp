@@ -21,7 +21,9 @@
 // The small writes many threads make at once (remote sizes, comments, EXIF) share
 // transactions through a GroupCommit: one fsync for all the probes that finished together.
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -195,6 +197,14 @@ class MetaStore {
   // txn; keeps inode numbers (stable across mounts), pins and blob records (BlobStore::clear
   // removes those with their files).
   [[nodiscard]] Result<void> clear_metadata();
+  // Counts the committed writes that changed what a Tree is built from: photo records, the
+  // photostream and album lists, album records and membership, sync state (favorites,
+  // collections), a listing becoming listed, clear_metadata(). Those writes skip values
+  // already stored, so a refresh that found nothing new leaves it unchanged, and the catalog
+  // keeps its snapshot instead of rebuilding it (fs/sync/refresher.hpp). Not persistent.
+  [[nodiscard]] std::uint64_t tree_revision() const noexcept {
+    return m_tree_revision.load(std::memory_order_acquire);
+  }
   [[nodiscard]] const std::shared_ptr<lmdb::Env>& env() const { return m_env; }
   [[nodiscard]] const Databases& databases() const { return m_dbs; }
   // What open() did with the schema (created, current, migrated, rebuilt).
@@ -205,13 +215,20 @@ class MetaStore {
   [[nodiscard]] Result<void> update_album_index(lmdb::WriteTxn& txn, std::string_view album_id,
                                                 std::span<const std::string> old_ids,
                                                 std::span<const std::string> new_ids);
+  // `changed` is set when the listing becomes listed (its first generation).
   [[nodiscard]] Result<void> bump_listing(lmdb::WriteTxn& txn, const ListingId& listing,
-                                          std::uint64_t count, std::int64_t fetched_at);
+                                          std::uint64_t count, std::int64_t fetched_at,
+                                          bool& changed);
+  // Runs `write` in one write txn (Env::update, which may run it again after growing the
+  // map) and bumps the tree revision when the committed run set `changed`.
+  using TreeWrite = std::function<Result<void>(lmdb::WriteTxn& txn, bool& changed)>;
+  [[nodiscard]] Result<void> update_tree(const TreeWrite& write);
 
   std::shared_ptr<lmdb::Env> m_env;
   lmdb::GroupCommit m_small_writes{m_env};  // after m_env
   Databases m_dbs;
   SchemaOpen::Action m_open_action;
+  std::atomic<std::uint64_t> m_tree_revision{0};
 };
 
 // Opens (creating with mode 0700) CACHE/<nsid>/ and its meta.lmdb environment; both stores

@@ -58,8 +58,12 @@ Result<std::optional<RemoteSize>> MetaStore::remote_size(std::string_view photo_
 // ---- sync state --------------------------------------------------------------------------------
 
 Result<void> MetaStore::put_state(std::string_view key, std::string_view value) {
-  return m_env->update(
-      [&](lmdb::WriteTxn& txn) -> Result<void> { return txn.put(m_dbs.state, key, value); });
+  return update_tree([&](lmdb::WriteTxn& txn, bool& changed) -> Result<void> {
+    FLICKRFS_TRY(const auto stored, txn.get(m_dbs.state, key));
+    if (stored && *stored == value) return success();
+    changed = true;  // favorites/ and collections/ are built from their state records
+    return txn.put(m_dbs.state, key, value);
+  });
 }
 
 Result<std::optional<std::string>> MetaStore::state(std::string_view key) const {
@@ -94,11 +98,12 @@ Result<MetaCounts> MetaStore::counts() const {
 }
 
 Result<void> MetaStore::clear_metadata() {
-  return m_env->update([&](lmdb::WriteTxn& txn) -> Result<void> {
+  return update_tree([&](lmdb::WriteTxn& txn, bool& changed) -> Result<void> {
     for (lmdb::Dbi db : {m_dbs.photos, m_dbs.comments, m_dbs.lists, m_dbs.albums, m_dbs.albums_of,
                          m_dbs.remote_sizes, m_dbs.listings, m_dbs.state}) {
       FLICKRFS_CHECK(txn.clear(db));
     }
+    changed = true;
     return success();
   });
 }

@@ -180,7 +180,7 @@ void Refresher::refresh_if_stale() {
     if (!same) return false;
     bool complete = true;
     FLICKRFS_CHECK(fetch_albums(complete));
-    FLICKRFS_CHECK(rebuild());
+    FLICKRFS_CHECK(rebuild_if_changed());
     ++m_refreshes;
     return true;
   }();
@@ -217,7 +217,7 @@ Result<void> Refresher::poll_recently_updated() {
   FLICKRFS_CHECK(m_meta.upsert_photos(changed, cache::PhotoSource::list));
   FLICKRFS_CHECK(fetch_video_sizes(changed));
   if (unknown) m_last_check = 0;  // a new upload: the next loop turn re-lists
-  return rebuild();
+  return rebuild_if_changed();
 }
 
 void Refresher::check_health() {

@@ -35,6 +35,9 @@ class FavoritesSync {
 
   [[nodiscard]] Result<void> fetch();
   [[nodiscard]] Result<void> read_into(model::CatalogInput& input) const;
+  // True while the last getList failed for good (favorites/ shows empty): a snapshot input
+  // that MetaStore does not hold.
+  [[nodiscard]] bool failed() const { return m_failed.load(); }
 
   // The stored order as one record: ids, one a line.
   [[nodiscard]] static std::string encode(const std::vector<std::string>& ids);

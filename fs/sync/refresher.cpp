@@ -72,6 +72,10 @@ Result<void> Refresher::rebuild() {
   // ends with costs a second or more of the unmount's wait.
   if (m_stopping.load()) return make_error(Errc::interrupted, "unmounting");
   const auto started = std::chrono::steady_clock::now();
+  // Read before the cache: a write committed meanwhile makes the next check rebuild again.
+  const std::uint64_t revision = m_meta.tree_revision();
+  const std::uint64_t local_changes = m_local_changes;
+  const bool favorites_failed = m_favorites.failed();
   const model::TreeOptions options = tree_options(m_options);
   FLICKRFS_TRY(auto ids, m_meta.photostream());
   auto feed = photo_feed(std::move(ids));
@@ -95,6 +99,9 @@ Result<void> Refresher::rebuild() {
   if (feed->error()) return *feed->error();
   feed.reset();
   ++m_rebuilds;
+  m_built_revision = revision;
+  m_built_local_changes = local_changes;
+  m_built_favorites_failed = favorites_failed;
   auto before = m_snapshots.publish(std::move(next), state.generation > 0);
   // The cost includes the listener's diff, as long as the build itself at 1,000,000 photos.
   m_rebuild_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -103,6 +110,14 @@ Result<void> Refresher::rebuild() {
   before.reset();  // usually the last reference to the old snapshot
   memory_policy::release_free_memory(*m_meta.env());
   return success();
+}
+
+Result<void> Refresher::rebuild_if_changed() {
+  if (m_built_revision == m_meta.tree_revision() && m_built_local_changes == m_local_changes &&
+      m_built_favorites_failed == m_favorites.failed()) {
+    return success();
+  }
+  return rebuild();
 }
 
 Result<void> Refresher::load_from_cache() {

@@ -110,6 +110,10 @@ class Refresher {
  private:
   [[nodiscard]] std::shared_ptr<const model::Tree> tree() const { return m_snapshots.tree(); }
   [[nodiscard]] Result<void> rebuild();
+  // rebuild() unless nothing a snapshot is built from changed since the last one: a listing
+  // check that found nothing new then costs its calls and no rebuild (at 100,000 photos a
+  // rebuild is seconds of CPU and a second tree in memory, every --dir-cache-time).
+  [[nodiscard]] Result<void> rebuild_if_changed();
   // What the snapshot is built from: albums and flags read now, photos from `feed` during
   // the build (cache_feed.hpp).
   [[nodiscard]] Result<model::CatalogInput> read_cache(std::shared_ptr<CacheFeed> feed) const;
@@ -173,10 +177,16 @@ class Refresher {
   FavoritesSync m_favorites;  // favorites/ (favorites_sync.hpp)
   RefreshRequests m_requests;
 
-  std::mutex m_refresh_mutex;  // serializes listing writers and rebuilds; guards the three below
+  std::mutex m_refresh_mutex;  // serializes listing writers and rebuilds; guards the group below
   std::unordered_set<std::string> m_sizes_failed;   // videos whose getSizes failed for good
   std::unordered_set<std::string> m_albums_failed;  // albums whose walk failed for good
   bool m_collections_failed = false;  // getTree failed for good: collections/ shows empty
+  // What the snapshot was last built from (rebuild_if_changed): MetaStore::tree_revision(),
+  // m_local_changes (changes of the two failure records above) and favorites' failure.
+  std::optional<std::uint64_t> m_built_revision;
+  std::uint64_t m_local_changes = 0;
+  std::uint64_t m_built_local_changes = 0;
+  bool m_built_favorites_failed = false;
 
   std::atomic<bool> m_stopping{false};
   std::atomic<std::uint64_t> m_fill_attempts{0};

@@ -131,6 +131,47 @@ TEST_CASE("albums keep their order and the reverse index follows changes", "[cac
   CHECK(f.meta->listing_state(cache::ListingId::album("300"))->generation == 3);
 }
 
+TEST_CASE("the tree revision counts writes that change what a tree is built from", "[cache]") {
+  test::CacheFixture f;
+  f.open_meta();
+  const auto revision = [&] { return f.meta->tree_revision(); };
+  const auto changes = [&](const auto& write) {
+    const std::uint64_t before = revision();
+    REQUIRE(write());
+    return revision() - before;
+  };
+  auto photo = test::sample_photo("41");
+  const std::vector<std::string> ids = {"41"};
+  const std::vector<api::Photoset> sets = {album("300", "Zebra")};
+  // First writes change the tree, and so does a listing listed for the first time.
+  CHECK(changes([&] { return f.meta->upsert_photos({&photo, 1}, PhotoSource::list); }) == 1);
+  CHECK(changes([&] { return f.meta->replace_photostream(ids, 10); }) == 1);
+  CHECK(changes([&] { return f.meta->replace_albums(sets, 10); }) == 1);
+  CHECK(changes([&] { return f.meta->replace_album_photos("300", ids, 10); }) == 1);
+  CHECK(changes([&] { return f.meta->put_state("favorites", "41"); }) == 1);
+  // The same values again: nothing to rebuild, although each listing's generation moves on.
+  CHECK(changes([&] { return f.meta->upsert_photos({&photo, 1}, PhotoSource::list); }) == 0);
+  CHECK(changes([&] { return f.meta->replace_photostream(ids, 20); }) == 0);
+  CHECK(changes([&] { return f.meta->replace_albums(sets, 20); }) == 0);
+  CHECK(changes([&] { return f.meta->replace_album_photos("300", ids, 20); }) == 0);
+  CHECK(changes([&] { return f.meta->put_state("favorites", "41"); }) == 0);
+  CHECK(f.meta->listing_state(cache::ListingId::photostream())->generation == 2);
+  // What a tree does not show: comments, remote sizes.
+  CHECK(changes([&] { return f.meta->put_comments_as_of("41", {}, 5); }) == 0);
+  CHECK(changes([&] {
+          return f.meta->put_remote_size("41", "Original", photo.secret, {1234, "etag"});
+        }) == 0);
+  // Any change does.
+  photo.title = "Renamed";
+  CHECK(changes([&] { return f.meta->upsert_photos({&photo, 1}, PhotoSource::list); }) == 1);
+  CHECK(changes([&] {
+          return f.meta->replace_albums(std::vector<api::Photoset>{album("300", "Zoo")}, 30);
+        }) == 1);
+  CHECK(changes([&] { return f.meta->replace_albums(std::vector<api::Photoset>{}, 30); }) == 1);
+  CHECK(changes([&] { return f.meta->put_state("favorites", ""); }) == 1);
+  CHECK(changes([&] { return f.meta->clear_metadata(); }) == 1);
+}
+
 TEST_CASE("remote sizes and comments are kept", "[cache]") {
   test::CacheFixture f;
   f.open_meta();

@@ -280,6 +280,54 @@ TEST_CASE("a refresh that finds only new uploads reads page 1, not the whole pho
   CHECK(state->count == 1202);
 }
 
+namespace {
+
+// A number the catalog's status reports ("rebuilds", "refreshes").
+std::uint64_t status_number(fs::Catalog& catalog, const std::string& name) {
+  const std::string lines = catalog.status_lines();
+  const auto at = lines.find("\n" + name + "=");
+  REQUIRE(at != std::string::npos);
+  return std::stoull(lines.substr(at + name.size() + 2));
+}
+
+}  // namespace
+
+TEST_CASE("a listing check that finds nothing new keeps the snapshot; a retitle rebuilds it",
+          "[catalog][emulator]") {
+  fs::CatalogOptions options;
+  options.dir_cache_time = 0s;  // every listing asks for a check
+  options.poll_interval = 3600s;
+  World w({1200, 3, 3, {}}, false, options);
+  REQUIRE(w.catalog->refresh_all().ok());
+  w.catalog->start();
+  const auto check_once = [&] {
+    const std::uint64_t refreshes = status_number(*w.catalog, "refreshes");
+    const auto tree = w.catalog->tree();
+    w.catalog->note_listing(*tree, *tree->node(model::kPhotostreamIno));
+    REQUIRE(eventually([&] { return status_number(*w.catalog, "refreshes") > refreshes; }, 30s));
+  };
+  check_once();  // may still rebuild: refresh_all stored the videos' streams after its last
+  const auto unchanged = w.catalog->tree();
+  const std::uint64_t rebuilds = status_number(*w.catalog, "rebuilds");
+  w.emulator.post("/_emulator/reset-stats", "");
+  check_once();
+  check_once();
+  CHECK(w.emulator.calls("flickr.people.getPhotos") == 2);  // two checks of page 1
+  CHECK(status_number(*w.catalog, "rebuilds") == rebuilds);
+  CHECK(w.catalog->tree() == unchanged);  // the same snapshot, not an equal one
+
+  // Page 1 of the listing holds the newest photo: retitled, the check rebuilds.
+  const std::string id = unchanged->photo(1199).photo.id;
+  const std::string retitled = w.emulator.post(
+      "/_emulator/mutate", R"({"op":"retitle","id":")" + id + R"(","title":"Renamed"})");
+  REQUIRE(retitled.find("\"ok\":true") != std::string::npos);
+  check_once();
+  const auto tree = w.catalog->tree();
+  w.catalog->stop();
+  CHECK(status_number(*w.catalog, "rebuilds") == rebuilds + 1);
+  CHECK(tree->sidecar_name(1199).find("Renamed") != std::string::npos);
+}
+
 TEST_CASE("a cached photostream out of upload order still builds a sorted tree",
           "[catalog][emulator]") {
   World w({10, 1, 1, {}}, true);  // offline: only the cache
