@@ -107,6 +107,13 @@ Result<void> WriteTxn::put(Dbi db, std::string_view key, std::string_view value)
   return success();
 }
 
+Result<bool> WriteTxn::put_if_changed(Dbi db, std::string_view key, std::string_view value) {
+  FLICKRFS_TRY(const auto stored, get(db, key));
+  if (stored && *stored == value) return false;
+  FLICKRFS_CHECK(put(db, key, value));
+  return true;
+}
+
 Result<bool> WriteTxn::del(Dbi db, std::string_view key) {
   MDB_val k = to_val(key);
   int rc = mdb_del(m_txn, db, &k, nullptr);

@@ -86,6 +86,9 @@ class ReadTxn {
 class WriteTxn : public ReadTxn {
  public:
   [[nodiscard]] Result<void> put(Dbi db, std::string_view key, std::string_view value);
+  // put() unless `key` already holds these bytes (an equal put still dirties its pages);
+  // true when it wrote.
+  [[nodiscard]] Result<bool> put_if_changed(Dbi db, std::string_view key, std::string_view value);
   // Removes `key`; false if it was not there.
   [[nodiscard]] Result<bool> del(Dbi db, std::string_view key);
   // Removes every entry of `db` (keeps the database itself).

@@ -35,13 +35,12 @@ Result<std::optional<PhotoRecord>> read_photo(const lmdb::ReadTxn& txn, lmdb::Db
   return std::optional<PhotoRecord>{std::move(record).value()};
 }
 
-// Puts `value` under `key` unless the same bytes are stored; sets `changed` when it wrote.
+// The writes of update_tree() bodies: `changed` is set when one wrote or deleted.
 Result<void> put_changed(lmdb::WriteTxn& txn, lmdb::Dbi db, std::string_view key,
                          std::string_view value, bool& changed) {
-  FLICKRFS_TRY(const auto stored, txn.get(db, key));
-  if (stored && *stored == value) return success();
-  changed = true;
-  return txn.put(db, key, value);
+  FLICKRFS_TRY(const bool wrote, txn.put_if_changed(db, key, value));
+  changed = changed || wrote;
+  return success();
 }
 
 Result<void> del_changed(lmdb::WriteTxn& txn, lmdb::Dbi db, std::string_view key, bool& changed) {

@@ -58,11 +58,10 @@ Result<std::optional<RemoteSize>> MetaStore::remote_size(std::string_view photo_
 // ---- sync state --------------------------------------------------------------------------------
 
 Result<void> MetaStore::put_state(std::string_view key, std::string_view value) {
+  // favorites/ and collections/ are built from their state records.
   return update_tree([&](lmdb::WriteTxn& txn, bool& changed) -> Result<void> {
-    FLICKRFS_TRY(const auto stored, txn.get(m_dbs.state, key));
-    if (stored && *stored == value) return success();
-    changed = true;  // favorites/ and collections/ are built from their state records
-    return txn.put(m_dbs.state, key, value);
+    FLICKRFS_TRY(changed, txn.put_if_changed(m_dbs.state, key, value));
+    return success();
   });
 }
 

@@ -43,6 +43,33 @@ TEST_CASE("lmdb stores, reads and iterates values in key order", "[cache]") {
   CHECK((*seek)->key == "c");
 }
 
+TEST_CASE("lmdb put_if_changed writes only bytes not stored yet", "[cache]") {
+  test::TempDir dir;
+  auto env = Env::open(dir / "db.lmdb");
+  REQUIRE(env.ok());
+  auto db = (*env)->open_db("things");
+  REQUIRE(db.ok());
+  std::vector<bool> wrote;
+  REQUIRE((*env)->update([&](WriteTxn& txn) -> Result<void> {
+    wrote.clear();  // a body may run again after the map grew
+    for (const char* value : {"1", "1", "2"}) {
+      FLICKRFS_TRY(const bool put, txn.put_if_changed(*db, "a", value));
+      wrote.push_back(put);
+    }
+    FLICKRFS_TRY(const bool embedded_nul, txn.put_if_changed(*db, "b", std::string("x\0y", 3)));
+    wrote.push_back(embedded_nul);
+    FLICKRFS_TRY(const bool again, txn.put_if_changed(*db, "b", std::string("x\0z", 3)));
+    wrote.push_back(again);
+    return success();
+  }));
+  // A new key, the same value, a new value; then values differing after an embedded NUL.
+  CHECK(wrote == std::vector<bool>{true, false, true, true, true});
+  auto txn = (*env)->read();
+  REQUIRE(txn.ok());
+  CHECK(**txn->get(*db, "a") == "2");
+  CHECK(**txn->get(*db, "b") == std::string("x\0z", 3));
+}
+
 TEST_CASE("lmdb aborts a write whose body fails", "[cache]") {
   test::TempDir dir;
   auto env = Env::open(dir / "db.lmdb");
