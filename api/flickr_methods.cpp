@@ -1,5 +1,6 @@
 // See flickr_client.hpp: the typed Flickr methods and the page walker.
 #include <algorithm>
+#include <type_traits>
 #include <unordered_set>
 
 #include "api/flickr_client.hpp"
@@ -29,14 +30,6 @@ struct WalkPass {
   bool stable = true;
 };
 
-// What a walk keeps of a photo the observer has seen.
-Photo keep(Photo&& photo, const Photo*) {
-  return std::move(photo);
-}
-PhotoKey keep(Photo&& photo, const PhotoKey*) {
-  return {std::move(photo.id), photo.date_upload};
-}
-
 template <class Item>
 Result<WalkPass<Item>> walk_once(const FlickrClient::PageFetcher& fetch_page,
                                  const FlickrClient::PageObserver& on_page) {
@@ -50,8 +43,12 @@ Result<WalkPass<Item>> walk_once(const FlickrClient::PageFetcher& fetch_page,
     pages = result.pages;  // re-read: the listing may grow or shrink while we walk
     pass.total = result.total;
     for (auto& photo : result.photos) {
-      if (!photo.id.empty() && seen.insert(photo.id).second)
-        pass.photos.push_back(keep(std::move(photo), static_cast<const Item*>(nullptr)));
+      if (photo.id.empty() || !seen.insert(photo.id).second) continue;
+      if constexpr (std::is_same_v<Item, PhotoKey>) {  // a key walk: the observer stored it
+        pass.photos.push_back({std::move(photo.id), photo.date_upload});
+      } else {
+        pass.photos.push_back(std::move(photo));
+      }
     }
   }
   return pass;

@@ -105,11 +105,9 @@ Result<void> Refresher::fetch_collections(AlbumReplies* ahead) {
         code == Errc::unavailable || code == Errc::interrupted) {
       return std::move(tree).error();  // the caller's retry covers it
     }
-    if (!m_collections_failed) ++m_local_changes;
     m_collections_failed = true;
     return success();
   }
-  if (m_collections_failed) ++m_local_changes;
   m_collections_failed = false;
   return m_meta.put_state(kStateKey, encode_collections(*tree));
 }

@@ -277,12 +277,11 @@ Result<void> Refresher::walk_albums(std::vector<std::string> album_ids, bool& co
           if (!retry_later) retry_later = ids.error();
           continue;
         }
-        // Shown empty until a later refresh succeeds.
-        if (m_albums_failed.insert(id).second) ++m_local_changes;
+        m_albums_failed.insert(id);  // shown empty until a later refresh succeeds
         continue;
       }
       FLICKRFS_CHECK(m_meta.replace_album_photos(id, *ids, unix_now()));
-      if (m_albums_failed.erase(id) != 0) ++m_local_changes;
+      m_albums_failed.erase(id);
     }
     FLICKRFS_CHECK(publish_progress(last_publish, batch_wanted));
     if (retry_later) return std::move(*retry_later);

@@ -73,9 +73,7 @@ Result<void> Refresher::rebuild() {
   if (m_stopping.load()) return make_error(Errc::interrupted, "unmounting");
   const auto started = std::chrono::steady_clock::now();
   // Read before the cache: a write committed meanwhile makes the next check rebuild again.
-  const std::uint64_t revision = m_meta.tree_revision();
-  const std::uint64_t local_changes = m_local_changes;
-  const bool favorites_failed = m_favorites.failed();
+  BuildInputs inputs = build_inputs();
   const model::TreeOptions options = tree_options(m_options);
   FLICKRFS_TRY(auto ids, m_meta.photostream());
   auto feed = photo_feed(std::move(ids));
@@ -99,9 +97,7 @@ Result<void> Refresher::rebuild() {
   if (feed->error()) return *feed->error();
   feed.reset();
   ++m_rebuilds;
-  m_built_revision = revision;
-  m_built_local_changes = local_changes;
-  m_built_favorites_failed = favorites_failed;
+  m_built = std::move(inputs);
   auto before = m_snapshots.publish(std::move(next), state.generation > 0);
   // The cost includes the listener's diff, as long as the build itself at 1,000,000 photos.
   m_rebuild_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -112,11 +108,12 @@ Result<void> Refresher::rebuild() {
   return success();
 }
 
+Refresher::BuildInputs Refresher::build_inputs() const {
+  return {m_meta.tree_revision(), m_albums_failed, m_collections_failed, m_favorites.failed()};
+}
+
 Result<void> Refresher::rebuild_if_changed() {
-  if (m_built_revision == m_meta.tree_revision() && m_built_local_changes == m_local_changes &&
-      m_built_favorites_failed == m_favorites.failed()) {
-    return success();
-  }
+  if (m_built == build_inputs()) return success();
   return rebuild();
 }
 

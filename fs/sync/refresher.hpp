@@ -114,6 +114,16 @@ class Refresher {
   // check that found nothing new then costs its calls and no rebuild (at 100,000 photos a
   // rebuild is seconds of CPU and a second tree in memory, every --dir-cache-time).
   [[nodiscard]] Result<void> rebuild_if_changed();
+  // What a snapshot is built from, in short: MetaStore's tree revision and the failures only
+  // the refresher and FavoritesSync remember.
+  struct BuildInputs {
+    std::uint64_t tree_revision = 0;
+    std::unordered_set<std::string> albums_failed;
+    bool collections_failed = false;
+    bool favorites_failed = false;
+    bool operator==(const BuildInputs&) const = default;
+  };
+  [[nodiscard]] BuildInputs build_inputs() const;
   // What the snapshot is built from: albums and flags read now, photos from `feed` during
   // the build (cache_feed.hpp).
   [[nodiscard]] Result<model::CatalogInput> read_cache(std::shared_ptr<CacheFeed> feed) const;
@@ -180,13 +190,8 @@ class Refresher {
   std::mutex m_refresh_mutex;  // serializes listing writers and rebuilds; guards the group below
   std::unordered_set<std::string> m_sizes_failed;   // videos whose getSizes failed for good
   std::unordered_set<std::string> m_albums_failed;  // albums whose walk failed for good
-  bool m_collections_failed = false;  // getTree failed for good: collections/ shows empty
-  // What the snapshot was last built from (rebuild_if_changed): MetaStore::tree_revision(),
-  // m_local_changes (changes of the two failure records above) and favorites' failure.
-  std::optional<std::uint64_t> m_built_revision;
-  std::uint64_t m_local_changes = 0;
-  std::uint64_t m_built_local_changes = 0;
-  bool m_built_favorites_failed = false;
+  bool m_collections_failed = false;   // getTree failed for good: collections/ shows empty
+  std::optional<BuildInputs> m_built;  // what the current snapshot was built from
 
   std::atomic<bool> m_stopping{false};
   std::atomic<std::uint64_t> m_fill_attempts{0};

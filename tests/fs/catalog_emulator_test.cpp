@@ -57,6 +57,22 @@ struct World {
   ~World() { catalog.reset(); }
 };
 
+// Every listing asks for a listing check; no recentlyUpdated poll comes between.
+fs::CatalogOptions checking_options() {
+  fs::CatalogOptions options;
+  options.dir_cache_time = 0s;
+  options.poll_interval = 3600s;
+  return options;
+}
+
+// A number the catalog's status reports ("rebuilds", "refreshes").
+std::uint64_t status_number(fs::Catalog& catalog, const std::string& name) {
+  const std::string lines = catalog.status_lines();
+  const auto at = lines.find("\n" + name + "=");
+  REQUIRE(at != std::string::npos);
+  return std::stoull(lines.substr(at + name.size() + 2));
+}
+
 using test::eventually;
 
 }  // namespace
@@ -249,10 +265,7 @@ TEST_CASE("an info.json size is remembered per snapshot once final, and is the b
 
 TEST_CASE("a refresh that finds only new uploads reads page 1, not the whole photostream",
           "[catalog][emulator]") {
-  fs::CatalogOptions options;
-  options.dir_cache_time = 0s;  // every listing asks for a check
-  options.poll_interval = 3600s;
-  World w({1200, 2, 3, {}}, false, options);
+  World w({1200, 2, 3, {}}, false, checking_options());
   const auto listed = w.catalog->refresh_all();
   REQUIRE(listed.ok());
   REQUIRE(w.catalog->tree()->photo_count() == 1200);
@@ -280,24 +293,9 @@ TEST_CASE("a refresh that finds only new uploads reads page 1, not the whole pho
   CHECK(state->count == 1202);
 }
 
-namespace {
-
-// A number the catalog's status reports ("rebuilds", "refreshes").
-std::uint64_t status_number(fs::Catalog& catalog, const std::string& name) {
-  const std::string lines = catalog.status_lines();
-  const auto at = lines.find("\n" + name + "=");
-  REQUIRE(at != std::string::npos);
-  return std::stoull(lines.substr(at + name.size() + 2));
-}
-
-}  // namespace
-
 TEST_CASE("a listing check that finds nothing new keeps the snapshot; a retitle rebuilds it",
           "[catalog][emulator]") {
-  fs::CatalogOptions options;
-  options.dir_cache_time = 0s;  // every listing asks for a check
-  options.poll_interval = 3600s;
-  World w({1200, 3, 3, {}}, false, options);
+  World w({1200, 3, 3, {}}, false, checking_options());
   REQUIRE(w.catalog->refresh_all().ok());
   w.catalog->start();
   const auto check_once = [&] {
