@@ -3,7 +3,8 @@
 // the ops stay free functions over explicit state (code-style-anchors 5.14).
 //
 // Thread contract: the fields are set before the session loop starts and read-only
-// afterwards; `catalog` is thread-safe (CatalogView's contract).
+// afterwards, except the atomics and `kernel_dirs` (thread-safe, kernel_dirs.hpp); `catalog`
+// is thread-safe (CatalogView's contract).
 
 #include <sys/types.h>
 
@@ -12,6 +13,7 @@
 
 #include <fuse_lowlevel.h>
 
+#include "fs/kernel_dirs.hpp"
 #include "fs/model/catalog_view.hpp"
 
 namespace flickrfs::fs {
@@ -62,6 +64,8 @@ struct Context {
   // from then on directories are opened and released without a request, with their listings
   // cached (readdir.cpp tells the catalog and prefetcher about a listing instead).
   std::atomic<bool> no_opendir{false};
+  // Directories replied to the kernel (lookup, readdirplus): the snapshot diff skips others.
+  KernelDirs kernel_dirs;
 };
 
 [[nodiscard]] inline Context& context_of(fuse_req_t req) {

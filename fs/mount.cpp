@@ -425,8 +425,9 @@ int serve(const MountConfig& config, Mounted& mounted, DaemonLink& link) {
     Invalidator invalidator(mounted.session->raw());
     start_pin_keeper(config, mounted);
     mounted.catalog->set_change_listener(
-        [&invalidator, &mounted](const model::Tree& before, const model::Tree& after) {
-          invalidator.push(model::diff_trees(before, after));
+        [&invalidator, &mounted, &ctx](const model::Tree& before, const model::Tree& after) {
+          invalidator.push(model::diff_trees(
+              before, after, [&ctx](model::Ino dir) { return ctx.kernel_dirs.sees(dir); }));
           if (mounted.pin_keeper) mounted.pin_keeper->note_refresh();  // new pinned photos
         });
     StatusWriter status(

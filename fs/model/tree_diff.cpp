@@ -89,10 +89,12 @@ bool same_albums(const Tree& before, std::uint32_t before_index, const Tree& aft
 }
 
 // The views: listings, .hidden, and links whose target moved (the photo changed page).
-void diff_views(const Tree& before, const Tree& after, std::vector<Invalidation>& out) {
+void diff_views(const Tree& before, const Tree& after, const KernelSees& seen,
+                std::vector<Invalidation>& out) {
   const auto& views = before.views();
   for (std::uint32_t d = 0; d < views.dirs.size(); ++d) {
     const auto& dir = views.dirs[d];
+    if (!seen(dir.ino)) continue;
     diff_dir(before, after, dir.ino, out);
     if (dir.hidden_ino != 0) diff_generated(before, after, dir.hidden_ino, out);
     for (std::uint32_t m = dir.first_member; m < dir.first_member + dir.member_count; ++m) {
@@ -111,7 +113,9 @@ void diff_views(const Tree& before, const Tree& after, std::vector<Invalidation>
 
 }  // namespace
 
-std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after) {
+std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after,
+                                     const KernelSees& kernel_sees) {
+  const KernelSees seen = kernel_sees ? kernel_sees : [](Ino) { return true; };
   std::vector<Invalidation> out;
   for (const Ino fixed : {kRootIno, kPhotostreamIno, kSetsIno, kSizesIno, kFavoritesIno}) {
     if (before.node(fixed)) diff_dir(before, after, fixed, out);
@@ -119,14 +123,17 @@ std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after) {
   if (const auto favorites = before.node(kFavoritesIno))
     diff_generated(before, after, before.page_hidden_ino(*favorites), out);
   for (std::size_t page = 1; page <= before.page_count(); ++page) {
+    for (std::uint32_t label = 1; label < before.options().sizes.size(); ++label) {
+      const Ino ino = before.size_page_ino(label, page);
+      if (ino != 0 && seen(ino)) diff_dir(before, after, ino, out);
+    }
+    if (!seen(before.page_ino(page))) continue;
     diff_dir(before, after, before.page_ino(page), out);
     const auto hidden = before.lookup(before.page_ino(page), kHiddenName);
     if (hidden) diff_generated(before, after, hidden->ino, out);
-    for (std::uint32_t label = 1; label < before.options().sizes.size(); ++label) {
-      if (const Ino ino = before.size_page_ino(label, page)) diff_dir(before, after, ino, out);
-    }
   }
   for (const auto& album : before.albums()) {
+    if (!seen(album.ino)) continue;
     diff_dir(before, after, album.ino, out);
     diff_generated(before, after, album.hidden_ino, out);
     diff_generated(before, after, album.json_ino, out);
@@ -141,9 +148,12 @@ std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after) {
       }
     }
   }
-  diff_views(before, after, out);
+  diff_views(before, after, seen, out);
   for (std::uint32_t i = 0; i < before.record_count(); ++i) {
     const auto& record = before.photo(i);
+    // Links resolve through the photo's own directory, so the kernel knows a sidecar only
+    // if it knows that directory. Favorites (page 0) live in favorites/.
+    if (!seen(record.page == 0 ? kFavoritesIno : before.page_ino(record.page))) continue;
     const auto index = after.photo_index(record.photo.id);
     if (index && same_photo(record, after.photo(*index)) && same_albums(before, i, after, *index)) {
       continue;

@@ -25,6 +25,7 @@ fuse_entry_param plus_entry(Context& ctx, const model::Tree& tree, const model::
   if (!node) return entry;
   const auto attr = node_attr(ctx, tree, *node, SizePolicy::known_only);
   if (!attr.ok() || (model::is_regular_file(node->kind) && !attr->size)) return entry;
+  if (model::is_directory(node->kind)) ctx.kernel_dirs.note(node->ino);
   return make_entry(ctx, *attr);
 }
 

@@ -36,8 +36,9 @@ void lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
       fuse_reply_err(req, to_errno(attr.error()));
       return;
     }
-    if (ctx.no_opendir.load() && model::is_directory(node->kind)) {
-      ctx.catalog->note_listing(*tree, *node);
+    if (model::is_directory(node->kind)) {
+      ctx.kernel_dirs.note(node->ino);
+      if (ctx.no_opendir.load()) ctx.catalog->note_listing(*tree, *node);
     }
     const fuse_entry_param entry = make_entry(ctx, *attr);
     fuse_reply_entry(req, &entry);

@@ -104,3 +104,47 @@ TEST_CASE("a photo added to an album invalidates its sidecar, and only that", "[
   CHECK(has_inode(diff2, after->photo(index("1002")).sidecar_ino));
   CHECK_FALSE(has_inode(diff2, after->photo(index("1000")).sidecar_ino));
 }
+
+TEST_CASE("the diff skips directories the kernel never received", "[model]") {
+  // Two pages and an album; photo 1's retitle touches page 1, the album and their sidecars.
+  auto input = test::make_catalog(700, {});
+  AlbumInput album;
+  album.set.id = "7";
+  album.set.title = "A";
+  album.photo_ids = {input.photos[1].id, input.photos[600].id};
+  input.albums.push_back(album);
+  const auto before = Tree::build(input, {});
+  input.photos[1].title = "renamed";
+  input.albums[0].set.title = "B";  // every member's sidecar changes
+  const auto after = Tree::build(input, {});
+  const Ino page1 = before->page_ino(1);
+  const Ino page2 = before->page_ino(2);
+  const Ino album_dir = before->album(0).ino;
+  const auto member_sidecar = [&](std::size_t i) {
+    return before->photo(*before->photo_index(input.photos[i].id)).sidecar_ino;
+  };
+
+  SECTION("nothing seen: only the fixed directories are compared") {
+    const auto diff = diff_trees(*before, *after, [](Ino) { return false; });
+    CHECK(has_inode(diff, kSetsIno));  // the album's name changed
+    CHECK_FALSE(has_inode(diff, page1));
+    CHECK_FALSE(has_inode(diff, album_dir));
+    CHECK_FALSE(has_inode(diff, member_sidecar(1)));
+    CHECK_FALSE(has_inode(diff, member_sidecar(600)));
+  }
+  SECTION("page 1 seen: its names and sidecars, not page 2's nor the album's") {
+    const auto diff = diff_trees(*before, *after, [&](Ino dir) { return dir == page1; });
+    CHECK(has_entry(diff, page1, before->photo(1).files[0].name));
+    CHECK(has_inode(diff, member_sidecar(1)));
+    CHECK_FALSE(has_inode(diff, member_sidecar(600)));  // on page 2
+    CHECK_FALSE(has_inode(diff, page2));
+    CHECK_FALSE(has_inode(diff, album_dir));
+  }
+  SECTION("everything seen: the same as no filter") {
+    const auto all = diff_trees(*before, *after);
+    const auto seen = diff_trees(*before, *after, [](Ino) { return true; });
+    CHECK(all.size() == seen.size());
+    CHECK(has_inode(seen, album_dir));
+    CHECK(has_inode(seen, member_sidecar(600)));
+  }
+}
