@@ -109,6 +109,11 @@ struct Walk {
 using PhotoWalk = Walk<Photo>;
 using KeyWalk = Walk<PhotoKey>;
 
+// The order a walk reads a listing's pages in; page 1 always comes first (it says how many
+// pages there are). last_first then reads pages..2: a listing sorted newest first hands over
+// its oldest photos early (the mount's page-0001 is the oldest, DESIGN section 3).
+enum class PageOrder : std::uint8_t { first_to_last, last_first };
+
 class FlickrClient {
  public:
   explicit FlickrClient(ClientOptions options);
@@ -168,12 +173,16 @@ class FlickrClient {
                                                     int max_passes = 3,
                                                     const PageObserver& on_page = nullptr);
   // The same walk keeping only each photo's key: `on_page` is where whole photos go.
+  // Read backwards (last_first), a photo that a new upload pushes onto a page already read
+  // is missed rather than seen twice; the pass is then unstable or short and the walk runs
+  // again, as it does when a deletion hides one from a forward pass.
   [[nodiscard]] static Result<KeyWalk> walk_page_keys(const PageFetcher& fetch_page,
                                                       const PageObserver& on_page,
-                                                      int max_passes = 3);
+                                                      int max_passes = 3,
+                                                      PageOrder order = PageOrder::first_to_last);
   [[nodiscard]] Result<PhotoWalk> all_photos(const std::string& user);
-  [[nodiscard]] Result<KeyWalk> all_photo_keys(const std::string& user,
-                                               const PageObserver& on_page);
+  [[nodiscard]] Result<KeyWalk> all_photo_keys(const std::string& user, const PageObserver& on_page,
+                                               PageOrder order = PageOrder::first_to_last);
   [[nodiscard]] Result<PhotoWalk> all_photoset_photos(const std::string& photoset_id,
                                                       const std::string& owner);
   [[nodiscard]] Result<KeyWalk> all_photoset_keys(const std::string& photoset_id,

@@ -22,7 +22,8 @@ bool is_me(const std::string& user) {
   return user.empty() || user == "me";
 }
 
-// One pass over pages 1..pages; `stable` when total and pages did not change during it.
+// One pass over every page, in `order`; `stable` when total and pages did not change during
+// it.
 template <class Item>
 struct WalkPass {
   std::vector<Item> photos;  // each id once, server order
@@ -32,11 +33,11 @@ struct WalkPass {
 
 template <class Item>
 Result<WalkPass<Item>> walk_once(const FlickrClient::PageFetcher& fetch_page,
-                                 const FlickrClient::PageObserver& on_page) {
+                                 const FlickrClient::PageObserver& on_page, PageOrder order) {
   WalkPass<Item> pass;
   std::unordered_set<std::string> seen;
   int pages = 1;
-  for (int page = 1; page <= pages; ++page) {
+  const auto read = [&](int page) -> Result<void> {
     FLICKRFS_TRY(PhotoPage result, fetch_page(page));
     if (on_page) FLICKRFS_CHECK(on_page(result));
     if (page > 1 && (result.total != pass.total || result.pages != pages)) pass.stable = false;
@@ -50,18 +51,30 @@ Result<WalkPass<Item>> walk_once(const FlickrClient::PageFetcher& fetch_page,
         pass.photos.push_back(std::move(photo));
       }
     }
+    return success();
+  };
+  FLICKRFS_CHECK(read(1));
+  if (order == PageOrder::first_to_last) {
+    for (int page = 2; page <= pages; ++page)
+      FLICKRFS_CHECK(read(page));
+  } else {
+    // From the last page as page 1 counted them; a count that changes meanwhile makes the
+    // pass unstable (read() compares every page's), and another pass covers what moved.
+    for (int page = pages; page >= 2; --page)
+      FLICKRFS_CHECK(read(page));
   }
   return pass;
 }
 
 template <class Item>
 Result<Walk<Item>> walk_passes(const FlickrClient::PageFetcher& fetch_page, int max_passes,
-                               const FlickrClient::PageObserver& on_page) {
+                               const FlickrClient::PageObserver& on_page,
+                               PageOrder order = PageOrder::first_to_last) {
   Walk<Item> walk;
   std::vector<Item> union_photos;  // every id any pass saw, first sighting kept
   std::unordered_set<std::string> union_seen;
   for (int pass = 1; pass <= std::max(1, max_passes); ++pass) {
-    FLICKRFS_TRY(WalkPass<Item> result, walk_once<Item>(fetch_page, on_page));
+    FLICKRFS_TRY(WalkPass<Item> result, walk_once<Item>(fetch_page, on_page, order));
     walk.passes = pass;
     walk.reported_total = result.total;
     const bool full = static_cast<std::int64_t>(result.photos.size()) >= result.total;
@@ -194,8 +207,9 @@ Result<PhotoWalk> FlickrClient::walk_pages(const PageFetcher& fetch_page, int ma
 }
 
 Result<KeyWalk> FlickrClient::walk_page_keys(const PageFetcher& fetch_page,
-                                             const PageObserver& on_page, int max_passes) {
-  return walk_passes<PhotoKey>(fetch_page, max_passes, on_page);
+                                             const PageObserver& on_page, int max_passes,
+                                             PageOrder order) {
+  return walk_passes<PhotoKey>(fetch_page, max_passes, on_page, order);
 }
 
 Result<PhotoWalk> FlickrClient::all_photos(const std::string& user) {
@@ -203,9 +217,11 @@ Result<PhotoWalk> FlickrClient::all_photos(const std::string& user) {
   return walk_pages([&](int page) { return photos_page(who, page, kMaxPerPage); });
 }
 
-Result<KeyWalk> FlickrClient::all_photo_keys(const std::string& user, const PageObserver& on_page) {
+Result<KeyWalk> FlickrClient::all_photo_keys(const std::string& user, const PageObserver& on_page,
+                                             PageOrder order) {
   FLICKRFS_TRY(const std::string who, me_or_nsid(user, false));
-  return walk_page_keys([&](int page) { return photos_page(who, page, kMaxPerPage); }, on_page);
+  return walk_page_keys([&](int page) { return photos_page(who, page, kMaxPerPage); }, on_page, 3,
+                        order);
 }
 
 Result<PhotoWalk> FlickrClient::all_photoset_photos(const std::string& photoset_id,

@@ -229,3 +229,39 @@ TEST_CASE("walk: an empty listing is one call", "[walk]") {
   CHECK(walk->complete);
   CHECK(calls == 1);
 }
+
+TEST_CASE("walk: last_first reads page 1, then the last page back to page 2", "[walk]") {
+  const std::vector<int> ids = {1, 2, 3, 4, 5, 6, 7};
+  std::vector<int> read;
+  auto walk = FlickrClient::walk_page_keys(
+      [&](int page) -> Result<PhotoPage> {
+        read.push_back(page);
+        return page_of(ids, page, 2);
+      },
+      nullptr, 3, PageOrder::last_first);
+  REQUIRE(walk.ok());
+  CHECK(read == std::vector<int>{1, 4, 3, 2});
+  CHECK(walk->complete);
+  CHECK(walk->photos.size() == 7);
+}
+
+TEST_CASE("walk: a backward pass that misses a photo a new upload pushed is walked again",
+          "[walk]") {
+  // Newest first. After page 1 and page 3, photo 7 is uploaded: every photo moves one place
+  // later, so photo 3 leaves page 2 for page 3, which was read already.
+  std::vector<int> listing = {6, 5, 4, 3, 2, 1};
+  int calls = 0;
+  auto walk = FlickrClient::walk_page_keys(
+      [&](int page) -> Result<PhotoPage> {
+        if (++calls == 3) listing.insert(listing.begin(), 7);
+        return page_of(listing, page, 2);
+      },
+      nullptr, 3, PageOrder::last_first);
+  REQUIRE(walk.ok());
+  CHECK(walk->passes == 2);
+  CHECK(walk->complete);
+  std::set<std::string> got;
+  for (const auto& key : walk->photos)
+    got.insert(key.id);
+  CHECK(got == std::set<std::string>{"1", "2", "3", "4", "5", "6", "7"});
+}
