@@ -17,6 +17,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "base/result.hpp"
 #include "fs/model/node.hpp"
@@ -70,6 +71,14 @@ class CatalogView {
   [[nodiscard]] virtual std::shared_ptr<const Tree> await_listing(
       const Node& /*dir*/, std::chrono::milliseconds /*bound*/) {
     return tree();
+  }
+  // As await_listing(), and done as soon as `dir` holds a directory named `name`: a first
+  // walk shows the photostream's pages before the photostream is listed in full
+  // (sync/first_pages.hpp), and a lookup of one of them need not wait for the others.
+  [[nodiscard]] virtual std::shared_ptr<const Tree> await_subdir(const Node& dir,
+                                                                 std::string_view /*name*/,
+                                                                 std::chrono::milliseconds bound) {
+    return await_listing(dir, bound);
   }
 
   // Hints: a directory was listed / a file's attributes were wanted. Used to keep listings

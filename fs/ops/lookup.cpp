@@ -6,7 +6,8 @@
 // yet gets attr timeout 0, so the next stat() comes back as getattr, which resolves it.
 // Never waits on the network: `find` and `ls` walk the tree without a request per photo.
 // In a directory whose listing a first mount has not fetched yet, it waits for that
-// listing (bounded, listed_snapshot), and a miss there is not cached. Without opendir
+// listing (bounded, lookup_snapshot) or for `name` to appear there as a directory (a first
+// walk's final pages, sync/first_pages.hpp), and a miss there is not cached. Without opendir
 // (Context::no_opendir) a directory found here counts as in use: its entry timeout is the
 // --dir-cache-time, so this is where a stale listing gets noticed.
 #include "fs/attr.hpp"
@@ -22,7 +23,7 @@ void lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   guarded(req, "lookup", [&] {
     Context& ctx = context_of(req);
     if (upload_lookup(req, ctx, parent, name)) return;
-    const auto tree = listed_snapshot(ctx, parent);
+    const auto tree = lookup_snapshot(ctx, parent, name);
     const auto node = tree->lookup(parent, name);
     if (!node) {
       fuse_entry_param negative = make_negative_entry(ctx, name);

@@ -75,4 +75,14 @@ std::shared_ptr<const model::Tree> listed_snapshot(Context& ctx, model::Ino dir)
   return ctx.catalog->await_listing(*node, ctx.listing_bound);
 }
 
+std::shared_ptr<const model::Tree> lookup_snapshot(Context& ctx, model::Ino dir,
+                                                   std::string_view name) {
+  auto tree = ctx.catalog->tree();
+  const auto node = tree->node(dir);
+  if (!node || !model::is_directory(node->kind) || tree->listed(*node)) return tree;
+  const auto entry = tree->lookup(dir, name);
+  if (entry && model::is_directory(entry->kind)) return tree;
+  return ctx.catalog->await_subdir(*node, name, ctx.listing_bound);
+}
+
 }  // namespace flickrfs::fs::op

@@ -24,6 +24,10 @@ enum class SizePolicy : std::uint8_t { known_only, resolve };
 // still filling in the background), the one the catalog has once it is, waiting at most
 // Context::listing_bound. Never waits for a directory that is listed, or offline.
 [[nodiscard]] std::shared_ptr<const model::Tree> listed_snapshot(Context& ctx, model::Ino dir);
+// The same for a lookup of `name` in `dir`, which also stops waiting once `name` is a
+// directory in the snapshot (CatalogView::await_subdir).
+[[nodiscard]] std::shared_ptr<const model::Tree> lookup_snapshot(Context& ctx, model::Ino dir,
+                                                                 std::string_view name);
 
 // Directory `dir` is being listed: the catalog re-checks a stale listing in the background
 // and the prefetcher watches for a walk. opendir calls it, or, without opendir

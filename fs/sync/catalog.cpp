@@ -94,6 +94,12 @@ std::shared_ptr<const model::Tree> Catalog::await_listing(const model::Node& dir
   return m_refresher.await_listing(dir, bound);
 }
 
+std::shared_ptr<const model::Tree> Catalog::await_subdir(const model::Node& dir,
+                                                         std::string_view name,
+                                                         std::chrono::milliseconds bound) {
+  return m_refresher.await_subdir(dir, name, bound);
+}
+
 void Catalog::note_listing(const model::Tree& /*tree*/, const model::Node& /*dir*/) {
   m_refresher.note_listing();
 }

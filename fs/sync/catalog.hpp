@@ -73,6 +73,8 @@ class Catalog final : public model::CatalogView {
                                                               const model::Node& node) override;
   [[nodiscard]] std::shared_ptr<const model::Tree> await_listing(
       const model::Node& dir, std::chrono::milliseconds bound) override;
+  [[nodiscard]] std::shared_ptr<const model::Tree> await_subdir(
+      const model::Node& dir, std::string_view name, std::chrono::milliseconds bound) override;
   void note_listing(const model::Tree& tree, const model::Node& dir) override;
   void note_attr_wanted(const model::Tree& tree, const model::Node& file) override;
   [[nodiscard]] bool provisional_size(const model::Tree& tree, const model::Node& node) override;

@@ -77,6 +77,21 @@ std::shared_ptr<const model::Tree> Refresher::await_listing(const model::Node& d
       bound);
 }
 
+std::shared_ptr<const model::Tree> Refresher::await_subdir(const model::Node& dir,
+                                                           std::string_view name,
+                                                           std::chrono::milliseconds bound) {
+  const model::Ino ino = dir.ino;
+  return await_fill(
+      ino,
+      [ino, name = std::string(name)](const model::Tree& snapshot) {
+        const auto node = snapshot.node(ino);
+        if (!node || snapshot.listed(*node)) return true;
+        const auto entry = snapshot.lookup(ino, name);
+        return entry && model::is_directory(entry->kind);
+      },
+      bound);
+}
+
 std::shared_ptr<const model::Tree> Refresher::await_albums(std::chrono::milliseconds bound) {
   return await_fill(
       std::nullopt, [](const model::Tree& snapshot) { return snapshot.albums_complete(); }, bound);
@@ -107,10 +122,11 @@ std::shared_ptr<const model::Tree> Refresher::await_fill(
 // diff for the kernel included: a minute or two at 1,000,000 photos on a loaded machine),
 // so the fill spends at most a third of its time rebuilding; counted from its start, a
 // 1,000,000-photo fill rebuilt after every page.
-Result<void> Refresher::publish_progress(std::int64_t& last_publish, bool wanted_now) {
+Result<void> Refresher::publish_progress(std::int64_t& last_publish, bool wanted_now,
+                                         const std::function<Result<void>()>& publish) {
   const std::int64_t period = std::max<std::int64_t>(5, 2 * m_rebuild_ms.load() / 1000);
   if (!wanted_now && unix_now() - last_publish < period) return success();
-  auto rebuilt = rebuild();
+  auto rebuilt = publish ? publish() : rebuild();
   last_publish = unix_now();
   return rebuilt;
 }
@@ -122,6 +138,44 @@ std::vector<Result<std::vector<api::Size>>> Refresher::fetch_sizes_parallel(
   return parallel_calls<Result<std::vector<api::Size>>>(
       *m_options.work_queue, videos.size(), make_error(Errc::interrupted, "getSizes not attempted"),
       [&](std::size_t i) { return m_client->sizes(videos[i]->id); });
+}
+
+Result<void> Refresher::fetch_video_sizes_of(const std::vector<model::PhotoCore>& cores) {
+  std::vector<const model::PhotoCore*> videos;
+  for (const auto& core : cores)
+    videos.push_back(&core);
+  auto ladders = fetch_sizes_parallel(videos);
+  std::vector<cache::MetaStore::SizesEntry> fetched;
+  for (std::size_t v = 0; v < videos.size(); ++v) {
+    const model::PhotoCore& photo = *videos[v];
+    auto& sizes = ladders[v];
+    if (!sizes.ok()) {
+      m_connectivity.report(sizes.error());
+      if (transient(sizes.error())) {
+        FLICKRFS_CHECK(m_meta.put_sizes_many(fetched));  // what did arrive is kept
+        return std::move(sizes).error();
+      }
+      log::warning("getSizes of video %s failed: %s (serving the poster)", photo.id.c_str(),
+                   sizes.error().describe().c_str());
+      m_sizes_failed.insert(photo.id);
+      continue;
+    }
+    fetched.push_back({photo.id, photo.secret, std::move(*sizes)});
+  }
+  return m_meta.put_sizes_many(fetched);
+}
+
+Result<std::vector<model::PhotoCore>> Refresher::videos_missing_sizes(
+    std::span<const std::string> ids) const {
+  std::vector<model::PhotoCore> out;
+  for (const auto& id : ids) {
+    FLICKRFS_TRY(const auto cached, m_meta.photo(id));
+    if (!cached || !video_sizes_missing(*cached) || m_sizes_failed.count(id) != 0) continue;
+    const api::Photo& photo = cached->photo;
+    out.push_back({photo.id, photo.secret, photo.date_upload, photo.last_update,
+                   photo.count_comments, photo.media});
+  }
+  return out;
 }
 
 Result<void> Refresher::fill_video_sizes() {
@@ -152,28 +206,7 @@ Result<void> Refresher::fill_video_sizes() {
         if (record.sizes_pending) cores.push_back(record.photo);
       }
     }
-    std::vector<const model::PhotoCore*> videos;
-    for (const auto& core : cores)
-      videos.push_back(&core);
-    auto ladders = fetch_sizes_parallel(videos);
-    std::vector<cache::MetaStore::SizesEntry> fetched;
-    for (std::size_t v = 0; v < videos.size(); ++v) {
-      const model::PhotoCore& photo = *videos[v];
-      auto& sizes = ladders[v];
-      if (!sizes.ok()) {
-        m_connectivity.report(sizes.error());
-        if (transient(sizes.error())) {
-          FLICKRFS_CHECK(m_meta.put_sizes_many(fetched));  // what did arrive is kept
-          return std::move(sizes).error();
-        }
-        log::warning("getSizes of video %s failed: %s (serving the poster)", photo.id.c_str(),
-                     sizes.error().describe().c_str());
-        m_sizes_failed.insert(photo.id);
-        continue;
-      }
-      fetched.push_back({photo.id, photo.secret, std::move(*sizes)});
-    }
-    FLICKRFS_CHECK(m_meta.put_sizes_many(fetched));
+    FLICKRFS_CHECK(fetch_video_sizes_of(cores));
     FLICKRFS_CHECK(publish_progress(last_publish, page_wanted));
   }
   return rebuild();

@@ -6,6 +6,7 @@
 
 #include "fs/log.hpp"
 #include "fs/memory_policy.hpp"
+#include "fs/sync/first_pages.hpp"
 #include "fs/sync/refresher.hpp"
 
 namespace flickrfs::fs {
@@ -67,8 +68,44 @@ Result<void> Refresher::fetch_photostream() {
   // holding the whole walk until its end made a first fill of 100,000 photos peak at over
   // 600 MB. Video streams come after, page by page (fill_video_sizes): the listing is usable
   // first. An unmount ends the walk at the next page rather than after all of them.
-  auto walk = m_client->all_photo_keys(m_options.user,
-                                       [&](api::PhotoPage& page) { return store_page(page); });
+  // A first walk (nothing listed yet) reads the oldest pages first and publishes the mount's
+  // pages as they become final (first_pages.hpp): page-0001 lists after three calls instead
+  // of after the whole walk (200 calls at 100,000 photos), the rest fills in meanwhile.
+  FLICKRFS_TRY(const auto before, m_meta.listing_state(cache::ListingId::photostream()));
+  const bool first_walk = before.generation == 0;
+  FirstPages first_pages(tree_options(m_options).page_size);
+  std::size_t published = 0;  // photos in the last snapshot of first pages
+  std::int64_t last_publish = 0;
+  // Until page-0001 is out, each page publishes at once (what was read is sorted: a few
+  // pages' worth); an account whose upload dates tie across pages falls back to the period.
+  int eager_tries = 8;
+  const auto publish_final_pages = [&]() -> Result<void> {
+    auto ids = first_pages.final_ids();
+    if (ids.size() <= published) return success();
+    // A page lists once its videos' names are final, which takes their streams (one
+    // getSizes a video): fetched here for the first pages shown, so page-0001 lists at once.
+    // Later pages' videos wait for the walk's end (fill_video_sizes), as all of them did:
+    // at 5 % videos, fetching each page's streams as it came took the walk's share of a
+    // default budget by 70,000 photos. A failure leaves those pages to the fill too.
+    if (published == 0) {
+      FLICKRFS_TRY(const auto videos, videos_missing_sizes(ids));
+      if (auto fetched = fetch_video_sizes_of(videos); !fetched.ok()) {
+        log::info("streams of the first page's videos: %s", fetched.error().describe().c_str());
+      }
+    }
+    published = ids.size();
+    return publish_first_pages(std::move(ids));
+  };
+  auto walk = m_client->all_photo_keys(
+      m_options.user,
+      [&](api::PhotoPage& page) -> Result<void> {
+        FLICKRFS_CHECK(store_page(page));
+        if (!first_walk) return success();
+        first_pages.add(page);
+        const bool eager = published == 0 && eager_tries-- > 0;
+        return publish_progress(last_publish, eager, publish_final_pages);
+      },
+      first_walk ? api::PageOrder::last_first : api::PageOrder::first_to_last);
   if (!walk.ok()) {
     m_connectivity.report(walk.error());
     return std::move(walk).error();
@@ -76,8 +113,7 @@ Result<void> Refresher::fetch_photostream() {
   const auto ids = ids_oldest_first(walk->photos);
   // An incomplete walk that lost photos must not shrink the cached listing (a network
   // error means "unknown", never "deleted"); a complete one is the truth.
-  FLICKRFS_TRY(const auto state, m_meta.listing_state(cache::ListingId::photostream()));
-  if (!walk->complete && ids.size() < state.count) {
+  if (!walk->complete && ids.size() < before.count) {
     return make_error(Errc::unavailable, "photostream listing incomplete; keeping the cache");
   }
   return m_meta.replace_photostream(ids, unix_now());

@@ -96,16 +96,40 @@ Result<void> Refresher::rebuild() {
   }
   if (feed->error()) return *feed->error();
   feed.reset();
-  ++m_rebuilds;
   m_built = std::move(inputs);
-  auto before = m_snapshots.publish(std::move(next), state.generation > 0);
+  publish(std::move(next), state.generation > 0, started);
+  return success();
+}
+
+Result<void> Refresher::publish_first_pages(std::vector<std::string> ids) {
+  if (m_stopping.load()) return make_error(Errc::interrupted, "unmounting");
+  const auto started = std::chrono::steady_clock::now();
+  auto feed = photo_feed(std::move(ids));
+  FLICKRFS_TRY(auto input, read_cache(feed));
+  // Only the pages are final: the photostream's other pages, the views and the albums (whose
+  // members may lie in pages not read yet) still wait for the walk's end.
+  input.photostream_listed = false;
+  for (auto& album : input.albums)
+    album.members_listed = false;
+  auto next = model::Tree::build(std::move(input), tree_options(m_options));
+  // An upload date changed since its page was read: the walk's end sorts it out.
+  if (feed->out_of_order()) return success();
+  if (feed->error()) return *feed->error();
+  feed.reset();
+  publish(std::move(next), false, started);
+  return success();
+}
+
+void Refresher::publish(std::shared_ptr<const model::Tree> next, bool has_listing,
+                        std::chrono::steady_clock::time_point started) {
+  ++m_rebuilds;
+  auto before = m_snapshots.publish(std::move(next), has_listing);
   // The cost includes the listener's diff, as long as the build itself at 1,000,000 photos.
   m_rebuild_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::steady_clock::now() - started)
                      .count();
   before.reset();  // usually the last reference to the old snapshot
   memory_policy::release_free_memory(*m_meta.env());
-  return success();
 }
 
 Refresher::BuildInputs Refresher::build_inputs() const {

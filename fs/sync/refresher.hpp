@@ -104,12 +104,22 @@ class Refresher {
   // background fill (catalog_fill.cpp).
   [[nodiscard]] std::shared_ptr<const model::Tree> await_listing(const model::Node& dir,
                                                                  std::chrono::milliseconds bound);
+  // ... or one in which `dir` holds a directory named `name` (CatalogView::await_subdir).
+  [[nodiscard]] std::shared_ptr<const model::Tree> await_subdir(const model::Node& dir,
+                                                                std::string_view name,
+                                                                std::chrono::milliseconds bound);
   [[nodiscard]] std::shared_ptr<const model::Tree> await_albums(std::chrono::milliseconds bound);
   [[nodiscard]] Stats stats() const;
 
  private:
   [[nodiscard]] std::shared_ptr<const model::Tree> tree() const { return m_snapshots.tree(); }
   [[nodiscard]] Result<void> rebuild();
+  // A snapshot of `ids` (whole pages, oldest upload first) while a first walk still runs
+  // (first_pages.hpp): those pages are listed, the rest of the tree still waits.
+  [[nodiscard]] Result<void> publish_first_pages(std::vector<std::string> ids);
+  // Makes `next` current (the listener diffs it) and records what the build cost.
+  void publish(std::shared_ptr<const model::Tree> next, bool has_listing,
+               std::chrono::steady_clock::time_point started);
   // rebuild() unless nothing a snapshot is built from changed since the last one: a listing
   // check that found nothing new then costs its calls and no rebuild (at 100,000 photos a
   // rebuild is seconds of CPU and a second tree in memory, every --dir-cache-time).
@@ -164,8 +174,17 @@ class Refresher {
   [[nodiscard]] std::vector<Result<std::vector<api::Size>>> fetch_sizes_parallel(
       const std::vector<const model::PhotoCore*>& videos);
   [[nodiscard]] Result<void> fill_video_sizes();
+  // getSizes for `cores` (videos), stored; a transient failure ends it with that error after
+  // storing what arrived, any other marks the video failed (it keeps its poster).
+  [[nodiscard]] Result<void> fetch_video_sizes_of(const std::vector<model::PhotoCore>& cores);
+  // The videos among `ids` whose streams are neither stored nor failed.
+  [[nodiscard]] Result<std::vector<model::PhotoCore>> videos_missing_sizes(
+      std::span<const std::string> ids) const;
   [[nodiscard]] Result<void> fill_missing();
-  [[nodiscard]] Result<void> publish_progress(std::int64_t& last_publish, bool wanted_now);
+  // `publish` builds the snapshot instead of rebuild() (a first walk's pages).
+  [[nodiscard]] Result<void> publish_progress(
+      std::int64_t& last_publish, bool wanted_now,
+      const std::function<Result<void>()>& publish = nullptr);
   [[nodiscard]] bool wanted(model::Ino ino) const { return m_requests.wanted(ino); }
   void fill_if_incomplete();
   [[nodiscard]] Result<void> poll_recently_updated();

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include <simdjson.h>
@@ -211,6 +212,60 @@ TEST_CASE("a first mount lists in the background and a directory waits for its l
   CHECK(eventually([&] { return w.catalog->tree()->complete(); }, 30s));
   for (const auto& record : w.catalog->tree()->photos())
     CHECK_FALSE(record.sizes_pending);  // every video's streams were fetched
+  w.catalog->stop();
+}
+
+TEST_CASE("a first walk shows page-0001 after three calls, while the walk goes on",
+          "[catalog][emulator]") {
+  World w({3000, 2, 7, {}});  // six pages of 500
+  struct Early {
+    std::size_t photos = 0;
+    std::size_t pages = 0;
+    std::int64_t walk_calls = 0;
+    bool photostream_listed = false;
+    std::vector<std::string> page_one;
+  };
+  std::optional<Early> early;  // the first snapshot with page-0001 listed
+  // The listener runs on the refresh thread inside the walk's page observer, so the calls
+  // counted here are the ones made before that snapshot was published.
+  w.catalog->set_change_listener([&](const model::Tree&, const model::Tree& after) {
+    const auto page = after.page_count() > 0 ? after.node(after.page_ino(1)) : std::nullopt;
+    if (early || !page || !after.listed(*page)) return;
+    Early seen{after.photo_count(),
+               after.page_count(),
+               w.emulator.calls("flickr.people.getPhotos"),
+               after.listed(*after.node(model::kPhotostreamIno)),
+               {}};
+    const auto [begin, end] = after.page_range(1);
+    for (auto i = begin; i < end; ++i)
+      seen.page_one.push_back(after.photo(static_cast<std::uint32_t>(i)).photo.id);
+    early = std::move(seen);
+  });
+  w.catalog->start();
+  const auto root = w.catalog->tree();
+  auto tree = w.catalog->await_listing(*root->node(model::kPhotostreamIno), 30'000ms);
+  REQUIRE(tree->listed(*tree->node(model::kPhotostreamIno)));
+  REQUIRE(early.has_value());
+  // Page 1 (the newest: how many pages), then pages 6 and 5: the 500 oldest are final.
+  CHECK(early->walk_calls == 3);
+  CHECK_FALSE(early->photostream_listed);  // the other pages are not there yet
+  CHECK(early->photos == 500);
+  CHECK(early->pages == 1);
+  // The same photos, in the same order, as page-0001 of the complete listing.
+  const auto [begin, end] = tree->page_range(1);
+  std::vector<std::string> page_one;
+  for (auto i = begin; i < end; ++i)
+    page_one.push_back(tree->photo(static_cast<std::uint32_t>(i)).photo.id);
+  CHECK(early->page_one == page_one);
+  CHECK(tree->photo_count() == 3000);
+  CHECK(w.emulator.calls("flickr.people.getPhotos") == 6);
+  // Page-0001's videos got their streams before it was shown, and no video was asked twice.
+  std::int64_t videos = 0;
+  for (const auto& record : tree->photos())
+    videos += record.photo.media == api::Media::video ? 1 : 0;
+  CHECK(videos > 0);
+  CHECK(eventually([&] { return w.catalog->tree()->complete(); }, 30s));
+  CHECK(w.emulator.calls("flickr.photos.getSizes") == videos);
   w.catalog->stop();
 }
 

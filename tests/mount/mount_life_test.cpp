@@ -261,6 +261,26 @@ TEST_CASE("SIGTERM during the first listing ends its walk at the next page", "[m
   CHECK(list_calls() <= at_signal + 1);
 }
 
+TEST_CASE("a first mount lists page-0001 while the rest of the photostream is walked", "[mount]") {
+  // 12 pages of 500 at 400 ms a call. Page-0001 holds the oldest photos: final after three
+  // calls (page 1 for the count, then pages 12 and 11), where the whole walk takes twelve.
+  EmulatorProcess emulator({6000, 1, 5, {"--latency-ms", "400"}});
+  const auto list_calls = [&] { return emulator.calls("flickr.people.getPhotos"); };
+  TempDir temp;
+  const MountWork work = make_work(temp.path());
+  FlickrfsMount mount(emulator.url(), work);
+  const std::string page = mount.root() + "/photostream/page-0001";
+  const auto early = list_dir(page);
+  const std::int64_t walked = list_calls();
+  CHECK(early.size() == 1001);  // 500 images, 500 sidecars, .hidden
+  INFO("people.getPhotos calls when page-0001 listed: " << walked);
+  CHECK(walked < 12);
+  // The complete listing has the same page-0001, name for name.
+  REQUIRE(eventually([&] { return list_dir(mount.root() + "/photostream").size() == 12; }, 60s));
+  CHECK(list_dir(page) == early);
+  CHECK(list_calls() == 12);
+}
+
 TEST_CASE("mount.fuse3 (fstab) form with -o options", "[mount]") {
   std::string helper;
   for (const char* path : {"/sbin/mount.fuse3", "/usr/sbin/mount.fuse3"}) {

@@ -1,0 +1,47 @@
+// FirstPages (see first_pages.hpp).
+#include "fs/sync/first_pages.hpp"
+
+#include <algorithm>
+
+namespace flickrfs::fs {
+
+void FirstPages::add(const api::PhotoPage& page) {
+  if (page.page <= 1) {
+    ++m_passes;
+    return;
+  }
+  if (m_passes != 1) return;
+  std::int64_t newest = 0;
+  for (const auto& photo : page.photos) {
+    if (photo.id.empty()) continue;
+    m_older.emplace_back(photo.date_upload, photo.id);
+    newest = std::max(newest, photo.date_upload);
+  }
+  if (!page.photos.empty()) m_boundary = newest;
+}
+
+std::vector<std::string> FirstPages::final_ids() const {
+  std::vector<const std::pair<std::int64_t, std::string>*> keys;
+  for (const auto& key : m_older) {
+    if (key.first < m_boundary) keys.push_back(&key);
+  }
+  // The stored photostream's order (upload date, then numeric id); a photo seen twice (a
+  // page boundary moved) is kept once.
+  const auto before = [](const auto* a, const auto* b) {
+    if (a->first != b->first) return a->first < b->first;
+    if (a->second.size() != b->second.size()) return a->second.size() < b->second.size();
+    return a->second < b->second;
+  };
+  std::sort(keys.begin(), keys.end(), before);
+  keys.erase(std::unique(keys.begin(), keys.end(),
+                         [](const auto* a, const auto* b) { return a->second == b->second; }),
+             keys.end());
+  keys.resize(keys.size() / m_page_size * m_page_size);
+  std::vector<std::string> ids;
+  ids.reserve(keys.size());
+  for (const auto* key : keys)
+    ids.push_back(key->second);
+  return ids;
+}
+
+}  // namespace flickrfs::fs
