@@ -329,6 +329,7 @@ Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failu
     }
     return std::move(user).error();
   }
+  block_stop_signals();  // before the mount's threads start (session.hpp)
   FLICKRFS_CHECK(open_cache(config, mounted));
   // Workers: 16 walk-ahead size probes, 8 comment and 4 EXIF calls, listing fan-outs, with 4
   // always free for work a user waits on. Idle workers cost a stack each, nothing more.

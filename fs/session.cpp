@@ -18,6 +18,15 @@ namespace flickrfs::fs {
 
 namespace {
 
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
 // fuse_args wants mutable char*; keep the strings alive for the call.
 struct ArgvBuilder {
   std::vector<std::string> strings;
@@ -68,14 +77,25 @@ FuseSession::~FuseSession() {
   fuse_session_destroy(m_session);
 }
 
+void block_stop_signals() {
+  const sigset_t set = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
 Result<void> FuseSession::run() {
   fuse_loop_config* config = fuse_loop_cfg_create();
   if (config == nullptr) return make_error(Errc::internal, "out of memory");
+  // A signal that came while blocked is delivered here and ends the loop at once. libfuse's
+  // workers are started by the loop from this thread, so they take the signals too.
+  const sigset_t set = stop_signals();
+  sigset_t before;
+  pthread_sigmask(SIG_UNBLOCK, &set, &before);
   fuse_loop_cfg_set_max_threads(config, m_max_threads);
   fuse_loop_cfg_set_clone_fd(config, 0);
   // Keep workers alive: a thread per request (the default when idle) costs milliseconds.
   fuse_loop_cfg_set_idle_threads(config, m_max_threads);
   const int rc = fuse_session_loop_mt_312(m_session, config);
+  pthread_sigmask(SIG_SETMASK, &before, nullptr);
   fuse_loop_cfg_destroy(config);
   if (rc != 0 && rc != SIGINT && rc != SIGTERM && rc != SIGHUP) {
     return make_error(Errc::io,

@@ -4,6 +4,13 @@
 // and SIGHUP end the loop (fuse_set_signal_handlers); the destructor then unmounts, so a
 // signal always leaves a clean mountpoint. `fusermount3 -u` ends the loop the same way.
 //
+// Those signals must reach the thread that runs the loop: libfuse's handler only sets a flag,
+// and the loop's thread notices it when the signal interrupts its wait. Linux may hand a
+// process signal to any thread that does not block it, and the mount runs dozens (work
+// queue, downloads, refresher); one that took the SIGTERM left the loop waiting for the
+// next request, and the daemon did not exit. So every thread but the loop's blocks them:
+// block_stop_signals() before the mount starts its threads, run() unblocks them in its own.
+//
 // Thread contract: created, run and destroyed by the main thread; raw() may be used by the
 // invalidator thread while run() is in progress.
 
@@ -26,6 +33,10 @@ struct SessionOptions {
   bool debug = false;         // libfuse's request trace (-d)
   unsigned max_threads = 32;  // FUSE workers; size probes and first reads may wait
 };
+
+// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread and in every thread it creates from
+// now on (they inherit the mask); FuseSession::run() takes them.
+void block_stop_signals();
 
 class FuseSession {
  public:
