@@ -64,12 +64,12 @@ class ListFeed final : public PhotoFeed {
   std::size_t m_next = 0;
 };
 
+}  // namespace
+
 PhotoCore core_of(api::Photo&& photo) {
   return {std::move(photo.id), std::move(photo.secret), photo.date_upload,
           photo.last_update,   photo.count_comments,    photo.media};
 }
-
-}  // namespace
 
 void Tree::strip_for_build(api::Photo& photo, const TreeOptions& options) {
   const auto files = choose_files(photo, options);

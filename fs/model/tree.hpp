@@ -150,6 +150,9 @@ struct PhotoCore {
   api::Media media = api::Media::photo;
 };
 
+// What a snapshot keeps of `photo` (its other fields are dropped).
+[[nodiscard]] PhotoCore core_of(api::Photo&& photo);
+
 struct PhotoRecord {
   PhotoCore photo;
   std::string_view stem;  // a prefix of the best file's name when there is one

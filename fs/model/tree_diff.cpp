@@ -117,6 +117,10 @@ std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after,
                                      const KernelSees& kernel_sees) {
   const KernelSees seen = kernel_sees ? kernel_sees : [](Ino) { return true; };
   std::vector<Invalidation> out;
+  // Whether the kernel sees each page (index 0: favorites/), asked once per page; the
+  // sidecars below follow their page.
+  std::vector<bool> page_seen(before.page_count() + 1);
+  page_seen[0] = seen(kFavoritesIno);
   for (const Ino fixed : {kRootIno, kPhotostreamIno, kSetsIno, kSizesIno, kFavoritesIno}) {
     if (before.node(fixed)) diff_dir(before, after, fixed, out);
   }
@@ -127,7 +131,8 @@ std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after,
       const Ino ino = before.size_page_ino(label, page);
       if (ino != 0 && seen(ino)) diff_dir(before, after, ino, out);
     }
-    if (!seen(before.page_ino(page))) continue;
+    page_seen[page] = seen(before.page_ino(page));
+    if (!page_seen[page]) continue;
     diff_dir(before, after, before.page_ino(page), out);
     const auto hidden = before.lookup(before.page_ino(page), kHiddenName);
     if (hidden) diff_generated(before, after, hidden->ino, out);
@@ -152,8 +157,8 @@ std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after,
   for (std::uint32_t i = 0; i < before.record_count(); ++i) {
     const auto& record = before.photo(i);
     // Links resolve through the photo's own directory, so the kernel knows a sidecar only
-    // if it knows that directory. Favorites (page 0) live in favorites/.
-    if (!seen(record.page == 0 ? kFavoritesIno : before.page_ino(record.page))) continue;
+    // if it knows that directory.
+    if (!page_seen[record.page]) continue;
     const auto index = after.photo_index(record.photo.id);
     if (index && same_photo(record, after.photo(*index)) && same_albums(before, i, after, *index)) {
       continue;

@@ -1,6 +1,8 @@
 // See node_attr.hpp.
 #include "fs/ops/node_attr.hpp"
 
+#include <optional>
+
 #include "fs/prefetch/prefetcher.hpp"
 #include "fs/thumbnail/requester.hpp"
 #include "fs/thumbnail/thumbnailer.hpp"
@@ -68,21 +70,28 @@ void await_thumbnails(fuse_req_t req, Context& ctx, const std::shared_ptr<const 
   (void)ctx.thumbnailer->wait_for_dir(dir->ino, ctx.thumbnail_bound);
 }
 
+namespace {
+
+// `dir` when it is a directory `tree` does not list yet, the only case worth a wait.
+std::optional<model::Node> unlisted_dir(const model::Tree& tree, model::Ino dir) {
+  const auto node = tree.node(dir);
+  if (!node || !model::is_directory(node->kind) || tree.listed(*node)) return std::nullopt;
+  return node;
+}
+
+}  // namespace
+
 std::shared_ptr<const model::Tree> listed_snapshot(Context& ctx, model::Ino dir) {
   auto tree = ctx.catalog->tree();
-  const auto node = tree->node(dir);
-  if (!node || !model::is_directory(node->kind) || tree->listed(*node)) return tree;
-  return ctx.catalog->await_listing(*node, ctx.listing_bound);
+  const auto node = unlisted_dir(*tree, dir);
+  return node ? ctx.catalog->await_listing(*node, ctx.listing_bound) : tree;
 }
 
 std::shared_ptr<const model::Tree> lookup_snapshot(Context& ctx, model::Ino dir,
                                                    std::string_view name) {
   auto tree = ctx.catalog->tree();
-  const auto node = tree->node(dir);
-  if (!node || !model::is_directory(node->kind) || tree->listed(*node)) return tree;
-  const auto entry = tree->lookup(dir, name);
-  if (entry && model::is_directory(entry->kind)) return tree;
-  return ctx.catalog->await_subdir(*node, name, ctx.listing_bound);
+  const auto node = unlisted_dir(*tree, dir);
+  return node ? ctx.catalog->await_subdir(*node, name, ctx.listing_bound) : tree;
 }
 
 }  // namespace flickrfs::fs::op

@@ -169,11 +169,9 @@ Result<std::vector<model::PhotoCore>> Refresher::videos_missing_sizes(
     std::span<const std::string> ids) const {
   std::vector<model::PhotoCore> out;
   for (const auto& id : ids) {
-    FLICKRFS_TRY(const auto cached, m_meta.photo(id));
+    FLICKRFS_TRY(auto cached, m_meta.photo(id));
     if (!cached || !video_sizes_missing(*cached) || m_sizes_failed.count(id) != 0) continue;
-    const api::Photo& photo = cached->photo;
-    out.push_back({photo.id, photo.secret, photo.date_upload, photo.last_update,
-                   photo.count_comments, photo.media});
+    out.push_back(model::core_of(std::move(cached->photo)));
   }
   return out;
 }
