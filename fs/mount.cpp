@@ -280,8 +280,8 @@ void start_pin_keeper(const MountConfig& config, Mounted& mounted) {
   options.workers = std::max(1U, config.jobs / 4);  // a background job: foreground first
   Connectivity* connectivity = mounted.connectivity.get();
   mounted.pin_keeper =
-      std::make_unique<PinKeeper>(*mounted.meta, *mounted.blobs, *mounted.catalog, options,
-                                  [connectivity] { return !connectivity->offline(); });
+      std::make_unique<PinKeeper>(*mounted.meta, *mounted.blobs, *mounted.catalog, *mounted.work,
+                                  options, [connectivity] { return !connectivity->offline(); });
   mounted.pin_keeper->start();
 }
 

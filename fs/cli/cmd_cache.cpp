@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "api/work_queue.hpp"
 #include "cache/blob_store.hpp"
 #include "cache/cache_dir.hpp"
 #include "cache/meta_store.hpp"
@@ -257,7 +258,8 @@ int download_pins_now(const CacheArgs& args, OpenCache& c) {
   }
   fs::PinKeeperOptions options;
   options.workers = 4;
-  fs::PinKeeper keeper(*c.meta, *c.blobs, catalog, options, [] { return true; });
+  api::WorkQueue queue(options.workers);
+  fs::PinKeeper keeper(*c.meta, *c.blobs, catalog, queue, options, [] { return true; });
   std::printf("no mount of %s is running: downloading the pinned photos now\n", c.nsid.c_str());
   std::fflush(stdout);
   auto done = keeper.run_once();

@@ -6,6 +6,7 @@
 
 #include "api/call_budget.hpp"
 #include "fs/log.hpp"
+#include "fs/sync/parallel_for.hpp"
 
 namespace flickrfs::fs {
 
@@ -22,10 +23,11 @@ bool stops_the_pass(const Error& error) {
 }  // namespace
 
 PinKeeper::PinKeeper(cache::MetaStore& meta, cache::BlobStore& blobs, Catalog& catalog,
-                     PinKeeperOptions options, Gate online)
+                     api::WorkQueue& queue, PinKeeperOptions options, Gate online)
     : m_meta(meta),
       m_blobs(blobs),
       m_catalog(catalog),
+      m_work_queue(queue),
       m_options(std::move(options)),
       m_online(std::move(online)) {}
 
@@ -35,10 +37,8 @@ PinKeeper::~PinKeeper() {
 
 void PinKeeper::start() {
   std::lock_guard lock(m_mutex);
-  if (!m_threads.empty() || m_stop) return;
-  m_threads.emplace_back([this] { scanner_loop(); });
-  for (unsigned i = 0; i < std::max(1U, m_options.workers); ++i)
-    m_threads.emplace_back([this] { worker_loop(); });
+  if (m_scanner.joinable() || m_stop) return;
+  m_scanner = std::thread([this] { scanner_loop(); });
 }
 
 void PinKeeper::note_refresh() {
@@ -51,18 +51,18 @@ void PinKeeper::note_refresh() {
 }
 
 void PinKeeper::stop() {
-  std::vector<std::thread> threads;
+  std::thread scanner;
   {
     std::lock_guard lock(m_mutex);
     m_stop = true;
     m_stopping = true;
     m_queue.clear();
-    threads.swap(m_threads);
+    scanner.swap(m_scanner);
   }
   m_wake.notify_all();
-  m_work.notify_all();
-  for (auto& thread : threads)
-    thread.join();
+  if (scanner.joinable()) scanner.join();
+  std::unique_lock lock(m_mutex);
+  m_idle.wait(lock, [this] { return m_tasks == 0; });
 }
 
 std::string PinKeeper::pins_signature() const {
@@ -149,7 +149,7 @@ void PinKeeper::look() {
   m_stats.pending = m_pending.size();
   if (!m_queue.empty()) {
     log::info("pins: downloading %zu files", m_queue.size());
-    m_work.notify_all();
+    start_downloads_locked();
   }
 }
 
@@ -184,13 +184,20 @@ void PinKeeper::finish_task_locked(const Task& task, const Result<void>& outcome
   m_stats.pending = m_pending.size();
 }
 
-void PinKeeper::worker_loop() {
-  // Keeping pins cached is background work: it yields Flickr's budget to what users wait on.
-  const api::PriorityScope background(api::Priority::pins);
+void PinKeeper::start_downloads_locked() {
+  const unsigned limit = std::max(1U, m_options.workers);
+  while (!m_stop && m_tasks < limit && m_tasks < m_queue.size()) {
+    ++m_tasks;
+    if (!m_work_queue.submit(api::Priority::pins, [this] { download_task(); })) {
+      --m_tasks;  // the queue is shutting down: the files stay queued for nobody
+      return;
+    }
+  }
+}
+
+void PinKeeper::download_task() {
   std::unique_lock lock(m_mutex);
-  while (true) {
-    m_work.wait(lock, [this] { return m_stop || !m_queue.empty(); });
-    if (m_stop) return;
+  while (!m_stop && !m_queue.empty()) {
     Task task = std::move(m_queue.front());
     m_queue.pop_front();
     lock.unlock();
@@ -199,38 +206,31 @@ void PinKeeper::worker_loop() {
     lock.lock();
     finish_task_locked(task, outcome);
   }
+  --m_tasks;
+  if (m_tasks == 0) m_idle.notify_all();
 }
 
 Result<PinStats> PinKeeper::run_once() {
   FLICKRFS_TRY(const auto scanned, scan());
-  std::atomic<std::size_t> next{0};
   std::atomic<bool> abort{false};
   std::atomic<std::uint64_t> downloaded{0};
   std::atomic<std::uint64_t> failed{0};
   std::mutex error_mutex;
   std::optional<Error> stopped_by;
-  auto work = [&] {
-    for (std::size_t i = next++; i < scanned.missing.size() && !abort; i = next++) {
-      auto got = fetch(scanned.missing[i], abort);
-      if (got.ok()) {
-        downloaded += 1;
-        continue;
-      }
-      failed += 1;
-      if (stops_the_pass(got.error())) {
-        std::lock_guard lock(error_mutex);
-        if (!stopped_by) stopped_by = got.error();
-        abort = true;
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  const std::size_t count =
-      std::min<std::size_t>(std::max(1U, m_options.workers), scanned.missing.size());
-  for (std::size_t i = 0; i < count; ++i)
-    threads.emplace_back(work);
-  for (auto& thread : threads)
-    thread.join();
+  parallel_for(m_work_queue, scanned.missing.size(), std::max(1U, m_options.workers), abort,
+               [&](std::size_t i) {
+                 auto got = fetch(scanned.missing[i], abort);
+                 if (got.ok()) {
+                   downloaded += 1;
+                   return;
+                 }
+                 failed += 1;
+                 if (stops_the_pass(got.error())) {
+                   std::lock_guard lock(error_mutex);
+                   if (!stopped_by) stopped_by = got.error();
+                   abort = true;
+                 }
+               });
   if (stopped_by) return *stopped_by;
   PinStats stats;
   stats.pinned_files = scanned.files;

@@ -14,14 +14,21 @@
 // so every byte passes the client's shared image rate bucket, and a foreground open of a
 // blob being fetched joins the same download (single flight).
 //
-// run_once() is the same pass without threads of its own beyond `workers`: `flickrfs cache
-// pin` uses it to download directly when no mount is running.
+// Threads: one scanner thread of its own (it sleeps between looks); the downloads run as up
+// to `workers` tasks on the shared api::WorkQueue at Priority::pins, each taking files from
+// the keeper's queue until it is empty, so pins yield workers to everything more urgent.
+// A task waits only on a BlobStore download (the store's own threads), never on another task
+// of the queue (the WorkQueue deadlock rule).
+//
+// run_once() is the same pass on the caller's thread and up to `workers` - 1 queue tasks:
+// `flickrfs cache pin` uses it to download directly when no mount is running.
 //
 // Thread contract: thread-safe. note_refresh() never blocks (it may be called with the
-// catalog's refresh lock held). Worker threads block on downloads, waiting in slices of
-// 200 ms so stop() returns promptly: it drops queued work and joins every thread without
+// catalog's refresh lock held). A download task waits in slices of 200 ms so stop() returns
+// promptly: it drops queued files, joins the scanner and waits for the running tasks, without
 // waiting for downloads in flight (the BlobStore finishes or cancels those). stop() (or the
-// destructor) must run before the Catalog and BlobStore are destroyed.
+// destructor) must run before the Catalog, BlobStore and WorkQueue are destroyed.
+// Lock order: m_mutex, then the WorkQueue's (a leaf) when a task is submitted.
 
 #include <atomic>
 #include <chrono>
@@ -36,6 +43,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "api/work_queue.hpp"
 #include "base/result.hpp"
 #include "cache/blob_store.hpp"
 #include "cache/meta_store.hpp"
@@ -62,7 +70,7 @@ class PinKeeper {
   using Gate = std::function<bool()>;
 
   PinKeeper(cache::MetaStore& meta, cache::BlobStore& blobs, Catalog& catalog,
-            PinKeeperOptions options, Gate online);
+            api::WorkQueue& queue, PinKeeperOptions options, Gate online);
   ~PinKeeper();
   PinKeeper(const PinKeeper&) = delete;
   PinKeeper& operator=(const PinKeeper&) = delete;
@@ -97,19 +105,22 @@ class PinKeeper {
   [[nodiscard]] bool look_due(const std::string& pins_seen);
   void look();
   void scanner_loop();
-  void worker_loop();
+  // Submits download tasks until `workers` run or each queued file has one.
+  void start_downloads_locked();
+  void download_task();
   void finish_task_locked(const Task& task, const Result<void>& outcome);
 
   cache::MetaStore& m_meta;
   cache::BlobStore& m_blobs;
   Catalog& m_catalog;
+  api::WorkQueue& m_work_queue;
   const PinKeeperOptions m_options;
   const Gate m_online;
 
   std::atomic<bool> m_stopping{false};
   mutable std::mutex m_mutex;      // guards everything below
   std::condition_variable m_wake;  // the scanner: stop, or a listing was rebuilt
-  std::condition_variable m_work;  // the workers: stop, or the queue has work
+  std::condition_variable m_idle;  // stop(): the last download task returned
   bool m_stop = false;
   bool m_kick = false;        // note_refresh() since the scanner last woke
   bool m_refreshed = true;    // a look is due (start, listing rebuilt)
@@ -118,8 +129,9 @@ class PinKeeper {
   std::chrono::steady_clock::time_point m_last_look{};
   std::deque<Task> m_queue;
   std::unordered_set<std::string> m_pending;  // record keys queued or downloading
+  unsigned m_tasks = 0;                       // download tasks submitted and not returned
   PinStats m_stats;
-  std::vector<std::thread> m_threads;
+  std::thread m_scanner;
 };
 
 }  // namespace flickrfs::fs

@@ -24,6 +24,7 @@ struct PinWorld {
   test::CacheFixture f;
   fs::Connectivity connectivity{false};
   std::unique_ptr<fs::Catalog> catalog;
+  api::WorkQueue queue{4};  // runs the keeper's downloads
 
   PinWorld() {
     f.open_all();
@@ -75,7 +76,7 @@ cache::Pin album_pin() {
 TEST_CASE("run_once downloads the files of pinned photos and nothing else", "[cache]") {
   PinWorld w;
   REQUIRE(w.f.meta->add_pin(album_pin()));
-  fs::PinKeeper keeper(*w.f.meta, *w.f.blobs, *w.catalog, {}, [] { return true; });
+  fs::PinKeeper keeper(*w.f.meta, *w.f.blobs, *w.catalog, w.queue, {}, [] { return true; });
   const auto first = keeper.run_once();
   REQUIRE(first.ok());
   CHECK(first->pinned_files == 2);
@@ -100,7 +101,7 @@ TEST_CASE("the background keeper waits while offline and follows new pins", "[ca
   options.poll_interval = 50ms;
   options.retry_interval = 100ms;
   std::atomic<int> asked{0};  // how often the keeper asked whether it is online
-  fs::PinKeeper keeper(*w.f.meta, *w.f.blobs, *w.catalog, options, [&] {
+  fs::PinKeeper keeper(*w.f.meta, *w.f.blobs, *w.catalog, w.queue, options, [&] {
     ++asked;
     return online.load();
   });
@@ -126,7 +127,7 @@ TEST_CASE("the keeper stops promptly in the middle of a pinned download", "[cach
   PinWorld w;
   REQUIRE(w.f.meta->add_pin(album_pin()));
   w.f.downloader->close_gate_at(1000);  // every transfer hangs after 1000 bytes
-  fs::PinKeeper keeper(*w.f.meta, *w.f.blobs, *w.catalog, {}, [] { return true; });
+  fs::PinKeeper keeper(*w.f.meta, *w.f.blobs, *w.catalog, w.queue, {}, [] { return true; });
   keeper.start();
   REQUIRE(test::eventually([&] { return w.f.downloader->delivered() >= 1000; }, 60s));
   // The transfer stays stuck until open_gate() below: stop() returning at all shows it does
