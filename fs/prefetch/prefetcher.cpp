@@ -322,13 +322,12 @@ void Prefetcher::worker_loop() {
     m_bytes_running += entry.bytes;
     const bool warm_info = m_info_wanted.contains(entry.dir);
     lock.unlock();
-    run_task(task);
-    if (warm_info) warm_info_json(task);
+    run_task(task, warm_info);
     lock.lock();
   }
 }
 
-void Prefetcher::run_task(const Task& task) {
+void Prefetcher::run_task(const Task& task, bool warm_info) {
   enum class Outcome : std::uint8_t { cached, downloaded, failed };
   Outcome outcome = Outcome::cached;
   std::uint64_t size = 0;
@@ -345,6 +344,9 @@ void Prefetcher::run_task(const Task& task) {
       }
     }
   }
+  // Still in flight until its info.json is warm too: stats() never reports a settled
+  // prefetcher with a comment fetch still running.
+  if (warm_info) warm_info_json(task);
   const bool downloaded = outcome == Outcome::downloaded;
   std::lock_guard lock(m_mutex);
   Entry& entry = m_entries.at(task.record_key);

@@ -128,7 +128,7 @@ class Prefetcher {
   void size_front(std::unique_lock<std::mutex>& lock);
   [[nodiscard]] std::uint64_t estimate_locked() const;
   void worker_loop();
-  void run_task(const Task& task);
+  void run_task(const Task& task, bool warm_info);
 
   cache::BlobStore& m_blobs;
   model::CatalogView& m_catalog;
