@@ -39,7 +39,7 @@ namespace flickrfs::fs {
 
 namespace {
 
-// Thumbnail workers: each holds one rendition download at a time (a few KB).
+// Thumbnail tasks at once on the work queue: each holds one rendition download (a few KB).
 constexpr unsigned kThumbnailWorkers = 8;
 
 // A startup failure: the exit code and the one line for the terminal.
@@ -260,7 +260,7 @@ void start_thumbnailer(const MountConfig& config, Mounted& mounted) {
   api::FlickrClient* client = mounted.client.get();
   cache::MetaStore* meta = mounted.meta.get();
   mounted.thumbnailer = std::make_unique<thumbnail::Thumbnailer>(
-      *mounted.blobs,
+      *mounted.blobs, *mounted.work,
       [meta](const std::string& photo_id) -> Result<std::vector<api::Size>> {
         FLICKRFS_TRY(auto cached, meta->photo(photo_id));
         if (!cached) return make_error(Errc::not_found, "photo not in the cache");

@@ -102,32 +102,25 @@ std::vector<ThumbnailJob> jobs_for_listing(const model::Tree& tree, const model:
   return jobs;
 }
 
-Thumbnailer::Thumbnailer(cache::BlobStore& blobs, SizesLookup sizes, ThumbnailerOptions options,
-                         Gate online, Gate may_request)
+Thumbnailer::Thumbnailer(cache::BlobStore& blobs, api::WorkQueue& queue, SizesLookup sizes,
+                         ThumbnailerOptions options, Gate online, Gate may_request)
     : m_blobs(blobs),
+      m_work_queue(queue),
       m_sizes(std::move(sizes)),
       m_options(std::move(options)),
       m_online(std::move(online)),
-      m_may_request(std::move(may_request)) {
-  for (unsigned i = 0; i < m_options.workers; ++i)
-    m_threads.emplace_back([this] { worker_loop(); });
-}
+      m_may_request(std::move(may_request)) {}
 
 Thumbnailer::~Thumbnailer() {
   stop();
 }
 
 void Thumbnailer::stop() {
-  {
-    std::lock_guard lock(m_mutex);
-    m_stop = true;
-    m_queue.clear();
-  }
-  m_wake.notify_all();
+  std::unique_lock lock(m_mutex);
+  m_stop = true;
+  m_queue.clear();
   m_idle.notify_all();
-  for (auto& thread : m_threads) {
-    if (thread.joinable()) thread.join();
-  }
+  m_idle.wait(lock, [this] { return m_tasks == 0; });
 }
 
 void Thumbnailer::note_listing(const std::shared_ptr<const model::Tree>& tree,
@@ -150,8 +143,18 @@ void Thumbnailer::note_listing(const std::shared_ptr<const model::Tree>& tree,
     for (auto& job : jobs) {
       if (!m_done.contains(job.name)) m_queue.push_back(std::move(job));
     }
+    start_tasks_locked();
   }
-  m_wake.notify_all();
+}
+
+void Thumbnailer::start_tasks_locked() {
+  while (!m_stop && m_tasks < m_options.workers && m_tasks < m_queue.size()) {
+    ++m_tasks;
+    if (!m_work_queue.submit(api::Priority::thumbnails, [this] { task(); })) {
+      --m_tasks;  // the queue is shutting down
+      return;
+    }
+  }
 }
 
 bool Thumbnailer::current(std::uint64_t generation) const {
@@ -170,13 +173,9 @@ bool Thumbnailer::wait_idle(std::chrono::milliseconds bound) {
   return m_idle.wait_for(lock, bound, [&] { return m_queue.empty() && m_running == 0; });
 }
 
-void Thumbnailer::worker_loop() {
-  // Thumbnails are background work: they yield Flickr's budget to what users wait on.
-  const api::PriorityScope background(api::Priority::thumbnails);
+void Thumbnailer::task() {
   std::unique_lock lock(m_mutex);
-  while (true) {
-    m_wake.wait(lock, [&] { return m_stop || !m_queue.empty(); });
-    if (m_stop) return;
+  while (!m_stop && !m_queue.empty()) {
     ThumbnailJob job = std::move(m_queue.front());
     m_queue.pop_front();
     const std::uint64_t generation = m_generation;
@@ -207,6 +206,8 @@ void Thumbnailer::worker_loop() {
     }
     if (m_queue.empty() && m_running == 0) m_idle.notify_all();
   }
+  --m_tasks;
+  if (m_tasks == 0) m_idle.notify_all();
 }
 
 bool Thumbnailer::all_valid(const ThumbnailJob& job) const {

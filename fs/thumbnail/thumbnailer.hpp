@@ -6,17 +6,21 @@
 // that is large enough (freedesktop.hpp), so a page of 300 KB originals costs a few KB a
 // picture instead (README "Thumbnails").
 //
-// Bounds: `workers` threads, in listing order; a rendition download only starts while the
-// image rate bucket has a token to spare (`may_request`), and the mount adds the workers to
-// the BlobStore's download threads, so foreground opens keep theirs. Listing another
-// directory drops what is queued for the previous one ("the directory was left").
-// Offline (`online` false), only renditions already in the cache are used: no network.
-// Renditions are ordinary blobs (evictable, never pinned). A thumbnail already valid (ours,
-// or the file manager's own) is left alone; so is a picture done earlier in this mount.
+// Bounds: at most `workers` tasks at once on the shared api::WorkQueue, at
+// Priority::thumbnails (the last kind: everything else goes first), each taking pictures in
+// listing order until the queue is empty; a rendition download only starts while the image
+// rate bucket has a token to spare (`may_request`), and the mount adds `workers` to the
+// BlobStore's download threads, so foreground opens keep theirs. A task waits only on a
+// BlobStore download, never on another task of the queue (the WorkQueue deadlock rule). Listing
+// another directory drops what is queued for the previous one ("the directory was left"). Offline
+// (`online` false), only renditions already in the cache are used: no network. Renditions are
+// ordinary blobs (evictable, never pinned). A thumbnail already valid (ours, or the file manager's
+// own) is left alone; so is a picture done earlier in this mount.
 //
 // Thread contract: thread-safe. note_listing() runs on FUSE threads and does in-memory
-// work only (no I/O). Workers block on downloads and the disk. stop() (or the destructor)
-// drops the queue and joins the workers; it must run before the BlobStore is destroyed.
+// work only (no I/O; submitting a task takes the WorkQueue's leaf mutex). Tasks block on
+// downloads and the disk. stop() (or the destructor) drops the queue and waits for the
+// running tasks; it must run before the BlobStore and the WorkQueue are destroyed.
 
 #include <condition_variable>
 #include <cstdint>
@@ -31,6 +35,7 @@
 #include <vector>
 
 #include "api/types.hpp"
+#include "api/work_queue.hpp"
 #include "base/result.hpp"
 #include "cache/blob_store.hpp"
 #include "fs/model/tree.hpp"
@@ -78,8 +83,8 @@ class Thumbnailer {
   // The photo's size ladder (renditions, a video's poster renditions), from the cache.
   using SizesLookup = std::function<Result<std::vector<api::Size>>(const std::string& photo_id)>;
 
-  Thumbnailer(cache::BlobStore& blobs, SizesLookup sizes, ThumbnailerOptions options, Gate online,
-              Gate may_request);
+  Thumbnailer(cache::BlobStore& blobs, api::WorkQueue& queue, SizesLookup sizes,
+              ThumbnailerOptions options, Gate online, Gate may_request);
   ~Thumbnailer();
   Thumbnailer(const Thumbnailer&) = delete;
   Thumbnailer& operator=(const Thumbnailer&) = delete;
@@ -98,7 +103,9 @@ class Thumbnailer {
 
  private:
   enum class Outcome : std::uint8_t { written, valid, failed, offline, dropped };
-  void worker_loop();
+  // Submits tasks until `workers` run or each queued picture has one.
+  void start_tasks_locked();
+  void task();
   [[nodiscard]] Outcome run(const ThumbnailJob& job, std::uint64_t generation);
   [[nodiscard]] bool all_valid(const ThumbnailJob& job) const;
   [[nodiscard]] Result<std::string> rendition_bytes(const ThumbnailJob& job, const api::Size& size,
@@ -108,22 +115,22 @@ class Thumbnailer {
   [[nodiscard]] bool current(std::uint64_t generation) const;
 
   cache::BlobStore& m_blobs;
+  api::WorkQueue& m_work_queue;
   const SizesLookup m_sizes;
   const ThumbnailerOptions m_options;
   const Gate m_online;
   const Gate m_may_request;
 
-  mutable std::mutex m_mutex;  // guards everything below
-  std::condition_variable m_wake;
-  std::condition_variable m_idle;
+  mutable std::mutex m_mutex;      // guards everything below
+  std::condition_variable m_idle;  // nothing queued or running, a directory left, no task
   bool m_stop = false;
   model::Ino m_dir = 0;            // the directory listed last
   std::uint64_t m_generation = 0;  // bumped when another directory is listed
   std::deque<ThumbnailJob> m_queue;
   std::unordered_set<std::string> m_done;  // thumbnail names written or found valid
-  std::uint64_t m_running = 0;
+  std::uint64_t m_running = 0;             // pictures being thumbnailed
+  unsigned m_tasks = 0;                    // tasks submitted and not returned
   ThumbnailerStats m_stats;
-  std::vector<std::thread> m_threads;  // last: started after the fields above exist
 };
 
 }  // namespace flickrfs::fs::thumbnail

@@ -271,9 +271,10 @@ TEST_CASE("the Thumbnailer writes valid thumbnails from cached-or-downloaded ren
   REQUIRE(page);
   const std::string root = fx.root.path() + "/home/.cache/thumbnails";
   bool online = true;
+  api::WorkQueue queue(4);
   auto make = [&] {
     return std::make_unique<Thumbnailer>(
-        *fx.blobs,
+        *fx.blobs, queue,
         [&](const std::string& id) -> Result<std::vector<api::Size>> { return sizes.at(id); },
         ThumbnailerOptions{"/mnt/flickr", root, {Flavor::normal, Flavor::large}, 2},
         [&] { return online; }, [] { return true; });
@@ -349,8 +350,9 @@ TEST_CASE("listing another directory drops what was queued for the one left", "[
   input.albums.push_back(album);
   const auto tree = model::Tree::build(input, {});
   std::atomic<bool> gate{false};  // no image token: every download waits
+  api::WorkQueue queue(3);
   Thumbnailer thumbnailer(
-      *fx.blobs,
+      *fx.blobs, queue,
       [&](const std::string& id) -> Result<std::vector<api::Size>> {
         return tree->photo(*tree->photo_index(id)).photo.id == id
                    ? test::make_photo(id, "t", 1).sizes
