@@ -294,7 +294,7 @@ void start_prefetcher(const MountConfig& config, Mounted& mounted) {
   Connectivity* connectivity = mounted.connectivity.get();
   api::FlickrClient* client = mounted.client.get();
   mounted.prefetcher = std::make_unique<prefetch::Prefetcher>(
-      *mounted.blobs, *mounted.catalog, options,
+      *mounted.blobs, *mounted.catalog, *mounted.work, options,
       [connectivity] { return !connectivity->offline(); },
       [client] { return client->rate_limiter().images_wait_time().count() == 0; });
 }
@@ -331,11 +331,12 @@ Result<void> prepare(const MountConfig& config, Mounted& mounted, Failure& failu
   }
   block_stop_signals();  // before the mount's threads start (session.hpp)
   FLICKRFS_CHECK(open_cache(config, mounted));
-  // Workers: 16 walk-ahead size probes, 8 comment and 4 EXIF calls, listing fan-outs, with 4
-  // always free for work a user waits on. Idle workers cost a stack each, nothing more.
-  constexpr unsigned kMountWorkers = 32;
+  // Workers: 16 walk-ahead size probes, 8 comment and 4 EXIF calls, listing fan-outs, the
+  // prefetcher's --jobs downloads, the pin keeper's and the thumbnailer's, with 4 always free
+  // for work a user waits on. Idle workers cost a stack each, nothing more.
+  const unsigned mount_workers = 40 + config.jobs;
   constexpr unsigned kForegroundReserve = 4;
-  mounted.work = std::make_unique<api::WorkQueue>(kMountWorkers, kForegroundReserve);
+  mounted.work = std::make_unique<api::WorkQueue>(mount_workers, kForegroundReserve);
   CatalogOptions catalog;
   catalog.work_queue = mounted.work.get();
   catalog.user = *user;

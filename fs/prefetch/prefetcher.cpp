@@ -12,7 +12,6 @@ namespace flickrfs::fs::prefetch {
 namespace {
 
 constexpr std::uint64_t kUnknownSizeEstimate = std::uint64_t{1} << 20;
-constexpr std::chrono::milliseconds kHousekeeping{500};
 constexpr std::chrono::milliseconds kRateBackoff{20};
 constexpr std::chrono::milliseconds kInfoBound{15'000};
 
@@ -52,39 +51,31 @@ std::vector<model::ListedPhoto> walk_listing(const model::Tree& tree, std::uint6
 
 }  // namespace
 
-Prefetcher::Prefetcher(cache::BlobStore& blobs, model::CatalogView& catalog,
+Prefetcher::Prefetcher(cache::BlobStore& blobs, model::CatalogView& catalog, api::WorkQueue& queue,
                        PrefetchOptions options, Gate online, Gate may_request)
     : m_blobs(blobs),
       m_catalog(catalog),
+      m_work_queue(queue),
       m_options(options),
       m_online(std::move(online)),
       m_may_request(std::move(may_request)),
       m_detector(WalkOptions{.initial_window = std::min<std::size_t>(4, options.window),
                              .max_window = options.window,
-                             .idle_timeout = options.idle_timeout}) {
-  if (m_options.window == 0) return;
-  for (unsigned i = 0; i < std::max(1u, m_options.workers); ++i)
-    m_threads.emplace_back([this] { worker_loop(); });
-}
+                             .idle_timeout = options.idle_timeout}) {}
 
 Prefetcher::~Prefetcher() {
   stop();
 }
 
 void Prefetcher::stop() {
-  {
-    std::lock_guard lock(m_mutex);
-    m_stop = true;
-    while (!m_queue.empty()) {
-      m_entries.erase(m_queue.front().record_key);
-      m_queue.pop_front();
-    }
+  std::unique_lock lock(m_mutex);
+  m_stop = true;
+  while (!m_queue.empty()) {
+    m_entries.erase(m_queue.front().record_key);
+    m_queue.pop_front();
   }
   m_wake.notify_all();
-  for (auto& thread : m_threads) {
-    if (thread.joinable()) thread.join();
-  }
-  std::lock_guard lock(m_mutex);
+  m_wake.wait(lock, [this] { return m_tasks == 0; });
   for (const auto& [key, entry] : m_entries) {
     if (entry.state == State::done && !entry.opened) m_stats.wasted_bytes += entry.bytes;
   }
@@ -153,7 +144,7 @@ void Prefetcher::follow_walk_locked(const std::shared_ptr<const model::Tree>& tr
   }
   if (!m_online()) return;
   enqueue_locked(tree, key, advice, slots);
-  m_wake.notify_all();
+  start_tasks_locked();
 }
 
 const Prefetcher::PageOrders& Prefetcher::orders_locked(
@@ -242,7 +233,7 @@ void Prefetcher::count_foreground_open_locked(const std::string& record_key) {
       m_stats.used_bytes += entry.bytes;
       m_bytes_unused -= entry.bytes;
       m_entries.erase(found);
-      m_wake.notify_all();  // room under the unused-bytes budget
+      start_tasks_locked();  // room under the unused-bytes budget
       return;
   }
 }
@@ -267,7 +258,6 @@ void Prefetcher::size_front(std::unique_lock<std::mutex>& lock) {
   const auto size = node ? m_catalog.known_size(*tree, *node) : std::nullopt;
   lock.lock();
   m_sizing = false;
-  m_wake.notify_all();
   // The task may have been dropped (walk stopped) or opened in the foreground meanwhile.
   const auto task = std::find_if(m_queue.begin(), m_queue.end(), [&](const Task& queued) {
     return queued.record_key == record_key;
@@ -287,28 +277,38 @@ bool Prefetcher::can_start_locked() const {
   return m_bytes_unused + m_bytes_running + next <= m_options.cache_max_bytes / 4;
 }
 
-// ---- workers --------------------------------------------------------------------------------
+// ---- tasks ----------------------------------------------------------------------------------
 
-void Prefetcher::worker_loop() {
-  // Walk-ahead: nobody waits on it yet, so it yields Flickr's budget to those who do.
-  const api::PriorityScope background(api::Priority::prefetch);
+void Prefetcher::start_tasks_locked() {
+  // Tasks that are not downloading (queued on the WorkQueue, or sizing) each take one entry.
+  const auto idle_tasks = [&] { return m_tasks - m_running; };
+  while (!m_stop && m_tasks < std::max(1u, m_options.workers) && idle_tasks() < m_queue.size() &&
+         (front_unsized_locked() || can_start_locked())) {
+    ++m_tasks;
+    if (!m_work_queue.submit(api::Priority::prefetch, [this] { task(); })) {
+      --m_tasks;  // the queue is shutting down: what is queued is dropped by stop()
+      return;
+    }
+  }
+}
+
+void Prefetcher::task() {
   std::unique_lock lock(m_mutex);
+  // Sizes the queue's front as often as needed, then runs at most one download: the next
+  // download is a new task, so walk-ahead and foreground tasks queued meanwhile go first.
   while (!m_stop) {
-    m_wake.wait_for(lock, kHousekeeping,
-                    [&] { return m_stop || front_unsized_locked() || can_start_locked(); });
-    if (m_stop) return;
     end_walks_locked(WalkClock::now());
     if (front_unsized_locked()) {
       size_front(lock);
       continue;  // the budget is checked again with the stored size
     }
-    if (!can_start_locked()) continue;
+    if (!can_start_locked()) break;
     if (!m_online()) {  // offline: nothing queued survives
       while (!m_queue.empty()) {
         m_entries.erase(m_queue.front().record_key);
         m_queue.pop_front();
       }
-      continue;
+      break;
     }
     if (!m_may_request()) {  // leave the rate bucket's tokens to foreground reads
       m_wake.wait_for(lock, kRateBackoff, [&] { return m_stop; });
@@ -324,7 +324,11 @@ void Prefetcher::worker_loop() {
     lock.unlock();
     run_task(task, warm_info);
     lock.lock();
+    break;
   }
+  m_tasks -= 1;
+  start_tasks_locked();  // the download's bytes and slot are free again
+  if (m_tasks == 0) m_wake.notify_all();
 }
 
 void Prefetcher::run_task(const Task& task, bool warm_info) {
@@ -352,7 +356,6 @@ void Prefetcher::run_task(const Task& task, bool warm_info) {
   Entry& entry = m_entries.at(task.record_key);
   m_running -= 1;
   m_bytes_running -= entry.bytes;
-  m_wake.notify_all();
   if (!downloaded) {
     if (outcome == Outcome::failed) m_stats.failed += 1;
     m_entries.erase(task.record_key);  // cached already, failed, or offline
@@ -398,7 +401,11 @@ PrefetchStats Prefetcher::stats() const {
   return stats;
 }
 
-std::string Prefetcher::status_lines() const {
+std::string Prefetcher::status_lines() {
+  {
+    std::lock_guard lock(m_mutex);
+    end_walks_locked(WalkClock::now());  // an idle walk's unopened files count as wasted now
+  }
   const PrefetchStats s = stats();
   std::ostringstream out;
   out << "prefetch_window=" << m_options.window << "\n";

@@ -10,9 +10,10 @@
 // limit, at most a quarter of --cache-size prefetched but not yet opened (so prefetch never
 // pushes the cache into evicting what the walk is about to read). A download is only started
 // while the image rate bucket has a token to spare, never while offline. Foreground first:
-// the mount gives the BlobStore `jobs + workers` download threads, and the prefetcher never
-// has more than `workers` downloads queued or running there, so foreground opens always find
-// `jobs` free threads; eviction never touches open or pinned blobs (BlobStore).
+// the downloads run in at most `workers` tasks on the shared api::WorkQueue at
+// Priority::prefetch, one download per task, so walk-ahead and foreground tasks queued
+// meanwhile go first; the mount gives the BlobStore `jobs + workers` download threads, so
+// foreground opens always find `jobs` free ones; eviction never touches open or pinned blobs.
 // A walk that stops (out-of-order open) drops its queued prefetches; a walk idle for
 // `idle_timeout` ends and what it prefetched but nobody opened counts as wasted.
 //
@@ -23,10 +24,12 @@
 // photo's comments: one API call that would otherwise be a serial round trip per photo).
 //
 // Thread contract: thread-safe. note_*() are called from FUSE threads and never block on
-// I/O (in-memory bookkeeping only: a queued file's stored size, an LMDB read, is looked up
-// by a worker with the mutex released). Worker threads block on downloads. stop() (or the
-// destructor) drops queued work and joins the workers after their current download; it
-// must run before the BlobStore is destroyed.
+// I/O (in-memory bookkeeping and WorkQueue::submit, whose mutex is a leaf; a queued file's
+// stored size, an LMDB read, is looked up by a task with the mutex released). Tasks block on
+// BlobStore downloads and on a sidecar's comment fetch (run inline on a worker), never on
+// another task of the queue (the WorkQueue deadlock rule). Idle walks end on the next
+// note_open(), task or status_lines(). stop() (or the destructor) drops queued work and
+// waits for the running tasks; it must run before the BlobStore and the WorkQueue go.
 
 #include <condition_variable>
 #include <cstdint>
@@ -36,10 +39,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "api/work_queue.hpp"
 #include "cache/blob_store.hpp"
 #include "fs/model/catalog_view.hpp"
 #include "fs/model/tree.hpp"
@@ -72,8 +75,8 @@ class Prefetcher {
 
   // `online`: false while offline (no prefetch at all). `may_request`: false while the
   // image rate bucket has no token to spare (prefetch waits). Both called from workers.
-  Prefetcher(cache::BlobStore& blobs, model::CatalogView& catalog, PrefetchOptions options,
-             Gate online, Gate may_request);
+  Prefetcher(cache::BlobStore& blobs, model::CatalogView& catalog, api::WorkQueue& queue,
+             PrefetchOptions options, Gate online, Gate may_request);
   ~Prefetcher();
   Prefetcher(const Prefetcher&) = delete;
   Prefetcher& operator=(const Prefetcher&) = delete;
@@ -86,8 +89,8 @@ class Prefetcher {
   // whole account would otherwise keep all of them (14 KB a page) for the mount's life.
   static constexpr std::size_t kOrdersKept = 16;
   [[nodiscard]] std::size_t orders_kept() const;
-  // "prefetch_*=value" lines for the status file.
-  [[nodiscard]] std::string status_lines() const;
+  // "prefetch_*=value" lines for the status file; ends the walks that went idle first.
+  [[nodiscard]] std::string status_lines();
 
  private:
   enum class State : std::uint8_t { queued, running, done };
@@ -127,17 +130,20 @@ class Prefetcher {
   [[nodiscard]] bool front_unsized_locked() const;
   void size_front(std::unique_lock<std::mutex>& lock);
   [[nodiscard]] std::uint64_t estimate_locked() const;
-  void worker_loop();
+  // Submits tasks while one more could start work, up to `workers` at once.
+  void start_tasks_locked();
+  void task();
   void run_task(const Task& task, bool warm_info);
 
   cache::BlobStore& m_blobs;
   model::CatalogView& m_catalog;
+  api::WorkQueue& m_work_queue;
   const PrefetchOptions m_options;
   const Gate m_online;
   const Gate m_may_request;
 
-  mutable std::mutex m_mutex;  // guards everything below
-  std::condition_variable m_wake;
+  mutable std::mutex m_mutex;      // guards everything below
+  std::condition_variable m_wake;  // stop() was called, or the last task returned
   bool m_stop = false;
   WalkDetector m_detector;
   // The snapshot m_orders belongs to; weak, so a replaced snapshot is freed at once.
@@ -149,11 +155,11 @@ class Prefetcher {
   std::deque<Task> m_queue;
   bool m_sizing = false;  // a worker is looking up the size of the queue's front
   std::unordered_map<std::string, Entry> m_entries;  // by record key
-  std::uint64_t m_running = 0;
+  std::uint64_t m_tasks = 0;                         // submitted to the WorkQueue and not returned
+  std::uint64_t m_running = 0;                       // downloads running (each in one of the tasks)
   std::uint64_t m_bytes_running = 0;
   std::uint64_t m_bytes_unused = 0;  // done, not opened, walk alive
   PrefetchStats m_stats;
-  std::vector<std::thread> m_threads;  // last: started after the fields above exist
 };
 
 }  // namespace flickrfs::fs::prefetch

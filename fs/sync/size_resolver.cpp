@@ -64,8 +64,9 @@ Result<std::uint64_t> SizeResolver::resolve(const std::string& key, Probe probe,
   std::unique_lock lock(m_core->mutex);
   auto state = enqueue_locked(key, std::move(probe), true);
   if (!state->started && m_core->queue.on_worker_thread()) {
-    // A worker must not wait for a task queued behind it: run the probe here.
-    run_probe(m_core, lock, Entry{key, state}, api::Priority::foreground);
+    // A worker must not wait for a task queued behind it: run the probe here, at the
+    // priority of the task that asks (a prefetch warming a sidecar stays prefetch).
+    run_probe(m_core, lock, Entry{key, state}, api::current_priority());
     return *state->result;
   }
   if (!m_core->done.wait_for(lock, bound, [&] { return state->result.has_value(); })) {

@@ -51,6 +51,7 @@ struct World {
   std::shared_ptr<const model::Tree> tree;
   NoSizes view;
   std::atomic<bool> online{true};
+  api::WorkQueue queue{4, 1};  // after the cache: the prefetcher's tasks stop before it goes
 
   explicit World(
       std::shared_ptr<const model::Tree> world = model::Tree::build(test::make_catalog(40), {}))
@@ -87,7 +88,8 @@ std::unique_ptr<fs::prefetch::Prefetcher> small_prefetcher(World& w) {
   options.window = 4;
   options.workers = 2;
   return std::make_unique<fs::prefetch::Prefetcher>(
-      *w.cache.blobs, w.view, options, [&w] { return w.online.load(); }, [] { return true; });
+      *w.cache.blobs, w.view, w.queue, options, [&w] { return w.online.load(); },
+      [] { return true; });
 }
 
 }  // namespace
@@ -226,7 +228,7 @@ TEST_CASE("window 0 starts nothing, stop() during downloads joins cleanly", "[pr
     fs::prefetch::PrefetchOptions off;
     off.window = 0;
     fs::prefetch::Prefetcher prefetcher(
-        *w.cache.blobs, w.view, off, [] { return true; }, [] { return true; });
+        *w.cache.blobs, w.view, w.queue, off, [] { return true; }, [] { return true; });
     for (std::uint32_t i = 0; i < 10; ++i)
       prefetcher.note_open(w.tree, w.image(i));
     CHECK(prefetcher.stats().queued == 0);
@@ -238,7 +240,7 @@ TEST_CASE("window 0 starts nothing, stop() during downloads joins cleanly", "[pr
   options.window = 8;
   options.workers = 4;
   fs::prefetch::Prefetcher prefetcher(
-      *w.cache.blobs, w.view, options, [] { return true; }, [] { return true; });
+      *w.cache.blobs, w.view, w.queue, options, [] { return true; }, [] { return true; });
   prefetcher.note_listing(w.tree, *w.tree->node(w.tree->page_ino(1)));
   for (std::uint32_t i = 0; i < 3; ++i)
     prefetcher.note_open(w.tree, w.image(i));
