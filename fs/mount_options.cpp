@@ -279,7 +279,7 @@ std::string mount_usage() {
          "unlimited)\n"
          "  --jobs N                parallel downloads (default 8)\n"
          "  --prefetch N            prefetch up to N photos ahead of cp/rsync/tar walks (default "
-         "16)\n"
+         "32)\n"
          "  --no-prefetch           no walk-ahead prefetch\n"
          "  --no-thumbnails         do not write desktop thumbnails from Flickr's small sizes\n"
          "  --thumbnail-sizes LIST  freedesktop sizes to write: normal,large (default), x-large,\n"

@@ -47,7 +47,7 @@ struct MountConfig {
   std::chrono::seconds poll_interval{300};
   std::uint64_t cache_size = 0;  // bytes; 0 = unlimited
   unsigned jobs = 8;
-  std::size_t prefetch = 16;  // --prefetch N: walk-ahead window cap; 0 = --no-prefetch
+  std::size_t prefetch = 32;  // --prefetch N: walk-ahead window cap; 0 = --no-prefetch
   // Desktop thumbnails from Flickr's small renditions (fs/thumbnail/); --no-thumbnails
   // turns them off, --thumbnail-sizes picks the freedesktop sizes written.
   bool thumbnails = true;

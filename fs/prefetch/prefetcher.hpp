@@ -51,7 +51,7 @@
 namespace flickrfs::fs::prefetch {
 
 struct PrefetchOptions {
-  std::size_t window = 16;  // --prefetch N; 0 turns prefetch off
+  std::size_t window = 32;  // --prefetch N; 0 turns prefetch off
   unsigned workers = 8;     // parallel prefetch downloads (the mount uses --jobs)
   std::uint64_t max_bytes_in_flight = std::uint64_t{64} << 20;
   std::uint64_t cache_max_bytes = 0;  // --cache-size; 0 = unlimited

@@ -19,9 +19,9 @@ std::size_t prefetch_of(std::vector<std::string> args) {
 }  // namespace
 
 TEST_CASE("mount option prefetch N sets the window cap, no-prefetch turns it off", "[prefetch]") {
-  CHECK(prefetch_of({"mnt"}) == 16);
+  CHECK(prefetch_of({"mnt"}) == 32);
   CHECK(prefetch_of({"mnt", "--prefetch", "4"}) == 4);
-  CHECK(prefetch_of({"mnt", "--prefetch=32"}) == 32);
+  CHECK(prefetch_of({"mnt", "--prefetch=24"}) == 24);
   CHECK(prefetch_of({"mnt", "--no-prefetch"}) == 0);
   CHECK(prefetch_of({"mnt", "-o", "prefetch=8,ro"}) == 8);
   CHECK(prefetch_of({"mnt", "-o", "no_prefetch"}) == 0);
