@@ -95,7 +95,8 @@ class BlobReader {
   // Returns the number of bytes read: less than out.size() only at the end of the blob, 0 at
   // or past the end. A failed download returns its error to every reader.
   [[nodiscard]] Result<std::size_t> read(std::uint64_t offset, std::span<char> out);
-  // Total size; waits for the download's first reply when not yet known.
+  // Total size: known for a stored blob and for a download started with its expected size;
+  // otherwise waits until the download ends.
   [[nodiscard]] Result<std::uint64_t> size();
   // Waits until the whole blob is stored (or failed).
   [[nodiscard]] Result<void> wait();
