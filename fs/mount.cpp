@@ -230,7 +230,9 @@ Result<void> open_cache(const MountConfig& config, Mounted& mounted) {
   cache::BlobStore::Options options;
   options.max_bytes = config.cache_size;
   // Prefetch gets its own `jobs` threads on top, and the thumbnailer its workers, so
-  // foreground opens never queue behind them.
+  // foreground opens never queue behind them. Downloads keep these threads of their own, not
+  // the work queue's: prefetch, pin and thumbnail tasks wait on them, and a task must never
+  // wait on work queued behind it (api/work_queue.hpp, the deadlock rule).
   options.download_jobs = config.prefetch > 0 ? 2 * config.jobs : config.jobs;
   if (config.thumbnails) options.download_jobs += kThumbnailWorkers;
   options.offline = config.global.offline;
