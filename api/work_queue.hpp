@@ -2,9 +2,9 @@
 // WorkQueue: the process's worker threads. Components (SizeResolver's probes, parallel_for's
 // fan-outs, the Prefetcher's, PinKeeper's and Thumbnailer's downloads) submit tasks with an
 // api::Priority instead of running threads of their own; each keeps its own concurrency limit (a
-// probe count, a fan-out's jobs) by bounding how many of its tasks it has submitted, not by owning
-// threads. The mount owns one queue for everything; a CLI command or a test that uses a component
-// without a mount makes its own.
+// probe count, a fan-out's jobs) by bounding how many of its tasks it has submitted (a
+// TaskGroup counts them: task_group.hpp), not by owning threads. The mount owns one queue for
+// everything; a CLI command or a test that uses a component without a mount makes its own.
 //
 // Order: a free worker takes the oldest task of the most urgent non-empty priority
 // (foreground, walk_ahead, prefetch, pins, thumbnails): strict priority between kinds, FIFO

@@ -55,13 +55,13 @@ Prefetcher::Prefetcher(cache::BlobStore& blobs, model::CatalogView& catalog, api
                        PrefetchOptions options, Gate online, Gate may_request)
     : m_blobs(blobs),
       m_catalog(catalog),
-      m_work_queue(queue),
       m_options(options),
       m_online(std::move(online)),
       m_may_request(std::move(may_request)),
       m_detector(WalkOptions{.initial_window = std::min<std::size_t>(4, options.window),
                              .max_window = options.window,
-                             .idle_timeout = options.idle_timeout}) {}
+                             .idle_timeout = options.idle_timeout}),
+      m_tasks(queue, api::Priority::prefetch) {}
 
 Prefetcher::~Prefetcher() {
   stop();
@@ -75,7 +75,7 @@ void Prefetcher::stop() {
     m_queue.pop_front();
   }
   m_wake.notify_all();
-  m_wake.wait(lock, [this] { return m_tasks == 0; });
+  m_tasks.wait_returned(lock);
   for (const auto& [key, entry] : m_entries) {
     if (entry.state == State::done && !entry.opened) m_stats.wasted_bytes += entry.bytes;
   }
@@ -281,15 +281,14 @@ bool Prefetcher::can_start_locked() const {
 
 void Prefetcher::start_tasks_locked() {
   // Tasks that are not downloading (queued on the WorkQueue, or sizing) each take one entry.
-  const auto idle_tasks = [&] { return m_tasks - m_running; };
-  while (!m_stop && m_tasks < std::max(1u, m_options.workers) && idle_tasks() < m_queue.size() &&
-         (front_unsized_locked() || can_start_locked())) {
-    ++m_tasks;
-    if (!m_work_queue.submit(api::Priority::prefetch, [this] { task(); })) {
-      --m_tasks;  // the queue is shutting down: what is queued is dropped by stop()
-      return;
-    }
-  }
+  // A refusal means the queue is shutting down: what is queued is dropped by stop().
+  (void)m_tasks.top_up_locked(
+      std::max(1U, m_options.workers),
+      [this] {
+        return !m_stop && m_tasks.count_locked() - m_running < m_queue.size() &&
+               (front_unsized_locked() || can_start_locked());
+      },
+      [this] { task(); });
 }
 
 void Prefetcher::task() {
@@ -326,9 +325,8 @@ void Prefetcher::task() {
     lock.lock();
     break;
   }
-  m_tasks -= 1;
+  m_tasks.returned_locked();
   start_tasks_locked();  // the download's bytes and slot are free again
-  if (m_tasks == 0) m_wake.notify_all();
 }
 
 void Prefetcher::run_task(const Task& task, bool warm_info) {

@@ -42,6 +42,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api/task_group.hpp"
 #include "api/work_queue.hpp"
 #include "cache/blob_store.hpp"
 #include "fs/model/catalog_view.hpp"
@@ -137,13 +138,12 @@ class Prefetcher {
 
   cache::BlobStore& m_blobs;
   model::CatalogView& m_catalog;
-  api::WorkQueue& m_work_queue;
   const PrefetchOptions m_options;
   const Gate m_online;
   const Gate m_may_request;
 
   mutable std::mutex m_mutex;      // guards everything below
-  std::condition_variable m_wake;  // stop() was called, or the last task returned
+  std::condition_variable m_wake;  // stop() was called
   bool m_stop = false;
   WalkDetector m_detector;
   // The snapshot m_orders belongs to; weak, so a replaced snapshot is freed at once.
@@ -155,7 +155,7 @@ class Prefetcher {
   std::deque<Task> m_queue;
   bool m_sizing = false;  // a worker is looking up the size of the queue's front
   std::unordered_map<std::string, Entry> m_entries;  // by record key
-  std::uint64_t m_tasks = 0;                         // submitted to the WorkQueue and not returned
+  api::TaskGroup m_tasks;                            // submitted to the WorkQueue and not returned
   std::uint64_t m_running = 0;                       // downloads running (each in one of the tasks)
   std::uint64_t m_bytes_running = 0;
   std::uint64_t m_bytes_unused = 0;  // done, not opened, walk alive

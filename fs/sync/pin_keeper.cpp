@@ -29,7 +29,8 @@ PinKeeper::PinKeeper(cache::MetaStore& meta, cache::BlobStore& blobs, Catalog& c
       m_catalog(catalog),
       m_work_queue(queue),
       m_options(std::move(options)),
-      m_online(std::move(online)) {}
+      m_online(std::move(online)),
+      m_tasks(queue, api::Priority::pins) {}
 
 PinKeeper::~PinKeeper() {
   stop();
@@ -62,7 +63,7 @@ void PinKeeper::stop() {
   m_wake.notify_all();
   if (scanner.joinable()) scanner.join();
   std::unique_lock lock(m_mutex);
-  m_idle.wait(lock, [this] { return m_tasks == 0; });
+  m_tasks.wait_returned(lock);
 }
 
 std::string PinKeeper::pins_signature() const {
@@ -185,19 +186,15 @@ void PinKeeper::finish_task_locked(const Task& task, const Result<void>& outcome
 }
 
 void PinKeeper::start_downloads_locked() {
-  const unsigned limit = std::max(1U, m_options.workers);
-  while (!m_stop && m_tasks < limit && m_tasks < m_queue.size()) {
-    ++m_tasks;
-    if (!m_work_queue.submit(api::Priority::pins, [this] { download_task(); })) {
-      --m_tasks;  // the queue is shutting down: the files stay queued for nobody
-      return;
-    }
-  }
+  // A refusal means the queue is shutting down: the files stay queued for nobody.
+  (void)m_tasks.top_up_locked(
+      std::max(1U, m_options.workers), [this] { return !m_stop && !m_queue.empty(); },
+      [this] { download_task(); });
 }
 
 void PinKeeper::download_task() {
   std::unique_lock lock(m_mutex);
-  while (!m_stop && !m_queue.empty()) {
+  if (!m_stop && !m_queue.empty()) {  // a task started after the queue emptied has nothing
     Task task = std::move(m_queue.front());
     m_queue.pop_front();
     lock.unlock();
@@ -206,8 +203,8 @@ void PinKeeper::download_task() {
     lock.lock();
     finish_task_locked(task, outcome);
   }
-  --m_tasks;
-  if (m_tasks == 0) m_idle.notify_all();
+  m_tasks.returned_locked();
+  start_downloads_locked();  // the next file is a new task, behind what was queued meanwhile
 }
 
 Result<PinStats> PinKeeper::run_once() {

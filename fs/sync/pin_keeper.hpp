@@ -15,8 +15,8 @@
 // blob being fetched joins the same download (single flight).
 //
 // Threads: one scanner thread of its own (it sleeps between looks); the downloads run as up
-// to `workers` tasks on the shared api::WorkQueue at Priority::pins, each taking files from
-// the keeper's queue until it is empty, so pins yield workers to everything more urgent.
+// to `workers` tasks on the shared api::WorkQueue at Priority::pins, one file per task, so
+// between two files every more urgent task queued meanwhile goes first.
 // A task waits only on a BlobStore download (the store's own threads), never on another task
 // of the queue (the WorkQueue deadlock rule).
 //
@@ -43,6 +43,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "api/task_group.hpp"
 #include "api/work_queue.hpp"
 #include "base/result.hpp"
 #include "cache/blob_store.hpp"
@@ -105,7 +106,7 @@ class PinKeeper {
   [[nodiscard]] bool look_due(const std::string& pins_seen);
   void look();
   void scanner_loop();
-  // Submits download tasks until `workers` run or each queued file has one.
+  // Submits download tasks while fewer than `workers` are out and files are queued.
   void start_downloads_locked();
   void download_task();
   void finish_task_locked(const Task& task, const Result<void>& outcome);
@@ -120,7 +121,6 @@ class PinKeeper {
   std::atomic<bool> m_stopping{false};
   mutable std::mutex m_mutex;      // guards everything below
   std::condition_variable m_wake;  // the scanner: stop, or a listing was rebuilt
-  std::condition_variable m_idle;  // stop(): the last download task returned
   bool m_stop = false;
   bool m_kick = false;        // note_refresh() since the scanner last woke
   bool m_refreshed = true;    // a look is due (start, listing rebuilt)
@@ -129,7 +129,7 @@ class PinKeeper {
   std::chrono::steady_clock::time_point m_last_look{};
   std::deque<Task> m_queue;
   std::unordered_set<std::string> m_pending;  // record keys queued or downloading
-  unsigned m_tasks = 0;                       // download tasks submitted and not returned
+  api::TaskGroup m_tasks;                     // download tasks submitted and not returned
   PinStats m_stats;
   std::thread m_scanner;
 };

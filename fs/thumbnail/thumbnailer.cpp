@@ -105,11 +105,11 @@ std::vector<ThumbnailJob> jobs_for_listing(const model::Tree& tree, const model:
 Thumbnailer::Thumbnailer(cache::BlobStore& blobs, api::WorkQueue& queue, SizesLookup sizes,
                          ThumbnailerOptions options, Gate online, Gate may_request)
     : m_blobs(blobs),
-      m_work_queue(queue),
       m_sizes(std::move(sizes)),
       m_options(std::move(options)),
       m_online(std::move(online)),
-      m_may_request(std::move(may_request)) {}
+      m_may_request(std::move(may_request)),
+      m_tasks(queue, api::Priority::thumbnails) {}
 
 Thumbnailer::~Thumbnailer() {
   stop();
@@ -120,7 +120,7 @@ void Thumbnailer::stop() {
   m_stop = true;
   m_queue.clear();
   m_idle.notify_all();
-  m_idle.wait(lock, [this] { return m_tasks == 0; });
+  m_tasks.wait_returned(lock);
 }
 
 void Thumbnailer::note_listing(const std::shared_ptr<const model::Tree>& tree,
@@ -148,13 +148,11 @@ void Thumbnailer::note_listing(const std::shared_ptr<const model::Tree>& tree,
 }
 
 void Thumbnailer::start_tasks_locked() {
-  while (!m_stop && m_tasks < m_options.workers && m_tasks < m_queue.size()) {
-    ++m_tasks;
-    if (!m_work_queue.submit(api::Priority::thumbnails, [this] { task(); })) {
-      --m_tasks;  // the queue is shutting down
-      return;
-    }
-  }
+  // Tasks not started yet each take one picture. A refusal: the queue is shutting down.
+  (void)m_tasks.top_up_locked(
+      m_options.workers,
+      [this] { return !m_stop && m_tasks.count_locked() - m_running < m_queue.size(); },
+      [this] { task(); });
 }
 
 bool Thumbnailer::current(std::uint64_t generation) const {
@@ -175,7 +173,7 @@ bool Thumbnailer::wait_idle(std::chrono::milliseconds bound) {
 
 void Thumbnailer::task() {
   std::unique_lock lock(m_mutex);
-  while (!m_stop && !m_queue.empty()) {
+  if (!m_stop && !m_queue.empty()) {  // the queue may have been dropped since the submit
     ThumbnailJob job = std::move(m_queue.front());
     m_queue.pop_front();
     const std::uint64_t generation = m_generation;
@@ -206,8 +204,8 @@ void Thumbnailer::task() {
     }
     if (m_queue.empty() && m_running == 0) m_idle.notify_all();
   }
-  --m_tasks;
-  if (m_tasks == 0) m_idle.notify_all();
+  m_tasks.returned_locked();
+  start_tasks_locked();  // the next picture is a new task, behind what was queued meanwhile
 }
 
 bool Thumbnailer::all_valid(const ThumbnailJob& job) const {

@@ -7,12 +7,13 @@
 // picture instead (README "Thumbnails").
 //
 // Bounds: at most `workers` tasks at once on the shared api::WorkQueue, at
-// Priority::thumbnails (the last kind: everything else goes first), each taking pictures in
-// listing order until the queue is empty; a rendition download only starts while the image
-// rate bucket has a token to spare (`may_request`), and the mount adds `workers` to the
-// BlobStore's download threads, so foreground opens keep theirs. A task waits only on a
-// BlobStore download, never on another task of the queue (the WorkQueue deadlock rule). Listing
-// another directory drops what is queued for the previous one ("the directory was left"). Offline
+// Priority::thumbnails (the last kind: everything else goes first), one picture per task in
+// listing order, so more urgent tasks queued meanwhile go first between two pictures; a rendition
+// download only starts while the image rate bucket has a token to spare (`may_request`), and the
+// mount adds `workers` to the BlobStore's download threads, so foreground opens keep theirs. A task
+// waits only on a BlobStore download, never on another task of the queue (the WorkQueue deadlock
+// rule). Listing another directory drops what is queued for the previous one ("the directory was
+// left"). Offline
 // (`online` false), only renditions already in the cache are used: no network. Renditions are
 // ordinary blobs (evictable, never pinned). A thumbnail already valid (ours, or the file manager's
 // own) is left alone; so is a picture done earlier in this mount.
@@ -34,6 +35,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "api/task_group.hpp"
 #include "api/types.hpp"
 #include "api/work_queue.hpp"
 #include "base/result.hpp"
@@ -115,21 +117,20 @@ class Thumbnailer {
   [[nodiscard]] bool current(std::uint64_t generation) const;
 
   cache::BlobStore& m_blobs;
-  api::WorkQueue& m_work_queue;
   const SizesLookup m_sizes;
   const ThumbnailerOptions m_options;
   const Gate m_online;
   const Gate m_may_request;
 
   mutable std::mutex m_mutex;      // guards everything below
-  std::condition_variable m_idle;  // nothing queued or running, a directory left, no task
+  std::condition_variable m_idle;  // nothing queued or running, or a directory left
   bool m_stop = false;
   model::Ino m_dir = 0;            // the directory listed last
   std::uint64_t m_generation = 0;  // bumped when another directory is listed
   std::deque<ThumbnailJob> m_queue;
   std::unordered_set<std::string> m_done;  // thumbnail names written or found valid
   std::uint64_t m_running = 0;             // pictures being thumbnailed
-  unsigned m_tasks = 0;                    // tasks submitted and not returned
+  api::TaskGroup m_tasks;                  // tasks submitted and not returned
   ThumbnailerStats m_stats;
 };
 
