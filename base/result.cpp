@@ -51,6 +51,12 @@ std::string Error::describe() const {
   return out;
 }
 
+bool is_temporary(const Error& error) noexcept {
+  return error.code == Errc::network || error.code == Errc::offline ||
+         error.code == Errc::unavailable || error.code == Errc::rate_limited ||
+         error.code == Errc::interrupted;
+}
+
 Error make_error(Errc code, std::string message) {
   Error e;
   e.code = code;

@@ -64,6 +64,9 @@ struct Error {
 };
 
 [[nodiscard]] Error make_error(Errc code, std::string message);
+// True when the error says "try again later" (network, offline, unavailable, rate limited,
+// interrupted) rather than "this item is broken": a sync step keeps what it has and retries.
+[[nodiscard]] bool is_temporary(const Error& error) noexcept;
 // From a failed system call; picks the kind from the errno value (ENOSPC -> no_space ...).
 [[nodiscard]] Error error_from_errno(int err, std::string_view what);
 

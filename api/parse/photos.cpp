@@ -74,25 +74,22 @@ class UrlExtras {
   std::map<std::string, UrlExtra, std::less<>> m_extras;
 };
 
+// The geo extra's members, which come as plain members of a list photo.
 struct GeoFields {
-  double latitude = 0;
-  double longitude = 0;
-  int accuracy = 0;
-  std::string place_id;
-  std::string woeid;
+  Geo fields;
   bool seen = false;
 
   bool take(std::string_view key, od::value value) {
     if (key == "latitude") {
-      latitude = detail::real(value);
+      fields.latitude = detail::real(value);
     } else if (key == "longitude") {
-      longitude = detail::real(value);
+      fields.longitude = detail::real(value);
     } else if (key == "accuracy") {
-      accuracy = static_cast<int>(detail::integer(value));
+      fields.accuracy = static_cast<int>(detail::integer(value));
     } else if (key == "place_id") {
-      place_id = detail::text(value);
+      fields.place_id = detail::text(value);
     } else if (key == "woeid") {
-      woeid = detail::text(value);
+      fields.woeid = detail::text(value);
     } else {
       return false;
     }
@@ -100,9 +97,10 @@ struct GeoFields {
     return true;
   }
 
+  // Flickr sends 0,0 for a photo without a location.
   [[nodiscard]] std::optional<Geo> geo() const {
-    if (!seen || (latitude == 0 && longitude == 0)) return std::nullopt;
-    return Geo{latitude, longitude, accuracy, place_id, woeid};
+    if (!seen || (fields.latitude == 0 && fields.longitude == 0)) return std::nullopt;
+    return fields;
   }
 };
 

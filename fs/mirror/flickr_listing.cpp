@@ -9,6 +9,7 @@
 #include "api/work_queue.hpp"
 #include "fs/model/exif_json.hpp"
 #include "fs/sync/parallel_for.hpp"
+#include "fs/sync/video_streams.hpp"
 
 namespace flickrfs::mirror {
 
@@ -235,11 +236,6 @@ void list_exif(api::WorkQueue& queue, api::FlickrClient& client, unsigned jobs,
   *options.exif_cache = std::move(fresh);
 }
 
-bool has_video_stream(const api::Photo& photo) {
-  return std::any_of(photo.sizes.begin(), photo.sizes.end(),
-                     [](const api::Size& s) { return s.media == api::Media::video; });
-}
-
 // Like the mount (fs/sync): a video's streams come from one getSizes; on failure the poster
 // from the list extras is served.
 void list_video_sizes(api::WorkQueue& queue, api::FlickrClient& client, unsigned jobs,
@@ -248,7 +244,7 @@ void list_video_sizes(api::WorkQueue& queue, api::FlickrClient& client, unsigned
   std::vector<api::Photo*> wanted;
   for (auto* photos : {&catalog.photos, &catalog.favorites}) {
     for (auto& photo : *photos) {
-      if (photo.media != api::Media::video || has_video_stream(photo)) continue;
+      if (photo.media != api::Media::video || fs::has_video_stream(photo)) continue;
       if (cache != nullptr) {
         const auto hit = cache->find(photo.id);
         if (hit != cache->end() && hit->second.secret == photo.secret) {
@@ -270,7 +266,7 @@ void list_video_sizes(api::WorkQueue& queue, api::FlickrClient& client, unsigned
   VideoSizeCache fresh;
   for (const api::Photo* listed : listed_photos(catalog)) {
     const api::Photo& photo = *listed;
-    if (photo.media == api::Media::video && has_video_stream(photo)) {
+    if (photo.media == api::Media::video && fs::has_video_stream(photo)) {
       fresh[photo.id] = {photo.secret, photo.sizes};
     }
   }

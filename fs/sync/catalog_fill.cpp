@@ -33,13 +33,6 @@ std::int64_t unix_now() {
   return static_cast<std::int64_t>(std::time(nullptr));
 }
 
-// Errors that mean "try again later" rather than "this item is broken".
-bool transient(const Error& error) {
-  return error.code == Errc::network || error.code == Errc::offline ||
-         error.code == Errc::unavailable || error.code == Errc::rate_limited ||
-         error.code == Errc::interrupted;
-}
-
 // Runs call(i) for every i in [0, count) on up to kParallelCalls threads (this one
 // included, the others the catalog's work queue) and returns the results in order. The client is
 // thread-safe and every call takes its token from the shared rate limiter, so parallel calls stay
@@ -151,7 +144,7 @@ Result<void> Refresher::fetch_video_sizes_of(const std::vector<model::PhotoCore>
     auto& sizes = ladders[v];
     if (!sizes.ok()) {
       m_connectivity.report(sizes.error());
-      if (transient(sizes.error())) {
+      if (is_temporary(sizes.error())) {
         FLICKRFS_CHECK(m_meta.put_sizes_many(fetched));  // what did arrive is kept
         return std::move(sizes).error();
       }
@@ -304,7 +297,7 @@ Result<void> Refresher::walk_albums(std::vector<std::string> album_ids, bool& co
         m_connectivity.report(ids.error());
         log::warning("album %s: %s", id.c_str(), ids.error().describe().c_str());
         complete = false;
-        if (transient(ids.error())) {
+        if (is_temporary(ids.error())) {
           if (!retry_later) retry_later = ids.error();
           continue;
         }

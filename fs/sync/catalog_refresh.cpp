@@ -8,6 +8,7 @@
 #include "fs/memory_policy.hpp"
 #include "fs/sync/first_pages.hpp"
 #include "fs/sync/refresher.hpp"
+#include "fs/sync/video_streams.hpp"
 
 namespace flickrfs::fs {
 
@@ -15,11 +16,6 @@ namespace {
 
 std::int64_t unix_now() {
   return static_cast<std::int64_t>(std::time(nullptr));
-}
-
-bool has_video_stream(const api::Photo& photo) {
-  return std::any_of(photo.sizes.begin(), photo.sizes.end(),
-                     [](const api::Size& s) { return s.media == api::Media::video; });
 }
 
 // `Item`: api::Photo or api::PhotoKey.
@@ -39,23 +35,9 @@ std::vector<std::string> ids_oldest_first(std::vector<Item>& photos) {
 
 }  // namespace
 
-// Videos: list calls give only poster sizes; the streams need one getSizes per video, once
-// (the ladder is stored for the photo's secret and kept by later list upserts).
 Result<void> Refresher::fetch_video_sizes(std::span<const api::Photo> photos) {
-  for (const auto& photo : photos) {
-    if (photo.media != api::Media::video || has_video_stream(photo)) continue;
-    FLICKRFS_TRY(const auto cached, m_meta.photo(photo.id));
-    if (cached && cached->has_full_sizes) continue;
-    auto sizes = m_client->sizes(photo.id);
-    if (!sizes.ok()) {
-      m_connectivity.report(sizes.error());
-      log::warning("getSizes of video %s failed: %s", photo.id.c_str(),
-                   sizes.error().describe().c_str());
-      continue;  // the poster is served meanwhile
-    }
-    FLICKRFS_CHECK(m_meta.put_sizes(photo.id, photo.secret, *sizes));
-  }
-  return success();
+  return fetch_video_streams(*m_client, m_meta, m_connectivity, photos,
+                             OnTemporaryFailure::skip_video);
 }
 
 Result<void> Refresher::store_page(const api::PhotoPage& page) const {

@@ -1,26 +1,14 @@
 // See favorites_sync.hpp.
 #include "fs/sync/favorites_sync.hpp"
 
-#include <algorithm>
-
 #include "fs/log.hpp"
+#include "fs/sync/video_streams.hpp"
 
 namespace flickrfs::fs {
 
 namespace {
 
 constexpr std::string_view kStateKey = "favorites";
-
-bool transient(const Error& error) {
-  return error.code == Errc::network || error.code == Errc::offline ||
-         error.code == Errc::unavailable || error.code == Errc::rate_limited ||
-         error.code == Errc::interrupted;
-}
-
-bool has_video_stream(const api::Photo& photo) {
-  return std::any_of(photo.sizes.begin(), photo.sizes.end(),
-                     [](const api::Size& s) { return s.media == api::Media::video; });
-}
 
 }  // namespace
 
@@ -53,7 +41,7 @@ Result<void> FavoritesSync::fetch() {
   if (!walk.ok()) {
     m_connectivity.report(walk.error());
     log::warning("favorites not refreshed: %s", walk.error().describe().c_str());
-    if (transient(walk.error())) return std::move(walk).error();  // the caller's retry covers it
+    if (is_temporary(walk.error())) return std::move(walk).error();  // the caller's retry covers it
     m_failed = true;
     return success();
   }
@@ -68,30 +56,11 @@ Result<void> FavoritesSync::fetch() {
     return make_error(Errc::unavailable, "favorites listing incomplete; keeping the cache");
   }
   FLICKRFS_CHECK(m_meta.upsert_photos(walk->photos, cache::PhotoSource::list));
-  FLICKRFS_CHECK(fetch_video_sizes(walk->photos));
+  // Before the list is stored, so a favorite's name does not change under a reader.
+  FLICKRFS_CHECK(fetch_video_streams(*m_client, m_meta, m_connectivity, walk->photos,
+                                     OnTemporaryFailure::stop));
   m_failed = false;
   return m_meta.put_state(kStateKey, encode(ids));
-}
-
-// As for the photostream's videos: the list gives only the poster; the streams need one
-// getSizes per video, once (stored for the photo's secret and kept by later list upserts).
-// Done before the list is stored, so a favorite's name does not change under a reader.
-Result<void> FavoritesSync::fetch_video_sizes(const std::vector<api::Photo>& photos) {
-  for (const auto& photo : photos) {
-    if (photo.media != api::Media::video || has_video_stream(photo)) continue;
-    FLICKRFS_TRY(const auto cached, m_meta.photo(photo.id));
-    if (cached && cached->has_full_sizes) continue;
-    auto sizes = m_client->sizes(photo.id);
-    if (!sizes.ok()) {
-      m_connectivity.report(sizes.error());
-      if (transient(sizes.error())) return std::move(sizes).error();
-      log::warning("getSizes of favorite video %s failed: %s (serving the poster)",
-                   photo.id.c_str(), sizes.error().describe().c_str());
-      continue;
-    }
-    FLICKRFS_CHECK(m_meta.put_sizes(photo.id, photo.secret, *sizes));
-  }
-  return success();
 }
 
 Result<void> FavoritesSync::read_into(model::CatalogInput& input) const {

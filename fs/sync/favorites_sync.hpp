@@ -44,8 +44,6 @@ class FavoritesSync {
   [[nodiscard]] static std::vector<std::string> decode(std::string_view text);
 
  private:
-  [[nodiscard]] Result<void> fetch_video_sizes(const std::vector<api::Photo>& photos);
-
   api::FlickrClient* m_client;
   cache::MetaStore& m_meta;
   Connectivity& m_connectivity;

@@ -53,17 +53,20 @@ Result<std::string> Uploader::find_on_flickr(const SpoolRecord& record) {
     if (photo.title != title) continue;
     for (const auto& size : photo.sizes) {
       if (size.label != "Original" || size.source.empty()) continue;
-      cache::Sha256 hash;
-      std::uint64_t bytes = 0;
-      FLICKRFS_CHECK(m_client.download(size.source, 0, [&](std::string_view chunk) {
-        hash.update(chunk);
-        bytes += chunk.size();
-        return success();
-      }));
-      if (bytes == record.size && cache::to_hex(hash.finish()) == record.sha256) return photo.id;
+      FLICKRFS_TRY(const bool same, holds_record_file(size.source, record));
+      if (same) return photo.id;
     }
   }
   return std::string();
+}
+
+SpoolRecord& Uploader::add_record(const std::string& path, std::uint64_t size,
+                                  const std::string& sha256) {
+  SpoolRecord fresh;
+  fresh.path = path;
+  fresh.size = size;
+  fresh.sha256 = sha256;
+  return m_spool.add(std::move(fresh));
 }
 
 Result<void> Uploader::send(const std::string& path, const std::string& title,
@@ -87,13 +90,9 @@ Result<void> Uploader::send(const std::string& path, const std::string& title,
       return m_spool.save();
     }
   } else {
-    SpoolRecord fresh;
-    fresh.path = path;
-    fresh.size = digest.second;
-    fresh.sha256 = sha;
-    fresh.title = title;
-    fresh.album = album;
-    record = &m_spool.add(std::move(fresh));
+    record = &add_record(path, digest.second, sha);
+    record->title = title;
+    record->album = album;
   }
   api::FlickrClient::UploadRequest request;
   request.file_path = path;
@@ -131,16 +130,20 @@ Result<bool> Uploader::original_is(const std::string& photo_id, const SpoolRecor
   FLICKRFS_TRY(const auto sizes, m_client.sizes(photo_id));
   for (const auto& size : sizes) {
     if (size.label != "Original" || size.source.empty()) continue;
-    cache::Sha256 hash;
-    std::uint64_t bytes = 0;
-    FLICKRFS_CHECK(m_client.download(size.source, 0, [&](std::string_view chunk) {
-      hash.update(chunk);
-      bytes += chunk.size();
-      return success();
-    }));
-    return bytes == record.size && cache::to_hex(hash.finish()) == record.sha256;
+    return holds_record_file(size.source, record);
   }
   return false;
+}
+
+Result<bool> Uploader::holds_record_file(const std::string& url, const SpoolRecord& record) {
+  cache::Sha256 hash;
+  std::uint64_t bytes = 0;
+  FLICKRFS_CHECK(m_client.download(url, 0, [&](std::string_view chunk) {
+    hash.update(chunk);
+    bytes += chunk.size();
+    return success();
+  }));
+  return bytes == record.size && cache::to_hex(hash.finish()) == record.sha256;
 }
 
 Result<void> Uploader::replace(const std::string& path, const std::string& photo_id) {
@@ -155,12 +158,8 @@ Result<void> Uploader::replace(const std::string& path, const std::string& photo
       return m_spool.save();
     }
   } else {
-    SpoolRecord fresh;
-    fresh.path = path;
-    fresh.size = digest.second;
-    fresh.sha256 = sha;
-    fresh.photo_id = photo_id;
-    record = &m_spool.add(std::move(fresh));
+    record = &add_record(path, digest.second, sha);
+    record->photo_id = photo_id;
   }
   api::FlickrClient::UploadRequest request;
   request.file_path = path;

@@ -54,9 +54,13 @@ class Uploader {
   [[nodiscard]] Result<void> file_albums();
 
  private:
+  // A new spool record for the file at `path` (the caller fills in what it uploads for).
+  SpoolRecord& add_record(const std::string& path, std::uint64_t size, const std::string& sha256);
   [[nodiscard]] Result<std::string> find_on_flickr(const SpoolRecord& record);
   // True when `photo_id`'s Original has the record's size and sha256 (a replace landed).
   [[nodiscard]] Result<bool> original_is(const std::string& photo_id, const SpoolRecord& record);
+  // True when the bytes at `url` are the record's file (its size and sha256).
+  [[nodiscard]] Result<bool> holds_record_file(const std::string& url, const SpoolRecord& record);
   // The album of that title (first in list order), created with `primary` when missing.
   [[nodiscard]] Result<std::string> album_for(const std::string& title, const std::string& primary,
                                               bool* created);
