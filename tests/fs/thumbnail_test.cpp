@@ -24,6 +24,7 @@
 #include "fs/thumbnail/thumbnailer.hpp"
 #include "tests/cache/cache_fixture.hpp"
 #include "tests/fs/fake_catalog.hpp"
+#include "tests/support/eventually.hpp"
 
 using namespace flickrfs;
 using namespace flickrfs::fs::thumbnail;
@@ -349,7 +350,8 @@ TEST_CASE("listing another directory drops what was queued for the one left", "[
   album.photo_ids = {"1000"};
   input.albums.push_back(album);
   const auto tree = model::Tree::build(input, {});
-  std::atomic<bool> gate{false};  // no image token: every download waits
+  std::atomic<bool> gate{false};     // no image token: every download waits
+  std::atomic<bool> at_gate{false};  // a job is running and waits at the gate
   api::WorkQueue queue(3);
   Thumbnailer thumbnailer(
       *fx.blobs, queue,
@@ -359,9 +361,14 @@ TEST_CASE("listing another directory drops what was queued for the one left", "[
                    : std::vector<api::Size>{};
       },
       ThumbnailerOptions{"/mnt/flickr", fx.root.path() + "/thumbs", {Flavor::normal}, 1},
-      [] { return true; }, [&] { return gate.load(); });
+      [] { return true; },
+      [&] {
+        at_gate = true;
+        return gate.load();
+      });
   thumbnailer.note_listing(tree, *tree->node(tree->page_ino(1)));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Leaving the page below must stop a job that runs, not only drop the queued ones.
+  REQUIRE(test::eventually([&] { return at_gate.load(); }, std::chrono::seconds(20)));
   CHECK(thumbnailer.stats().queued == 4);
   const model::Ino page_ino = tree->page_ino(1);
   CHECK(!thumbnailer.wait_for_dir(page_ino, std::chrono::milliseconds(100)));  // still pending
