@@ -24,6 +24,7 @@
 #include "fs/model/inode.hpp"
 #include "fs/sync/parallel_for.hpp"
 #include "fs/sync/refresher.hpp"
+#include "fs/sync/video_streams.hpp"
 
 namespace flickrfs::fs {
 
@@ -53,9 +54,7 @@ std::vector<T> parallel_calls(api::WorkQueue& queue, std::size_t count, const T&
 
 bool Refresher::video_sizes_missing(const cache::CachedPhoto& cached) {
   const api::Photo& photo = cached.photo;
-  if (photo.media != api::Media::video || cached.has_full_sizes) return false;
-  return std::none_of(photo.sizes.begin(), photo.sizes.end(),
-                      [](const api::Size& s) { return s.media == api::Media::video; });
+  return photo.media == api::Media::video && !cached.has_full_sizes && !has_video_stream(photo);
 }
 
 std::shared_ptr<const model::Tree> Refresher::await_listing(const model::Node& dir,

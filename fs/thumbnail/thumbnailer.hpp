@@ -13,10 +13,9 @@
 // mount adds `workers` to the BlobStore's download threads, so foreground opens keep theirs. A task
 // waits only on a BlobStore download, never on another task of the queue (the WorkQueue deadlock
 // rule). Listing another directory drops what is queued for the previous one ("the directory was
-// left"). Offline
-// (`online` false), only renditions already in the cache are used: no network. Renditions are
-// ordinary blobs (evictable, never pinned). A thumbnail already valid (ours, or the file manager's
-// own) is left alone; so is a picture done earlier in this mount.
+// left"). Offline (`online` false), only renditions already in the cache are used: no network.
+// Renditions are ordinary blobs (evictable, never pinned). A thumbnail already valid (ours, or the
+// file manager's own) is left alone; so is a picture done earlier in this mount.
 //
 // Thread contract: thread-safe. note_listing() runs on FUSE threads and does in-memory
 // work only (no I/O; submitting a task takes the WorkQueue's leaf mutex). Tasks block on
