@@ -19,10 +19,14 @@ namespace flickrfs::model {
 
 class StringArena {
  public:
+  static constexpr std::size_t kDefaultBlockSize = std::size_t{1} << 20;
+
+  explicit StringArena(std::size_t block_size = kDefaultBlockSize) : m_block_size(block_size) {}
+
   [[nodiscard]] std::string_view store(std::string_view text) {
     if (text.empty()) return {};
     if (text.size() > m_left) {
-      const std::size_t size = std::max(kBlockSize, text.size());
+      const std::size_t size = std::max(m_block_size, text.size());
       m_blocks.push_back(std::make_unique_for_overwrite<char[]>(size));
       m_next = m_blocks.back().get();
       m_left = size;
@@ -35,7 +39,7 @@ class StringArena {
   }
 
  private:
-  static constexpr std::size_t kBlockSize = std::size_t{1} << 20;
+  std::size_t m_block_size;
   std::vector<std::unique_ptr<char[]>> m_blocks;
   char* m_next = nullptr;
   std::size_t m_left = 0;

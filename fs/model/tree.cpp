@@ -37,10 +37,10 @@ std::vector<std::pair<std::string_view, FileChoice>> choose_files(const api::Pho
 }
 
 // True when `photo` comes after `last` in upload order.
-bool follows(const PhotoCore& last, const api::Photo& photo) {
-  if (last.date_upload != photo.date_upload) return last.date_upload < photo.date_upload;
-  if (last.id.size() != photo.id.size()) return last.id.size() < photo.id.size();
-  return last.id < photo.id;
+bool follows(std::int64_t last_upload, const std::string& last_id, const api::Photo& photo) {
+  if (last_upload != photo.date_upload) return last_upload < photo.date_upload;
+  if (last_id.size() != photo.id.size()) return last_id.size() < photo.id.size();
+  return last_id < photo.id;
 }
 
 // CatalogInput::photos as a feed: sorted once, each photo moved out as it is taken.
@@ -65,11 +65,6 @@ class ListFeed final : public PhotoFeed {
 };
 
 }  // namespace
-
-PhotoCore core_of(api::Photo&& photo) {
-  return {std::move(photo.id), std::move(photo.secret), photo.date_upload,
-          photo.last_update,   photo.count_comments,    photo.media};
-}
 
 void Tree::strip_for_build(api::Photo& photo, const TreeOptions& options) {
   const auto files = choose_files(photo, options);
@@ -98,7 +93,8 @@ void Tree::strip_for_build(api::Photo& photo, const TreeOptions& options) {
   photo = std::move(kept);
 }
 
-std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options) {
+std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options,
+                                        const Tree* previous) {
   std::shared_ptr<Tree> tree(new Tree());
   tree->m_options = std::move(options);
   if (tree->m_options.page_size == 0) tree->m_options.page_size = kPhotosPerPage;
@@ -108,22 +104,24 @@ std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options)
   tree->m_collections_listed = input.collections_listed;
   tree->m_favorites_listed = input.favorites_listed;
   tree->m_owner = std::move(input.owner);
+  if (previous && previous->m_options != tree->m_options) previous = nullptr;
   ViewCollector views;
   if (input.feed) {
-    tree->add_photos(*input.feed, std::move(input.favorites), views);
+    tree->add_photos(*input.feed, std::move(input.favorites), views, previous);
     if (tree->m_owner.empty()) tree->m_owner = input.feed->owner();
   } else {
     ListFeed feed(std::move(input.photos), input.sizes_pending);
-    tree->add_photos(feed, std::move(input.favorites), views);
+    tree->add_photos(feed, std::move(input.favorites), views, previous);
   }
   tree->add_albums(std::move(input.albums));
   views.add_collections(input.collections);
   tree->compute_dir_mtimes();
   tree->add_views(std::move(views));
   tree->index_nodes();
-  tree->m_info_sizes = std::make_unique<std::atomic<std::uint32_t>[]>(tree->m_photos.size());
-  tree->m_file_sizes = std::make_unique<std::atomic<std::uint64_t>[]>(tree->m_files.size());
-  for (std::size_t i = 0; i < tree->m_files.size(); ++i)
+  tree->m_info_sizes = std::make_unique<std::atomic<std::uint32_t>[]>(tree->m_record_count);
+  const std::size_t files = tree->m_file_count;
+  tree->m_file_sizes = std::make_unique<std::atomic<std::uint64_t>[]>(files);
+  for (std::size_t i = 0; i < files; ++i)
     tree->m_file_sizes[i].store(kUnknownSize, std::memory_order_relaxed);
   return tree;
 }
@@ -135,87 +133,148 @@ Ino Tree::unique_ino(NodeKind kind, std::initializer_list<std::string_view> part
   }
 }
 
-void Tree::add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCollector& views) {
-  const std::size_t expected = feed.size_hint() + favorites.size();
-  m_photos.reserve(expected);
-  m_files.reserve(expected);              // most photos have one file; m_files is shrunk below
-  std::vector<std::uint32_t> first_file;  // m_files index of each photo's first file
-  first_file.reserve(expected + 1);
-  std::unordered_map<std::string, std::string_view> interned;  // labels and extensions
-  const auto intern = [&](const std::string& text) {
-    const auto found = interned.find(text);
-    if (found != interned.end()) return found->second;
-    return interned.emplace(text, m_strings.store(text)).first->second;
-  };
+// Builds one chunk's records, files and strings, a photo at a time.
+class Tree::ChunkBuilder {
+ public:
+  ChunkBuilder(Tree& tree, std::size_t expected) : m_tree(tree) {
+    m_chunk->records.reserve(expected);
+    m_chunk->files.reserve(expected);  // most photos have one file; shrunk in finish()
+  }
+
   // A favorite (page 0) gets its best file only: sizes/ mirrors the photostream's pages.
-  const auto add = [&](api::Photo& photo, std::uint32_t page, bool sizes_pending) {
+  void add(api::Photo& photo, std::uint32_t page, bool sizes_pending) {
+    PhotoChunk& chunk = *m_chunk;
+    const TreeOptions& options = m_tree.m_options;
     PhotoRecord record;
     const std::string stem = photo_stem(photo.date_taken, photo.title, photo.id);
     record.page = page;
     record.taken_mtime = parse_date_taken(photo.date_taken).value_or(photo.date_upload);
+    record.dir_mtime = std::max(record.taken_mtime, photo.last_update);
     record.sizes_pending = sizes_pending;
-    record.sidecar_ino = unique_ino(NodeKind::sidecar, {photo.id});
-    if (m_options.exif) m_exif_inos.push_back(unique_ino(NodeKind::exif_file, {photo.id}));
-    first_file.push_back(static_cast<std::uint32_t>(m_files.size()));
-    for (auto& [label, choice] : choose_files(photo, m_options)) {
+    record.sidecar_ino = m_tree.unique_ino(NodeKind::sidecar, {photo.id});
+    if (options.exif) chunk.exif_inos.push_back(m_tree.unique_ino(NodeKind::exif_file, {photo.id}));
+    m_first_file.push_back(static_cast<std::uint32_t>(chunk.files.size()));
+    for (auto& [label, choice] : choose_files(photo, options)) {
       const bool best = label == "best";
       if (page == 0 && !best) continue;
       PhotoFile file;
-      file.sizes_label = label;
+      file.sizes_label = intern(label);
       // Extra sizes live in their own tree (sizes/<label>/), so they need no label in the name.
-      file.name = m_strings.store(stem + "." + choice.ext);
+      file.name = chunk.strings.store(stem + "." + choice.ext);
       // "<stem>.<ext>" holds the stem too: one copy of the longest string of a photo.
       if (best) record.stem = file.name.substr(0, stem.size());
-      file.ino = unique_ino(best ? NodeKind::image_file : NodeKind::size_file,
-                            {photo.id, label, choice.url});
-      file.choice = {intern(choice.label), intern(choice.ext), m_strings.store(choice.url),
+      file.ino = m_tree.unique_ino(best ? NodeKind::image_file : NodeKind::size_file,
+                                   {photo.id, label, choice.url});
+      file.choice = {intern(choice.label), intern(choice.ext), chunk.strings.store(choice.url),
                      choice.width,         choice.height,      choice.source};
-      m_files.push_back(file);
+      chunk.files.push_back(file);
     }
-    if (record.stem.empty()) record.stem = m_strings.store(stem);
-    const auto index = static_cast<std::uint32_t>(m_photos.size());
-    if (page != 0) {
-      for (const auto& path : view_paths_of(photo))
-        views.add(views.dir(path), index);
-    }
+    if (record.stem.empty()) record.stem = chunk.strings.store(stem);
     record.photo = core_of(std::move(photo));
-    m_photos.push_back(std::move(record));
-  };
+    chunk.records.push_back(std::move(record));
+  }
+
+  [[nodiscard]] std::size_t size() const { return m_chunk->records.size(); }
+
+  // The chunk, its records' spans pointing into its own files.
+  [[nodiscard]] std::shared_ptr<PhotoChunk> finish() {
+    PhotoChunk& chunk = *m_chunk;
+    chunk.files.shrink_to_fit();  // before the spans below point into it
+    m_first_file.push_back(static_cast<std::uint32_t>(chunk.files.size()));
+    for (std::size_t i = 0; i < chunk.records.size(); ++i) {
+      chunk.records[i].files = std::span<const PhotoFile>(chunk.files)
+                                   .subspan(m_first_file[i], m_first_file[i + 1] - m_first_file[i]);
+    }
+    return std::move(m_chunk);
+  }
+
+ private:
+  // Labels and extensions: one copy per chunk.
+  std::string_view intern(std::string_view text) {
+    const auto found = m_interned.find(text);
+    if (found != m_interned.end()) return *found;
+    return *m_interned.insert(m_chunk->strings.store(text)).first;
+  }
+
+  Tree& m_tree;
+  std::shared_ptr<PhotoChunk> m_chunk = std::make_shared<PhotoChunk>();
+  std::vector<std::uint32_t> m_first_file;  // files index of each record's first file
+  std::unordered_set<std::string_view> m_interned;
+};
+
+const PhotoChunk* Tree::page_chunk(std::size_t page) const {
+  if (page == 0) return favorite_count() == 0 ? nullptr : m_chunks.back().get();
+  return page <= page_count() ? m_chunks[page - 1].get() : nullptr;
+}
+
+void Tree::add_chunk(std::shared_ptr<PhotoChunk> built, const Tree* previous) {
+  m_chunk_first_file.push_back(m_file_count);
+  m_file_count += built->files.size();
+  m_record_count += built->records.size();
+  const std::uint32_t page = built->records.front().page;
+  if (previous) {
+    // The previous snapshot's chunk for this page, if its records came out the same.
+    const PhotoChunk* old = previous->page_chunk(page);
+    if (old && old->same_as(*built)) {
+      const std::size_t at = page == 0 ? previous->m_chunks.size() - 1 : page - 1;
+      m_chunks.push_back(previous->m_chunks[at]);
+      return;
+    }
+  }
+  m_chunks.push_back(std::move(built));
+}
+
+void Tree::add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCollector& views,
+                      const Tree* previous) {
+  const std::size_t page_size = m_options.page_size;
+  m_chunks.reserve(feed.size_hint() / page_size + 2);
+  std::optional<ChunkBuilder> open;  // the page being read
+  std::string last_id;               // of the last photo kept, for the upload order
+  std::int64_t last_upload = 0;
   FeedPhoto item;
+  std::uint32_t index = 0;
   while (feed.next(item)) {
     // A photo listed twice (a page boundary moved during the walk) is kept once.
-    if (!m_photos.empty() && !follows(m_photos.back().photo, item.photo)) continue;
-    add(item.photo, static_cast<std::uint32_t>(m_photos.size() / m_options.page_size + 1),
-        item.sizes_pending);
+    if (index != 0 && !follows(last_upload, last_id, item.photo)) continue;
+    last_upload = item.photo.date_upload;
+    last_id = item.photo.id;
+    if (!open) open.emplace(*this, page_size);
+    for (const auto& path : view_paths_of(item.photo))
+      views.add(views.dir(path), index);
+    open->add(item.photo, static_cast<std::uint32_t>(index / page_size + 1), item.sizes_pending);
+    ++index;
+    if (open->size() == page_size) {
+      add_chunk(open->finish(), previous);
+      open.reset();
+    }
   }
-  m_stream_count = m_photos.size();
+  if (open) add_chunk(open->finish(), previous);
+  m_stream_count = index;
   {
     // The photostream's ids, sorted, to leave out a favorite that is also the account's own.
     std::vector<std::string_view> own;
     own.reserve(m_stream_count);
-    for (const auto& record : m_photos)
-      own.emplace_back(record.photo.id);
+    for (const auto& chunk : m_chunks) {
+      for (const auto& record : chunk->records)
+        own.emplace_back(record.photo.id);
+    }
     std::sort(own.begin(), own.end());
     std::unordered_set<std::string> seen;
+    ChunkBuilder favorite_chunk(*this, favorites.size());
     for (auto& photo : favorites) {
       if (photo.id.empty() || std::binary_search(own.begin(), own.end(), photo.id) ||
           !seen.insert(photo.id).second) {
         continue;
       }
-      add(photo, 0, false);
+      favorite_chunk.add(photo, 0, false);
     }
+    if (favorite_chunk.size() != 0) add_chunk(favorite_chunk.finish(), previous);
   }
-  first_file.push_back(static_cast<std::uint32_t>(m_files.size()));
-  m_files.shrink_to_fit();  // before the spans below point into it
-  for (std::size_t i = 0; i < m_photos.size(); ++i) {
-    m_photos[i].files = std::span<const PhotoFile>(m_files).subspan(
-        first_file[i], first_file[i + 1] - first_file[i]);
-  }
-  m_photo_by_id.resize(m_photos.size());
-  for (std::uint32_t i = 0; i < m_photos.size(); ++i)
+  m_photo_by_id.resize(m_record_count);
+  for (std::uint32_t i = 0; i < m_record_count; ++i)
     m_photo_by_id[i] = i;
   std::sort(m_photo_by_id.begin(), m_photo_by_id.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return m_photos[a].photo.id < m_photos[b].photo.id;
+    return photo(a).photo.id < photo(b).photo.id;
   });
   const std::size_t pages = (m_stream_count + m_options.page_size - 1) / m_options.page_size;
   m_favorites_hidden_ino = unique_ino(NodeKind::hidden_list, {"favorites"});
@@ -233,8 +292,10 @@ void Tree::add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCo
     }
   }
   m_page_pending.assign(pages, 0);
-  for (const auto& record : m_photos) {
-    if (record.sizes_pending && record.page != 0) m_page_pending[record.page - 1] = 1;
+  for (std::size_t page = 1; page <= pages; ++page) {
+    const auto& records = m_chunks[page - 1]->records;
+    m_page_pending[page - 1] = std::any_of(records.begin(), records.end(),
+                                           [](const PhotoRecord& r) { return r.sizes_pending; });
   }
 }
 
@@ -273,40 +334,45 @@ void Tree::add_albums(std::vector<AlbumInput> albums) {
   m_photo_albums.reserve(memberships.size());
   for (const auto& membership : memberships)
     m_photo_albums.push_back(membership.second);
-  const std::span<const std::uint32_t> all(m_photo_albums);
-  for (std::size_t begin = 0; begin < memberships.size();) {
-    std::size_t end = begin;
-    while (end < memberships.size() && memberships[end].first == memberships[begin].first)
-      ++end;
-    m_photos[memberships[begin].first].albums = all.subspan(begin, end - begin);
-    begin = end;
-  }
+  if (memberships.empty()) return;
+  m_albums_begin.assign(m_record_count + 1, 0);
+  for (const auto& membership : memberships)
+    ++m_albums_begin[membership.first + 1];
+  for (std::size_t i = 1; i <= m_record_count; ++i)
+    m_albums_begin[i] += m_albums_begin[i - 1];
+}
+
+std::span<const std::uint32_t> Tree::albums_of(std::uint32_t photo_index) const {
+  if (m_albums_begin.empty()) return {};
+  const std::uint32_t begin = m_albums_begin[photo_index];
+  return std::span(m_photo_albums).subspan(begin, m_albums_begin[photo_index + 1] - begin);
 }
 
 void Tree::compute_dir_mtimes() {
   m_page_mtimes.assign(m_page_inos.size(), 0);
-  for (auto& record : m_photos) {
-    record.dir_mtime = std::max(record.taken_mtime, record.photo.last_update);
-    if (record.page == 0) {
-      m_favorites_mtime = std::max(m_favorites_mtime, record.dir_mtime);
-      continue;
+  for (const auto& chunk : m_chunks) {
+    for (const auto& record : chunk->records) {
+      if (record.page == 0) {
+        m_favorites_mtime = std::max(m_favorites_mtime, record.dir_mtime);
+        continue;
+      }
+      auto& page_mtime = m_page_mtimes[record.page - 1];
+      page_mtime = std::max(page_mtime, record.dir_mtime);
+      m_photostream_mtime = std::max(m_photostream_mtime, record.dir_mtime);
     }
-    auto& page_mtime = m_page_mtimes[record.page - 1];
-    page_mtime = std::max(page_mtime, record.dir_mtime);
-    m_photostream_mtime = std::max(m_photostream_mtime, record.dir_mtime);
   }
   for (auto& album : m_albums) {
     album.mtime = album.set.date_update;
     for (const auto member : album.members)
-      album.mtime = std::max(album.mtime, m_photos[member].dir_mtime);
+      album.mtime = std::max(album.mtime, photo(member).dir_mtime);
     m_sets_mtime = std::max(m_sets_mtime, album.mtime);
   }
 }
 
 void Tree::index_nodes() {
   std::vector<PackedNode>& nodes = m_by_ino;
-  nodes.reserve(4 + m_page_inos.size() * 2 + m_photos.size() * 2 + m_exif_inos.size() +
-                m_files.size() + m_size_page_inos.size() + m_albums.size() * 3 +
+  nodes.reserve(4 + m_page_inos.size() * 2 + m_record_count * (m_options.exif ? 2 : 1) +
+                m_file_count + m_size_page_inos.size() + m_albums.size() * 3 +
                 m_views.dirs.size() * 2);
   const auto add = [&](Ino ino, NodeKind kind, std::uint32_t index, std::uint32_t sub) {
     nodes.push_back({ino, index, PackedNode::pack(kind, sub)});
@@ -327,14 +393,17 @@ void Tree::index_nodes() {
     for (std::uint32_t page = 1; page <= pages; ++page)
       add(size_page_ino(label, page), NodeKind::size_page_dir, page, label);
   }
-  for (std::uint32_t i = 0; i < m_photos.size(); ++i) {
-    const auto& record = m_photos[i];
-    add(record.sidecar_ino, NodeKind::sidecar, i, 0);
-    if (!m_exif_inos.empty()) add(m_exif_inos[i], NodeKind::exif_file, i, 0);
-    for (std::uint32_t f = 0; f < record.files.size(); ++f) {
-      const auto kind =
-          record.files[f].sizes_label == "best" ? NodeKind::image_file : NodeKind::size_file;
-      add(record.files[f].ino, kind, i, f);
+  std::uint32_t i = 0;  // photo index
+  for (const auto& chunk : m_chunks) {
+    for (std::size_t r = 0; r < chunk->records.size(); ++r, ++i) {
+      const auto& record = chunk->records[r];
+      add(record.sidecar_ino, NodeKind::sidecar, i, 0);
+      if (m_options.exif) add(chunk->exif_inos[r], NodeKind::exif_file, i, 0);
+      for (std::uint32_t f = 0; f < record.files.size(); ++f) {
+        const auto kind =
+            record.files[f].sizes_label == "best" ? NodeKind::image_file : NodeKind::size_file;
+        add(record.files[f].ino, kind, i, f);
+      }
     }
   }
   for (std::uint32_t a = 0; a < m_albums.size(); ++a) {

@@ -48,6 +48,7 @@
 #include "fs/model/ino_set.hpp"
 #include "fs/model/media_choice.hpp"
 #include "fs/model/node.hpp"
+#include "fs/model/photo_chunk.hpp"
 #include "fs/model/string_arena.hpp"
 #include "fs/model/views.hpp"
 
@@ -112,57 +113,8 @@ struct TreeOptions {
   std::vector<std::string> sizes = {"best"};  // parse_sizes_list() output
   std::size_t page_size = kPhotosPerPage;
   bool exif = false;  // --exif: <stem>.exif.json beside each sidecar, linked from albums
-};
 
-// A FileChoice as a snapshot keeps it: its strings live in the snapshot's StringArena
-// (labels and extensions once per distinct value).
-struct StoredChoice {
-  std::string_view label;
-  std::string_view ext;
-  std::string_view url;
-  int width = 0;
-  int height = 0;
-  ChoiceSource source = ChoiceSource::largest_size;
-
-  [[nodiscard]] FileChoice to_choice() const {
-    return {std::string(label), std::string(ext), std::string(url), width, height, source};
-  }
-};
-
-// One file of a photo directory. Views point into the snapshot: copy what must outlive it.
-struct PhotoFile {
-  std::string_view name;
-  Ino ino = 0;
-  std::string_view sizes_label;  // "best" or the --sizes label (TreeOptions::sizes)
-  StoredChoice choice;
-};
-
-// What a snapshot keeps of a photo beyond its names and files. info.json's other fields
-// (title, description, tags, owner, geo ...) are read from where the snapshot came from when
-// it is rendered (the mount: MetaStore; the mirror: its listing). Flickr's ids and secrets
-// fit std::string's inline buffer, so a core owns its strings without a heap block.
-struct PhotoCore {
-  std::string id;
-  std::string secret;  // the shared secret: a blob's key when its URL has no secret of its own
-  std::int64_t date_upload = 0;
-  std::int64_t last_update = 0;
-  std::int64_t count_comments = 0;
-  api::Media media = api::Media::photo;
-};
-
-// What a snapshot keeps of `photo` (its other fields are dropped).
-[[nodiscard]] PhotoCore core_of(api::Photo&& photo);
-
-struct PhotoRecord {
-  PhotoCore photo;
-  std::string_view stem;  // a prefix of the best file's name when there is one
-  Ino sidecar_ino = 0;
-  std::uint32_t page = 0;      // 1-based
-  bool sizes_pending = false;  // a video whose streams are not fetched yet
-  std::int64_t taken_mtime = 0;
-  std::int64_t dir_mtime = 0;
-  std::span<const PhotoFile> files;       // files[0] is the best file when the photo has one
-  std::span<const std::uint32_t> albums;  // album indices holding this photo
+  [[nodiscard]] bool operator==(const TreeOptions&) const = default;
 };
 
 struct AlbumRecord {
@@ -183,7 +135,11 @@ class Tree {
  public:
   using EntryFn = std::function<bool(const DirEntry& entry, std::uint64_t next_offset)>;
 
-  [[nodiscard]] static std::shared_ptr<const Tree> build(CatalogInput input, TreeOptions options);
+  // `previous` (optional, and only read during the call): the snapshot this one replaces;
+  // each page that builds to the same records as one of its pages shares that page's
+  // PhotoChunk instead of a copy (photo_chunk.hpp).
+  [[nodiscard]] static std::shared_ptr<const Tree> build(CatalogInput input, TreeOptions options,
+                                                         const Tree* previous = nullptr);
   // Drops from `photo` what build() does not keep (description, tags, geo, the size rows no
   // file uses ...), so a caller reading 100,000 photos holds only what the tree needs.
   // build() gives the same tree for the stripped photo as for the full one.
@@ -232,7 +188,15 @@ class Tree {
   // sizes/<label>/page-NNNN for a label index >= 1; 0 if there is none.
   [[nodiscard]] Ino size_page_ino(std::uint32_t label, std::size_t page) const;
 
-  [[nodiscard]] const PhotoRecord& photo(std::uint32_t index) const { return m_photos[index]; }
+  [[nodiscard]] const PhotoRecord& photo(std::uint32_t index) const {
+    const auto [chunk, offset] = chunk_of(index);
+    return m_chunks[chunk]->records[offset];
+  }
+  // Album indices holding the photo, in album-list order.
+  [[nodiscard]] std::span<const std::uint32_t> albums_of(std::uint32_t photo_index) const;
+  // The chunk holding a 1-based page's records (page 0: the favorites'); null if none. Two
+  // snapshots with the same chunk for a page list that page the same way.
+  [[nodiscard]] const PhotoChunk* page_chunk(std::size_t page) const;
   [[nodiscard]] const AlbumRecord& album(std::uint32_t index) const { return m_albums[index]; }
   // The file an image_file / size_file node serves.
   [[nodiscard]] const PhotoFile& file(const Node& node) const;
@@ -252,11 +216,10 @@ class Tree {
 
   // The photostream's photos; record_count() adds the favorites after them.
   [[nodiscard]] std::size_t photo_count() const { return m_stream_count; }
-  [[nodiscard]] std::size_t favorite_count() const { return m_photos.size() - m_stream_count; }
-  [[nodiscard]] std::size_t record_count() const { return m_photos.size(); }
+  [[nodiscard]] std::size_t favorite_count() const { return m_record_count - m_stream_count; }
+  [[nodiscard]] std::size_t record_count() const { return m_record_count; }
   [[nodiscard]] std::size_t album_count() const { return m_albums.size(); }
   [[nodiscard]] std::size_t page_count() const { return m_page_mtimes.size(); }
-  [[nodiscard]] std::span<const PhotoRecord> photos() const { return m_photos; }
   [[nodiscard]] std::span<const AlbumRecord> albums() const { return m_albums; }
   [[nodiscard]] const TreeOptions& options() const { return m_options; }
   [[nodiscard]] const ViewData& views() const { return m_views; }
@@ -271,7 +234,15 @@ class Tree {
 
  private:
   Tree() = default;
-  void add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCollector& views);
+  class ChunkBuilder;  // tree.cpp
+  void add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCollector& views,
+                  const Tree* previous);
+  void add_chunk(std::shared_ptr<PhotoChunk> built, const Tree* previous);
+  // (chunk, offset in it) of a record index.
+  [[nodiscard]] std::pair<std::size_t, std::size_t> chunk_of(std::uint32_t index) const {
+    if (index < m_stream_count) return {index / m_options.page_size, index % m_options.page_size};
+    return {m_chunks.size() - 1, index - m_stream_count};
+  }
   void add_albums(std::vector<AlbumInput> albums);
   // tree_views.cpp: the views' layout, inode numbers and mtimes, then their queries.
   void add_views(ViewCollector collector);
@@ -305,7 +276,11 @@ class Tree {
   [[nodiscard]] std::optional<Node> lookup_in_page(const Node& dir, std::string_view name) const;
 
   TreeOptions m_options;
-  std::vector<PhotoRecord> m_photos;
+  // The photostream's pages in order, then the favorites' chunk when there are favorites.
+  std::vector<std::shared_ptr<const PhotoChunk>> m_chunks;
+  std::vector<std::size_t> m_chunk_first_file;  // file_slot() of each chunk's first file
+  std::size_t m_record_count = 0;
+  std::size_t m_file_count = 0;
   std::vector<AlbumRecord> m_albums;
   std::vector<std::int64_t> m_page_mtimes;  // index page-1
   std::vector<Ino> m_page_inos;
@@ -314,7 +289,6 @@ class Tree {
   Ino m_favorites_hidden_ino = 0;
   std::int64_t m_favorites_mtime = 0;
   bool m_favorites_listed = true;
-  std::vector<Ino> m_exif_inos;              // by photo index; empty without --exif
   std::vector<std::uint8_t> m_page_pending;  // index page-1: holds a sizes_pending photo
   std::vector<Ino> m_size_dir_inos;          // index label-1 (labels after "best")
   std::vector<Ino> m_size_page_inos;         // index (label-1) * pages + page-1
@@ -324,10 +298,12 @@ class Tree {
   bool m_collections_listed = true;
   std::int64_t m_photostream_mtime = 0;
   std::int64_t m_sets_mtime = 0;
-  StringArena m_strings;  // stems, file names, URLs, view names
+  StringArena m_strings;  // view names (the photos' strings are in their chunks)
   ViewData m_views;
-  std::vector<PhotoFile> m_files;             // every photo's files, photo by photo
   std::vector<std::uint32_t> m_photo_albums;  // every photo's album indices, photo by photo
+  // albums_of(i) is m_photo_albums[m_albums_begin[i], m_albums_begin[i + 1]); empty: no
+  // photo is in an album.
+  std::vector<std::uint32_t> m_albums_begin;
   // A Node in 16 bytes instead of 24: the kind in the top 8 bits of `sub` (a file's variant
   // index), no album. About 3.3 per photo: 2.6 MB less at 100,000 photos.
   struct PackedNode {
@@ -345,7 +321,7 @@ class Tree {
   std::vector<Node> m_links;  // album links of every kind (they carry an album index), by ino
   // info_size() memo, by photo index; 0 = not known (an info.json is never empty).
   mutable std::unique_ptr<std::atomic<std::uint32_t>[]> m_info_sizes;
-  // file_size() memo, by index in m_files; UINT64_MAX = not known (0 is a valid size).
+  // file_size() memo, by file_slot(); UINT64_MAX = not known (0 is a valid size).
   mutable std::unique_ptr<std::atomic<std::uint64_t>[]> m_file_sizes;
   [[nodiscard]] std::size_t file_slot(const Node& file) const;
   // Photo indices sorted by photo id: 4 bytes a photo, one block instead of a hash node each.

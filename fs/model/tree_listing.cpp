@@ -74,23 +74,23 @@ void Tree::list_page(const Node& dir, std::uint64_t first,
     position = base + 1;
     if (!emit({std::string(kHiddenName), page_hidden_ino(dir), NodeKind::hidden_list})) return;
   }
-  const std::uint64_t stride = m_exif_inos.empty() ? 2 : 3;
+  const std::uint64_t stride = m_options.exif ? 3 : 2;
   const std::uint64_t skip = first > base + 2 ? first - base - 2 : 0;
   for (std::size_t i = begin + skip / stride; i < end; ++i) {
     const auto index = static_cast<std::uint32_t>(i);
     const std::uint64_t slot = base + 2 + stride * (i - begin);
     if (slot >= first && has_image(index)) {
       position = slot;
-      const auto& image = m_photos[i].files[0];
+      const auto& image = photo(index).files[0];
       if (!emit({std::string(image.name), image.ino, NodeKind::image_file})) return;
     }
     if (slot + 1 >= first) {
       position = slot + 1;
-      if (!emit({sidecar_name(index), m_photos[i].sidecar_ino, NodeKind::sidecar})) return;
+      if (!emit({sidecar_name(index), photo(index).sidecar_ino, NodeKind::sidecar})) return;
     }
     if (stride == 3) {
       position = slot + 2;
-      if (!emit({exif_name(index), m_exif_inos[i], NodeKind::exif_file})) return;
+      if (!emit({exif_name(index), exif_ino(index), NodeKind::exif_file})) return;
     }
   }
 }
@@ -189,7 +189,7 @@ Result<void> Tree::list(Ino dir_ino, std::uint64_t offset, const EntryFn& fn) co
       const std::string& label = m_options.sizes[dir->sub];
       for (std::size_t i = begin + skip_to; i < end; ++i) {
         position = base + 1 + i - begin;
-        const auto& files = m_photos[i].files;
+        const auto& files = photo(i).files;
         const auto found = std::find_if(files.begin(), files.end(),
                                         [&](const PhotoFile& f) { return f.sizes_label == label; });
         if (found == files.end()) continue;

@@ -115,24 +115,26 @@ std::optional<std::uint32_t> Tree::label_index(std::string_view label) const {
 }
 
 bool Tree::has_image(std::uint32_t photo_index) const {
-  const auto& files = m_photos[photo_index].files;
+  const auto& files = photo(photo_index).files;
   return !files.empty() && files[0].sizes_label == "best";
 }
 
 std::string Tree::sidecar_name(std::uint32_t photo_index) const {
-  return std::string(m_photos[photo_index].stem).append(kSidecarExt);
+  return std::string(photo(photo_index).stem).append(kSidecarExt);
 }
 
 std::string Tree::exif_name(std::uint32_t photo_index) const {
-  return std::string(m_photos[photo_index].stem).append(kExifExt);
+  return std::string(photo(photo_index).stem).append(kExifExt);
 }
 
 Ino Tree::exif_ino(std::uint32_t photo_index) const {
-  return photo_index < m_exif_inos.size() ? m_exif_inos[photo_index] : 0;
+  if (!m_options.exif) return 0;
+  const auto [chunk, offset] = chunk_of(photo_index);
+  return m_chunks[chunk]->exif_inos[offset];
 }
 
 std::pair<std::size_t, std::size_t> Tree::page_range(std::size_t page) const {
-  if (page == 0) return {m_stream_count, m_photos.size()};
+  if (page == 0) return {m_stream_count, m_record_count};
   const std::size_t begin = std::min(m_stream_count, (page - 1) * m_options.page_size);
   return {begin, std::min(m_stream_count, begin + m_options.page_size)};
 }
@@ -140,8 +142,8 @@ std::pair<std::size_t, std::size_t> Tree::page_range(std::size_t page) const {
 std::optional<std::uint32_t> Tree::photo_index(std::string_view photo_id) const {
   const auto found = std::lower_bound(
       m_photo_by_id.begin(), m_photo_by_id.end(), photo_id,
-      [&](std::uint32_t index, std::string_view id) { return m_photos[index].photo.id < id; });
-  if (found == m_photo_by_id.end() || m_photos[*found].photo.id != photo_id) return std::nullopt;
+      [&](std::uint32_t index, std::string_view id) { return photo(index).photo.id < id; });
+  if (found == m_photo_by_id.end() || photo(*found).photo.id != photo_id) return std::nullopt;
   return *found;
 }
 
@@ -163,8 +165,10 @@ void Tree::remember_info_size(std::uint32_t photo_index, std::uint64_t size) con
 }
 
 std::size_t Tree::file_slot(const Node& file) const {
-  const auto& files = m_photos[file.index].files;
-  return static_cast<std::size_t>(files.data() - m_files.data()) + file.sub;
+  const auto [chunk, offset] = chunk_of(file.index);
+  const auto& files = m_chunks[chunk]->records[offset].files;
+  return m_chunk_first_file[chunk] +
+         static_cast<std::size_t>(files.data() - m_chunks[chunk]->files.data()) + file.sub;
 }
 
 std::optional<std::uint64_t> Tree::file_size(const Node& file) const {
@@ -179,12 +183,12 @@ void Tree::remember_file_size(const Node& file, std::uint64_t size) const {
 }
 
 const PhotoFile& Tree::file(const Node& node) const {
-  return m_photos[node.index].files[node.sub];
+  return photo(node.index).files[node.sub];
 }
 
 std::vector<api::PhotosetRef> Tree::sets_of(std::uint32_t photo_index) const {
   std::vector<api::PhotosetRef> sets;
-  for (const auto a : m_photos[photo_index].albums)
+  for (const auto a : albums_of(photo_index))
     sets.push_back({m_albums[a].set.id, m_albums[a].set.title});
   return sets;
 }
@@ -226,9 +230,9 @@ std::optional<Node> Tree::lookup_in(const Node& dir, std::string_view name) cons
       break;
     case NodeKind::size_page_dir: {
       const auto index = photo_index(file_id(name));
-      if (!index || m_photos[*index].page != dir.index) break;
+      if (!index || photo(*index).page != dir.index) break;
       const auto& label = m_options.sizes[dir.sub];
-      for (const auto& file : m_photos[*index].files) {
+      for (const auto& file : photo(*index).files) {
         if (file.sizes_label == label) candidate = node(file.ino);
       }
       break;
@@ -254,8 +258,8 @@ std::optional<Node> Tree::lookup_in_page(const Node& dir, std::string_view name)
     return node(page_hidden_ino(dir));
   }
   const auto index = photo_index(file_id(name));
-  if (!index || m_photos[*index].page != dir.index) return std::nullopt;
-  const auto& record = m_photos[*index];
+  if (!index || photo(*index).page != dir.index) return std::nullopt;
+  const auto& record = photo(*index);
   const std::string_view stem = record.stem;
   if (name.size() == stem.size() + kExifExt.size() && name.starts_with(stem) &&
       name.ends_with(kExifExt)) {
@@ -320,7 +324,7 @@ std::string Tree::name_of(const Node& node) const {
       return std::string(kAlbumJsonName);
     case NodeKind::album_link:
       return album_entry_name(node.sub + 1, m_albums[node.album].members.size(),
-                              m_photos[node.index].files[0].name);
+                              photo(node.index).files[0].name);
     case NodeKind::sidecar_link:
       return album_entry_name(node.sub + 1, m_albums[node.album].members.size(),
                               sidecar_name(node.index));
@@ -330,7 +334,7 @@ std::string Tree::name_of(const Node& node) const {
     case NodeKind::view_dir:
       return std::string(m_views.dirs[node.index].name);
     case NodeKind::view_link:
-      return std::string(m_photos[node.index].files[0].name);
+      return std::string(photo(node.index).files[0].name);
     case NodeKind::view_sidecar_link:
       return sidecar_name(node.index);
     case NodeKind::view_exif_link:
@@ -363,12 +367,12 @@ Ino Tree::parent_of(const Node& node) const {
     case NodeKind::image_file:
     case NodeKind::sidecar:
     case NodeKind::exif_file: {
-      const std::uint32_t page = m_photos[node.index].page;
+      const std::uint32_t page = photo(node.index).page;
       return page == 0 ? kFavoritesIno : page_ino(page);
     }
     case NodeKind::size_file: {
       const auto label = label_index(file(node).sizes_label);
-      return size_page_ino(label.value_or(0), m_photos[node.index].page);
+      return size_page_ino(label.value_or(0), photo(node.index).page);
     }
     case NodeKind::hidden_list:
       if (node.sub == 2) return m_views.dirs[node.index].ino;
@@ -403,7 +407,7 @@ std::string Tree::link_target(const Node& node) const {
       up += "../";
     return up + "sets/" + m_albums[node.index].name;
   }
-  const auto& record = m_photos[node.index];
+  const auto& record = photo(node.index);
   const bool image = node.kind == NodeKind::album_link || node.kind == NodeKind::view_link;
   const bool exif = node.kind == NodeKind::exif_link || node.kind == NodeKind::view_exif_link;
   const std::string name = image  ? std::string(record.files[0].name)
@@ -489,17 +493,17 @@ Attr Tree::attr(const Node& node, std::optional<std::uint64_t> file_size) const 
     if (node.kind == NodeKind::collection_link) {
       attr.mtime = m_albums[node.index].mtime;
     } else if (node.kind == NodeKind::album_link || node.kind == NodeKind::view_link) {
-      attr.mtime = m_photos[node.index].taken_mtime;
+      attr.mtime = photo(node.index).taken_mtime;
     } else {
-      attr.mtime = m_photos[node.index].dir_mtime;
+      attr.mtime = photo(node.index).dir_mtime;
     }
   } else if (node.kind == NodeKind::sidecar) {
     attr.size = file_size;
-    attr.mtime = m_photos[node.index].photo.last_update;
+    attr.mtime = photo(node.index).photo.last_update;
   } else if (node.kind == NodeKind::exif_file) {
     // What the camera wrote never changes: the picture's own time, like the image.
     attr.size = file_size;
-    attr.mtime = m_photos[node.index].taken_mtime;
+    attr.mtime = photo(node.index).taken_mtime;
   } else if (node.kind == NodeKind::hidden_list) {
     attr.size = file_size;
     attr.mtime = node.sub == 0   ? m_page_mtimes[node.index - 1]
@@ -511,7 +515,7 @@ Attr Tree::attr(const Node& node, std::optional<std::uint64_t> file_size) const 
     attr.mtime = m_albums[node.index].set.date_update;
   } else {
     attr.size = file_size;
-    attr.mtime = m_photos[node.index].taken_mtime;
+    attr.mtime = photo(node.index).taken_mtime;
     attr.immutable = true;
   }
   return attr;

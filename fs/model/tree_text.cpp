@@ -23,8 +23,8 @@ std::string Tree::hidden_text(const Node& node) const {
   if (node.sub == 0 || node.sub == 3) {
     const auto [begin, end] = page_range(node.sub == 3 ? 0 : node.index);
     for (std::size_t i = begin; i < end; ++i) {
-      out.append(m_photos[i].stem).append(kSidecarExt).append("\n");
-      if (!m_exif_inos.empty()) out.append(m_photos[i].stem).append(kExifExt).append("\n");
+      out.append(photo(i).stem).append(kSidecarExt).append("\n");
+      if (m_options.exif) out.append(photo(i).stem).append(kExifExt).append("\n");
     }
     return out;
   }

@@ -140,7 +140,7 @@ void Tree::assign_view_link_inos(const std::vector<std::string>& paths) {
     for (;; ++salts[slot]) {
       const Ino base =
           stable_ino(NodeKind::view_link,
-                     {paths[dir_of[slot]], m_photos[m_views.members[slot]].photo.id}, salts[slot]) &
+                     {paths[dir_of[slot]], photo(m_views.members[slot]).photo.id}, salts[slot]) &
           ~mask;
       const bool free = !m_used_inos.contains(base) && !m_used_inos.contains(base | 1) &&
                         (mask == 1 || !m_used_inos.contains(base | 2));
@@ -175,7 +175,7 @@ void Tree::compute_view_mtimes() {
   for (std::size_t k = dirs.size(); k-- > 0;) {
     auto& dir = dirs[k];
     for (std::uint32_t m = dir.first_member; m < dir.first_member + dir.member_count; ++m)
-      dir.mtime = std::max(dir.mtime, m_photos[m_views.members[m]].dir_mtime);
+      dir.mtime = std::max(dir.mtime, photo(m_views.members[m]).dir_mtime);
     for (std::uint32_t l = dir.first_album_link; l < dir.first_album_link + dir.album_link_count;
          ++l) {
       dir.mtime = std::max(dir.mtime, m_albums[m_views.album_links[l]].mtime);
@@ -290,7 +290,7 @@ std::string Tree::view_hidden_text(std::uint32_t dir_index) const {
   const auto& dir = m_views.dirs[dir_index];
   std::string out;
   for (std::uint32_t m = dir.first_member; m < dir.first_member + dir.member_count; ++m) {
-    const std::string_view stem = m_photos[m_views.members[m]].stem;
+    const std::string_view stem = photo(m_views.members[m]).stem;
     out.append(stem).append(kSidecarExt).append("\n");
     if (m_options.exif) out.append(stem).append(kExifExt).append("\n");
   }

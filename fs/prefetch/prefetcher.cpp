@@ -108,7 +108,7 @@ void Prefetcher::note_open(const std::shared_ptr<const model::Tree>& tree,
   if (m_stop) return;
   if (info) {  // the walk copies metadata too: warm the info.json of what it prefetches
     m_info_wanted[page_key(record.page)] = true;
-    for (const std::uint32_t album : record.albums) {
+    for (const std::uint32_t album : tree->albums_of(file.index)) {
       const std::uint64_t key = album_key(album);
       if (m_detector.listed_recently(key, now)) m_info_wanted[key] = true;
     }
@@ -117,7 +117,7 @@ void Prefetcher::note_open(const std::shared_ptr<const model::Tree>& tree,
   count_foreground_open_locked(record_key_of(*tree, file));
   end_walks_locked(now);
   follow_walk_locked(tree, page_key(record.page), file, now);
-  for (const std::uint32_t album : record.albums) {
+  for (const std::uint32_t album : tree->albums_of(file.index)) {
     const std::uint64_t key = album_key(album);
     if (m_detector.listed_recently(key, now)) follow_walk_locked(tree, key, file, now);
   }

@@ -79,7 +79,9 @@ Result<void> Refresher::rebuild() {
   auto feed = photo_feed(std::move(ids));
   FLICKRFS_TRY(auto input, read_cache(feed));
   FLICKRFS_TRY(const auto state, m_meta.listing_state(cache::ListingId::photostream()));
-  auto next = model::Tree::build(std::move(input), options);
+  // The pages that come out the same share the current snapshot's (model/photo_chunk.hpp).
+  auto current = tree();
+  auto next = model::Tree::build(std::move(input), options, current.get());
   if (feed->out_of_order()) {
     // A stored upload date no longer matches the stored order (changed since the walk):
     // read the dates, sort, build again. Rare, and still one photo batch at a time.
@@ -89,13 +91,14 @@ Result<void> Refresher::rebuild() {
     FLICKRFS_TRY(auto sorted, CacheFeed::sorted_ids(m_meta, std::move(unsorted)));
     feed = photo_feed(std::move(sorted));
     FLICKRFS_TRY(input, read_cache(feed));
-    next = model::Tree::build(std::move(input), options);
+    next = model::Tree::build(std::move(input), options, current.get());
     if (feed->out_of_order()) {
       return make_error(Errc::unavailable, "photostream changed while the snapshot was built");
     }
   }
   if (feed->error()) return *feed->error();
   feed.reset();
+  current.reset();  // publish() drops what is then the old snapshot's last reference
   m_built = std::move(inputs);
   publish(std::move(next), state.generation > 0, started);
   return success();
@@ -111,7 +114,7 @@ Result<void> Refresher::publish_first_pages(std::vector<std::string> ids) {
   input.photostream_listed = false;
   for (auto& album : input.albums)
     album.members_listed = false;
-  auto next = model::Tree::build(std::move(input), tree_options(m_options));
+  auto next = model::Tree::build(std::move(input), tree_options(m_options), tree().get());
   // An upload date changed since its page was read: the walk's end sorts it out.
   if (feed->out_of_order()) return success();
   if (feed->error()) return *feed->error();

@@ -42,7 +42,9 @@ struct PinWorld {
     catalog = std::make_unique<fs::Catalog>(nullptr, *f.meta, *f.blobs, connectivity,
                                             fs::CatalogOptions{});
     REQUIRE(catalog->load_from_cache());
-    for (const auto& record : catalog->tree()->photos()) {
+    const auto tree = catalog->tree();
+    for (std::uint32_t i = 0; i < tree->record_count(); ++i) {
+      const auto& record = tree->photo(i);
       for (const auto& file : record.files)
         f.downloader->add(std::string(file.choice.url), content_of(record.photo.id));
     }

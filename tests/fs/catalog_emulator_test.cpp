@@ -210,8 +210,9 @@ TEST_CASE("a first mount lists in the background and a directory waits for its l
     CHECK(tree->listed(*tree->node(tree->page_ino(page))));
   }
   CHECK(eventually([&] { return w.catalog->tree()->complete(); }, 30s));
-  for (const auto& record : w.catalog->tree()->photos())
-    CHECK_FALSE(record.sizes_pending);  // every video's streams were fetched
+  const auto filled = w.catalog->tree();
+  for (std::uint32_t i = 0; i < filled->record_count(); ++i)
+    CHECK_FALSE(filled->photo(i).sizes_pending);  // every video's streams were fetched
   w.catalog->stop();
 }
 
@@ -261,8 +262,8 @@ TEST_CASE("a first walk shows page-0001 after three calls, while the walk goes o
   CHECK(w.emulator.calls("flickr.people.getPhotos") == 6);
   // Page-0001's videos got their streams before it was shown, and no video was asked twice.
   std::int64_t videos = 0;
-  for (const auto& record : tree->photos())
-    videos += record.photo.media == api::Media::video ? 1 : 0;
+  for (std::uint32_t i = 0; i < tree->record_count(); ++i)
+    videos += tree->photo(i).photo.media == api::Media::video ? 1 : 0;
   CHECK(videos > 0);
   CHECK(eventually([&] { return w.catalog->tree()->complete(); }, 30s));
   CHECK(w.emulator.calls("flickr.photos.getSizes") == videos);

@@ -156,7 +156,8 @@ TEST_CASE("inode numbers are stable across builds and unique", "[model]") {
   const auto a = Tree::build(test::make_catalog(50), {});
   const auto b = Tree::build(test::make_catalog(50), {});
   std::set<Ino> seen;
-  for (const auto& record : a->photos()) {
+  for (std::uint32_t i = 0; i < a->record_count(); ++i) {
+    const auto& record = a->photo(i);
     const auto other = b->photo(*b->photo_index(record.photo.id));
     CHECK(record.sidecar_ino == other.sidecar_ino);
     CHECK(record.files[0].ino == other.files[0].ino);
@@ -176,7 +177,8 @@ TEST_CASE("no tree inode falls in the range upload/ numbers its files in", "[mod
   }
   CHECK(in_range == 0);  // about 780 of these 200,000 hashes have that top byte
   const auto tree = Tree::build(test::make_catalog(2'000), {});
-  for (const auto& record : tree->photos()) {
+  for (std::uint32_t i = 0; i < tree->record_count(); ++i) {
+    const auto& record = tree->photo(i);
     CHECK_FALSE(in_upload_range(record.sidecar_ino));
     for (const auto& file : record.files)
       CHECK_FALSE(in_upload_range(file.ino));

@@ -1,0 +1,177 @@
+// Tree::build sharing pages with the snapshot it replaces (fs/model/photo_chunk.hpp): what is
+// shared, what is not, and that a snapshot built that way is the one built from scratch.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "fs/model/tree.hpp"
+#include "fs/model/tree_diff.hpp"
+#include "tests/fs/fake_catalog.hpp"
+#include "tests/fs/list_all.hpp"
+
+namespace flickrfs {
+namespace {
+
+using model::CatalogInput;
+using model::Tree;
+using model::TreeOptions;
+
+// Every path of `tree` with its inode, kind, mtime, and a link's target: what a reader sees.
+void describe(const Tree& tree, model::Ino dir, const std::string& path,
+              std::vector<std::string>& out) {
+  for (const auto& entry : test::list_all(tree, dir, 2)) {
+    const auto node = tree.node(entry.ino);
+    REQUIRE(node);
+    std::string line = path + "/" + entry.name + " " + std::to_string(entry.ino) + " " +
+                       std::to_string(static_cast<int>(entry.kind)) + " " +
+                       std::to_string(tree.attr(*node, {}).mtime);
+    const std::string target = tree.link_target(*node);
+    if (!target.empty()) line += " -> " + target;
+    if (Tree::is_generated(node->kind)) line += " [" + tree.generated_text(*node) + "]";
+    out.push_back(line);
+    if (model::is_directory(node->kind)) describe(tree, entry.ino, path + "/" + entry.name, out);
+  }
+}
+
+std::vector<std::string> describe(const Tree& tree) {
+  std::vector<std::string> out;
+  describe(tree, model::kRootIno, "", out);
+  return out;
+}
+
+CatalogInput with_album(int photos) {
+  CatalogInput input = test::make_catalog(photos);
+  model::AlbumInput album;
+  album.set.id = "72157600000000001";
+  album.set.title = "trip";
+  for (int i = 0; i < photos; i += 7)
+    album.photo_ids.push_back(std::to_string(1000 + i));
+  input.albums.push_back(album);
+  input.favorites.push_back(test::make_photo("9000", "someone else's", 1400000000));
+  return input;
+}
+
+constexpr std::size_t kPage = 100;  // small pages: a few of them from a few hundred photos
+
+TEST_CASE("a new upload shares every page but the last with the snapshot before", "[model]") {
+  const TreeOptions options{{"best"}, kPage};
+  const auto before = Tree::build(with_album(250), options);
+  const auto after = Tree::build(with_album(251), options, before.get());
+  REQUIRE(after->page_count() == 3);
+  CHECK(after->page_chunk(1) == before->page_chunk(1));
+  CHECK(after->page_chunk(2) == before->page_chunk(2));
+  CHECK(after->page_chunk(3) != before->page_chunk(3));  // 50 photos then, 51 now
+  CHECK(after->page_chunk(0) == before->page_chunk(0));  // favorites/
+  CHECK(describe(*after) == describe(*Tree::build(with_album(251), options)));
+}
+
+TEST_CASE("a changed photo's page is built again, the others are shared", "[model]") {
+  const TreeOptions options{{"best", "thumb"}, kPage, true};
+  const auto before = Tree::build(with_album(300), options);
+  CatalogInput changed = with_album(300);
+  changed.photos[150].title = "retitled";  // page 2
+  changed.photos[150].last_update += 1;
+  const auto after = Tree::build(changed, options, before.get());
+  CHECK(after->page_chunk(1) == before->page_chunk(1));
+  CHECK(after->page_chunk(2) != before->page_chunk(2));
+  CHECK(after->page_chunk(3) == before->page_chunk(3));
+  CHECK(after->photo(150).stem != before->photo(150).stem);
+  CHECK(describe(*after) == describe(*Tree::build(std::move(changed), options)));
+}
+
+TEST_CASE("a change of state only a record holds builds its page again", "[model]") {
+  // No name changes, but a video whose streams became known lists differently (its page is
+  // no longer pending): same_as compares every field of a record, not only the names.
+  const TreeOptions options{{"best"}, kPage};
+  CatalogInput pending = with_album(120);
+  pending.photos.push_back(test::make_video("5000", {"Site MP4"}));
+  pending.sizes_pending.insert("5000");
+  const auto before = Tree::build(pending, options);
+  CatalogInput known = pending;
+  known.sizes_pending.clear();
+  const auto after = Tree::build(known, options, before.get());
+  const auto page = after->photo(*after->photo_index("5000")).page;
+  CHECK(after->page_chunk(page) != before->page_chunk(page));
+  CHECK_FALSE(before->listed(*before->node(before->page_ino(page))));
+  CHECK(after->listed(*after->node(after->page_ino(page))));
+  CHECK(describe(*after) == describe(*Tree::build(std::move(known), options)));
+}
+
+TEST_CASE("a deletion shifts the pages after it: none of them is shared", "[model]") {
+  const TreeOptions options{{"best"}, kPage};
+  const auto before = Tree::build(with_album(300), options);
+  CatalogInput fewer = with_album(300);
+  fewer.photos.erase(fewer.photos.begin() + 120);  // page 2
+  const auto after = Tree::build(fewer, options, before.get());
+  CHECK(after->page_chunk(1) == before->page_chunk(1));
+  CHECK(after->page_chunk(2) != before->page_chunk(2));
+  CHECK(after->page_chunk(3) != before->page_chunk(3));
+  CHECK(describe(*after) == describe(*Tree::build(std::move(fewer), options)));
+}
+
+TEST_CASE("other options share nothing", "[model]") {
+  const auto before = Tree::build(with_album(250), {{"best"}, kPage});
+  const TreeOptions exif{{"best"}, kPage, true};
+  const auto after = Tree::build(with_album(250), exif, before.get());
+  for (std::size_t page = 0; page <= after->page_count(); ++page)
+    CHECK(after->page_chunk(page) != before->page_chunk(page));
+  CHECK(describe(*after) == describe(*Tree::build(with_album(250), exif)));
+}
+
+TEST_CASE("a shared page keeps its own size memos per snapshot", "[model]") {
+  // The memos are the snapshot's, not the chunk's: a size learnt in one snapshot is not
+  // claimed by the other (a file's bytes are known per snapshot, see tree.hpp).
+  const TreeOptions options{{"best"}, kPage};
+  const auto before = Tree::build(with_album(150), options);
+  const auto after = Tree::build(with_album(150), options, before.get());
+  REQUIRE(after->page_chunk(2) == before->page_chunk(2));
+  const auto file = *after->node(after->photo(120).files[0].ino);
+  after->remember_file_size(file, 12345);
+  CHECK(after->file_size(file) == 12345u);
+  CHECK_FALSE(before->file_size(*before->node(before->photo(120).files[0].ino)));
+  // The favorite's file: its slot follows every page's files.
+  const auto favorite = *after->node(after->photo(150).files[0].ino);
+  CHECK_FALSE(after->file_size(favorite));
+  after->remember_file_size(favorite, 7);
+  CHECK(after->file_size(favorite) == 7u);
+  CHECK(after->file_size(file) == 12345u);
+}
+
+std::vector<std::tuple<int, model::Ino, std::string>> sorted_diff(const Tree& before,
+                                                                  const Tree& after) {
+  std::vector<std::tuple<int, model::Ino, std::string>> out;
+  for (const auto& i : model::diff_trees(before, after))
+    out.emplace_back(static_cast<int>(i.type), i.ino, i.name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_CASE("the diff skips shared pages and finds what a diff of copies finds", "[model]") {
+  // The kernel's invalidations after a refresh must not depend on whether the new snapshot
+  // shares pages with the old one.
+  const TreeOptions options{{"best", "thumb"}, kPage, true};
+  const auto before = Tree::build(with_album(250), options);
+  CatalogInput changed = with_album(251);
+  changed.photos[30].title = "retitled";          // page 1
+  changed.albums[0].set.title = "trip, renamed";  // every member's sidecar changes
+  changed.favorites.push_back(test::make_photo("9001", "another", 1400000001));
+  const auto shared = Tree::build(changed, options, before.get());
+  const auto copied = Tree::build(std::move(changed), options);
+  CHECK(shared->page_chunk(2) == before->page_chunk(2));
+  const auto diff = sorted_diff(*before, *shared);
+  CHECK(diff == sorted_diff(*before, *copied));
+  const auto sidecar = [](model::Ino ino) {
+    return std::make_tuple(static_cast<int>(model::Invalidation::Type::inode), ino, std::string());
+  };
+  // The album's member in the shared page 2 (photo 105) has a new "sets" in its sidecar.
+  CHECK(std::binary_search(diff.begin(), diff.end(), sidecar(before->photo(105).sidecar_ino)));
+  // A photo of page 2 in no album: nothing to tell the kernel.
+  CHECK_FALSE(
+      std::binary_search(diff.begin(), diff.end(), sidecar(before->photo(106).sidecar_ino)));
+}
+
+}  // namespace
+}  // namespace flickrfs
