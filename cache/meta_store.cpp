@@ -157,8 +157,11 @@ Result<void> MetaStore::upsert_photos(std::span<const api::Photo> photos, PhotoS
       for (const auto& photo : chunk) {
         if (photo.id.empty()) continue;  // nothing to key it by
         FLICKRFS_TRY(auto stored, read_photo(txn, m_dbs.photos, photo.id));
+        bool wrote = false;
         FLICKRFS_CHECK(put_changed(txn, m_dbs.photos, photo.id,
-                                   encode_photo(merge_photo(photo, stored, source)), changed));
+                                   encode_photo(merge_photo(photo, stored, source)), wrote));
+        if (wrote) m_written.note(photo.id);
+        changed = changed || wrote;
       }
       return success();
     };
@@ -206,8 +209,10 @@ Result<void> put_sizes_in(lmdb::WriteTxn& txn, lmdb::Dbi photos, std::string_vie
 
 Result<void> MetaStore::put_sizes(std::string_view photo_id, std::string_view secret,
                                   std::span<const api::Size> sizes) {
-  return update_tree([&](lmdb::WriteTxn& txn, bool& changed) {
-    return put_sizes_in(txn, m_dbs.photos, photo_id, secret, sizes, changed);
+  return update_tree([&](lmdb::WriteTxn& txn, bool& changed) -> Result<void> {
+    FLICKRFS_CHECK(put_sizes_in(txn, m_dbs.photos, photo_id, secret, sizes, changed));
+    if (changed) m_written.note(photo_id);
+    return success();
   });
 }
 
@@ -215,9 +220,11 @@ Result<void> MetaStore::put_sizes_many(std::span<const SizesEntry> entries) {
   if (entries.empty()) return success();
   return update_tree([&](lmdb::WriteTxn& txn, bool& changed) -> Result<void> {
     for (const auto& entry : entries) {
-      auto put =
-          put_sizes_in(txn, m_dbs.photos, entry.photo_id, entry.secret, entry.sizes, changed);
+      bool wrote = false;
+      auto put = put_sizes_in(txn, m_dbs.photos, entry.photo_id, entry.secret, entry.sizes, wrote);
       if (!put.ok() && put.error().code != Errc::not_found) return put;
+      if (wrote) m_written.note(entry.photo_id);
+      changed = changed || wrote;
     }
     return success();
   });

@@ -37,6 +37,7 @@
 #include "cache/lmdb.hpp"
 #include "cache/page.hpp"
 #include "cache/schema.hpp"
+#include "cache/written_photos.hpp"
 
 namespace flickrfs::cache {
 
@@ -205,6 +206,10 @@ class MetaStore {
   [[nodiscard]] std::uint64_t tree_revision() const noexcept {
     return m_tree_revision.load(std::memory_order_acquire);
   }
+  // The ids of photo records written since the last call, or nullopt for "any" (see
+  // written_photos.hpp). The caller that cannot use what it took calls forget_written().
+  [[nodiscard]] std::optional<WrittenPhotos::Ids> take_written_photos() { return m_written.take(); }
+  void forget_written() { m_written.note_all(); }
   [[nodiscard]] const std::shared_ptr<lmdb::Env>& env() const { return m_env; }
   [[nodiscard]] const Databases& databases() const { return m_dbs; }
   // What open() did with the schema (created, current, migrated, rebuilt).
@@ -229,6 +234,7 @@ class MetaStore {
   Databases m_dbs;
   SchemaOpen::Action m_open_action;
   std::atomic<std::uint64_t> m_tree_revision{0};
+  WrittenPhotos m_written;
 };
 
 // Opens (creating with mode 0700) CACHE/<nsid>/ and its meta.lmdb environment; both stores

@@ -102,6 +102,7 @@ Result<void> MetaStore::clear_metadata() {
                          m_dbs.remote_sizes, m_dbs.listings, m_dbs.state}) {
       FLICKRFS_CHECK(txn.clear(db));
     }
+    m_written.note_all();
     changed = true;
     return success();
   });

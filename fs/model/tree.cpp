@@ -109,6 +109,8 @@ std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options,
   if (input.feed) {
     tree->add_photos(*input.feed, std::move(input.favorites), views, previous);
     if (tree->m_owner.empty()) tree->m_owner = input.feed->owner();
+    // Every page shared unread: the feed never saw a photo's owner.
+    if (tree->m_owner.empty() && previous) tree->m_owner = previous->m_owner;
   } else {
     ListFeed feed(std::move(input.photos), input.sizes_pending);
     tree->add_photos(feed, std::move(input.favorites), views, previous);
@@ -218,10 +220,58 @@ void Tree::add_chunk(std::shared_ptr<PhotoChunk> built, const Tree* previous) {
     if (old && old->same_as(*built)) {
       const std::size_t at = page == 0 ? previous->m_chunks.size() - 1 : page - 1;
       m_chunks.push_back(previous->m_chunks[at]);
+      ++m_shared_pages;
       return;
     }
   }
   m_chunks.push_back(std::move(built));
+}
+
+bool Tree::reuse_page(PhotoFeed& feed, const Tree& previous, std::uint32_t page) {
+  if (page > previous.page_count()) return false;
+  const std::shared_ptr<const PhotoChunk>& chunk = previous.m_chunks[page - 1];
+  // A page that was not full may have grown: read it.
+  if (chunk->records.size() != m_options.page_size) return false;
+  std::vector<Ino> inos;
+  inos.reserve(chunk->records.size() + chunk->files.size() + chunk->exif_inos.size());
+  for (const auto& record : chunk->records)
+    inos.push_back(record.sidecar_ino);
+  for (const auto& file : chunk->files)
+    inos.push_back(file.ino);
+  inos.insert(inos.end(), chunk->exif_inos.begin(), chunk->exif_inos.end());
+  // Taken by a page built before this one (a hash collision): read it, which salts them.
+  if (std::any_of(inos.begin(), inos.end(), [&](Ino ino) { return m_used_inos.contains(ino); }))
+    return false;
+  if (!feed.skip_unchanged(*chunk)) return false;
+  for (const Ino ino : inos)
+    (void)m_used_inos.insert(ino);
+  m_chunks.push_back(chunk);
+  ++m_shared_pages;
+  m_chunk_first_file.push_back(m_file_count);
+  m_file_count += chunk->files.size();
+  m_record_count += chunk->records.size();
+  return true;
+}
+
+void Tree::add_reused_views(const Tree& previous, const std::vector<bool>& reused,
+                            ViewCollector& views) const {
+  const ViewData& old = previous.m_views;
+  // Dirs are stored roots first, then breadth first: a parent's path is known before its
+  // children's.
+  std::vector<std::string> paths(old.dirs.size());
+  for (std::size_t d = 0; d < old.dirs.size(); ++d) {
+    const ViewDir& dir = old.dirs[d];
+    paths[d] = dir.parent == kNoViewDir ? std::string(dir.name)
+                                        : paths[dir.parent] + "/" + std::string(dir.name);
+    std::uint32_t made = kNoViewDir;
+    for (std::uint32_t m = dir.first_member; m < dir.first_member + dir.member_count; ++m) {
+      const std::uint32_t photo = old.members[m];
+      const std::size_t page = photo / m_options.page_size + 1;
+      if (photo >= previous.m_stream_count || page >= reused.size() || !reused[page]) continue;
+      if (made == kNoViewDir) made = views.dir(paths[d]);
+      views.add(made, photo);
+    }
+  }
 }
 
 void Tree::add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCollector& views,
@@ -233,7 +283,19 @@ void Tree::add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCo
   std::int64_t last_upload = 0;
   FeedPhoto item;
   std::uint32_t index = 0;
-  while (feed.next(item)) {
+  std::vector<bool> reused;  // by page: shared from `previous` unread
+  for (;;) {
+    const auto page = static_cast<std::uint32_t>(index / page_size + 1);
+    if (!open && previous && reuse_page(feed, *previous, page)) {
+      const PhotoRecord& last = m_chunks.back()->records.back();
+      last_upload = last.photo.date_upload;
+      last_id = last.photo.id;
+      index += static_cast<std::uint32_t>(page_size);
+      reused.resize(page + 1);
+      reused[page] = true;
+      continue;
+    }
+    if (!feed.next(item)) break;
     // A photo listed twice (a page boundary moved during the walk) is kept once.
     if (index != 0 && !follows(last_upload, last_id, item.photo)) continue;
     last_upload = item.photo.date_upload;
@@ -241,7 +303,7 @@ void Tree::add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCo
     if (!open) open.emplace(*this, page_size);
     for (const auto& path : view_paths_of(item.photo))
       views.add(views.dir(path), index);
-    open->add(item.photo, static_cast<std::uint32_t>(index / page_size + 1), item.sizes_pending);
+    open->add(item.photo, page, item.sizes_pending);
     ++index;
     if (open->size() == page_size) {
       add_chunk(open->finish(), previous);
@@ -250,6 +312,7 @@ void Tree::add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCo
   }
   if (open) add_chunk(open->finish(), previous);
   m_stream_count = index;
+  if (!reused.empty()) add_reused_views(*previous, reused, views);
   {
     // The photostream's ids, sorted, to leave out a favorite that is also the account's own.
     std::vector<std::string_view> own;

@@ -86,6 +86,11 @@ class PhotoFeed {
   [[nodiscard]] virtual bool next(FeedPhoto& out) = 0;
   // The account's NSID when CatalogInput::owner is empty (read from the first photo).
   [[nodiscard]] virtual std::string owner() const { return {}; }
+  // When the next photos are `chunk`'s records (the same ids in the same order) and none of
+  // them changed since `chunk` was built from this source: moves past them and returns true,
+  // and build() shares `chunk` without reading them. Else returns false and consumes nothing;
+  // a feed that cannot tell always does.
+  [[nodiscard]] virtual bool skip_unchanged(const PhotoChunk& /*chunk*/) { return false; }
 };
 
 // What the catalog knows. The *_listed flags and sizes_pending say which listings are not
@@ -220,6 +225,8 @@ class Tree {
   [[nodiscard]] std::size_t record_count() const { return m_record_count; }
   [[nodiscard]] std::size_t album_count() const { return m_albums.size(); }
   [[nodiscard]] std::size_t page_count() const { return m_page_mtimes.size(); }
+  // How many pages (favorites/ counts as one) build() shared with its `previous`.
+  [[nodiscard]] std::size_t shared_pages() const { return m_shared_pages; }
   [[nodiscard]] std::span<const AlbumRecord> albums() const { return m_albums; }
   [[nodiscard]] const TreeOptions& options() const { return m_options; }
   [[nodiscard]] const ViewData& views() const { return m_views; }
@@ -238,6 +245,12 @@ class Tree {
   void add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCollector& views,
                   const Tree* previous);
   void add_chunk(std::shared_ptr<PhotoChunk> built, const Tree* previous);
+  // Shares `previous`'s chunk for `page` when the feed has it unchanged (skip_unchanged)
+  // and its inode numbers are still free in this build.
+  [[nodiscard]] bool reuse_page(PhotoFeed& feed, const Tree& previous, std::uint32_t page);
+  // The view memberships of the photos of the pages marked in `reused`, as `previous` has them.
+  void add_reused_views(const Tree& previous, const std::vector<bool>& reused,
+                        ViewCollector& views) const;
   // (chunk, offset in it) of a record index.
   [[nodiscard]] std::pair<std::size_t, std::size_t> chunk_of(std::uint32_t index) const {
     if (index < m_stream_count) return {index / m_options.page_size, index % m_options.page_size};
@@ -281,6 +294,7 @@ class Tree {
   std::vector<std::size_t> m_chunk_first_file;  // file_slot() of each chunk's first file
   std::size_t m_record_count = 0;
   std::size_t m_file_count = 0;
+  std::size_t m_shared_pages = 0;  // see shared_pages()
   std::vector<AlbumRecord> m_albums;
   std::vector<std::int64_t> m_page_mtimes;  // index page-1
   std::vector<Ino> m_page_inos;

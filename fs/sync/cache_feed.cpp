@@ -24,11 +24,33 @@ bool before(std::int64_t a_upload, const std::string& a_id, std::int64_t b_uploa
 }  // namespace
 
 CacheFeed::CacheFeed(const cache::MetaStore& meta, std::vector<std::string> ids,
-                     model::TreeOptions options, PendingFn pending)
+                     model::TreeOptions options, PendingFn pending,
+                     std::shared_ptr<const cache::WrittenPhotos::Ids> changed)
     : m_meta(meta),
       m_ids(std::move(ids)),
       m_options(std::move(options)),
-      m_pending(std::move(pending)) {}
+      m_pending(std::move(pending)),
+      m_changed(std::move(changed)) {}
+
+bool CacheFeed::skip_unchanged(const model::PhotoChunk& chunk) {
+  if (!m_changed || m_error || m_out_of_order) return false;
+  const std::size_t at = m_read - (m_batch.size() - m_batch_next);  // the next id's position
+  const auto& records = chunk.records;
+  if (records.empty() || m_ids.size() - at < records.size()) return false;
+  for (std::size_t k = 0; k < records.size(); ++k) {
+    const std::string& id = m_ids[at + k];
+    if (id != records[k].photo.id || m_changed->count(id) != 0) return false;
+  }
+  const model::PhotoCore& first = records.front().photo;
+  if (m_started && before(first.date_upload, first.id, m_last_upload, m_last_id)) return false;
+  m_started = true;
+  m_last_upload = records.back().photo.date_upload;
+  m_last_id = records.back().photo.id;
+  m_read = at + records.size();  // what the batch held beyond the chunk is read again
+  m_batch.clear();
+  m_batch_next = 0;
+  return true;
+}
 
 bool CacheFeed::fill_batch() {
   m_batch.clear();
@@ -55,6 +77,7 @@ bool CacheFeed::next(model::FeedPhoto& out) {
     if (m_batch_next == m_batch.size() && !fill_batch()) return false;
     auto& cached = m_batch[m_batch_next++];
     if (!cached) continue;  // listed but never stored: not shown
+    ++m_photos_read;
     api::Photo& photo = cached->photo;
     if (m_started && before(photo.date_upload, photo.id, m_last_upload, m_last_id)) {
       m_out_of_order = true;

@@ -12,6 +12,7 @@
 // Thread contract: one thread (the rebuild); MetaStore is thread-safe underneath.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,12 +27,17 @@ class CacheFeed final : public model::PhotoFeed {
  public:
   // Whether a stored photo's page must count as not listed yet (a video without streams).
   using PendingFn = std::function<bool(const cache::CachedPhoto&)>;
+  // `changed`: the ids whose records (or pending state) changed since the snapshot being
+  // replaced was built (MetaStore::take_written_photos); null: any may have.
   CacheFeed(const cache::MetaStore& meta, std::vector<std::string> ids, model::TreeOptions options,
-            PendingFn pending);
+            PendingFn pending, std::shared_ptr<const cache::WrittenPhotos::Ids> changed = nullptr);
 
   [[nodiscard]] std::size_t size_hint() const override { return m_ids.size(); }
   [[nodiscard]] bool next(model::FeedPhoto& out) override;
   [[nodiscard]] std::string owner() const override { return m_owner; }
+  [[nodiscard]] bool skip_unchanged(const model::PhotoChunk& chunk) override;
+  // Photos read from the cache so far (not those skipped).
+  [[nodiscard]] std::size_t photos_read() const { return m_photos_read; }
 
   // Set when reading stopped on an LMDB error: the snapshot built from it is incomplete.
   [[nodiscard]] const std::optional<Error>& error() const { return m_error; }
@@ -48,6 +54,8 @@ class CacheFeed final : public model::PhotoFeed {
   std::vector<std::string> m_ids;
   model::TreeOptions m_options;
   PendingFn m_pending;
+  std::shared_ptr<const cache::WrittenPhotos::Ids> m_changed;
+  std::size_t m_photos_read = 0;
   std::vector<std::optional<cache::CachedPhoto>> m_batch;
   std::size_t m_batch_next = 0;
   std::size_t m_read = 0;  // ids read so far

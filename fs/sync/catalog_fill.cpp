@@ -150,6 +150,7 @@ Result<void> Refresher::fetch_video_sizes_of(const std::vector<model::PhotoCore>
       log::warning("getSizes of video %s failed: %s (serving the poster)", photo.id.c_str(),
                    sizes.error().describe().c_str());
       m_sizes_failed.insert(photo.id);
+      m_failed_unbuilt.insert(photo.id);
       continue;
     }
     fetched.push_back({photo.id, photo.secret, std::move(*sizes)});

@@ -36,12 +36,44 @@ Refresher::Stats Refresher::stats() const {
           m_rebuild_ms.load()};
 }
 
-std::shared_ptr<CacheFeed> Refresher::photo_feed(std::vector<std::string> ids) const {
+std::shared_ptr<CacheFeed> Refresher::photo_feed(std::vector<std::string> ids,
+                                                 ChangedIds changed) const {
   return std::make_shared<CacheFeed>(
-      m_meta, std::move(ids), tree_options(m_options), [this](const cache::CachedPhoto& cached) {
+      m_meta, std::move(ids), tree_options(m_options),
+      [this](const cache::CachedPhoto& cached) {
         return video_sizes_missing(cached) && m_sizes_failed.count(cached.photo.id) == 0;
-      });
+      },
+      std::move(changed));
 }
+
+Refresher::ChangedIds Refresher::take_changed() {
+  auto written = m_meta.take_written_photos();
+  auto failed = std::exchange(m_failed_unbuilt, {});
+  if (!written) return nullptr;
+  written->insert(failed.begin(), failed.end());
+  return std::make_shared<const cache::WrittenPhotos::Ids>(std::move(*written));
+}
+
+namespace {
+
+// Until dismissed, tells MetaStore that the ids taken for a build are lost (the build was not
+// published): the next build then reads every photo.
+class ForgetUnlessPublished {
+ public:
+  explicit ForgetUnlessPublished(cache::MetaStore& meta) : m_meta(meta) {}
+  ForgetUnlessPublished(const ForgetUnlessPublished&) = delete;
+  ForgetUnlessPublished& operator=(const ForgetUnlessPublished&) = delete;
+  ~ForgetUnlessPublished() {
+    if (!m_published) m_meta.forget_written();
+  }
+  void published() { m_published = true; }
+
+ private:
+  cache::MetaStore& m_meta;
+  bool m_published = false;
+};
+
+}  // namespace
 
 Result<model::CatalogInput> Refresher::read_cache(std::shared_ptr<CacheFeed> feed) const {
   // The photos come from `feed` while the tree is built (cache_feed.hpp), not as a list.
@@ -74,9 +106,11 @@ Result<void> Refresher::rebuild() {
   const auto started = std::chrono::steady_clock::now();
   // Read before the cache: a write committed meanwhile makes the next check rebuild again.
   BuildInputs inputs = build_inputs();
+  const ChangedIds changed = take_changed();
+  ForgetUnlessPublished forget(m_meta);
   const model::TreeOptions options = tree_options(m_options);
   FLICKRFS_TRY(auto ids, m_meta.photostream());
-  auto feed = photo_feed(std::move(ids));
+  auto feed = photo_feed(std::move(ids), changed);
   FLICKRFS_TRY(auto input, read_cache(feed));
   FLICKRFS_TRY(const auto state, m_meta.listing_state(cache::ListingId::photostream()));
   // The pages that come out the same share the current snapshot's (model/photo_chunk.hpp).
@@ -89,7 +123,7 @@ Result<void> Refresher::rebuild() {
     log::info("photostream order changed in the cache; sorting it again");
     FLICKRFS_TRY(auto unsorted, m_meta.photostream());
     FLICKRFS_TRY(auto sorted, CacheFeed::sorted_ids(m_meta, std::move(unsorted)));
-    feed = photo_feed(std::move(sorted));
+    feed = photo_feed(std::move(sorted), changed);
     FLICKRFS_TRY(input, read_cache(feed));
     next = model::Tree::build(std::move(input), options, current.get());
     if (feed->out_of_order()) {
@@ -97,17 +131,21 @@ Result<void> Refresher::rebuild() {
     }
   }
   if (feed->error()) return *feed->error();
+  const std::size_t read = feed->photos_read();
   feed.reset();
   current.reset();  // publish() drops what is then the old snapshot's last reference
   m_built = std::move(inputs);
-  publish(std::move(next), state.generation > 0, started);
+  publish(std::move(next), state.generation > 0, started, read);
+  forget.published();
   return success();
 }
 
 Result<void> Refresher::publish_first_pages(std::vector<std::string> ids) {
   if (m_stopping.load()) return make_error(Errc::interrupted, "unmounting");
   const auto started = std::chrono::steady_clock::now();
-  auto feed = photo_feed(std::move(ids));
+  const ChangedIds changed = take_changed();
+  ForgetUnlessPublished forget(m_meta);
+  auto feed = photo_feed(std::move(ids), changed);
   FLICKRFS_TRY(auto input, read_cache(feed));
   // Only the pages are final: the photostream's other pages, the views and the albums (whose
   // members may lie in pages not read yet) still wait for the walk's end.
@@ -118,14 +156,19 @@ Result<void> Refresher::publish_first_pages(std::vector<std::string> ids) {
   // An upload date changed since its page was read: the walk's end sorts it out.
   if (feed->out_of_order()) return success();
   if (feed->error()) return *feed->error();
+  const std::size_t read = feed->photos_read();
   feed.reset();
-  publish(std::move(next), false, started);
+  publish(std::move(next), false, started, read);
+  forget.published();
   return success();
 }
 
 void Refresher::publish(std::shared_ptr<const model::Tree> next, bool has_listing,
-                        std::chrono::steady_clock::time_point started) {
+                        std::chrono::steady_clock::time_point started, std::size_t photos_read) {
   ++m_rebuilds;
+  log::info("snapshot of %zu photos: %zu read from the cache, %zu of %zu pages shared",
+            next->record_count(), photos_read, next->shared_pages(),
+            next->page_count() + (next->favorite_count() != 0 ? 1 : 0));
   auto before = m_snapshots.publish(std::move(next), has_listing);
   // The cost includes the listener's diff, as long as the build itself at 1,000,000 photos.
   m_rebuild_ms = std::chrono::duration_cast<std::chrono::milliseconds>(

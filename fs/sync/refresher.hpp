@@ -117,9 +117,10 @@ class Refresher {
   // A snapshot of `ids` (whole pages, oldest upload first) while a first walk still runs
   // (first_pages.hpp): those pages are listed, the rest of the tree still waits.
   [[nodiscard]] Result<void> publish_first_pages(std::vector<std::string> ids);
-  // Makes `next` current (the listener diffs it) and records what the build cost.
+  // Makes `next` current (the listener diffs it) and records what the build cost;
+  // `photos_read`: how many of its photos came from the cache, not from shared pages.
   void publish(std::shared_ptr<const model::Tree> next, bool has_listing,
-               std::chrono::steady_clock::time_point started);
+               std::chrono::steady_clock::time_point started, std::size_t photos_read);
   // rebuild() unless nothing a snapshot is built from changed since the last one: a listing
   // check that found nothing new then costs its calls and no rebuild (at 100,000 photos a
   // rebuild is seconds of CPU and a second tree in memory, every --dir-cache-time).
@@ -137,7 +138,14 @@ class Refresher {
   // What the snapshot is built from: albums and flags read now, photos from `feed` during
   // the build (cache_feed.hpp).
   [[nodiscard]] Result<model::CatalogInput> read_cache(std::shared_ptr<CacheFeed> feed) const;
-  [[nodiscard]] std::shared_ptr<CacheFeed> photo_feed(std::vector<std::string> ids) const;
+  using ChangedIds = std::shared_ptr<const cache::WrittenPhotos::Ids>;
+  // `changed`: what take_changed() returned for this build (null: read every photo).
+  [[nodiscard]] std::shared_ptr<CacheFeed> photo_feed(std::vector<std::string> ids,
+                                                      ChangedIds changed) const;
+  // The photos whose part of a snapshot may have changed since the current one was built:
+  // records MetaStore wrote, videos given up on (their page stops waiting). Null: any. A
+  // build that is not published must call m_meta.forget_written() (a guard in refresher.cpp).
+  [[nodiscard]] ChangedIds take_changed();
   // A listing page as a key walk hands it over: stored at once (an unmount ends the walk).
   [[nodiscard]] Result<void> store_page(const api::PhotoPage& page) const;
   [[nodiscard]] Result<void> fetch_photostream();
@@ -207,8 +215,9 @@ class Refresher {
   RefreshRequests m_requests;
 
   std::mutex m_refresh_mutex;  // serializes listing writers and rebuilds; guards the group below
-  std::unordered_set<std::string> m_sizes_failed;   // videos whose getSizes failed for good
-  std::unordered_set<std::string> m_albums_failed;  // albums whose walk failed for good
+  std::unordered_set<std::string> m_sizes_failed;    // videos whose getSizes failed for good
+  std::unordered_set<std::string> m_failed_unbuilt;  // m_sizes_failed since take_changed()
+  std::unordered_set<std::string> m_albums_failed;   // albums whose walk failed for good
   bool m_collections_failed = false;   // getTree failed for good: collections/ shows empty
   std::optional<BuildInputs> m_built;  // what the current snapshot was built from
 
