@@ -104,14 +104,13 @@ class SkippingFeed final : public model::PhotoFeed {
   std::size_t m_next = 0;
 };
 
-// `input` with its photos handed over by a SkippingFeed.
+// `input` with its photos handed over by `feed` (kept by the caller: build() lets go of it).
 std::shared_ptr<const Tree> build_skipping(CatalogInput input, std::vector<std::string> changed,
                                            const TreeOptions& options, const Tree* previous,
-                                           SkippingFeed*& feed) {
-  auto skipping = std::make_shared<SkippingFeed>(std::move(input.photos), std::move(changed));
-  feed = skipping.get();
+                                           std::shared_ptr<SkippingFeed>& feed) {
+  feed = std::make_shared<SkippingFeed>(std::move(input.photos), std::move(changed));
   input.photos.clear();
-  input.feed = skipping;
+  input.feed = feed;
   return Tree::build(std::move(input), options, previous);
 }
 
@@ -207,7 +206,7 @@ TEST_CASE("a rebuild reads only the pages whose photos changed", "[model]") {
   CatalogInput changed = with_views(300);
   changed.photos[150].title = "retitled";
   changed.photos[150].tags = {"new-tag"};
-  SkippingFeed* feed = nullptr;
+  std::shared_ptr<SkippingFeed> feed;
   const auto after = build_skipping(changed, {changed.photos[150].id}, options, before.get(), feed);
   CHECK(feed->skips == 2);    // pages 1 and 3
   CHECK(feed->reads == 100);  // page 2
@@ -223,7 +222,7 @@ TEST_CASE("a rebuild reads only the pages whose photos changed", "[model]") {
 TEST_CASE("a new upload reads only the last page", "[model]") {
   const TreeOptions options{{"best"}, kPage};
   const auto before = Tree::build(with_views(300), options);
-  SkippingFeed* feed = nullptr;
+  std::shared_ptr<SkippingFeed> feed;
   const auto after = build_skipping(with_views(301), {"1300"}, options, before.get(), feed);
   CHECK(feed->skips == 3);
   CHECK(feed->reads == 1);
@@ -240,7 +239,7 @@ TEST_CASE("a page that moved is read, though its photos did not change", "[model
   const auto before = Tree::build(with_views(300), options);
   CatalogInput fewer = with_views(300);
   fewer.photos.erase(fewer.photos.begin() + 50);  // page 1: pages 2 and 3 shift by one
-  SkippingFeed* feed = nullptr;
+  std::shared_ptr<SkippingFeed> feed;
   const auto after = build_skipping(fewer, {}, options, before.get(), feed);
   CHECK(feed->skips == 0);
   CHECK(feed->reads == 299);
