@@ -209,22 +209,26 @@ const PhotoChunk* Tree::page_chunk(std::size_t page) const {
   return page <= page_count() ? m_chunks[page - 1].get() : nullptr;
 }
 
-void Tree::add_chunk(std::shared_ptr<PhotoChunk> built, const Tree* previous) {
+void Tree::append_chunk(std::shared_ptr<const PhotoChunk> chunk, bool shared) {
   m_chunk_first_file.push_back(m_file_count);
-  m_file_count += built->files.size();
-  m_record_count += built->records.size();
+  m_file_count += chunk->files.size();
+  m_record_count += chunk->records.size();
+  if (shared) ++m_shared_pages;
+  m_chunks.push_back(std::move(chunk));
+}
+
+void Tree::add_chunk(std::shared_ptr<PhotoChunk> built, const Tree* previous) {
   const std::uint32_t page = built->records.front().page;
   if (previous) {
     // The previous snapshot's chunk for this page, if its records came out the same.
     const PhotoChunk* old = previous->page_chunk(page);
     if (old && old->same_as(*built)) {
       const std::size_t at = page == 0 ? previous->m_chunks.size() - 1 : page - 1;
-      m_chunks.push_back(previous->m_chunks[at]);
-      ++m_shared_pages;
+      append_chunk(previous->m_chunks[at], true);
       return;
     }
   }
-  m_chunks.push_back(std::move(built));
+  append_chunk(std::move(built), false);
 }
 
 bool Tree::reuse_page(PhotoFeed& feed, const Tree& previous, std::uint32_t page) {
@@ -245,11 +249,7 @@ bool Tree::reuse_page(PhotoFeed& feed, const Tree& previous, std::uint32_t page)
   if (!feed.skip_unchanged(*chunk)) return false;
   for (const Ino ino : inos)
     (void)m_used_inos.insert(ino);
-  m_chunks.push_back(chunk);
-  ++m_shared_pages;
-  m_chunk_first_file.push_back(m_file_count);
-  m_file_count += chunk->files.size();
-  m_record_count += chunk->records.size();
+  append_chunk(chunk, true);
   return true;
 }
 

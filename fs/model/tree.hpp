@@ -244,6 +244,9 @@ class Tree {
   class ChunkBuilder;  // tree.cpp
   void add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCollector& views,
                   const Tree* previous);
+  // Adds `chunk` as the next page (or favorites/); `shared`: taken from the previous snapshot.
+  void append_chunk(std::shared_ptr<const PhotoChunk> chunk, bool shared);
+  // Appends `built`, or `previous`'s chunk for its page when that came out the same.
   void add_chunk(std::shared_ptr<PhotoChunk> built, const Tree* previous);
   // Shares `previous`'s chunk for `page` when the feed has it unchanged (skip_unchanged)
   // and its inode numbers are still free in this build.

@@ -145,8 +145,10 @@ std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after,
     if (!same_records) diff_dir(before, after, before.page_ino(page), out);
     const auto hidden = before.lookup(before.page_ino(page), kHiddenName);
     if (!hidden) continue;
-    const auto hidden_after = after.lookup(before.page_ino(page), kHiddenName);
-    if (same_records && hidden_after && hidden_after->ino == hidden->ino) continue;
+    if (same_records) {
+      const auto hidden_after = after.lookup(before.page_ino(page), kHiddenName);
+      if (hidden_after && hidden_after->ino == hidden->ino) continue;
+    }
     diff_generated(before, after, hidden->ino, out);
   }
   for (const auto& album : before.albums()) {
