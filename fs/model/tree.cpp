@@ -111,6 +111,7 @@ std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options,
     if (tree->m_owner.empty()) tree->m_owner = input.feed->owner();
     // Every page shared unread: the feed never saw a photo's owner.
     if (tree->m_owner.empty() && previous) tree->m_owner = previous->m_owner;
+    input.feed.reset();  // its buffers, unless the caller keeps it, before the indexes grow
   } else {
     ListFeed feed(std::move(input.photos), input.sizes_pending);
     tree->add_photos(feed, std::move(input.favorites), views, previous);
@@ -365,6 +366,10 @@ void Tree::add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCo
 void Tree::add_albums(std::vector<AlbumInput> albums) {
   std::unordered_set<std::string> seen_albums;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> memberships;  // (photo, album)
+  std::size_t member_ids = 0;
+  for (const auto& input : albums)
+    member_ids += input.photo_ids.size();
+  memberships.reserve(member_ids);
   for (auto& input : albums) {
     if (!seen_albums.insert(input.set.id).second) continue;
     AlbumRecord album;
@@ -373,6 +378,12 @@ void Tree::add_albums(std::vector<AlbumInput> albums) {
     album.hidden_ino = unique_ino(NodeKind::hidden_list, {"album", input.set.id});
     album.json_ino = unique_ino(NodeKind::album_json, {input.set.id});
     const auto album_index = static_cast<std::uint32_t>(m_albums.size());
+    // Sized once: grown by doubling, these lists held up to twice their members for the
+    // snapshot's life.
+    album.members.reserve(input.photo_ids.size());
+    album.link_inos.reserve(input.photo_ids.size());
+    album.sidecar_link_inos.reserve(input.photo_ids.size());
+    if (m_options.exif) album.exif_link_inos.reserve(input.photo_ids.size());
     std::unordered_set<std::uint32_t> seen_photos;
     for (const auto& id : input.photo_ids) {
       const auto found = photo_index(id);
@@ -384,6 +395,13 @@ void Tree::add_albums(std::vector<AlbumInput> albums) {
       if (m_options.exif)
         album.exif_link_inos.push_back(unique_ino(NodeKind::exif_link, {input.set.id, id}));
       memberships.emplace_back(*found, album_index);
+    }
+    std::vector<std::string>().swap(input.photo_ids);        // the next album's build may use it
+    if (album.members.size() != album.members.capacity()) {  // unknown or repeated ids
+      album.members.shrink_to_fit();
+      album.link_inos.shrink_to_fit();
+      album.sidecar_link_inos.shrink_to_fit();
+      album.exif_link_inos.shrink_to_fit();
     }
     album.set = std::move(input.set);
     album.listed = input.members_listed;
@@ -469,18 +487,24 @@ void Tree::index_nodes() {
       }
     }
   }
+  // Sized exactly: grown by doubling and then shrunk, the links' array came to three times
+  // its size for a moment at the end of the build, the moment both snapshots are whole.
+  std::size_t links = 0;
+  for (const auto& album : m_albums) {
+    links += album.sidecar_link_inos.size() + album.exif_link_inos.size() +
+             static_cast<std::size_t>(std::count_if(album.link_inos.begin(), album.link_inos.end(),
+                                                    [](Ino ino) { return ino != 0; }));
+  }
+  m_album_links.reserve(links);
   for (std::uint32_t a = 0; a < m_albums.size(); ++a) {
     const auto& album = m_albums[a];
     add(album.ino, NodeKind::album_dir, a, 0);
     add(album.hidden_ino, NodeKind::hidden_list, a, 1);
     add(album.json_ino, NodeKind::album_json, a, 0);
     for (std::uint32_t p = 0; p < album.members.size(); ++p) {
-      if (album.link_inos[p] != 0)
-        m_links.push_back({album.link_inos[p], NodeKind::album_link, album.members[p], p, a});
-      m_links.push_back(
-          {album.sidecar_link_inos[p], NodeKind::sidecar_link, album.members[p], p, a});
-      if (!album.exif_link_inos.empty())
-        m_links.push_back({album.exif_link_inos[p], NodeKind::exif_link, album.members[p], p, a});
+      if (album.link_inos[p] != 0) m_album_links.push_back({album.link_inos[p], a, p});
+      m_album_links.push_back({album.sidecar_link_inos[p], a, p});
+      if (!album.exif_link_inos.empty()) m_album_links.push_back({album.exif_link_inos[p], a, p});
     }
   }
   for (std::uint32_t d = 0; d < m_views.dirs.size(); ++d) {
@@ -490,10 +514,11 @@ void Tree::index_nodes() {
   }
   std::sort(nodes.begin(), nodes.end(),
             [](const PackedNode& a, const PackedNode& b) { return a.ino < b.ino; });
-  std::sort(m_links.begin(), m_links.end(),
+  std::sort(m_album_links.begin(), m_album_links.end(),
+            [](const AlbumLink& a, const AlbumLink& b) { return a.ino < b.ino; });
+  std::sort(m_collection_links.begin(), m_collection_links.end(),
             [](const Node& a, const Node& b) { return a.ino < b.ino; });
   nodes.shrink_to_fit();
-  m_links.shrink_to_fit();
   m_used_inos.clear();  // frees its array
 }
 

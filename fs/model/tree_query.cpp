@@ -86,10 +86,22 @@ std::optional<Node> Tree::node(Ino ino) const {
   const auto it = std::lower_bound(m_by_ino.begin(), m_by_ino.end(), ino,
                                    [](const PackedNode& n, Ino value) { return n.ino < value; });
   if (it != m_by_ino.end() && it->ino == ino) return it->unpack();
-  const auto link = std::lower_bound(m_links.begin(), m_links.end(), ino,
-                                     [](const Node& n, Ino value) { return n.ino < value; });
-  if (link != m_links.end() && link->ino == ino) return *link;
+  const auto link = std::lower_bound(m_album_links.begin(), m_album_links.end(), ino,
+                                     [](const AlbumLink& l, Ino value) { return l.ino < value; });
+  if (link != m_album_links.end() && link->ino == ino) return unpack(*link);
+  const auto collection =
+      std::lower_bound(m_collection_links.begin(), m_collection_links.end(), ino,
+                       [](const Node& n, Ino value) { return n.ino < value; });
+  if (collection != m_collection_links.end() && collection->ino == ino) return *collection;
   return view_link_node(ino);
+}
+
+Node Tree::unpack(const AlbumLink& link) const {
+  const AlbumRecord& album = m_albums[link.album];
+  const NodeKind kind = album.link_inos[link.slot] == link.ino           ? NodeKind::album_link
+                        : album.sidecar_link_inos[link.slot] == link.ino ? NodeKind::sidecar_link
+                                                                         : NodeKind::exif_link;
+  return {link.ino, kind, album.members[link.slot], link.slot, link.album};
 }
 
 Ino Tree::page_hidden_ino(const Node& dir) const {

@@ -55,7 +55,13 @@ bool CacheFeed::skip_unchanged(const model::PhotoChunk& chunk) {
 bool CacheFeed::fill_batch() {
   m_batch.clear();
   m_batch_next = 0;
-  if (m_read >= m_ids.size()) return false;
+  if (m_read >= m_ids.size()) {
+    // The build goes on to the albums and indexes, the largest part of its peak; the ids
+    // (32 bytes each) are not needed any more.
+    std::vector<std::string>().swap(m_ids);
+    m_read = 0;  // of none: nothing is left to read or skip
+    return false;
+  }
   if (m_read - m_released_at >= kReleaseEvery) {
     m_released_at = m_read;
     memory_policy::release_mapped_pages(*m_meta.env());

@@ -136,6 +136,41 @@ TEST_CASE("albums are symlinks into the photostream, album order kept", "[model]
   CHECK(sets_of[0].title == "Summer 2019");
 }
 
+TEST_CASE("album links resolve by inode to the node their name gives", "[model]") {
+  AlbumInput first;
+  first.set.id = "72157709876543210";
+  first.set.title = "First";
+  first.photo_ids = {"1700", "1000", "1003"};
+  AlbumInput second = first;  // the same photos: other links, the same slots
+  second.set.id = "72157709876543211";
+  second.set.title = "Second";
+  second.photo_ids = {"1003", "1700"};
+  TreeOptions options;
+  options.exif = true;  // all three kinds of link
+  const auto tree = Tree::build(test::make_catalog(800, {first, second}), options);
+  std::set<NodeKind> kinds;
+  for (const auto& set : list_all(*tree, kSetsIno)) {
+    if (set.kind != NodeKind::album_dir) continue;
+    for (const auto& entry : list_all(*tree, set.ino)) {
+      if (entry.name == "." || entry.name == "..") continue;
+      const auto named = tree->lookup(set.ino, entry.name);
+      const auto numbered = tree->node(entry.ino);
+      REQUIRE(named);
+      REQUIRE(numbered);
+      CHECK(numbered->ino == named->ino);
+      CHECK(numbered->kind == named->kind);
+      CHECK(numbered->index == named->index);
+      CHECK(numbered->sub == named->sub);
+      CHECK(numbered->album == named->album);
+      CHECK(tree->parent_of(*numbered) == set.ino);
+      kinds.insert(numbered->kind);
+    }
+  }
+  CHECK(kinds == std::set<NodeKind>{NodeKind::album_link, NodeKind::sidecar_link,
+                                    NodeKind::exif_link, NodeKind::hidden_list,
+                                    NodeKind::album_json});
+}
+
 TEST_CASE("lookups reject names that only share the id", "[model]") {
   const auto tree = Tree::build(test::make_catalog(600), {});
   const Node page1 = walk(*tree, {"photostream", "page-0001"});
