@@ -14,12 +14,6 @@ namespace {
 
 constexpr std::uint64_t kUnknownSize = UINT64_MAX;  // m_file_sizes: not known yet
 
-bool upload_order(const api::Photo& a, const api::Photo& b) {
-  if (a.date_upload != b.date_upload) return a.date_upload < b.date_upload;
-  if (a.id.size() != b.id.size()) return a.id.size() < b.id.size();  // numeric ids
-  return a.id < b.id;
-}
-
 // The files' choices, one per --sizes label the photo has ("best" first; an extra size that
 // is the best file again is dropped: "--sizes original" when best is the original).
 std::vector<std::pair<std::string_view, FileChoice>> choose_files(const api::Photo& photo,
@@ -36,19 +30,14 @@ std::vector<std::pair<std::string_view, FileChoice>> choose_files(const api::Pho
   return out;
 }
 
-// True when `photo` comes after `last` in upload order.
-bool follows(std::int64_t last_upload, const std::string& last_id, const api::Photo& photo) {
-  if (last_upload != photo.date_upload) return last_upload < photo.date_upload;
-  if (last_id.size() != photo.id.size()) return last_id.size() < photo.id.size();
-  return last_id < photo.id;
-}
-
 // CatalogInput::photos as a feed: sorted once, each photo moved out as it is taken.
 class ListFeed final : public PhotoFeed {
  public:
   ListFeed(std::vector<api::Photo> photos, const std::unordered_set<std::string>& pending)
       : m_photos(std::move(photos)), m_pending(pending) {
-    std::sort(m_photos.begin(), m_photos.end(), upload_order);
+    std::sort(m_photos.begin(), m_photos.end(), [](const api::Photo& a, const api::Photo& b) {
+      return upload_before(a.date_upload, a.id, b.date_upload, b.id);
+    });
   }
   [[nodiscard]] std::size_t size_hint() const override { return m_photos.size(); }
   [[nodiscard]] bool next(FeedPhoto& out) override {
@@ -298,7 +287,8 @@ void Tree::add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCo
     }
     if (!feed.next(item)) break;
     // A photo listed twice (a page boundary moved during the walk) is kept once.
-    if (index != 0 && !follows(last_upload, last_id, item.photo)) continue;
+    if (index != 0 && !upload_before(last_upload, last_id, item.photo.date_upload, item.photo.id))
+      continue;
     last_upload = item.photo.date_upload;
     last_id = item.photo.id;
     if (!open) open.emplace(*this, page_size);

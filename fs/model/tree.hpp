@@ -59,6 +59,14 @@ inline constexpr std::string_view kSidecarExt = ".json";
 inline constexpr std::string_view kHiddenName = ".hidden";
 inline constexpr std::string_view kAlbumJsonName = "album.json";
 
+// The page order of DESIGN section 3: oldest upload first, ties by numeric id (shorter first).
+[[nodiscard]] constexpr bool upload_before(std::int64_t upload_a, std::string_view id_a,
+                                           std::int64_t upload_b, std::string_view id_b) {
+  if (upload_a != upload_b) return upload_a < upload_b;
+  if (id_a.size() != id_b.size()) return id_a.size() < id_b.size();
+  return id_a < id_b;
+}
+
 struct AlbumInput {
   api::Photoset set;
   std::vector<std::string> photo_ids;  // album order

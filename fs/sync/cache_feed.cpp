@@ -13,14 +13,6 @@ namespace {
 constexpr std::size_t kBatch = 1000;
 constexpr std::size_t kReleaseEvery = 10000;  // photos between hand-backs of LMDB pages
 
-// Upload order on (date_upload, id) as model::Tree sorts photos.
-bool before(std::int64_t a_upload, const std::string& a_id, std::int64_t b_upload,
-            const std::string& b_id) {
-  if (a_upload != b_upload) return a_upload < b_upload;
-  if (a_id.size() != b_id.size()) return a_id.size() < b_id.size();
-  return a_id < b_id;
-}
-
 }  // namespace
 
 CacheFeed::CacheFeed(const cache::MetaStore& meta, std::vector<std::string> ids,
@@ -42,7 +34,8 @@ bool CacheFeed::skip_unchanged(const model::PhotoChunk& chunk) {
     if (id != records[k].photo.id || m_changed->count(id) != 0) return false;
   }
   const model::PhotoCore& first = records.front().photo;
-  if (m_started && before(first.date_upload, first.id, m_last_upload, m_last_id)) return false;
+  if (m_started && model::upload_before(first.date_upload, first.id, m_last_upload, m_last_id))
+    return false;
   m_started = true;
   m_last_upload = records.back().photo.date_upload;
   m_last_id = records.back().photo.id;
@@ -85,7 +78,7 @@ bool CacheFeed::next(model::FeedPhoto& out) {
     if (!cached) continue;  // listed but never stored: not shown
     ++m_photos_read;
     api::Photo& photo = cached->photo;
-    if (m_started && before(photo.date_upload, photo.id, m_last_upload, m_last_id)) {
+    if (m_started && model::upload_before(photo.date_upload, photo.id, m_last_upload, m_last_id)) {
       m_out_of_order = true;
       return false;
     }
@@ -115,7 +108,7 @@ Result<std::vector<std::string>> CacheFeed::sorted_ids(const cache::MetaStore& m
   }
   std::vector<std::string>().swap(ids);
   std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
-    return before(a.first, a.second, b.first, b.second);
+    return model::upload_before(a.first, a.second, b.first, b.second);
   });
   std::vector<std::string> out;
   out.reserve(keyed.size());

@@ -22,9 +22,7 @@ std::int64_t unix_now() {
 template <class Item>
 std::vector<std::string> ids_oldest_first(std::vector<Item>& photos) {
   std::sort(photos.begin(), photos.end(), [](const Item& a, const Item& b) {
-    if (a.date_upload != b.date_upload) return a.date_upload < b.date_upload;
-    if (a.id.size() != b.id.size()) return a.id.size() < b.id.size();
-    return a.id < b.id;
+    return model::upload_before(a.date_upload, a.id, b.date_upload, b.id);
   });
   std::vector<std::string> ids;
   ids.reserve(photos.size());

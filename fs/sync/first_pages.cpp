@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "fs/model/tree.hpp"
+
 namespace flickrfs::fs {
 
 void FirstPages::add(const api::PhotoPage& page) {
@@ -25,12 +27,9 @@ std::vector<std::string> FirstPages::final_ids() const {
   for (const auto& key : m_older) {
     if (key.first < m_boundary) keys.push_back(&key);
   }
-  // The stored photostream's order (upload date, then numeric id); a photo seen twice (a
-  // page boundary moved) is kept once.
+  // The stored photostream's order; a photo seen twice (a page boundary moved) is kept once.
   const auto before = [](const auto* a, const auto* b) {
-    if (a->first != b->first) return a->first < b->first;
-    if (a->second.size() != b->second.size()) return a->second.size() < b->second.size();
-    return a->second < b->second;
+    return model::upload_before(a->first, a->second, b->first, b->second);
   };
   std::sort(keys.begin(), keys.end(), before);
   keys.erase(std::unique(keys.begin(), keys.end(),
