@@ -157,11 +157,8 @@ Result<void> MetaStore::upsert_photos(std::span<const api::Photo> photos, PhotoS
       for (const auto& photo : chunk) {
         if (photo.id.empty()) continue;  // nothing to key it by
         FLICKRFS_TRY(auto stored, read_photo(txn, m_dbs.photos, photo.id));
-        bool wrote = false;
-        FLICKRFS_CHECK(put_changed(txn, m_dbs.photos, photo.id,
-                                   encode_photo(merge_photo(photo, stored, source)), wrote));
-        if (wrote) m_written.note(photo.id);
-        changed = changed || wrote;
+        FLICKRFS_CHECK(put_photo_if_changed(
+            txn, photo.id, encode_photo(merge_photo(photo, stored, source)), changed));
       }
       return success();
     };
@@ -190,19 +187,32 @@ Result<std::vector<std::optional<CachedPhoto>>> MetaStore::photos(
   return out;
 }
 
+Result<void> MetaStore::put_photo_if_changed(lmdb::WriteTxn& txn, std::string_view photo_id,
+                                             std::string_view record, bool& changed) {
+  FLICKRFS_TRY(const bool wrote, txn.put_if_changed(m_dbs.photos, photo_id, record));
+  if (!wrote) return success();
+  m_written.note(photo_id);  // before the commit: see written_photos.hpp
+  changed = true;
+  return success();
+}
+
 namespace {
 
-Result<void> put_sizes_in(lmdb::WriteTxn& txn, lmdb::Dbi photos, std::string_view photo_id,
-                          std::string_view secret, std::span<const api::Size> sizes,
-                          bool& changed) {
+// The stored record of `photo_id` with `sizes` as its full ladder, encoded; nullopt when the
+// stored photo's secret is not `secret` (the photo changed meanwhile). Errc::not_found when
+// the photo is not cached (LMDB's own errors never use that code).
+Result<std::optional<std::string>> record_with_sizes(const lmdb::WriteTxn& txn, lmdb::Dbi photos,
+                                                     std::string_view photo_id,
+                                                     std::string_view secret,
+                                                     std::span<const api::Size> sizes) {
   FLICKRFS_TRY(auto stored, read_photo(txn, photos, photo_id));
   if (!stored) {
     return make_error(Errc::not_found, "photo " + std::string(photo_id) + " is not cached");
   }
-  if (stored->photo.secret != secret) return success();  // the photo changed meanwhile
+  if (stored->photo.secret != secret) return std::optional<std::string>{};
   stored->photo.sizes.assign(sizes.begin(), sizes.end());
   stored->has_full_sizes = true;
-  return put_changed(txn, photos, photo_id, encode_photo(*stored), changed);
+  return std::optional<std::string>{encode_photo(*stored)};
 }
 
 }  // namespace
@@ -210,9 +220,9 @@ Result<void> put_sizes_in(lmdb::WriteTxn& txn, lmdb::Dbi photos, std::string_vie
 Result<void> MetaStore::put_sizes(std::string_view photo_id, std::string_view secret,
                                   std::span<const api::Size> sizes) {
   return update_tree([&](lmdb::WriteTxn& txn, bool& changed) -> Result<void> {
-    FLICKRFS_CHECK(put_sizes_in(txn, m_dbs.photos, photo_id, secret, sizes, changed));
-    if (changed) m_written.note(photo_id);
-    return success();
+    FLICKRFS_TRY(auto record, record_with_sizes(txn, m_dbs.photos, photo_id, secret, sizes));
+    if (!record) return success();
+    return put_photo_if_changed(txn, photo_id, *record, changed);
   });
 }
 
@@ -220,11 +230,13 @@ Result<void> MetaStore::put_sizes_many(std::span<const SizesEntry> entries) {
   if (entries.empty()) return success();
   return update_tree([&](lmdb::WriteTxn& txn, bool& changed) -> Result<void> {
     for (const auto& entry : entries) {
-      bool wrote = false;
-      auto put = put_sizes_in(txn, m_dbs.photos, entry.photo_id, entry.secret, entry.sizes, wrote);
-      if (!put.ok() && put.error().code != Errc::not_found) return put;
-      if (wrote) m_written.note(entry.photo_id);
-      changed = changed || wrote;
+      auto record = record_with_sizes(txn, m_dbs.photos, entry.photo_id, entry.secret, entry.sizes);
+      if (!record.ok()) {
+        if (record.error().code == Errc::not_found) continue;  // one uncached photo: skipped
+        return std::move(record).error();
+      }
+      if (!record.value()) continue;
+      FLICKRFS_CHECK(put_photo_if_changed(txn, entry.photo_id, *record.value(), changed));
     }
     return success();
   });

@@ -228,6 +228,11 @@ class MetaStore {
   // map) and bumps the tree revision when the committed run set `changed`.
   using TreeWrite = std::function<Result<void>(lmdb::WriteTxn& txn, bool& changed)>;
   [[nodiscard]] Result<void> update_tree(const TreeWrite& write);
+  // The one way a TreeWrite stores a photo record (encoded): skipped when the bytes are
+  // already stored; a write sets `changed` and notes the id in m_written, so every photo
+  // write reaches both the tree revision and the rebuild's list of pages to read again.
+  [[nodiscard]] Result<void> put_photo_if_changed(lmdb::WriteTxn& txn, std::string_view photo_id,
+                                                  std::string_view record, bool& changed);
 
   std::shared_ptr<lmdb::Env> m_env;
   lmdb::GroupCommit m_small_writes{m_env};  // after m_env
