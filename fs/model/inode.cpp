@@ -25,22 +25,39 @@ std::uint64_t splitmix64(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-}  // namespace
+std::uint64_t add_part(std::uint64_t hash, std::string_view part) {
+  hash = fnv1a(hash, part);
+  hash ^= 0xff;  // separator: 0xff never occurs inside UTF-8 text
+  return hash * kFnvPrime;
+}
 
-Ino stable_ino(NodeKind kind, std::initializer_list<std::string_view> parts,
-               std::uint32_t salt) noexcept {
-  std::uint64_t hash = kFnvOffset;
-  hash ^= static_cast<std::uint8_t>(kind);
-  hash *= kFnvPrime;
-  for (const auto part : parts) {
-    hash = fnv1a(hash, part);
-    hash ^= 0xff;  // separator: 0xff never occurs inside UTF-8 text
-    hash *= kFnvPrime;
-  }
+Ino finish(std::uint64_t hash, std::uint32_t salt) {
   Ino ino = splitmix64(hash + salt);
   while (ino < kFirstFreeIno || in_upload_range(ino))
     ino = splitmix64(ino + 1);
   return ino;
+}
+
+}  // namespace
+
+std::uint64_t ino_hash_prefix(NodeKind kind,
+                              std::initializer_list<std::string_view> parts) noexcept {
+  std::uint64_t hash = kFnvOffset;
+  hash ^= static_cast<std::uint8_t>(kind);
+  hash *= kFnvPrime;
+  for (const auto part : parts)
+    hash = add_part(hash, part);
+  return hash;
+}
+
+Ino stable_ino_after(std::uint64_t prefix, std::string_view last_part,
+                     std::uint32_t salt) noexcept {
+  return finish(add_part(prefix, last_part), salt);
+}
+
+Ino stable_ino(NodeKind kind, std::initializer_list<std::string_view> parts,
+               std::uint32_t salt) noexcept {
+  return finish(ino_hash_prefix(kind, parts), salt);
 }
 
 }  // namespace flickrfs::model

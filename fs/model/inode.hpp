@@ -30,6 +30,14 @@ inline constexpr Ino kUploadInoTag = 0xF7ull << 56;
 [[nodiscard]] Ino stable_ino(NodeKind kind, std::initializer_list<std::string_view> parts,
                              std::uint32_t salt = 0) noexcept;
 
+// stable_ino() in two steps, for many numbers that share their first parts (a view
+// directory's links): stable_ino_after(ino_hash_prefix(kind, {a}), b, salt) is
+// stable_ino(kind, {a, b}, salt). A snapshot keeps the prefix instead of every number.
+[[nodiscard]] std::uint64_t ino_hash_prefix(NodeKind kind,
+                                            std::initializer_list<std::string_view> parts) noexcept;
+[[nodiscard]] Ino stable_ino_after(std::uint64_t prefix, std::string_view last_part,
+                                   std::uint32_t salt = 0) noexcept;
+
 // The fixed directories.
 inline constexpr Ino kPhotostreamIno = 2;
 inline constexpr Ino kSetsIno = 3;

@@ -66,6 +66,8 @@ struct Node {
   std::uint32_t index = 0;
   std::uint32_t sub = 0;
   std::uint32_t album = 0;  // album index (album links) or view directory (view links)
+
+  [[nodiscard]] bool operator==(const Node&) const = default;
 };
 
 // What stat(2) shows. `size` is empty while a byte size is not known yet: callers must not

@@ -238,6 +238,9 @@ class Tree {
   [[nodiscard]] std::span<const AlbumRecord> albums() const { return m_albums; }
   [[nodiscard]] const TreeOptions& options() const { return m_options; }
   [[nodiscard]] const ViewData& views() const { return m_views; }
+  // The image link inode of member `slot` of view directory `dir` (the sidecar link's is
+  // this | 1, the exif.json link's this | 2).
+  [[nodiscard]] Ino view_member_ino(std::uint32_t dir, std::uint32_t slot) const;
   [[nodiscard]] Ino page_ino(std::size_t page) const;
   // The .hidden of a page_dir or of favorites/.
   [[nodiscard]] Ino page_hidden_ino(const Node& dir) const;
@@ -276,6 +279,8 @@ class Tree {
                             const std::vector<std::string>& paths);
   void compute_view_mtimes();
   [[nodiscard]] std::optional<Node> view_link_node(Ino ino) const;
+  // The view directory whose member range holds `slot`.
+  [[nodiscard]] std::uint32_t view_dir_of(std::uint32_t slot) const;
   // part: 0 the image link, 1 the sidecar link, 2 the exif.json link (--exif).
   [[nodiscard]] std::optional<Node> view_member_node(std::uint32_t dir, std::uint32_t slot,
                                                      std::uint32_t part) const;

@@ -98,7 +98,7 @@ void diff_views(const Tree& before, const Tree& after, const KernelSees& seen,
     diff_dir(before, after, dir.ino, out);
     if (dir.hidden_ino != 0) diff_generated(before, after, dir.hidden_ino, out);
     for (std::uint32_t m = dir.first_member; m < dir.first_member + dir.member_count; ++m) {
-      const Ino image = views.member_inos[m];
+      const Ino image = before.view_member_ino(d, m);
       const Ino exif = before.options().exif ? image | 2 : 0;
       for (const Ino ino : {image, image | 1, exif}) {
         if (ino == 0) continue;

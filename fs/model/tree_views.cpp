@@ -125,20 +125,19 @@ void Tree::add_collection_links(const std::vector<std::pair<std::uint32_t, std::
 // One hash per (directory, photo): the image link gets it with the part bits clear, the
 // sidecar link with 1 and, with --exif, the exif.json link with 2 (view_part_mask()). Collisions
 // are found by sorting (a hash set of every link would cost more memory at build time than the
-// links themselves) and rehashed with a salt. Only the few slots that needed a salt remember
-// it: a salt and a directory per slot were 8 bytes a view member, some 40 MB of a
-// 1,000,000-photo build at its end, when both snapshots are whole.
+// links themselves) and rehashed with a salt. The numbers are held only during the build: a
+// snapshot keeps each directory's hash prefix and the few salts, and recomputes a number
+// when asked (view_member_ino).
 void Tree::assign_view_link_inos(const std::vector<std::string>& paths) {
-  auto& inos = m_views.member_inos;
-  const auto& dirs = m_views.dirs;
-  inos.assign(m_views.members.size(), 0);
-  std::unordered_map<std::uint32_t, std::uint32_t> salts;  // slot -> salt, when not 0
+  auto& dirs = m_views.dirs;
+  auto& salts = m_views.link_salts;
+  std::vector<Ino> inos(m_views.members.size(), 0);
   const Ino mask = view_part_mask();
   // Gives `slot` of directory `dir` the first free inode number from `salt` on.
   const auto hash = [&](std::uint32_t slot, std::uint32_t dir, std::uint32_t salt) {
     const std::string_view id = photo(m_views.members[slot]).photo.id;
     for (;; ++salt) {
-      const Ino base = stable_ino(NodeKind::view_link, {paths[dir], id}, salt) & ~mask;
+      const Ino base = stable_ino_after(dirs[dir].link_hash, id, salt) & ~mask;
       const bool free = !m_used_inos.contains(base) && !m_used_inos.contains(base | 1) &&
                         (mask == 1 || !m_used_inos.contains(base | 2));
       if (base >= 16 && free) {
@@ -149,18 +148,12 @@ void Tree::assign_view_link_inos(const std::vector<std::string>& paths) {
     }
   };
   for (std::uint32_t d = 0; d < dirs.size(); ++d) {
+    dirs[d].link_hash = ino_hash_prefix(NodeKind::view_link, {paths[d]});
     for (std::uint32_t slot = dirs[d].first_member;
          slot < dirs[d].first_member + dirs[d].member_count; ++slot) {
       hash(slot, d, 0);
     }
   }
-  // Directories hold consecutive slots in order: the last one starting at or before `slot`.
-  const auto dir_of = [&](std::uint32_t slot) {
-    const auto after = std::upper_bound(
-        dirs.begin(), dirs.end(), slot,
-        [](std::uint32_t value, const ViewDir& dir) { return value < dir.first_member; });
-    return static_cast<std::uint32_t>(after - dirs.begin() - 1);
-  };
   auto& by_ino = m_views.by_ino;
   by_ino.resize(inos.size());
   for (std::uint32_t slot = 0; slot < inos.size(); ++slot)
@@ -173,10 +166,29 @@ void Tree::assign_view_link_inos(const std::vector<std::string>& paths) {
       if (inos[by_ino[i]] != inos[by_ino[i - 1]]) continue;
       const std::uint32_t slot = by_ino[i];
       const auto salted = salts.find(slot);
-      hash(slot, dir_of(slot), (salted == salts.end() ? 0 : salted->second) + 1);
+      hash(slot, view_dir_of(slot), (salted == salts.end() ? 0 : salted->second) + 1);
       clash = true;
     }
   }
+}
+
+Ino Tree::view_member_ino(std::uint32_t dir, std::uint32_t slot) const {
+  const auto& salts = m_views.link_salts;
+  const auto salted = salts.empty() ? salts.end() : salts.find(slot);
+  const std::uint32_t salt = salted == salts.end() ? 0 : salted->second;
+  return stable_ino_after(m_views.dirs[dir].link_hash, photo(m_views.members[slot]).photo.id,
+                          salt) &
+         ~view_part_mask();
+}
+
+std::uint32_t Tree::view_dir_of(std::uint32_t slot) const {
+  // The last directory starting at or before the slot: directories without members start
+  // where the next one does, so they are skipped.
+  const auto& dirs = m_views.dirs;
+  const auto after = std::upper_bound(
+      dirs.begin(), dirs.end(), slot,
+      [](std::uint32_t value, const ViewDir& dir) { return value < dir.first_member; });
+  return static_cast<std::uint32_t>(after - dirs.begin() - 1);
 }
 
 void Tree::compute_view_mtimes() {
@@ -203,26 +215,20 @@ std::optional<Node> Tree::view_member_node(std::uint32_t dir, std::uint32_t slot
   if (part > 2) return std::nullopt;
   static constexpr NodeKind kKinds[] = {NodeKind::view_link, NodeKind::view_sidecar_link,
                                         NodeKind::view_exif_link};
-  return Node{m_views.member_inos[slot] | part, kKinds[part], photo,
+  return Node{view_member_ino(dir, slot) | part, kKinds[part], photo,
               slot - m_views.dirs[dir].first_member, dir};
 }
 
 std::optional<Node> Tree::view_link_node(Ino ino) const {
-  const auto& inos = m_views.member_inos;
   const Ino base = ino & ~view_part_mask();
+  const auto ino_of = [&](std::uint32_t slot) { return view_member_ino(view_dir_of(slot), slot); };
   const auto found =
       std::lower_bound(m_views.by_ino.begin(), m_views.by_ino.end(), base,
-                       [&](std::uint32_t slot, Ino value) { return inos[slot] < value; });
-  if (found == m_views.by_ino.end() || inos[*found] != base) return std::nullopt;
+                       [&](std::uint32_t slot, Ino value) { return ino_of(slot) < value; });
+  if (found == m_views.by_ino.end() || ino_of(*found) != base) return std::nullopt;
   const std::uint32_t slot = *found;
-  // The directory whose member range holds the slot: the last one starting at or before it
-  // (directories without members start where the next one does, so they are skipped).
-  const auto& dirs = m_views.dirs;
-  const auto after = std::upper_bound(
-      dirs.begin(), dirs.end(), slot,
-      [](std::uint32_t value, const ViewDir& dir) { return value < dir.first_member; });
-  const auto dir = static_cast<std::uint32_t>(after - dirs.begin() - 1);
-  return view_member_node(dir, slot, static_cast<std::uint32_t>(ino & view_part_mask()));
+  return view_member_node(view_dir_of(slot), slot,
+                          static_cast<std::uint32_t>(ino & view_part_mask()));
 }
 
 std::optional<Node> Tree::lookup_in_view(const Node& dir_node, std::string_view name) const {

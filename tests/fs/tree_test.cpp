@@ -136,6 +136,18 @@ TEST_CASE("albums are symlinks into the photostream, album order kept", "[model]
   CHECK(sets_of[0].title == "Summer 2019");
 }
 
+TEST_CASE("an inode number hashed from a prefix equals the one hashed whole", "[model]") {
+  const auto prefix = ino_hash_prefix(NodeKind::view_link, {"tags/sunset"});
+  CHECK(stable_ino_after(prefix, "1000") ==
+        stable_ino(NodeKind::view_link, {"tags/sunset", "1000"}));
+  CHECK(stable_ino_after(prefix, "1000", 3) ==
+        stable_ino(NodeKind::view_link, {"tags/sunset", "1000"}, 3));
+  // The separator keeps the split: ("tags/sunset", "1000") is not ("tags/sunset1000").
+  CHECK(stable_ino_after(prefix, "1000") != stable_ino(NodeKind::view_link, {"tags/sunset1000"}));
+  CHECK(stable_ino_after(ino_hash_prefix(NodeKind::view_sidecar_link, {"tags/sunset"}), "1000") !=
+        stable_ino_after(prefix, "1000"));
+}
+
 TEST_CASE("album links resolve by inode to the node their name gives", "[model]") {
   AlbumInput first;
   first.set.id = "72157709876543210";
@@ -157,11 +169,7 @@ TEST_CASE("album links resolve by inode to the node their name gives", "[model]"
       const auto numbered = tree->node(entry.ino);
       REQUIRE(named);
       REQUIRE(numbered);
-      CHECK(numbered->ino == named->ino);
-      CHECK(numbered->kind == named->kind);
-      CHECK(numbered->index == named->index);
-      CHECK(numbered->sub == named->sub);
-      CHECK(numbered->album == named->album);
+      CHECK(*numbered == *named);
       CHECK(tree->parent_of(*numbered) == set.ino);
       kinds.insert(numbered->kind);
     }
