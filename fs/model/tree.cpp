@@ -360,6 +360,8 @@ void Tree::add_albums(std::vector<AlbumInput> albums) {
   for (const auto& input : albums)
     member_ids += input.photo_ids.size();
   memberships.reserve(member_ids);
+  std::vector<std::pair<Ino, AlbumLink>> links;  // (image link inode, member), for the index
+  links.reserve(member_ids);
   for (auto& input : albums) {
     if (!seen_albums.insert(input.set.id).second) continue;
     AlbumRecord album;
@@ -368,37 +370,32 @@ void Tree::add_albums(std::vector<AlbumInput> albums) {
     album.hidden_ino = unique_ino(NodeKind::hidden_list, {"album", input.set.id});
     album.json_ino = unique_ino(NodeKind::album_json, {input.set.id});
     const auto album_index = static_cast<std::uint32_t>(m_albums.size());
-    // Sized once: grown by doubling, these lists held up to twice their members for the
-    // snapshot's life.
+    album.link_hash = ino_hash_prefix(NodeKind::album_link, {input.set.id});
+    // Sized once: grown by doubling, it held up to twice its members for the snapshot's life.
     album.members.reserve(input.photo_ids.size());
-    album.link_inos.reserve(input.photo_ids.size());
-    album.sidecar_link_inos.reserve(input.photo_ids.size());
-    if (m_options.exif) album.exif_link_inos.reserve(input.photo_ids.size());
     std::unordered_set<std::uint32_t> seen_photos;
     for (const auto& id : input.photo_ids) {
       const auto found = photo_index(id);
       if (!found || is_favorite(*found) || !seen_photos.insert(*found).second) continue;
+      const auto slot = static_cast<std::uint32_t>(album.members.size());
       album.members.push_back(*found);
-      album.link_inos.push_back(
-          has_image(*found) ? unique_ino(NodeKind::album_link, {input.set.id, id}) : 0);
-      album.sidecar_link_inos.push_back(unique_ino(NodeKind::sidecar_link, {input.set.id, id}));
-      if (m_options.exif)
-        album.exif_link_inos.push_back(unique_ino(NodeKind::exif_link, {input.set.id, id}));
+      links.emplace_back(assign_album_link_ino(album, slot, id), AlbumLink{album_index, slot});
       memberships.emplace_back(*found, album_index);
     }
-    std::vector<std::string>().swap(input.photo_ids);        // the next album's build may use it
-    if (album.members.size() != album.members.capacity()) {  // unknown or repeated ids
-      album.members.shrink_to_fit();
-      album.link_inos.shrink_to_fit();
-      album.sidecar_link_inos.shrink_to_fit();
-      album.exif_link_inos.shrink_to_fit();
-    }
+    std::vector<std::string>().swap(input.photo_ids);  // the next album's build may use it
+    album.members.shrink_to_fit();                     // when ids were unknown or repeated
     album.set = std::move(input.set);
     album.listed = input.members_listed;
     m_albums.push_back(std::move(album));
   }
   for (std::uint32_t i = 0; i < m_albums.size(); ++i)
     m_album_by_id.emplace(m_albums[i].set.id, i);
+  std::sort(links.begin(), links.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  m_album_links.reserve(links.size());
+  for (const auto& link : links)
+    m_album_links.push_back(link.second);
+  std::vector<std::pair<Ino, AlbumLink>>().swap(links);
   // Each photo's albums in album-list order: one array, a span per photo.
   std::stable_sort(memberships.begin(), memberships.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -411,6 +408,25 @@ void Tree::add_albums(std::vector<AlbumInput> albums) {
     ++m_albums_begin[membership.first + 1];
   for (std::size_t i = 1; i <= m_record_count; ++i)
     m_albums_begin[i] += m_albums_begin[i - 1];
+}
+
+Ino Tree::assign_album_link_ino(AlbumRecord& album, std::uint32_t slot, std::string_view photo_id) {
+  const Ino mask = link_part_mask();
+  for (std::uint32_t salt = 0;; ++salt) {
+    const Ino base = stable_ino_after(album.link_hash, photo_id, salt) & ~mask;
+    if (base < 16) continue;
+    // Every part is taken, an image link's too when the photo has no image: the number
+    // then stays the same if it gets one.
+    if (m_used_inos.contains(base) || m_used_inos.contains(base | 1) ||
+        (mask == 3 && m_used_inos.contains(base | 2))) {
+      continue;
+    }
+    (void)m_used_inos.insert(base);
+    (void)m_used_inos.insert(base | 1);
+    if (mask == 3) (void)m_used_inos.insert(base | 2);
+    if (salt != 0) album.link_salts[slot] = salt;
+    return base;
+  }
 }
 
 std::span<const std::uint32_t> Tree::albums_of(std::uint32_t photo_index) const {
@@ -477,25 +493,11 @@ void Tree::index_nodes() {
       }
     }
   }
-  // Sized exactly: grown by doubling and then shrunk, the links' array came to three times
-  // its size for a moment at the end of the build, the moment both snapshots are whole.
-  std::size_t links = 0;
-  for (const auto& album : m_albums) {
-    links += album.sidecar_link_inos.size() + album.exif_link_inos.size() +
-             static_cast<std::size_t>(std::count_if(album.link_inos.begin(), album.link_inos.end(),
-                                                    [](Ino ino) { return ino != 0; }));
-  }
-  m_album_links.reserve(links);
   for (std::uint32_t a = 0; a < m_albums.size(); ++a) {
     const auto& album = m_albums[a];
     add(album.ino, NodeKind::album_dir, a, 0);
     add(album.hidden_ino, NodeKind::hidden_list, a, 1);
     add(album.json_ino, NodeKind::album_json, a, 0);
-    for (std::uint32_t p = 0; p < album.members.size(); ++p) {
-      if (album.link_inos[p] != 0) m_album_links.push_back({album.link_inos[p], a, p});
-      m_album_links.push_back({album.sidecar_link_inos[p], a, p});
-      if (!album.exif_link_inos.empty()) m_album_links.push_back({album.exif_link_inos[p], a, p});
-    }
   }
   for (std::uint32_t d = 0; d < m_views.dirs.size(); ++d) {
     add(m_views.dirs[d].ino, NodeKind::view_dir, d, 0);
@@ -504,8 +506,6 @@ void Tree::index_nodes() {
   }
   std::sort(nodes.begin(), nodes.end(),
             [](const PackedNode& a, const PackedNode& b) { return a.ino < b.ino; });
-  std::sort(m_album_links.begin(), m_album_links.end(),
-            [](const AlbumLink& a, const AlbumLink& b) { return a.ino < b.ino; });
   std::sort(m_collection_links.begin(), m_collection_links.end(),
             [](const Node& a, const Node& b) { return a.ino < b.ino; });
   nodes.shrink_to_fit();

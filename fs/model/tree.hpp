@@ -136,9 +136,10 @@ struct AlbumRecord {
   Ino ino = 0;
   std::int64_t mtime = 0;
   std::vector<std::uint32_t> members;  // photo indices, album order
-  std::vector<Ino> link_inos;          // image links, parallel to members (0: no image)
-  std::vector<Ino> sidecar_link_inos;  // parallel to members
-  std::vector<Ino> exif_link_inos;     // parallel to members; empty without --exif
+  // The links' inode numbers are not stored (Tree::album_member_node): a member's follow from
+  // this, ino_hash_prefix(album_link, {set id}), and the photo id, as view links' do.
+  std::uint64_t link_hash = 0;
+  std::unordered_map<std::uint32_t, std::uint32_t> link_salts;  // slot -> salt, when not 0
   Ino hidden_ino = 0;
   Ino json_ino = 0;
   bool listed = true;  // members fetched (else shown empty)
@@ -241,6 +242,10 @@ class Tree {
   // The image link inode of member `slot` of view directory `dir` (the sidecar link's is
   // this | 1, the exif.json link's this | 2).
   [[nodiscard]] Ino view_member_ino(std::uint32_t dir, std::uint32_t slot) const;
+  // A link of member `slot` of album `album`. part: 0 the image link (none when the photo has
+  // no image), 1 the sidecar link, 2 the exif.json link (--exif only).
+  [[nodiscard]] std::optional<Node> album_member_node(std::uint32_t album, std::uint32_t slot,
+                                                      std::uint32_t part) const;
   [[nodiscard]] Ino page_ino(std::size_t page) const;
   // The .hidden of a page_dir or of favorites/.
   [[nodiscard]] Ino page_hidden_ino(const Node& dir) const;
@@ -284,8 +289,8 @@ class Tree {
   // part: 0 the image link, 1 the sidecar link, 2 the exif.json link (--exif).
   [[nodiscard]] std::optional<Node> view_member_node(std::uint32_t dir, std::uint32_t slot,
                                                      std::uint32_t part) const;
-  // The low bits of a view link's inode that name its part: 1 bit, 2 with --exif.
-  [[nodiscard]] Ino view_part_mask() const { return m_options.exif ? 3 : 1; }
+  // The low bits of an album or view link's inode that name its part: 1 bit, 2 with --exif.
+  [[nodiscard]] Ino link_part_mask() const { return m_options.exif ? 3 : 1; }
   [[nodiscard]] std::optional<Node> lookup_in_view(const Node& dir, std::string_view name) const;
   void list_view(const Node& dir, std::uint64_t first, const std::function<bool(DirEntry)>& emit,
                  std::uint64_t& position) const;
@@ -348,16 +353,20 @@ class Tree {
     }
   };
   std::vector<PackedNode> m_by_ino;  // every node but links into albums, sorted by ino
-  // A link inside an album directory in 16 bytes instead of a Node's 24 (one or two per album
-  // member: 2,000,000 at 1,000,000 photos in the emulator's albums). Its kind is whichever of
-  // the album's link_inos, sidecar_link_inos and exif_link_inos holds `ino` at `slot`.
+  // An album member, for the links' index: 8 bytes, where two stored inode numbers in the
+  // album and two 24-byte Nodes in the index were 64 (1,000,000 members at 1,000,000 photos
+  // in the emulator's albums).
   struct AlbumLink {
-    Ino ino = 0;
     std::uint32_t album = 0;
     std::uint32_t slot = 0;
   };
-  [[nodiscard]] Node unpack(const AlbumLink& link) const;
-  std::vector<AlbumLink> m_album_links;  // sorted by ino
+  // The image link inode of an album member; the sidecar link's is this | 1, the exif.json
+  // link's this | 2 (link_part_mask()).
+  [[nodiscard]] Ino album_member_ino(std::uint32_t album, std::uint32_t slot) const;
+  // Gives member `slot` of `album` the first free inode numbers for its links.
+  [[nodiscard]] Ino assign_album_link_ino(AlbumRecord& album, std::uint32_t slot,
+                                          std::string_view photo_id);
+  std::vector<AlbumLink> m_album_links;  // every album member, sorted by album_member_ino
   std::vector<Node> m_collection_links;  // collections/ links to album dirs, sorted by ino
   // info_size() memo, by photo index; 0 = not known (an info.json is never empty).
   mutable std::unique_ptr<std::atomic<std::uint32_t>[]> m_info_sizes;

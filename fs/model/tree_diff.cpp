@@ -151,19 +151,19 @@ std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after,
     }
     diff_generated(before, after, hidden->ino, out);
   }
-  for (const auto& album : before.albums()) {
+  for (std::uint32_t a = 0; a < before.album_count(); ++a) {
+    const auto& album = before.album(a);
     if (!seen(album.ino)) continue;
     diff_dir(before, after, album.ino, out);
     diff_generated(before, after, album.hidden_ino, out);
     diff_generated(before, after, album.json_ino, out);
     // Same link name, new target (the photo moved to another page).
-    for (std::size_t p = 0; p < album.members.size(); ++p) {
-      const Ino exif = album.exif_link_inos.empty() ? 0 : album.exif_link_inos[p];
-      for (const Ino ino : {album.link_inos[p], album.sidecar_link_inos[p], exif}) {
-        const auto old_node = ino != 0 ? before.node(ino) : std::nullopt;
-        const auto new_node = ino != 0 ? after.node(ino) : std::nullopt;
-        if (old_node && new_node && before.link_target(*old_node) != after.link_target(*new_node))
-          out.push_back({Invalidation::Type::inode, ino, {}});
+    for (std::uint32_t p = 0; p < album.members.size(); ++p) {
+      for (const std::uint32_t part : {0u, 1u, 2u}) {
+        const auto old_node = before.album_member_node(a, p, part);
+        const auto new_node = old_node ? after.node(old_node->ino) : std::nullopt;
+        if (new_node && before.link_target(*old_node) != after.link_target(*new_node))
+          out.push_back({Invalidation::Type::inode, old_node->ino, {}});
       }
     }
   }

@@ -108,27 +108,16 @@ void Tree::list_album(const Node& dir, std::uint64_t first,
     position = base + 2;
     if (!emit({std::string(kHiddenName), album.hidden_ino, NodeKind::hidden_list})) return;
   }
-  const std::uint64_t stride = album.exif_link_inos.empty() ? 2 : 3;
+  const std::uint64_t stride = m_options.exif ? 3 : 2;
   const std::uint64_t skip = first > base + 3 ? first - base - 3 : 0;
   for (std::size_t p = skip / stride; p < album.members.size(); ++p) {
-    const auto pos = static_cast<std::uint32_t>(p);
     const std::uint64_t slot = base + 3 + stride * p;
-    if (slot >= first && album.link_inos[p] != 0) {
-      position = slot;
-      const Node link{album.link_inos[p], NodeKind::album_link, album.members[p], pos, dir.index};
-      if (!emit({name_of(link), link.ino, NodeKind::album_link})) return;
-    }
-    if (slot + 1 >= first) {
-      position = slot + 1;
-      const Node sidecar{album.sidecar_link_inos[p], NodeKind::sidecar_link, album.members[p], pos,
-                         dir.index};
-      if (!emit({name_of(sidecar), sidecar.ino, NodeKind::sidecar_link})) return;
-    }
-    if (stride == 3) {
-      position = slot + 2;
-      const Node exif{album.exif_link_inos[p], NodeKind::exif_link, album.members[p], pos,
-                      dir.index};
-      if (!emit({name_of(exif), exif.ino, NodeKind::exif_link})) return;
+    for (std::uint32_t part = 0; part < stride; ++part) {
+      if (slot + part < first) continue;
+      const auto link = album_member_node(dir.index, static_cast<std::uint32_t>(p), part);
+      if (!link) continue;
+      position = slot + part;
+      if (!emit({name_of(*link), link->ino, link->kind})) return;
     }
   }
 }

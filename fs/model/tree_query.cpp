@@ -86,9 +86,14 @@ std::optional<Node> Tree::node(Ino ino) const {
   const auto it = std::lower_bound(m_by_ino.begin(), m_by_ino.end(), ino,
                                    [](const PackedNode& n, Ino value) { return n.ino < value; });
   if (it != m_by_ino.end() && it->ino == ino) return it->unpack();
-  const auto link = std::lower_bound(m_album_links.begin(), m_album_links.end(), ino,
-                                     [](const AlbumLink& l, Ino value) { return l.ino < value; });
-  if (link != m_album_links.end() && link->ino == ino) return unpack(*link);
+  const Ino base = ino & ~link_part_mask();
+  const auto link = std::lower_bound(
+      m_album_links.begin(), m_album_links.end(), base,
+      [&](const AlbumLink& l, Ino value) { return album_member_ino(l.album, l.slot) < value; });
+  if (link != m_album_links.end() && album_member_ino(link->album, link->slot) == base) {
+    return album_member_node(link->album, link->slot,
+                             static_cast<std::uint32_t>(ino & link_part_mask()));
+  }
   const auto collection =
       std::lower_bound(m_collection_links.begin(), m_collection_links.end(), ino,
                        [](const Node& n, Ino value) { return n.ino < value; });
@@ -96,12 +101,24 @@ std::optional<Node> Tree::node(Ino ino) const {
   return view_link_node(ino);
 }
 
-Node Tree::unpack(const AlbumLink& link) const {
-  const AlbumRecord& album = m_albums[link.album];
-  const NodeKind kind = album.link_inos[link.slot] == link.ino           ? NodeKind::album_link
-                        : album.sidecar_link_inos[link.slot] == link.ino ? NodeKind::sidecar_link
-                                                                         : NodeKind::exif_link;
-  return {link.ino, kind, album.members[link.slot], link.slot, link.album};
+Ino Tree::album_member_ino(std::uint32_t album_index, std::uint32_t slot) const {
+  const AlbumRecord& album = m_albums[album_index];
+  const auto& salts = album.link_salts;
+  const auto salted = salts.empty() ? salts.end() : salts.find(slot);
+  const std::uint32_t salt = salted == salts.end() ? 0 : salted->second;
+  return stable_ino_after(album.link_hash, photo(album.members[slot]).photo.id, salt) &
+         ~link_part_mask();
+}
+
+std::optional<Node> Tree::album_member_node(std::uint32_t album, std::uint32_t slot,
+                                            std::uint32_t part) const {
+  const std::uint32_t photo = m_albums[album].members[slot];
+  if (part == 0 && !has_image(photo)) return std::nullopt;
+  if (part == 2 && !m_options.exif) return std::nullopt;
+  if (part > 2) return std::nullopt;
+  static constexpr NodeKind kKinds[] = {NodeKind::album_link, NodeKind::sidecar_link,
+                                        NodeKind::exif_link};
+  return Node{album_member_ino(album, slot) | part, kKinds[part], photo, slot, album};
 }
 
 Ino Tree::page_hidden_ino(const Node& dir) const {
@@ -292,14 +309,10 @@ std::optional<Node> Tree::lookup_in_album(const Node& dir, std::string_view name
   if (name == kAlbumJsonName) return node(album.json_ino);
   const std::size_t position = leading_position(name);
   if (position < 1 || position > album.members.size()) return std::nullopt;
-  Ino ino = 0;
-  if (name.ends_with(kExifExt)) {
-    if (!album.exif_link_inos.empty()) ino = album.exif_link_inos[position - 1];
-  } else {
-    ino = name.ends_with(kSidecarExt) ? album.sidecar_link_inos[position - 1]
-                                      : album.link_inos[position - 1];
-  }
-  const auto candidate = ino != 0 ? node(ino) : std::nullopt;
+  // ".exif.json" ends in ".json" too: the longer suffix first.
+  const std::uint32_t part = name.ends_with(kExifExt) ? 2 : name.ends_with(kSidecarExt) ? 1 : 0;
+  const auto candidate =
+      album_member_node(dir.index, static_cast<std::uint32_t>(position - 1), part);
   if (candidate && name_of(*candidate) == name) return candidate;
   return std::nullopt;
 }

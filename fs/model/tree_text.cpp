@@ -30,13 +30,9 @@ std::string Tree::hidden_text(const Node& node) const {
   }
   const auto& album = m_albums[node.index];
   for (std::uint32_t p = 0; p < album.members.size(); ++p) {
-    const Node link{album.sidecar_link_inos[p], NodeKind::sidecar_link, album.members[p], p,
-                    node.index};
-    out.append(name_of(link)).append("\n");
-    if (!album.exif_link_inos.empty()) {
-      const Node exif{album.exif_link_inos[p], NodeKind::exif_link, album.members[p], p,
-                      node.index};
-      out.append(name_of(exif)).append("\n");
+    for (const std::uint32_t part : {1u, 2u}) {  // the sidecar and exif.json links
+      if (const auto link = album_member_node(node.index, p, part))
+        out.append(name_of(*link)).append("\n");
     }
   }
   out.append(kAlbumJsonName).append("\n");

@@ -123,7 +123,7 @@ void Tree::add_collection_links(const std::vector<std::pair<std::uint32_t, std::
 }
 
 // One hash per (directory, photo): the image link gets it with the part bits clear, the
-// sidecar link with 1 and, with --exif, the exif.json link with 2 (view_part_mask()). Collisions
+// sidecar link with 1 and, with --exif, the exif.json link with 2 (link_part_mask()). Collisions
 // are found by sorting (a hash set of every link would cost more memory at build time than the
 // links themselves) and rehashed with a salt. The numbers are held only during the build: a
 // snapshot keeps each directory's hash prefix and the few salts, and recomputes a number
@@ -132,7 +132,7 @@ void Tree::assign_view_link_inos(const std::vector<std::string>& paths) {
   auto& dirs = m_views.dirs;
   auto& salts = m_views.link_salts;
   std::vector<Ino> inos(m_views.members.size(), 0);
-  const Ino mask = view_part_mask();
+  const Ino mask = link_part_mask();
   // Gives `slot` of directory `dir` the first free inode number from `salt` on.
   const auto hash = [&](std::uint32_t slot, std::uint32_t dir, std::uint32_t salt) {
     const std::string_view id = photo(m_views.members[slot]).photo.id;
@@ -178,7 +178,7 @@ Ino Tree::view_member_ino(std::uint32_t dir, std::uint32_t slot) const {
   const std::uint32_t salt = salted == salts.end() ? 0 : salted->second;
   return stable_ino_after(m_views.dirs[dir].link_hash, photo(m_views.members[slot]).photo.id,
                           salt) &
-         ~view_part_mask();
+         ~link_part_mask();
 }
 
 std::uint32_t Tree::view_dir_of(std::uint32_t slot) const {
@@ -220,7 +220,7 @@ std::optional<Node> Tree::view_member_node(std::uint32_t dir, std::uint32_t slot
 }
 
 std::optional<Node> Tree::view_link_node(Ino ino) const {
-  const Ino base = ino & ~view_part_mask();
+  const Ino base = ino & ~link_part_mask();
   const auto ino_of = [&](std::uint32_t slot) { return view_member_ino(view_dir_of(slot), slot); };
   const auto found =
       std::lower_bound(m_views.by_ino.begin(), m_views.by_ino.end(), base,
@@ -228,7 +228,7 @@ std::optional<Node> Tree::view_link_node(Ino ino) const {
   if (found == m_views.by_ino.end() || ino_of(*found) != base) return std::nullopt;
   const std::uint32_t slot = *found;
   return view_member_node(view_dir_of(slot), slot,
-                          static_cast<std::uint32_t>(ino & view_part_mask()));
+                          static_cast<std::uint32_t>(ino & link_part_mask()));
 }
 
 std::optional<Node> Tree::lookup_in_view(const Node& dir_node, std::string_view name) const {

@@ -44,7 +44,8 @@ std::vector<model::ListedPhoto> walk_listing(const model::Tree& tree, std::uint6
   for (std::uint32_t p = 0; p < album.members.size(); ++p) {
     // Link names start with the zero-padded album position: album order is name order
     // (up to 9,999 entries, where the padding stops being enough).
-    if (album.link_inos[p] != 0) listing.push_back({album.members[p], {}, album.link_inos[p]});
+    if (const auto link = tree.album_member_node(album_index, p, 0))
+      listing.push_back({album.members[p], {}, link->ino});
   }
   return listing;
 }
