@@ -414,13 +414,9 @@ Ino Tree::assign_album_link_ino(AlbumRecord& album, std::uint32_t slot, std::str
   const Ino mask = link_part_mask();
   for (std::uint32_t salt = 0;; ++salt) {
     const Ino base = stable_ino_after(album.link_hash, photo_id, salt) & ~mask;
-    if (base < 16) continue;
+    if (!link_parts_free(base)) continue;
     // Every part is taken, an image link's too when the photo has no image: the number
     // then stays the same if it gets one.
-    if (m_used_inos.contains(base) || m_used_inos.contains(base | 1) ||
-        (mask == 3 && m_used_inos.contains(base | 2))) {
-      continue;
-    }
     (void)m_used_inos.insert(base);
     (void)m_used_inos.insert(base | 1);
     if (mask == 3) (void)m_used_inos.insert(base | 2);

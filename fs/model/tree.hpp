@@ -242,10 +242,13 @@ class Tree {
   // The image link inode of member `slot` of view directory `dir` (the sidecar link's is
   // this | 1, the exif.json link's this | 2).
   [[nodiscard]] Ino view_member_ino(std::uint32_t dir, std::uint32_t slot) const;
-  // A link of member `slot` of album `album`. part: 0 the image link (none when the photo has
-  // no image), 1 the sidecar link, 2 the exif.json link (--exif only).
+  // A link of member `slot` of album `album` (of view directory `dir`). part: 0 the image
+  // link (none when the photo has no image), 1 the sidecar link, 2 the exif.json link (--exif
+  // only).
   [[nodiscard]] std::optional<Node> album_member_node(std::uint32_t album, std::uint32_t slot,
                                                       std::uint32_t part) const;
+  [[nodiscard]] std::optional<Node> view_member_node(std::uint32_t dir, std::uint32_t slot,
+                                                     std::uint32_t part) const;
   [[nodiscard]] Ino page_ino(std::size_t page) const;
   // The .hidden of a page_dir or of favorites/.
   [[nodiscard]] Ino page_hidden_ino(const Node& dir) const;
@@ -286,11 +289,16 @@ class Tree {
   [[nodiscard]] std::optional<Node> view_link_node(Ino ino) const;
   // The view directory whose member range holds `slot`.
   [[nodiscard]] std::uint32_t view_dir_of(std::uint32_t slot) const;
-  // part: 0 the image link, 1 the sidecar link, 2 the exif.json link (--exif).
-  [[nodiscard]] std::optional<Node> view_member_node(std::uint32_t dir, std::uint32_t slot,
-                                                     std::uint32_t part) const;
   // The low bits of an album or view link's inode that name its part: 1 bit, 2 with --exif.
   [[nodiscard]] Ino link_part_mask() const { return m_options.exif ? 3 : 1; }
+  // Album and view links alike: whether the photo's member has link `part` (see
+  // album_member_node), its image link inode from the directory's hash prefix and the salt
+  // kept for its slot, and whether a build may still hand out every part of `base`.
+  [[nodiscard]] bool has_link_part(std::uint32_t photo, std::uint32_t part) const;
+  [[nodiscard]] Ino salted_link_ino(std::uint64_t prefix,
+                                    const std::unordered_map<std::uint32_t, std::uint32_t>& salts,
+                                    std::uint32_t slot, std::uint32_t photo) const;
+  [[nodiscard]] bool link_parts_free(Ino base) const;
   [[nodiscard]] std::optional<Node> lookup_in_view(const Node& dir, std::string_view name) const;
   void list_view(const Node& dir, std::uint64_t first, const std::function<bool(DirEntry)>& emit,
                  std::uint64_t& position) const;

@@ -98,14 +98,11 @@ void diff_views(const Tree& before, const Tree& after, const KernelSees& seen,
     diff_dir(before, after, dir.ino, out);
     if (dir.hidden_ino != 0) diff_generated(before, after, dir.hidden_ino, out);
     for (std::uint32_t m = dir.first_member; m < dir.first_member + dir.member_count; ++m) {
-      const Ino image = before.view_member_ino(d, m);
-      const Ino exif = before.options().exif ? image | 2 : 0;
-      for (const Ino ino : {image, image | 1, exif}) {
-        if (ino == 0) continue;
-        const auto old_node = before.node(ino);
-        const auto new_node = after.node(ino);
-        if (old_node && new_node && before.link_target(*old_node) != after.link_target(*new_node))
-          out.push_back({Invalidation::Type::inode, ino, {}});
+      for (const std::uint32_t part : {0u, 1u, 2u}) {
+        const auto old_node = before.view_member_node(d, m, part);
+        const auto new_node = old_node ? after.node(old_node->ino) : std::nullopt;
+        if (new_node && before.link_target(*old_node) != after.link_target(*new_node))
+          out.push_back({Invalidation::Type::inode, old_node->ino, {}});
       }
     }
   }

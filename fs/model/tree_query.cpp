@@ -101,21 +101,32 @@ std::optional<Node> Tree::node(Ino ino) const {
   return view_link_node(ino);
 }
 
-Ino Tree::album_member_ino(std::uint32_t album_index, std::uint32_t slot) const {
-  const AlbumRecord& album = m_albums[album_index];
-  const auto& salts = album.link_salts;
+bool Tree::has_link_part(std::uint32_t photo, std::uint32_t part) const {
+  return part == 1 || (part == 0 && has_image(photo)) || (part == 2 && m_options.exif);
+}
+
+Ino Tree::salted_link_ino(std::uint64_t prefix,
+                          const std::unordered_map<std::uint32_t, std::uint32_t>& salts,
+                          std::uint32_t slot, std::uint32_t photo_index) const {
   const auto salted = salts.empty() ? salts.end() : salts.find(slot);
   const std::uint32_t salt = salted == salts.end() ? 0 : salted->second;
-  return stable_ino_after(album.link_hash, photo(album.members[slot]).photo.id, salt) &
-         ~link_part_mask();
+  return stable_ino_after(prefix, photo(photo_index).photo.id, salt) & ~link_part_mask();
+}
+
+bool Tree::link_parts_free(Ino base) const {
+  return base >= 16 && !m_used_inos.contains(base) && !m_used_inos.contains(base | 1) &&
+         (link_part_mask() == 1 || !m_used_inos.contains(base | 2));
+}
+
+Ino Tree::album_member_ino(std::uint32_t album_index, std::uint32_t slot) const {
+  const AlbumRecord& album = m_albums[album_index];
+  return salted_link_ino(album.link_hash, album.link_salts, slot, album.members[slot]);
 }
 
 std::optional<Node> Tree::album_member_node(std::uint32_t album, std::uint32_t slot,
                                             std::uint32_t part) const {
   const std::uint32_t photo = m_albums[album].members[slot];
-  if (part == 0 && !has_image(photo)) return std::nullopt;
-  if (part == 2 && !m_options.exif) return std::nullopt;
-  if (part > 2) return std::nullopt;
+  if (!has_link_part(photo, part)) return std::nullopt;
   static constexpr NodeKind kKinds[] = {NodeKind::album_link, NodeKind::sidecar_link,
                                         NodeKind::exif_link};
   return Node{album_member_ino(album, slot) | part, kKinds[part], photo, slot, album};

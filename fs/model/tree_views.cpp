@@ -138,9 +138,7 @@ void Tree::assign_view_link_inos(const std::vector<std::string>& paths) {
     const std::string_view id = photo(m_views.members[slot]).photo.id;
     for (;; ++salt) {
       const Ino base = stable_ino_after(dirs[dir].link_hash, id, salt) & ~mask;
-      const bool free = !m_used_inos.contains(base) && !m_used_inos.contains(base | 1) &&
-                        (mask == 1 || !m_used_inos.contains(base | 2));
-      if (base >= 16 && free) {
+      if (link_parts_free(base)) {
         inos[slot] = base;
         if (salt != 0) salts[slot] = salt;
         return;
@@ -173,12 +171,8 @@ void Tree::assign_view_link_inos(const std::vector<std::string>& paths) {
 }
 
 Ino Tree::view_member_ino(std::uint32_t dir, std::uint32_t slot) const {
-  const auto& salts = m_views.link_salts;
-  const auto salted = salts.empty() ? salts.end() : salts.find(slot);
-  const std::uint32_t salt = salted == salts.end() ? 0 : salted->second;
-  return stable_ino_after(m_views.dirs[dir].link_hash, photo(m_views.members[slot]).photo.id,
-                          salt) &
-         ~link_part_mask();
+  return salted_link_ino(m_views.dirs[dir].link_hash, m_views.link_salts, slot,
+                         m_views.members[slot]);
 }
 
 std::uint32_t Tree::view_dir_of(std::uint32_t slot) const {
@@ -210,9 +204,7 @@ void Tree::compute_view_mtimes() {
 std::optional<Node> Tree::view_member_node(std::uint32_t dir, std::uint32_t slot,
                                            std::uint32_t part) const {
   const std::uint32_t photo = m_views.members[slot];
-  if (part == 0 && !has_image(photo)) return std::nullopt;
-  if (part == 2 && !m_options.exif) return std::nullopt;
-  if (part > 2) return std::nullopt;
+  if (!has_link_part(photo, part)) return std::nullopt;
   static constexpr NodeKind kKinds[] = {NodeKind::view_link, NodeKind::view_sidecar_link,
                                         NodeKind::view_exif_link};
   return Node{view_member_ino(dir, slot) | part, kKinds[part], photo,
