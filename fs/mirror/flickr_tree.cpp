@@ -89,7 +89,7 @@ class Walker {
       m_out.entries.push_back(std::move(entry));
       return;
     }
-    const auto& record = tree().photo(node->index);
+    const auto record = tree().photo(node->index);
     entry.owner = record.photo.id;
     entry.order = record.photo.date_upload;
     if (model::is_symlink(node->kind)) {
@@ -111,14 +111,14 @@ class Walker {
     } else if (node->kind == NodeKind::sidecar) {
       fill_info_json(entry, *node);
     } else if (node->kind == NodeKind::exif_file) {
-      fill_exif_json(entry, record.photo.id);
+      fill_exif_json(entry, std::string(record.photo.id));
     } else {
-      const auto& file = tree().file(*node);
+      const model::PhotoFile file = tree().file(*node);
       entry.content.kind = ContentRef::Kind::url;
-      entry.content.location = file.choice.url;
+      entry.content.location = file.choice.url();
       entry.content.cache_key = fs::Catalog::blob_key(record, file).record_key();
       entry.size_known = false;
-      entry.version = file.choice.url;  // carries the secret: changes when the bytes do
+      entry.version = entry.content.location;  // carries the secret: changes when the bytes do
       entry.role = node->sub == 0 ? "image" : "size:" + std::string(file.sizes_label);
       entry.is_image = true;
     }
@@ -129,16 +129,16 @@ class Walker {
   }
 
   void fill_info_json(SourceEntry& entry, const model::Node& node) {
-    const auto& record = tree().photo(node.index);
+    const auto record = tree().photo(node.index);
     entry.role = "info";
-    const auto error = m_shared->catalog.comment_errors.find(record.photo.id);
+    const auto error = m_shared->catalog.comment_errors.find(std::string(record.photo.id));
     if (error != m_shared->catalog.comment_errors.end()) {
       entry.unavailable = "comments: " + error->second;
       return;
     }
     std::string image_path;
     if (!record.files.empty())
-      image_path = join_path(parent_path(entry.path), record.files[0].name);
+      image_path = join_path(parent_path(entry.path), record.files[0].name());
     entry.depends_on = image_path;
     entry.size_known = false;
     entry.content.kind = ContentRef::Kind::generated;
@@ -168,7 +168,7 @@ class Walker {
 
   static std::string render_info(const Shared& shared, std::uint32_t index,
                                  const std::string& image_file) {
-    const auto& record = shared.tree->photo(index);
+    const auto record = shared.tree->photo(index);
     std::optional<model::FileChoice> image;
     std::optional<std::uint64_t> bytes;
     if (!record.files.empty()) {
@@ -177,10 +177,10 @@ class Walker {
       if (::stat(image_file.c_str(), &st) == 0) bytes = static_cast<std::uint64_t>(st.st_size);
     }
     static const std::vector<api::Comment> kNone;
-    const auto found = shared.catalog.comments.find(record.photo.id);
+    const auto found = shared.catalog.comments.find(std::string(record.photo.id));
     const auto& comments = found == shared.catalog.comments.end() ? kNone : found->second;
     const auto sets = shared.tree->sets_of(index);
-    const api::Photo& photo = *shared.photo_by_id.at(record.photo.id);
+    const api::Photo& photo = *shared.photo_by_id.at(std::string(record.photo.id));
     return model::render_info_json({photo, sets, comments, image, bytes});
   }
 

@@ -1,5 +1,6 @@
 // Building a Tree snapshot (see tree.hpp); the queries live in tree_query.cpp.
 #include <algorithm>
+#include <map>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -125,73 +126,104 @@ Ino Tree::unique_ino(NodeKind kind, std::initializer_list<std::string_view> part
   }
 }
 
-// Builds one chunk's records, files and strings, a photo at a time.
+// Builds one chunk's records, files and text, a photo at a time.
 class Tree::ChunkBuilder {
  public:
-  ChunkBuilder(Tree& tree, std::size_t expected) : m_tree(tree) {
+  ChunkBuilder(Tree& tree, std::uint32_t page, std::size_t expected) : m_tree(tree) {
+    m_chunk->page = page;
     m_chunk->records.reserve(expected);
     m_chunk->files.reserve(expected);  // most photos have one file; shrunk in finish()
+    m_chunk->words.push_back({});      // words[0]: ""
+    for (const auto& label : tree.m_options.sizes)
+      (void)word(label);  // words[1 + i]: sizes[i], so a file's fits a byte
   }
 
   // A favorite (page 0) gets its best file only: sizes/ mirrors the photostream's pages.
-  void add(api::Photo& photo, std::uint32_t page, bool sizes_pending) {
+  void add(api::Photo& photo, bool sizes_pending) {
     PhotoChunk& chunk = *m_chunk;
     const TreeOptions& options = m_tree.m_options;
-    PhotoRecord record;
+    StoredRecord record;
     const std::string stem = photo_stem(photo.date_taken, photo.title, photo.id);
-    record.page = page;
+    const std::size_t record_text = chunk.text.size();
+    record.stem = static_cast<std::uint32_t>(record_text);
+    record.stem_size = static_cast<std::uint16_t>(stem.size());
+    chunk.text.append(stem);
     record.taken_mtime = parse_date_taken(photo.date_taken).value_or(photo.date_upload);
-    record.dir_mtime = std::max(record.taken_mtime, photo.last_update);
-    record.sizes_pending = sizes_pending;
+    record.date_upload = photo.date_upload;
+    record.last_update = photo.last_update;
+    record.count_comments =
+        static_cast<std::uint32_t>(std::clamp<std::int64_t>(photo.count_comments, 0, UINT32_MAX));
+    record.media = static_cast<std::uint8_t>(photo.media);
+    record.sizes_pending = sizes_pending ? 1 : 0;
     record.sidecar_ino = m_tree.unique_ino(NodeKind::sidecar, {photo.id});
     if (options.exif) chunk.exif_inos.push_back(m_tree.unique_ino(NodeKind::exif_file, {photo.id}));
-    m_first_file.push_back(static_cast<std::uint32_t>(chunk.files.size()));
+    record.first_file = static_cast<std::uint32_t>(chunk.files.size());
     for (auto& [label, choice] : choose_files(photo, options)) {
       const bool best = label == "best";
-      if (page == 0 && !best) continue;
-      PhotoFile file;
-      file.sizes_label = intern(label);
-      // Extra sizes live in their own tree (sizes/<label>/), so they need no label in the name.
-      file.name = chunk.strings.store(stem + "." + choice.ext);
-      // "<stem>.<ext>" holds the stem too: one copy of the longest string of a photo.
-      if (best) record.stem = file.name.substr(0, stem.size());
+      if (m_chunk->page == 0 && !best) continue;
+      StoredFile file;
+      file.sizes_label = static_cast<std::uint8_t>(word(label));
+      // Extra sizes live in their own tree (sizes/<label>/), so they need no label in the
+      // name: it is "<stem>.<ext>" for each.
       file.ino = m_tree.unique_ino(best ? NodeKind::image_file : NodeKind::size_file,
                                    {photo.id, label, choice.url});
-      file.choice = {intern(choice.label), intern(choice.ext), chunk.strings.store(choice.url),
-                     choice.width,         choice.height,      choice.source};
+      const std::string_view url = choice.url;
+      const std::size_t slash = url.rfind('/');
+      const std::size_t split = slash == std::string_view::npos ? 0 : slash + 1;
+      file.url_dir = word(url.substr(0, split));
+      file.url_file = append(url.substr(split));
+      file.label = word(choice.label);
+      file.ext = word(choice.ext);
+      file.width = choice.width;
+      file.height = choice.height;
+      file.source = choice.source;
       chunk.files.push_back(file);
+      ++record.file_count;
     }
-    if (record.stem.empty()) record.stem = chunk.strings.store(stem);
-    record.photo = core_of(std::move(photo));
-    chunk.records.push_back(std::move(record));
+    // Flickr's ids end the stem, and a secret is part of its URLs.
+    record.id = find_or_append(photo.id, record_text);
+    record.secret = find_or_append(photo.secret, record_text);
+    chunk.records.push_back(record);
   }
 
   [[nodiscard]] std::size_t size() const { return m_chunk->records.size(); }
 
-  // The chunk, its records' spans pointing into its own files.
   [[nodiscard]] std::shared_ptr<PhotoChunk> finish() {
     PhotoChunk& chunk = *m_chunk;
-    chunk.files.shrink_to_fit();  // before the spans below point into it
-    m_first_file.push_back(static_cast<std::uint32_t>(chunk.files.size()));
-    for (std::size_t i = 0; i < chunk.records.size(); ++i) {
-      chunk.records[i].files = std::span<const PhotoFile>(chunk.files)
-                                   .subspan(m_first_file[i], m_first_file[i + 1] - m_first_file[i]);
-    }
+    chunk.files.shrink_to_fit();
+    chunk.text.shrink_to_fit();
+    chunk.words.shrink_to_fit();
     return std::move(m_chunk);
   }
 
  private:
-  // Labels and extensions: one copy per chunk.
-  std::string_view intern(std::string_view text) {
-    const auto found = m_interned.find(text);
-    if (found != m_interned.end()) return *found;
-    return *m_interned.insert(m_chunk->strings.store(text)).first;
+  TextRef append(std::string_view text) {
+    const TextRef ref{static_cast<std::uint32_t>(m_chunk->text.size()),
+                      static_cast<std::uint32_t>(text.size())};
+    m_chunk->text.append(text);
+    return ref;
+  }
+  // `text` where the current record's text (from `record_text` on) already holds it.
+  TextRef find_or_append(std::string_view text, std::size_t record_text) {
+    if (text.empty()) return {};
+    const std::size_t at = std::string_view(m_chunk->text).find(text, record_text);
+    if (at == std::string_view::npos) return append(text);
+    return {static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(text.size())};
+  }
+  // Labels, extensions and URL directories: one copy per chunk.
+  std::uint32_t word(std::string_view text) {
+    if (text.empty()) return 0;
+    const auto found = m_words.find(text);
+    if (found != m_words.end()) return found->second;
+    const auto index = static_cast<std::uint32_t>(m_chunk->words.size());
+    m_chunk->words.push_back(append(text));
+    m_words.emplace(text, index);
+    return index;
   }
 
   Tree& m_tree;
   std::shared_ptr<PhotoChunk> m_chunk = std::make_shared<PhotoChunk>();
-  std::vector<std::uint32_t> m_first_file;  // files index of each record's first file
-  std::unordered_set<std::string_view> m_interned;
+  std::map<std::string, std::uint32_t, std::less<>> m_words;
 };
 
 const PhotoChunk* Tree::page_chunk(std::size_t page) const {
@@ -208,7 +240,7 @@ void Tree::append_chunk(std::shared_ptr<const PhotoChunk> chunk, bool shared) {
 }
 
 void Tree::add_chunk(std::shared_ptr<PhotoChunk> built, const Tree* previous) {
-  const std::uint32_t page = built->records.front().page;
+  const std::uint32_t page = built->page;
   if (previous) {
     // The previous snapshot's chunk for this page, if its records came out the same.
     const PhotoChunk* old = previous->page_chunk(page);
@@ -225,9 +257,9 @@ bool Tree::reuse_page(PhotoFeed& feed, const Tree& previous, std::uint32_t page)
   if (page > previous.page_count()) return false;
   const std::shared_ptr<const PhotoChunk>& chunk = previous.m_chunks[page - 1];
   // A page that was not full may have grown: read it.
-  if (chunk->records.size() != m_options.page_size) return false;
+  if (chunk->size() != m_options.page_size) return false;
   std::vector<Ino> inos;
-  inos.reserve(chunk->records.size() + chunk->files.size() + chunk->exif_inos.size());
+  inos.reserve(chunk->size() + chunk->files.size() + chunk->exif_inos.size());
   for (const auto& record : chunk->records)
     inos.push_back(record.sidecar_ino);
   for (const auto& file : chunk->files)
@@ -277,7 +309,8 @@ void Tree::add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCo
   for (;;) {
     const auto page = static_cast<std::uint32_t>(index / page_size + 1);
     if (!open && previous && reuse_page(feed, *previous, page)) {
-      const PhotoRecord& last = m_chunks.back()->records.back();
+      const PhotoChunk& shared = *m_chunks.back();
+      const PhotoRecord last = shared.record(shared.size() - 1);
       last_upload = last.photo.date_upload;
       last_id = last.photo.id;
       index += static_cast<std::uint32_t>(page_size);
@@ -291,10 +324,10 @@ void Tree::add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCo
       continue;
     last_upload = item.photo.date_upload;
     last_id = item.photo.id;
-    if (!open) open.emplace(*this, page_size);
+    if (!open) open.emplace(*this, page, page_size);
     for (const auto& path : view_paths_of(item.photo))
       views.add(views.dir(path), index);
-    open->add(item.photo, page, item.sizes_pending);
+    open->add(item.photo, item.sizes_pending);
     ++index;
     if (open->size() == page_size) {
       add_chunk(open->finish(), previous);
@@ -308,28 +341,25 @@ void Tree::add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCo
     // The photostream's ids, sorted, to leave out a favorite that is also the account's own.
     std::vector<std::string_view> own;
     own.reserve(m_stream_count);
-    for (const auto& chunk : m_chunks) {
-      for (const auto& record : chunk->records)
-        own.emplace_back(record.photo.id);
-    }
+    for (std::uint32_t i = 0; i < m_stream_count; ++i)
+      own.push_back(photo_id(i));
     std::sort(own.begin(), own.end());
     std::unordered_set<std::string> seen;
-    ChunkBuilder favorite_chunk(*this, favorites.size());
+    ChunkBuilder favorite_chunk(*this, 0, favorites.size());
     for (auto& photo : favorites) {
       if (photo.id.empty() || std::binary_search(own.begin(), own.end(), photo.id) ||
           !seen.insert(photo.id).second) {
         continue;
       }
-      favorite_chunk.add(photo, 0, false);
+      favorite_chunk.add(photo, false);
     }
     if (favorite_chunk.size() != 0) add_chunk(favorite_chunk.finish(), previous);
   }
   m_photo_by_id.resize(m_record_count);
   for (std::uint32_t i = 0; i < m_record_count; ++i)
     m_photo_by_id[i] = i;
-  std::sort(m_photo_by_id.begin(), m_photo_by_id.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return photo(a).photo.id < photo(b).photo.id;
-  });
+  std::sort(m_photo_by_id.begin(), m_photo_by_id.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return photo_id(a) < photo_id(b); });
   const std::size_t pages = (m_stream_count + m_options.page_size - 1) / m_options.page_size;
   m_favorites_hidden_ino = unique_ino(NodeKind::hidden_list, {"favorites"});
   for (std::size_t page = 1; page <= pages; ++page) {
@@ -349,7 +379,7 @@ void Tree::add_photos(PhotoFeed& feed, std::vector<api::Photo> favorites, ViewCo
   for (std::size_t page = 1; page <= pages; ++page) {
     const auto& records = m_chunks[page - 1]->records;
     m_page_pending[page - 1] = std::any_of(records.begin(), records.end(),
-                                           [](const PhotoRecord& r) { return r.sizes_pending; });
+                                           [](const StoredRecord& r) { return r.sizes_pending; });
   }
 }
 
@@ -435,13 +465,14 @@ void Tree::compute_dir_mtimes() {
   m_page_mtimes.assign(m_page_inos.size(), 0);
   for (const auto& chunk : m_chunks) {
     for (const auto& record : chunk->records) {
-      if (record.page == 0) {
-        m_favorites_mtime = std::max(m_favorites_mtime, record.dir_mtime);
+      const std::int64_t mtime = std::max(record.taken_mtime, record.last_update);
+      if (chunk->page == 0) {
+        m_favorites_mtime = std::max(m_favorites_mtime, mtime);
         continue;
       }
-      auto& page_mtime = m_page_mtimes[record.page - 1];
-      page_mtime = std::max(page_mtime, record.dir_mtime);
-      m_photostream_mtime = std::max(m_photostream_mtime, record.dir_mtime);
+      auto& page_mtime = m_page_mtimes[chunk->page - 1];
+      page_mtime = std::max(page_mtime, mtime);
+      m_photostream_mtime = std::max(m_photostream_mtime, mtime);
     }
   }
   for (auto& album : m_albums) {
@@ -478,14 +509,14 @@ void Tree::index_nodes() {
   }
   std::uint32_t i = 0;  // photo index
   for (const auto& chunk : m_chunks) {
-    for (std::size_t r = 0; r < chunk->records.size(); ++r, ++i) {
+    for (std::size_t r = 0; r < chunk->size(); ++r, ++i) {
       const auto& record = chunk->records[r];
       add(record.sidecar_ino, NodeKind::sidecar, i, 0);
       if (m_options.exif) add(chunk->exif_inos[r], NodeKind::exif_file, i, 0);
-      for (std::uint32_t f = 0; f < record.files.size(); ++f) {
-        const auto kind =
-            record.files[f].sizes_label == "best" ? NodeKind::image_file : NodeKind::size_file;
-        add(record.files[f].ino, kind, i, f);
+      for (std::uint32_t f = 0; f < record.file_count; ++f) {
+        const StoredFile& file = chunk->files[record.first_file + f];
+        const bool best = chunk->word(file.sizes_label) == "best";
+        add(file.ino, best ? NodeKind::image_file : NodeKind::size_file, i, f);
       }
     }
   }

@@ -202,9 +202,14 @@ class Tree {
   // sizes/<label>/page-NNNN for a label index >= 1; 0 if there is none.
   [[nodiscard]] Ino size_page_ino(std::uint32_t label, std::size_t page) const;
 
-  [[nodiscard]] const PhotoRecord& photo(std::uint32_t index) const {
+  // A view of the photo's record (photo_chunk.hpp), valid while this snapshot lives.
+  [[nodiscard]] PhotoRecord photo(std::uint32_t index) const {
     const auto [chunk, offset] = chunk_of(index);
-    return m_chunks[chunk]->records[offset];
+    return m_chunks[chunk]->record(offset);
+  }
+  [[nodiscard]] std::string_view photo_id(std::uint32_t index) const {
+    const auto [chunk, offset] = chunk_of(index);
+    return m_chunks[chunk]->text_of(m_chunks[chunk]->records[offset].id);
   }
   // Album indices holding the photo, in album-list order.
   [[nodiscard]] std::span<const std::uint32_t> albums_of(std::uint32_t photo_index) const;
@@ -213,7 +218,7 @@ class Tree {
   [[nodiscard]] const PhotoChunk* page_chunk(std::size_t page) const;
   [[nodiscard]] const AlbumRecord& album(std::uint32_t index) const { return m_albums[index]; }
   // The file an image_file / size_file node serves.
-  [[nodiscard]] const PhotoFile& file(const Node& node) const;
+  [[nodiscard]] PhotoFile file(const Node& node) const;
   [[nodiscard]] std::vector<api::PhotosetRef> sets_of(std::uint32_t photo_index) const;
   [[nodiscard]] std::optional<std::uint32_t> photo_index(std::string_view photo_id) const;
   [[nodiscard]] std::optional<std::uint32_t> album_index(std::string_view album_id) const;

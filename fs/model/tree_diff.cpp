@@ -72,7 +72,9 @@ bool same_photo(const PhotoRecord& a, const PhotoRecord& b) {
     return false;
   }
   for (std::size_t i = 0; i < a.files.size(); ++i) {
-    if (a.files[i].ino != b.files[i].ino || a.files[i].name != b.files[i].name) return false;
+    const PhotoFile before = a.files[i];
+    const PhotoFile after = b.files[i];
+    if (before.ino != after.ino || before.choice.ext != after.choice.ext) return false;
   }
   return true;
 }
@@ -166,7 +168,7 @@ std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after,
   }
   diff_views(before, after, seen, out);
   for (std::uint32_t i = 0; i < before.record_count(); ++i) {
-    const auto& record = before.photo(i);
+    const auto record = before.photo(i);
     // Links resolve through the photo's own directory, so the kernel knows a sidecar only
     // if it knows that directory.
     if (!page_seen[record.page]) continue;

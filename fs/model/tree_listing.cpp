@@ -81,8 +81,8 @@ void Tree::list_page(const Node& dir, std::uint64_t first,
     const std::uint64_t slot = base + 2 + stride * (i - begin);
     if (slot >= first && has_image(index)) {
       position = slot;
-      const auto& image = photo(index).files[0];
-      if (!emit({std::string(image.name), image.ino, NodeKind::image_file})) return;
+      const auto image = photo(index).files[0];
+      if (!emit({image.name(), image.ino, NodeKind::image_file})) return;
     }
     if (slot + 1 >= first) {
       position = slot + 1;
@@ -178,11 +178,12 @@ Result<void> Tree::list(Ino dir_ino, std::uint64_t offset, const EntryFn& fn) co
       const std::string& label = m_options.sizes[dir->sub];
       for (std::size_t i = begin + skip_to; i < end; ++i) {
         position = base + 1 + i - begin;
-        const auto& files = photo(i).files;
+        const auto files = photo(static_cast<std::uint32_t>(i)).files;
         const auto found = std::find_if(files.begin(), files.end(),
                                         [&](const PhotoFile& f) { return f.sizes_label == label; });
         if (found == files.end()) continue;
-        if (!emit({std::string(found->name), found->ino, NodeKind::size_file})) break;
+        const PhotoFile file = *found;
+        if (!emit({file.name(), file.ino, NodeKind::size_file})) break;
       }
       break;
     }

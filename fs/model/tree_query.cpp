@@ -110,7 +110,7 @@ Ino Tree::salted_link_ino(std::uint64_t prefix,
                           std::uint32_t slot, std::uint32_t photo_index) const {
   const auto salted = salts.empty() ? salts.end() : salts.find(slot);
   const std::uint32_t salt = salted == salts.end() ? 0 : salted->second;
-  return stable_ino_after(prefix, photo(photo_index).photo.id, salt) & ~link_part_mask();
+  return stable_ino_after(prefix, photo_id(photo_index), salt) & ~link_part_mask();
 }
 
 bool Tree::link_parts_free(Ino base) const {
@@ -155,8 +155,11 @@ std::optional<std::uint32_t> Tree::label_index(std::string_view label) const {
 }
 
 bool Tree::has_image(std::uint32_t photo_index) const {
-  const auto& files = photo(photo_index).files;
-  return !files.empty() && files[0].sizes_label == "best";
+  const auto [chunk, offset] = chunk_of(photo_index);
+  const PhotoChunk& stored = *m_chunks[chunk];
+  const StoredRecord& record = stored.records[offset];
+  return record.file_count != 0 &&
+         stored.word(stored.files[record.first_file].sizes_label) == "best";
 }
 
 std::string Tree::sidecar_name(std::uint32_t photo_index) const {
@@ -182,8 +185,8 @@ std::pair<std::size_t, std::size_t> Tree::page_range(std::size_t page) const {
 std::optional<std::uint32_t> Tree::photo_index(std::string_view photo_id) const {
   const auto found = std::lower_bound(
       m_photo_by_id.begin(), m_photo_by_id.end(), photo_id,
-      [&](std::uint32_t index, std::string_view id) { return photo(index).photo.id < id; });
-  if (found == m_photo_by_id.end() || photo(*found).photo.id != photo_id) return std::nullopt;
+      [&](std::uint32_t index, std::string_view id) { return this->photo_id(index) < id; });
+  if (found == m_photo_by_id.end() || this->photo_id(*found) != photo_id) return std::nullopt;
   return *found;
 }
 
@@ -206,9 +209,7 @@ void Tree::remember_info_size(std::uint32_t photo_index, std::uint64_t size) con
 
 std::size_t Tree::file_slot(const Node& file) const {
   const auto [chunk, offset] = chunk_of(file.index);
-  const auto& files = m_chunks[chunk]->records[offset].files;
-  return m_chunk_first_file[chunk] +
-         static_cast<std::size_t>(files.data() - m_chunks[chunk]->files.data()) + file.sub;
+  return m_chunk_first_file[chunk] + m_chunks[chunk]->records[offset].first_file + file.sub;
 }
 
 std::optional<std::uint64_t> Tree::file_size(const Node& file) const {
@@ -222,7 +223,7 @@ void Tree::remember_file_size(const Node& file, std::uint64_t size) const {
   m_file_sizes[file_slot(file)].store(size, std::memory_order_relaxed);
 }
 
-const PhotoFile& Tree::file(const Node& node) const {
+PhotoFile Tree::file(const Node& node) const {
   return photo(node.index).files[node.sub];
 }
 
@@ -299,7 +300,7 @@ std::optional<Node> Tree::lookup_in_page(const Node& dir, std::string_view name)
   }
   const auto index = photo_index(file_id(name));
   if (!index || photo(*index).page != dir.index) return std::nullopt;
-  const auto& record = photo(*index);
+  const auto record = photo(*index);
   const std::string_view stem = record.stem;
   if (name.size() == stem.size() + kExifExt.size() && name.starts_with(stem) &&
       name.ends_with(kExifExt)) {
@@ -310,7 +311,7 @@ std::optional<Node> Tree::lookup_in_page(const Node& dir, std::string_view name)
       name.ends_with(kSidecarExt)) {
     return node(record.sidecar_ino);
   }
-  if (has_image(*index) && record.files[0].name == name) return node(record.files[0].ino);
+  if (has_image(*index) && record.files[0].has_name(name)) return node(record.files[0].ino);
   return std::nullopt;
 }
 
@@ -349,7 +350,7 @@ std::string Tree::name_of(const Node& node) const {
       return m_albums[node.index].name;
     case NodeKind::image_file:
     case NodeKind::size_file:
-      return std::string(file(node).name);
+      return file(node).name();
     case NodeKind::sidecar:
       return sidecar_name(node.index);
     case NodeKind::exif_file:
@@ -360,7 +361,7 @@ std::string Tree::name_of(const Node& node) const {
       return std::string(kAlbumJsonName);
     case NodeKind::album_link:
       return album_entry_name(node.sub + 1, m_albums[node.album].members.size(),
-                              photo(node.index).files[0].name);
+                              photo(node.index).files[0].name());
     case NodeKind::sidecar_link:
       return album_entry_name(node.sub + 1, m_albums[node.album].members.size(),
                               sidecar_name(node.index));
@@ -370,7 +371,7 @@ std::string Tree::name_of(const Node& node) const {
     case NodeKind::view_dir:
       return std::string(m_views.dirs[node.index].name);
     case NodeKind::view_link:
-      return std::string(photo(node.index).files[0].name);
+      return photo(node.index).files[0].name();
     case NodeKind::view_sidecar_link:
       return sidecar_name(node.index);
     case NodeKind::view_exif_link:
@@ -443,10 +444,10 @@ std::string Tree::link_target(const Node& node) const {
       up += "../";
     return up + "sets/" + m_albums[node.index].name;
   }
-  const auto& record = photo(node.index);
+  const auto record = photo(node.index);
   const bool image = node.kind == NodeKind::album_link || node.kind == NodeKind::view_link;
   const bool exif = node.kind == NodeKind::exif_link || node.kind == NodeKind::view_exif_link;
-  const std::string name = image  ? std::string(record.files[0].name)
+  const std::string name = image  ? record.files[0].name()
                            : exif ? exif_name(node.index)
                                   : sidecar_name(node.index);
   std::string up = "../../";

@@ -22,7 +22,7 @@ std::vector<ListedPhoto> page_listing(const Tree& tree, std::uint32_t page, bool
   const auto [begin, end] = tree.page_range(page);
   for (std::size_t i = begin; i < end; ++i) {
     const auto index = static_cast<std::uint32_t>(i);
-    const auto& record = tree.photo(index);
+    const auto record = tree.photo(index);
     // The stem stands for every name: "<stem>.<ext>", "<stem>.json" and "<stem>.exif.json"
     // sort next to each other, where the stem sorts.
     if (tree.has_image(index)) listing.push_back({index, record.stem, record.files[0].ino, 0});

@@ -66,7 +66,9 @@ void open_replace(fuse_req_t req, Context& ctx, const model::Tree& tree, const m
     fuse_reply_err(req, EOPNOTSUPP);
     return;
   }
-  reply_handle(req, ctx, ctx.uploads->begin_replace(node.ino, tree.photo(node.index).photo.id), fi);
+  reply_handle(req, ctx,
+               ctx.uploads->begin_replace(node.ino, std::string(tree.photo(node.index).photo.id)),
+               fi);
 }
 
 }  // namespace

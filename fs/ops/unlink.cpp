@@ -39,7 +39,7 @@ void unlink(fuse_req_t req, fuse_ino_t parent, const char* name) {
       fuse_reply_err(req, EPERM);
       return;
     }
-    const auto deleted = ctx.catalog->delete_photo(tree->photo(node->index).photo.id);
+    const auto deleted = ctx.catalog->delete_photo(std::string(tree->photo(node->index).photo.id));
     fuse_reply_err(req, deleted.ok() ? 0 : to_errno(deleted.error()));
   });
 }

@@ -103,7 +103,7 @@ void Prefetcher::note_open(const std::shared_ptr<const model::Tree>& tree,
                            const model::Node& file) {
   const bool info = file.kind == model::NodeKind::sidecar;
   if (m_options.window == 0 || (!info && !is_image(file.kind))) return;
-  const auto& record = tree->photo(file.index);
+  const auto record = tree->photo(file.index);
   const auto now = WalkClock::now();
   std::lock_guard lock(m_mutex);
   if (m_stop) return;
@@ -168,10 +168,10 @@ void Prefetcher::enqueue_locked(const std::shared_ptr<const model::Tree>& tree, 
   const auto& ranked = m_orders.at(key).orders.by_rank[std::size_t(advice.order)];
   const std::size_t end = std::min<std::size_t>(ranked.size(), advice.first + advice.window);
   for (std::size_t rank = advice.first; rank < end; ++rank) {
-    const auto& record = tree->photo(ranked[rank]);
+    const auto record = tree->photo(ranked[rank]);
     for (std::size_t sub = 0; sub < record.files.size() && sub < 64; ++sub) {
       if ((slots & (std::uint64_t{1} << sub)) == 0) continue;
-      const auto& file = record.files[sub];
+      const auto file = record.files[sub];
       cache::BlobKey blob = Catalog::blob_key(record, file);
       std::string record_key = blob.record_key();
       if (m_entries.contains(record_key)) continue;
@@ -180,7 +180,7 @@ void Prefetcher::enqueue_locked(const std::shared_ptr<const model::Tree>& tree, 
       m_entries.emplace(record_key, Entry{key, State::queued, estimate_locked()});
       m_queue.push_back({std::move(record_key),
                          std::move(blob),
-                         {std::string(file.choice.url), std::nullopt},
+                         {file.choice.url(), std::nullopt},
                          tree,
                          ranked[rank],
                          file.ino});
@@ -377,7 +377,7 @@ void Prefetcher::run_task(const Task& task, bool warm_info) {
 
 void Prefetcher::warm_info_json(const Task& task) {
   // After the image: info.json states the image's byte size, known now without a probe.
-  const auto& record = task.tree->photo(task.photo);
+  const auto record = task.tree->photo(task.photo);
   const auto node = task.tree->node(record.sidecar_ino);
   if (!node || m_catalog.known_size(*task.tree, *node)) return;
   // Stores the comments (and the size) in the cache; a failure is the foreground's to see.

@@ -27,19 +27,21 @@ CacheFeed::CacheFeed(const cache::MetaStore& meta, std::vector<std::string> ids,
 bool CacheFeed::skip_unchanged(const model::PhotoChunk& chunk) {
   if (!m_changed || m_error || m_out_of_order) return false;
   const std::size_t at = m_read - (m_batch.size() - m_batch_next);  // the next id's position
-  const auto& records = chunk.records;
-  if (records.empty() || m_ids.size() - at < records.size()) return false;
-  for (std::size_t k = 0; k < records.size(); ++k) {
+  const std::size_t count = chunk.size();
+  if (count == 0 || m_ids.size() - at < count) return false;
+  for (std::size_t k = 0; k < count; ++k) {
     const std::string& id = m_ids[at + k];
-    if (id != records[k].photo.id || m_changed->count(id) != 0) return false;
+    if (id != chunk.text_of(chunk.records[k].id) || m_changed->count(id) != 0) return false;
   }
-  const model::PhotoCore& first = records.front().photo;
-  if (m_started && model::upload_before(first.date_upload, first.id, m_last_upload, m_last_id))
+  const model::PhotoRecord first = chunk.record(0);
+  if (m_started &&
+      model::upload_before(first.photo.date_upload, first.photo.id, m_last_upload, m_last_id))
     return false;
   m_started = true;
-  m_last_upload = records.back().photo.date_upload;
-  m_last_id = records.back().photo.id;
-  m_read = at + records.size();  // what the batch held beyond the chunk is read again
+  const model::PhotoRecord last = chunk.record(count - 1);
+  m_last_upload = last.photo.date_upload;
+  m_last_id = last.photo.id;
+  m_read = at + count;  // what the batch held beyond the chunk is read again
   m_batch.clear();
   m_batch_next = 0;
   return true;

@@ -147,7 +147,7 @@ void Catalog::note_attr_wanted(const model::Tree& tree, const model::Node& file)
   const std::uint8_t part = file.kind == model::NodeKind::sidecar ? 1 : exif ? 2 : 0;
   const std::vector<std::uint32_t> ahead = m_stat_walk.on_stat(snapshot, file.index, part);
   for (const std::uint32_t index : ahead) {
-    const auto& record = tree.photo(index);
+    const auto record = tree.photo(index);
     m_sidecars.prefetch(record.photo);
     m_sizes.prefetch(record);
   }
@@ -164,7 +164,7 @@ Result<std::string> Catalog::info_json(const model::Tree& tree, std::uint32_t ph
   return m_sidecars.info_json(tree, photo_index, bound);
 }
 
-Result<std::string> Catalog::exif_json(const model::PhotoCore& photo,
+Result<std::string> Catalog::exif_json(const model::PhotoCoreRef& photo,
                                        std::chrono::milliseconds bound) {
   return m_sidecars.exif_json(photo, bound);
 }
@@ -181,8 +181,8 @@ Result<std::unique_ptr<model::OpenFile>> Catalog::open(const model::Tree& tree,
     FLICKRFS_TRY(std::string text, m_sidecars.render(tree, node, kOpenBound));
     return std::unique_ptr<model::OpenFile>(new StringFile(std::move(text)));
   }
-  const auto& record = tree.photo(node.index);
-  const auto& file = tree.file(node);
+  const auto record = tree.photo(node.index);
+  const auto file = tree.file(node);
   const cache::BlobKey key = blob_key(record, file);
   // Cached bytes first: works offline and needs no size probe.
   FLICKRFS_TRY(auto cached, m_blobs.open_cached(key));
@@ -192,9 +192,9 @@ Result<std::unique_ptr<model::OpenFile>> Catalog::open(const model::Tree& tree,
   }
   FLICKRFS_TRY(const std::uint64_t size, image_size(record, file, kOpenBound));
   if (!online()) {
-    return make_error(Errc::offline, "offline: " + std::string(file.name) + " is not cached");
+    return make_error(Errc::offline, "offline: " + file.name() + " is not cached");
   }
-  auto reader = m_blobs.open(key, {std::string(file.choice.url), size});
+  auto reader = m_blobs.open(key, {file.choice.url(), size});
   if (!reader.ok()) {
     m_connectivity.report(reader.error());
     return std::move(reader).error();

@@ -88,7 +88,7 @@ class Catalog final : public model::CatalogView {
                                                  std::chrono::milliseconds bound);
   // The <stem>.exif.json bytes of a photo (--exif), as the mount serves them: from MetaStore,
   // else one getExif call (waiting at most `bound`), stored forever.
-  [[nodiscard]] Result<std::string> exif_json(const model::PhotoCore& photo,
+  [[nodiscard]] Result<std::string> exif_json(const model::PhotoCoreRef& photo,
                                               std::chrono::milliseconds bound);
   // The info.json bytes of a photo, as the mount serves them.
   [[nodiscard]] Result<std::string> info_json(const model::Tree& tree, std::uint32_t photo_index,

@@ -193,8 +193,8 @@ Result<void> Refresher::fill_video_sizes() {
       const auto [begin, end] = snapshot->page_range(*next);
       pages.erase(next);
       for (std::size_t i = begin; i < end; ++i) {
-        const auto& record = snapshot->photo(static_cast<std::uint32_t>(i));
-        if (record.sizes_pending) cores.push_back(record.photo);
+        const auto record = snapshot->photo(static_cast<std::uint32_t>(i));
+        if (record.sizes_pending) cores.push_back(record.photo.copy());
       }
     }
     FLICKRFS_CHECK(fetch_video_sizes_of(cores));

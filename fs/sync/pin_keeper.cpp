@@ -83,7 +83,7 @@ Result<PinKeeper::Scan> PinKeeper::scan() const {
   for (const auto& id : ids) {
     const auto index = tree->photo_index(id);
     if (!index) continue;  // not in the photostream any more (or not visible)
-    const auto& record = tree->photo(*index);
+    const auto record = tree->photo(*index);
     for (std::size_t f = 0; f < record.files.size(); ++f) {
       cache::BlobKey key = Catalog::blob_key(record, record.files[f]);
       result.files += 1;
@@ -98,9 +98,9 @@ Result<PinKeeper::Scan> PinKeeper::scan() const {
 }
 
 Result<void> PinKeeper::fetch(const Task& task, const std::atomic<bool>& stopping) {
-  const auto& file = task.tree->photo(task.photo).files[task.file];
+  const model::PhotoFile file = task.tree->photo(task.photo).files[task.file];
   cache::BlobSource source;
-  source.url = file.choice.url;
+  source.url = file.choice.url();
   const auto remote = m_meta.remote_size(task.key.photo_id, task.key.label, task.key.secret);
   if (remote.ok() && remote->has_value()) source.expected_size = (*remote)->bytes;
   FLICKRFS_TRY(auto reader, m_blobs.open(task.key, source));

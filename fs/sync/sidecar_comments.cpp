@@ -13,21 +13,22 @@ namespace flickrfs::fs {
 
 namespace {
 
-std::string comments_fetch_key(const model::PhotoCore& photo) {
-  return photo.id + "@" + std::to_string(photo.last_update);
+std::string comments_fetch_key(const model::PhotoCoreRef& photo) {
+  return std::string(photo.id) + "@" + std::to_string(photo.last_update);
 }
 
 }  // namespace
 
-bool SidecarService::comments_fresh(const model::PhotoCore& photo) const {
+bool SidecarService::comments_fresh(const model::PhotoCoreRef& photo) const {
   if (photo.count_comments == 0) return true;
   const auto current = m_meta.comments_current(photo.id, photo.last_update);
   return current.ok() && *current;
 }
 
-Result<SizeResolver::Found> SidecarService::fetch_comments(const model::PhotoCore& photo) {
-  if (!online()) return make_error(Errc::offline, "offline: comments of " + photo.id + " unknown");
-  auto comments = m_client->comments(photo.id);
+Result<SizeResolver::Found> SidecarService::fetch_comments(const model::PhotoCoreRef& photo) {
+  if (!online())
+    return make_error(Errc::offline, "offline: comments of " + std::string(photo.id) + " unknown");
+  auto comments = m_client->comments(std::string(photo.id));
   if (!comments.ok()) {
     m_connectivity.report(comments.error());
     return std::move(comments).error();
@@ -36,17 +37,18 @@ Result<SizeResolver::Found> SidecarService::fetch_comments(const model::PhotoCor
   return SizeResolver::Found{comments->size(), {}};
 }
 
-void SidecarService::prefetch_comments(const model::PhotoCore& photo) {
+void SidecarService::prefetch_comments(const model::PhotoCoreRef& photo) {
   if (!online() || comments_fresh(photo)) return;
   // Walk-ahead only spends spare budget: with the API bucket empty, the foreground fetches
   // what it needs when it needs it.
   if (m_client->rate_limiter().api_wait_time().count() > 0) return;
-  m_comment_fetcher.prefetch(comments_fetch_key(photo),
-                             [this, photo_copy = photo] { return fetch_comments(photo_copy); });
+  m_comment_fetcher.prefetch(comments_fetch_key(photo), [this, photo_copy = photo.copy()] {
+    return fetch_comments(photo_copy);
+  });
 }
 
 Result<std::vector<api::Comment>> SidecarService::comments_of(
-    const model::PhotoCore& photo, std::optional<std::chrono::milliseconds> network_bound) {
+    const model::PhotoCoreRef& photo, std::optional<std::chrono::milliseconds> network_bound) {
   if (photo.count_comments == 0) return std::vector<api::Comment>{};
   FLICKRFS_TRY(auto fresh, m_meta.comments_as_of(photo.id, photo.last_update));
   if (fresh) return std::move(*fresh);
@@ -55,14 +57,16 @@ Result<std::vector<api::Comment>> SidecarService::comments_of(
     FLICKRFS_TRY(auto stored, m_meta.comments(photo.id));
     if (stored && !network_bound) return make_error(Errc::offline, "comments not fresh");
     if (stored) return std::move(*stored);
-    return make_error(Errc::offline, "offline: comments of photo " + photo.id + " unknown");
+    return make_error(Errc::offline,
+                      "offline: comments of photo " + std::string(photo.id) + " unknown");
   }
   // Joins a walk-ahead fetch of the same photo when one is queued or running.
   FLICKRFS_CHECK(m_comment_fetcher.resolve(
-      comments_fetch_key(photo), [this, photo_copy = photo] { return fetch_comments(photo_copy); },
-      *network_bound));
+      comments_fetch_key(photo),
+      [this, photo_copy = photo.copy()] { return fetch_comments(photo_copy); }, *network_bound));
   FLICKRFS_TRY(auto stored, m_meta.comments(photo.id));
-  if (!stored) return make_error(Errc::unavailable, "comments of photo " + photo.id + " lost");
+  if (!stored)
+    return make_error(Errc::unavailable, "comments of photo " + std::string(photo.id) + " lost");
   return std::move(*stored);
 }
 

@@ -20,19 +20,23 @@
 
 namespace flickrfs::fs {
 
-std::optional<std::uint64_t> SidecarService::stored_exif_size(const model::PhotoCore& photo) const {
+std::optional<std::uint64_t> SidecarService::stored_exif_size(
+    const model::PhotoCoreRef& photo) const {
   const auto stored = m_meta.exif_json(photo.id);
   if (!stored.ok() || !stored->has_value()) return std::nullopt;
   return (*stored)->size();
 }
 
-Result<SizeResolver::Found> SidecarService::fetch_exif(const model::PhotoCore& photo) {
+Result<SizeResolver::Found> SidecarService::fetch_exif(const model::PhotoCoreRef& photo) {
   // A walk-ahead fetch may have stored it between the caller's look and this one.
   if (const auto stored = stored_exif_size(photo)) return SizeResolver::Found{*stored, {}};
-  if (!online()) return make_error(Errc::offline, "offline: EXIF of " + photo.id + " unknown");
-  auto text = model::exif_json_of(photo.id, m_client->exif(photo.id, photo.secret));
+  if (!online())
+    return make_error(Errc::offline, "offline: EXIF of " + std::string(photo.id) + " unknown");
+  auto text = model::exif_json_of(photo.id,
+                                  m_client->exif(std::string(photo.id), std::string(photo.secret)));
   if (!text.ok()) {
-    log::info("EXIF of %s unknown: %s", photo.id.c_str(), text.error().describe().c_str());
+    log::info("EXIF of %s unknown: %s", std::string(photo.id).c_str(),
+              text.error().describe().c_str());
     m_connectivity.report(text.error());
     return std::move(text).error();
   }
@@ -40,23 +44,26 @@ Result<SizeResolver::Found> SidecarService::fetch_exif(const model::PhotoCore& p
   return SizeResolver::Found{text->size(), {}};
 }
 
-void SidecarService::prefetch_exif(const model::PhotoCore& photo) {
+void SidecarService::prefetch_exif(const model::PhotoCoreRef& photo) {
   if (!online() || stored_exif_size(photo)) return;
   // Spare budget only: with the API bucket empty, the foreground fetches what it needs.
   if (m_client->rate_limiter().api_wait_time().count() > 0) return;
-  m_exif_fetcher.prefetch("exif:" + photo.id,
-                          [this, photo_copy = photo] { return fetch_exif(photo_copy); });
+  m_exif_fetcher.prefetch("exif:" + std::string(photo.id),
+                          [this, photo_copy = photo.copy()] { return fetch_exif(photo_copy); });
 }
 
-Result<std::string> SidecarService::exif_json(const model::PhotoCore& photo,
+Result<std::string> SidecarService::exif_json(const model::PhotoCoreRef& photo,
                                               std::chrono::milliseconds bound) {
   FLICKRFS_TRY(auto stored, m_meta.exif_json(photo.id));
   if (stored) return std::move(*stored);
-  if (!online()) return make_error(Errc::offline, "offline: EXIF of " + photo.id + " unknown");
+  if (!online())
+    return make_error(Errc::offline, "offline: EXIF of " + std::string(photo.id) + " unknown");
   FLICKRFS_CHECK(m_exif_fetcher.resolve(
-      "exif:" + photo.id, [this, photo_copy = photo] { return fetch_exif(photo_copy); }, bound));
+      "exif:" + std::string(photo.id),
+      [this, photo_copy = photo.copy()] { return fetch_exif(photo_copy); }, bound));
   FLICKRFS_TRY(stored, m_meta.exif_json(photo.id));
-  if (!stored) return make_error(Errc::unavailable, "EXIF of photo " + photo.id + " lost");
+  if (!stored)
+    return make_error(Errc::unavailable, "EXIF of photo " + std::string(photo.id) + " lost");
   return std::move(*stored);
 }
 

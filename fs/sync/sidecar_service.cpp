@@ -62,7 +62,7 @@ Result<std::string> SidecarService::render(const model::Tree& tree, const model:
   return info_json(tree, node.index, bound);
 }
 
-void SidecarService::prefetch(const model::PhotoCore& photo) {
+void SidecarService::prefetch(const model::PhotoCoreRef& photo) {
   prefetch_comments(photo);          // for info.json's size (sidecar_comments.cpp)
   if (m_exif) prefetch_exif(photo);  // the walk stats exif.json too
 }
@@ -71,15 +71,16 @@ void SidecarService::remember_if_final(const model::Tree& tree, std::uint32_t ph
                                        const std::string& text) {
   // Final: every album listed ("sets"), the comments as of this last_update (not the stale
   // ones an offline render falls back to) and the best file's size (not "bytes": null).
-  const auto& record = tree.photo(photo_index);
+  const auto record = tree.photo(photo_index);
   if (!tree.albums_complete() || !comments_fresh(record.photo)) return;
   if (!record.files.empty() && !m_sizes.stored_size(record, record.files[0])) return;
   tree.remember_info_size(photo_index, text.size());
 }
 
-Result<api::Photo> SidecarService::stored_photo(const model::PhotoCore& core) const {
+Result<api::Photo> SidecarService::stored_photo(const model::PhotoCoreRef& core) const {
   FLICKRFS_TRY(auto cached, m_meta.photo(core.id));
-  if (!cached) return make_error(Errc::unavailable, "photo " + core.id + " is not in the cache");
+  if (!cached)
+    return make_error(Errc::unavailable, "photo " + std::string(core.id) + " is not in the cache");
   return std::move(cached->photo);
 }
 
@@ -87,7 +88,7 @@ std::optional<std::string> SidecarService::render_known(const model::Tree& tree,
                                                         std::uint32_t photo_index) {
   // "sets" is not final while albums are still being fetched: no size to cache yet.
   if (!tree.albums_complete() && online()) return std::nullopt;
-  const auto& record = tree.photo(photo_index);
+  const auto record = tree.photo(photo_index);
   std::optional<std::uint64_t> bytes;
   std::optional<model::FileChoice> image;
   if (!record.files.empty()) {
@@ -117,7 +118,7 @@ Result<std::string> SidecarService::info_json(const model::Tree& tree, std::uint
 Result<std::string> SidecarService::render_info_json(const model::Tree& tree,
                                                      std::uint32_t photo_index,
                                                      std::chrono::milliseconds bound) {
-  const auto& record = tree.photo(photo_index);
+  const auto record = tree.photo(photo_index);
   std::optional<std::uint64_t> bytes;
   std::optional<model::FileChoice> image;
   if (!record.files.empty()) {

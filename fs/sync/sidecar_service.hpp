@@ -51,26 +51,27 @@ class SidecarService {
                                               std::chrono::milliseconds bound);
   // The <stem>.exif.json bytes of a photo: from MetaStore, else one getExif call (waiting at
   // most `bound`), stored forever.
-  [[nodiscard]] Result<std::string> exif_json(const model::PhotoCore& photo,
+  [[nodiscard]] Result<std::string> exif_json(const model::PhotoCoreRef& photo,
                                               std::chrono::milliseconds bound);
   // Walk-ahead: queues the fetches a stat of this photo's sidecars will need, on spare
   // budget only (with the API bucket empty, the foreground fetches what it needs).
-  void prefetch(const model::PhotoCore& photo);
+  void prefetch(const model::PhotoCoreRef& photo);
 
  private:
   // Comments (sidecar_comments.cpp). comments_of() without a bound never touches the
   // network (and fails unless fresh comments are stored).
   [[nodiscard]] Result<std::vector<api::Comment>> comments_of(
-      const model::PhotoCore& photo, std::optional<std::chrono::milliseconds> network_bound);
-  [[nodiscard]] bool comments_fresh(const model::PhotoCore& photo) const;
+      const model::PhotoCoreRef& photo, std::optional<std::chrono::milliseconds> network_bound);
+  [[nodiscard]] bool comments_fresh(const model::PhotoCoreRef& photo) const;
   // The fetches store what they found before they return (no write left for the resolver to
   // keep): their callers read it back from MetaStore next.
-  [[nodiscard]] Result<SizeResolver::Found> fetch_comments(const model::PhotoCore& photo);
-  void prefetch_comments(const model::PhotoCore& photo);
+  [[nodiscard]] Result<SizeResolver::Found> fetch_comments(const model::PhotoCoreRef& photo);
+  void prefetch_comments(const model::PhotoCoreRef& photo);
   // EXIF (sidecar_exif.cpp). One getExif call; stores the rendering and returns its size.
-  [[nodiscard]] Result<SizeResolver::Found> fetch_exif(const model::PhotoCore& photo);
-  [[nodiscard]] std::optional<std::uint64_t> stored_exif_size(const model::PhotoCore& photo) const;
-  void prefetch_exif(const model::PhotoCore& photo);
+  [[nodiscard]] Result<SizeResolver::Found> fetch_exif(const model::PhotoCoreRef& photo);
+  [[nodiscard]] std::optional<std::uint64_t> stored_exif_size(
+      const model::PhotoCoreRef& photo) const;
+  void prefetch_exif(const model::PhotoCoreRef& photo);
   // info.json (sidecar_service.cpp).
   [[nodiscard]] Result<std::string> render_info_json(const model::Tree& tree,
                                                      std::uint32_t photo_index,
@@ -80,7 +81,7 @@ class SidecarService {
   void remember_if_final(const model::Tree& tree, std::uint32_t photo_index,
                          const std::string& text);
   // The photo as MetaStore holds it: the snapshot keeps only model::PhotoCore.
-  [[nodiscard]] Result<api::Photo> stored_photo(const model::PhotoCore& core) const;
+  [[nodiscard]] Result<api::Photo> stored_photo(const model::PhotoCoreRef& core) const;
   [[nodiscard]] std::optional<std::string> render_known(const model::Tree& tree,
                                                         std::uint32_t photo_index);
   [[nodiscard]] bool online() const;

@@ -10,17 +10,17 @@ namespace {
 // The secret inside an image URL ".../<id>_<secret>[_<suffix>].<ext>": sizes from 1600 px up
 // and the original each have their own (flickr-api.md section 7). Falls back to the photo's
 // shared secret for URLs of another shape (video streams).
-std::string content_secret(const model::PhotoCore& photo, std::string_view url) {
+std::string content_secret(const model::PhotoCoreRef& photo, std::string_view url) {
   const auto query = url.find_first_of("?#");
   if (query != std::string_view::npos) url = url.substr(0, query);
   const auto slash = url.rfind('/');
   std::string_view name = slash == std::string_view::npos ? url : url.substr(slash + 1);
-  const std::string prefix = photo.id + "_";
-  if (!name.starts_with(prefix)) return photo.secret;
+  const std::string prefix = std::string(photo.id) + "_";
+  if (!name.starts_with(prefix)) return std::string(photo.secret);
   name.remove_prefix(prefix.size());
   const auto end = name.find_first_of("_.");
   const std::string_view secret = name.substr(0, end);
-  return secret.empty() ? photo.secret : std::string(secret);
+  return std::string(secret.empty() ? photo.secret : secret);
 }
 
 std::string size_key(const cache::BlobKey& key) {
@@ -43,7 +43,7 @@ bool SizeService::online() const {
 
 cache::BlobKey SizeService::blob_key(const model::PhotoRecord& record,
                                      const model::PhotoFile& file) {
-  return {record.photo.id, content_secret(record.photo, file.choice.url),
+  return {std::string(record.photo.id), content_secret(record.photo, file.choice.url()),
           std::string(file.choice.label)};
 }
 
@@ -59,7 +59,7 @@ std::optional<std::uint64_t> SizeService::stored_size(const model::PhotoRecord& 
 
 SizeService::SizeProbe SizeService::size_probe(const model::PhotoRecord& record,
                                                const model::PhotoFile& file) {
-  return {blob_key(record, file), std::string(file.choice.url), std::string(file.name)};
+  return {blob_key(record, file), file.choice.url(), file.name()};
 }
 
 Result<SizeResolver::Found> SizeService::probe(const SizeProbe& target) {
@@ -87,7 +87,7 @@ Result<std::uint64_t> SizeService::image_size(const model::PhotoRecord& record,
                                               std::chrono::milliseconds bound) {
   if (const auto known = stored_size(record, file)) return *known;
   if (!online()) {
-    return make_error(Errc::offline, "offline: size of " + std::string(file.name) + " unknown");
+    return make_error(Errc::offline, "offline: size of " + file.name() + " unknown");
   }
   // The probe owns its strings: it may outlive this call (and the snapshot) when the bound hits.
   auto target = size_probe(record, file);

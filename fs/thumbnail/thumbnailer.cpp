@@ -87,7 +87,7 @@ std::vector<ThumbnailJob> jobs_for_listing(const model::Tree& tree, const model:
     if (!node) return true;
     const auto file = shown_file(tree, *node);
     if (!file) return true;
-    const model::PhotoRecord& record = tree.photo(file->index);
+    const model::PhotoRecord record = tree.photo(file->index);
     ThumbnailJob job;
     job.uri = file_uri(prefix + entry.name);
     job.name = thumbnail_name(job.uri);

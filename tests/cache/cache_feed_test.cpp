@@ -96,9 +96,10 @@ Built build(const cache::MetaStore& meta, const std::vector<std::string>& ids,
 std::vector<std::string> names(const model::Tree& tree) {
   std::vector<std::string> out;
   for (std::uint32_t i = 0; i < tree.record_count(); ++i) {
-    const auto& record = tree.photo(i);
-    out.push_back(std::string(record.files[0].name) + " " + std::to_string(record.files[0].ino) +
-                  " " + std::to_string(record.sidecar_ino) + " " + record.photo.secret);
+    const auto record = tree.photo(i);
+    out.push_back(std::string(record.files[0].name()) + " " + std::to_string(record.files[0].ino) +
+                  " " + std::to_string(record.sidecar_ino) + " " +
+                  std::string(record.photo.secret));
   }
   return out;
 }

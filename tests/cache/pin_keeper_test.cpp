@@ -44,9 +44,9 @@ struct PinWorld {
     REQUIRE(catalog->load_from_cache());
     const auto tree = catalog->tree();
     for (std::uint32_t i = 0; i < tree->record_count(); ++i) {
-      const auto& record = tree->photo(i);
+      const auto record = tree->photo(i);
       for (const auto& file : record.files)
-        f.downloader->add(std::string(file.choice.url), content_of(record.photo.id));
+        f.downloader->add(std::string(file.choice.url()), content_of(std::string(record.photo.id)));
     }
   }
   static std::string content_of(const std::string& id) {
@@ -54,8 +54,8 @@ struct PinWorld {
   }
   [[nodiscard]] cache::BlobKey key_of(const std::string& id) const {
     const auto tree = catalog->tree();
-    const auto& record = tree->photo(*tree->photo_index(id));
-    return fs::Catalog::blob_key(record, record.files.front());
+    const auto record = tree->photo(*tree->photo_index(id));
+    return fs::Catalog::blob_key(record, record.files[0]);
   }
   [[nodiscard]] std::string cached_bytes(const std::string& id) const {
     auto reader = f.blobs->open_cached(key_of(id)).value();

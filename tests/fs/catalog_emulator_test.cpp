@@ -239,7 +239,7 @@ TEST_CASE("a first walk shows page-0001 after three calls, while the walk goes o
                {}};
     const auto [begin, end] = after.page_range(1);
     for (auto i = begin; i < end; ++i)
-      seen.page_one.push_back(after.photo(static_cast<std::uint32_t>(i)).photo.id);
+      seen.page_one.emplace_back(after.photo(static_cast<std::uint32_t>(i)).photo.id);
     early = std::move(seen);
   });
   w.catalog->start();
@@ -256,7 +256,7 @@ TEST_CASE("a first walk shows page-0001 after three calls, while the walk goes o
   const auto [begin, end] = tree->page_range(1);
   std::vector<std::string> page_one;
   for (auto i = begin; i < end; ++i)
-    page_one.push_back(tree->photo(static_cast<std::uint32_t>(i)).photo.id);
+    page_one.emplace_back(tree->photo(static_cast<std::uint32_t>(i)).photo.id);
   CHECK(early->page_one == page_one);
   CHECK(tree->photo_count() == 3000);
   CHECK(w.emulator.calls("flickr.people.getPhotos") == 6);
@@ -337,10 +337,10 @@ TEST_CASE("a refresh that finds only new uploads reads page 1, not the whole pho
   w.catalog->stop();
   CHECK(tree->page_count() == 3);
   // The new uploads are the newest: the last two photos of the last page, oldest first.
-  const auto& last = tree->photo(1201).photo;
-  const auto& previous = tree->photo(1200).photo;
-  CHECK(added.find("\"" + last.id + "\"") != std::string::npos);
-  CHECK(added.find("\"" + previous.id + "\"") != std::string::npos);
+  const auto last = tree->photo(1201).photo;
+  const auto previous = tree->photo(1200).photo;
+  CHECK(added.find("\"" + std::string(last.id) + "\"") != std::string::npos);
+  CHECK(added.find("\"" + std::string(previous.id) + "\"") != std::string::npos);
   CHECK(previous.date_upload <= last.date_upload);
   CHECK(tree->photo(1199).photo.date_upload <= previous.date_upload);
   CHECK(w.emulator.calls("flickr.people.getPhotos") == 1);  // not 3: no full walk
@@ -371,7 +371,7 @@ TEST_CASE("a listing check that finds nothing new keeps the snapshot; a retitle 
   CHECK(w.catalog->tree() == unchanged);  // the same snapshot, not an equal one
 
   // Page 1 of the listing holds the newest photo: retitled, the check rebuilds.
-  const std::string id = unchanged->photo(1199).photo.id;
+  const std::string id(unchanged->photo(1199).photo.id);
   const std::string retitled = w.emulator.post(
       "/_emulator/mutate", R"({"op":"retitle","id":")" + id + R"(","title":"Renamed"})");
   REQUIRE(retitled.find("\"ok\":true") != std::string::npos);

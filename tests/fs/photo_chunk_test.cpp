@@ -86,7 +86,7 @@ class SkippingFeed final : public model::PhotoFeed {
     if (m_photos.size() - m_next < chunk.records.size()) return false;
     for (std::size_t k = 0; k < chunk.records.size(); ++k) {
       const std::string& id = m_photos[m_next + k].id;
-      if (id != chunk.records[k].photo.id ||
+      if (id != chunk.text_of(chunk.records[k].id) ||
           std::find(m_changed.begin(), m_changed.end(), id) != m_changed.end()) {
         return false;
       }

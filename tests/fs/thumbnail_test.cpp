@@ -235,7 +235,7 @@ TEST_CASE("jobs_for_listing keys page files and album links by their own path", 
   const model::PhotoRecord& record = tree->photo(*tree->photo_index(first.photo_id));
   CHECK(first.uri ==
         file_uri("/mnt/flickr/photostream/page-0001/" +
-                 std::string(tree->photo(*tree->photo_index(first.photo_id)).files[0].name)));
+                 std::string(tree->photo(*tree->photo_index(first.photo_id)).files[0].name())));
   CHECK(first.name == thumbnail_name(first.uri));
   CHECK(first.mtime == record.taken_mtime);
   CHECK(first.mimetype == "image/jpeg");

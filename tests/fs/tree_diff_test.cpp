@@ -59,9 +59,9 @@ TEST_CASE("retitle and delete invalidate the old names", "[model]") {
   const auto after = Tree::build(input, {});
   const auto diff = diff_trees(*before, *after);
   const Ino page = before->page_ino(1);
-  CHECK(has_entry(diff, page, before->photo(1).files[0].name));
+  CHECK(has_entry(diff, page, before->photo(1).files[0].name()));
   CHECK(has_entry(diff, page, before->sidecar_name(1)));
-  CHECK(has_entry(diff, page, before->photo(2).files[0].name));
+  CHECK(has_entry(diff, page, before->photo(2).files[0].name()));
   CHECK(has_entry(diff, page, before->sidecar_name(2)));
   CHECK(has_inode(diff, page));
   CHECK(has_inode(diff, before->photo(1).sidecar_ino));
@@ -134,7 +134,7 @@ TEST_CASE("the diff skips directories the kernel never received", "[model]") {
   }
   SECTION("page 1 seen: its names and sidecars, not page 2's nor the album's") {
     const auto diff = diff_trees(*before, *after, [&](Ino dir) { return dir == page1; });
-    CHECK(has_entry(diff, page1, before->photo(1).files[0].name));
+    CHECK(has_entry(diff, page1, before->photo(1).files[0].name()));
     CHECK(has_inode(diff, member_sidecar(1)));
     CHECK_FALSE(has_inode(diff, member_sidecar(600)));  // on page 2
     CHECK_FALSE(has_inode(diff, page2));

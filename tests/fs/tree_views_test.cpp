@@ -175,9 +175,9 @@ TEST_CASE("every photo is in by-date and by-upload exactly once, over many pages
         REQUIRE(node);
         if (e.kind == NodeKind::view_dir) stack.push_back(e.ino);
         if (e.kind == NodeKind::view_link) {
-          ++seen[tree->photo(node->index).photo.id];
+          ++seen[std::string(tree->photo(node->index).photo.id)];
           const auto target = tree->link_target(*node);
-          CHECK(target.ends_with(std::string(tree->photo(node->index).files[0].name)));
+          CHECK(target.ends_with(std::string(tree->photo(node->index).files[0].name())));
           CHECK(target.find("page-" + page_dir_name(tree->photo(node->index).page).substr(5)) !=
                 std::string::npos);
         }

@@ -58,9 +58,9 @@ struct World {
       : tree(std::move(world)) {
     cache.open_all();
     for (std::uint32_t i = 0; i < tree->photo_count(); ++i)
-      cache.downloader->add(std::string(best(i).choice.url), test::make_content(1000 + i, i));
+      cache.downloader->add(std::string(best(i).choice.url()), test::make_content(1000 + i, i));
   }
-  [[nodiscard]] const model::PhotoFile& best(std::uint32_t i) const {
+  [[nodiscard]] model::PhotoFile best(std::uint32_t i) const {
     REQUIRE_FALSE(tree->photo(i).files.empty());
     return tree->photo(i).files[0];
   }
