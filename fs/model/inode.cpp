@@ -2,9 +2,13 @@
 // then a splitmix64 finaliser to spread the bits.
 #include "fs/model/inode.hpp"
 
+#include <atomic>
+
 namespace flickrfs::model {
 
 namespace {
+
+std::atomic<Ino> g_ino_mask{~Ino{0}};  // narrow_inos_for_testing()
 
 constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
 constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
@@ -32,9 +36,10 @@ std::uint64_t add_part(std::uint64_t hash, std::string_view part) {
 }
 
 Ino finish(std::uint64_t hash, std::uint32_t salt) {
-  Ino ino = splitmix64(hash + salt);
+  const Ino mask = g_ino_mask.load(std::memory_order_relaxed);
+  Ino ino = splitmix64(hash + salt) & mask;
   while (ino < kFirstFreeIno || in_upload_range(ino))
-    ino = splitmix64(ino + 1);
+    ino = splitmix64(ino + 1) & mask;
   return ino;
 }
 
@@ -58,6 +63,11 @@ Ino stable_ino_after(std::uint64_t prefix, std::string_view last_part,
 Ino stable_ino(NodeKind kind, std::initializer_list<std::string_view> parts,
                std::uint32_t salt) noexcept {
   return finish(ino_hash_prefix(kind, parts), salt);
+}
+
+void narrow_inos_for_testing(unsigned bits) noexcept {
+  g_ino_mask.store(bits == 0 || bits >= 64 ? ~Ino{0} : (Ino{1} << bits) - 1,
+                   std::memory_order_relaxed);
 }
 
 }  // namespace flickrfs::model

@@ -38,6 +38,10 @@ inline constexpr Ino kUploadInoTag = 0xF7ull << 56;
 [[nodiscard]] Ino stable_ino_after(std::uint64_t prefix, std::string_view last_part,
                                    std::uint32_t salt = 0) noexcept;
 
+// Tests only: keeps the low `bits` of every number from now on (0: all 64), so that a small
+// tree has collisions for its build to resolve. Set it while no tree is being built.
+void narrow_inos_for_testing(unsigned bits) noexcept;
+
 // The fixed directories.
 inline constexpr Ino kPhotostreamIno = 2;
 inline constexpr Ino kSetsIno = 3;

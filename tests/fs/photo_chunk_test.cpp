@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -277,6 +278,50 @@ TEST_CASE("the diff skips shared pages and finds what a diff of copies finds", "
   // A photo of page 2 in no album: nothing to tell the kernel.
   CHECK_FALSE(
       std::binary_search(diff.begin(), diff.end(), sidecar(before->photo(106).sidecar_ino)));
+}
+
+// Keeps the low `bits` of every inode number while it lives: a tree of a few hundred photos
+// then has collisions of every kind for its build to resolve.
+class NarrowInos {
+ public:
+  explicit NarrowInos(unsigned bits) { model::narrow_inos_for_testing(bits); }
+  ~NarrowInos() { model::narrow_inos_for_testing(0); }
+  NarrowInos(const NarrowInos&) = delete;
+  NarrowInos& operator=(const NarrowInos&) = delete;
+};
+
+// Every entry under `dir`: no other entry has its inode number, and the number resolves to a
+// node of the entry's kind and name.
+void check_numbers(const Tree& tree, model::Ino dir, const std::string& path,
+                   std::map<model::Ino, std::string>& seen) {
+  for (const auto& entry : test::list_all(tree, dir, 2)) {
+    const std::string here = path + "/" + entry.name;
+    INFO(here);
+    const auto [first, fresh] = seen.emplace(entry.ino, here);
+    CHECK((fresh || first->second == here));
+    const auto node = tree.node(entry.ino);
+    REQUIRE(node);
+    CHECK(node->kind == entry.kind);
+    CHECK(tree.name_of(*node) == entry.name);
+    if (model::is_directory(entry.kind)) check_numbers(tree, entry.ino, here, seen);
+  }
+}
+
+TEST_CASE("colliding inode numbers are salted apart, built from scratch or shared", "[model]") {
+  const NarrowInos narrow(14);  // 16,384 numbers for about 4,500 entries
+  const TreeOptions options{{"best", "thumb"}, kPage, true};
+  const auto before = Tree::build(with_views(300), options);
+  std::map<model::Ino, std::string> seen;
+  check_numbers(*before, model::kRootIno, "", seen);
+  CHECK(seen.size() > 4000);
+  CatalogInput changed = with_views(300);
+  changed.photos[150].title = "retitled";
+  changed.photos[150].last_update += 1;
+  std::shared_ptr<SkippingFeed> feed;
+  const auto after = build_skipping(changed, {changed.photos[150].id}, options, before.get(), feed);
+  seen.clear();
+  check_numbers(*after, model::kRootIno, "", seen);
+  CHECK(describe(*after) == describe(*Tree::build(std::move(changed), options)));
 }
 
 }  // namespace
