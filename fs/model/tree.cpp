@@ -1,6 +1,7 @@
 // Building a Tree snapshot (see tree.hpp); the queries live in tree_query.cpp.
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -122,6 +123,7 @@ std::shared_ptr<const Tree> Tree::build(CatalogInput input, TreeOptions options,
 Ino Tree::unique_ino(NodeKind kind, std::initializer_list<std::string_view> parts) {
   for (std::uint32_t salt = 0;; ++salt) {
     const Ino ino = stable_ino(kind, parts, salt);
+    if (is_album_link_part(ino)) continue;
     if (m_used_inos.insert(ino)) return ino;
   }
 }
@@ -409,7 +411,9 @@ void Tree::add_albums(std::vector<AlbumInput> albums) {
       if (!found || is_favorite(*found) || !seen_photos.insert(*found).second) continue;
       const auto slot = static_cast<std::uint32_t>(album.members.size());
       album.members.push_back(*found);
-      links.emplace_back(assign_album_link_ino(album, slot, id), AlbumLink{album_index, slot});
+      std::uint32_t salt = 0;
+      links.emplace_back(free_link_base(album.link_hash, id, salt), AlbumLink{album_index, slot});
+      if (salt != 0) album.link_salts[slot] = salt;
       memberships.emplace_back(*found, album_index);
     }
     std::vector<std::string>().swap(input.photo_ids);  // the next album's build may use it
@@ -420,12 +424,7 @@ void Tree::add_albums(std::vector<AlbumInput> albums) {
   }
   for (std::uint32_t i = 0; i < m_albums.size(); ++i)
     m_album_by_id.emplace(m_albums[i].set.id, i);
-  std::sort(links.begin(), links.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  m_album_links.reserve(links.size());
-  for (const auto& link : links)
-    m_album_links.push_back(link.second);
-  std::vector<std::pair<Ino, AlbumLink>>().swap(links);
+  settle_album_links(links);
   // Each photo's albums in album-list order: one array, a span per photo.
   std::stable_sort(memberships.begin(), memberships.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -440,19 +439,35 @@ void Tree::add_albums(std::vector<AlbumInput> albums) {
     m_albums_begin[i] += m_albums_begin[i - 1];
 }
 
-Ino Tree::assign_album_link_ino(AlbumRecord& album, std::uint32_t slot, std::string_view photo_id) {
-  const Ino mask = link_part_mask();
-  for (std::uint32_t salt = 0;; ++salt) {
-    const Ino base = stable_ino_after(album.link_hash, photo_id, salt) & ~mask;
-    if (!link_parts_free(base)) continue;
-    // Every part is taken, an image link's too when the photo has no image: the number
-    // then stays the same if it gets one.
-    (void)m_used_inos.insert(base);
-    (void)m_used_inos.insert(base | 1);
-    if (mask == 3) (void)m_used_inos.insert(base | 2);
-    if (salt != 0) album.link_salts[slot] = salt;
-    return base;
+// Like view links, album links are not inserted in the InoSet (2 or 3 parts a member were
+// half of its slots at 1,000,000 photos): each got the first base free of every other node
+// (free_link_base); a clash between two links is found by sorting, and the later member,
+// in album-list order, is salted.
+void Tree::settle_album_links(std::vector<std::pair<Ino, AlbumLink>>& links) {
+  const auto before = [](const auto& a, const auto& b) {
+    return std::tie(a.first, a.second.album, a.second.slot) <
+           std::tie(b.first, b.second.album, b.second.slot);
+  };
+  for (bool clash = true; clash;) {
+    std::sort(links.begin(), links.end(), before);
+    clash = false;
+    for (std::size_t i = 1; i < links.size(); ++i) {
+      if (links[i].first != links[i - 1].first) continue;
+      const AlbumLink link = links[i].second;
+      AlbumRecord& album = m_albums[link.album];
+      std::uint32_t& salt = album.link_salts[link.slot];
+      ++salt;
+      links[i].first = free_link_base(album.link_hash, photo_id(album.members[link.slot]), salt);
+      clash = true;
+    }
   }
+  m_album_links.reserve(links.size());
+  m_album_link_bases.reserve(links.size());
+  for (const auto& [base, link] : links) {
+    m_album_links.push_back(link);
+    m_album_link_bases.push_back(base);
+  }
+  std::vector<std::pair<Ino, AlbumLink>>().swap(links);
 }
 
 std::span<const std::uint32_t> Tree::albums_of(std::uint32_t photo_index) const {
@@ -537,6 +552,7 @@ void Tree::index_nodes() {
             [](const Node& a, const Node& b) { return a.ino < b.ino; });
   nodes.shrink_to_fit();
   m_used_inos.clear();  // frees its array
+  std::vector<Ino>().swap(m_album_link_bases);
 }
 
 }  // namespace flickrfs::model

@@ -304,6 +304,11 @@ class Tree {
                                     const std::unordered_map<std::uint32_t, std::uint32_t>& salts,
                                     std::uint32_t slot, std::uint32_t photo) const;
   [[nodiscard]] bool link_parts_free(Ino base) const;
+  // Whether `ino` is a part of an album link this build handed out (build time only).
+  [[nodiscard]] bool is_album_link_part(Ino ino) const;
+  // The first base from hash `salt` on whose parts link_parts_free(); `salt` is left at it.
+  [[nodiscard]] Ino free_link_base(std::uint64_t prefix, std::string_view photo_id,
+                                   std::uint32_t& salt) const;
   [[nodiscard]] std::optional<Node> lookup_in_view(const Node& dir, std::string_view name) const;
   void list_view(const Node& dir, std::uint64_t first, const std::function<bool(DirEntry)>& emit,
                  std::uint64_t& position) const;
@@ -376,10 +381,11 @@ class Tree {
   // The image link inode of an album member; the sidecar link's is this | 1, the exif.json
   // link's this | 2 (link_part_mask()).
   [[nodiscard]] Ino album_member_ino(std::uint32_t album, std::uint32_t slot) const;
-  // Gives member `slot` of `album` the first free inode numbers for its links.
-  [[nodiscard]] Ino assign_album_link_ino(AlbumRecord& album, std::uint32_t slot,
-                                          std::string_view photo_id);
+  // Sorts `links` (image link inode, member), salting a member whose number another took,
+  // into m_album_links and m_album_link_bases.
+  void settle_album_links(std::vector<std::pair<Ino, AlbumLink>>& links);
   std::vector<AlbumLink> m_album_links;  // every album member, sorted by album_member_ino
+  std::vector<Ino> m_album_link_bases;   // their image link inodes, sorted; build time only
   std::vector<Node> m_collection_links;  // collections/ links to album dirs, sorted by ino
   // info_size() memo, by photo index; 0 = not known (an info.json is never empty).
   mutable std::unique_ptr<std::atomic<std::uint32_t>[]> m_info_sizes;

@@ -115,7 +115,20 @@ Ino Tree::salted_link_ino(std::uint64_t prefix,
 
 bool Tree::link_parts_free(Ino base) const {
   return base >= 16 && !m_used_inos.contains(base) && !m_used_inos.contains(base | 1) &&
-         (link_part_mask() == 1 || !m_used_inos.contains(base | 2));
+         (link_part_mask() == 1 || !m_used_inos.contains(base | 2)) && !is_album_link_part(base);
+}
+
+bool Tree::is_album_link_part(Ino ino) const {
+  return std::binary_search(m_album_link_bases.begin(), m_album_link_bases.end(),
+                            ino & ~link_part_mask());
+}
+
+Ino Tree::free_link_base(std::uint64_t prefix, std::string_view photo_id,
+                         std::uint32_t& salt) const {
+  for (;; ++salt) {
+    const Ino base = stable_ino_after(prefix, photo_id, salt) & ~link_part_mask();
+    if (link_parts_free(base)) return base;
+  }
 }
 
 Ino Tree::album_member_ino(std::uint32_t album_index, std::uint32_t slot) const {

@@ -132,18 +132,10 @@ void Tree::assign_view_link_inos(const std::vector<std::string>& paths) {
   auto& dirs = m_views.dirs;
   auto& salts = m_views.link_salts;
   std::vector<Ino> inos(m_views.members.size(), 0);
-  const Ino mask = link_part_mask();
   // Gives `slot` of directory `dir` the first free inode number from `salt` on.
   const auto hash = [&](std::uint32_t slot, std::uint32_t dir, std::uint32_t salt) {
-    const std::string_view id = photo(m_views.members[slot]).photo.id;
-    for (;; ++salt) {
-      const Ino base = stable_ino_after(dirs[dir].link_hash, id, salt) & ~mask;
-      if (link_parts_free(base)) {
-        inos[slot] = base;
-        if (salt != 0) salts[slot] = salt;
-        return;
-      }
-    }
+    inos[slot] = free_link_base(dirs[dir].link_hash, photo_id(m_views.members[slot]), salt);
+    if (salt != 0) salts[slot] = salt;
   };
   for (std::uint32_t d = 0; d < dirs.size(); ++d) {
     dirs[d].link_hash = ino_hash_prefix(NodeKind::view_link, {paths[d]});
