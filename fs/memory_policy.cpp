@@ -3,7 +3,9 @@
 
 #include <malloc.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 
 namespace flickrfs::fs::memory_policy {
@@ -37,6 +39,30 @@ void release_mapped_pages(const cache::lmdb::Env& env) {
   // the pages mapped.
   env.for_each_mapping(
       [](void* begin, std::size_t length) { (void)::madvise(begin, length, MADV_DONTNEED); });
+}
+
+namespace {
+
+// The process's file-backed resident bytes (statm's "shared": RssFile + RssShmem); 0 if
+// unknown.
+std::size_t mapped_file_bytes() {
+  std::FILE* statm = std::fopen("/proc/self/statm", "re");
+  if (statm == nullptr) return 0;
+  unsigned long size = 0;
+  unsigned long resident = 0;
+  unsigned long shared = 0;
+  const int read = std::fscanf(statm, "%lu %lu %lu", &size, &resident, &shared);
+  (void)std::fclose(statm);
+  if (read != 3) return 0;
+  return static_cast<std::size_t>(shared) * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
+
+bool bound_mapped_pages(const cache::lmdb::Env& env) {
+  if (mapped_file_bytes() <= kMappedBound) return false;
+  release_mapped_pages(env);
+  return true;
 }
 
 }  // namespace flickrfs::fs::memory_policy

@@ -11,10 +11,17 @@
 // - release_mapped_pages(): LMDB's mapped pages leave the process (madvise MADV_DONTNEED);
 //   they stay in the kernel's page cache, and the next read maps them again from there.
 //   Called during long scans of MetaStore (CacheFeed).
+// - bound_mapped_pages(): the same, once the process maps more than kMappedBound of files.
+//   Called after each batch of a long scan or of many writes. A page count cannot bound
+//   them: the kernel maps a whole large folio of the page cache on a fault (ext4 builds
+//   folios of up to megabytes), so one record read at random can map a megabyte. The video
+//   streams step of a 1,000,000-photo fill, one record read and written per video, mapped
+//   900 MB within 11 s.
 //
 // Thread contract: thread-safe, except tune_malloc(): once, before any thread starts.
 
 #include <chrono>
+#include <cstddef>
 
 #include "cache/lmdb.hpp"
 
@@ -31,5 +38,10 @@ inline constexpr std::chrono::seconds kReleasePeriod{10};
 void tune_malloc();
 void release_free_memory(const cache::lmdb::Env& env);
 void release_mapped_pages(const cache::lmdb::Env& env);
+
+inline constexpr std::size_t kMappedBound = std::size_t{64} << 20;
+// Releases LMDB's mapped pages when the process's file-backed RSS is over kMappedBound;
+// true when it did.
+bool bound_mapped_pages(const cache::lmdb::Env& env);
 
 }  // namespace flickrfs::fs::memory_policy

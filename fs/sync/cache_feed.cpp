@@ -11,7 +11,6 @@ namespace flickrfs::fs {
 namespace {
 
 constexpr std::size_t kBatch = 1000;
-constexpr std::size_t kReleaseEvery = 10000;  // photos between hand-backs of LMDB pages
 
 }  // namespace
 
@@ -57,10 +56,7 @@ bool CacheFeed::fill_batch() {
     m_read = 0;  // of none: nothing is left to read or skip
     return false;
   }
-  if (m_read - m_released_at >= kReleaseEvery) {
-    m_released_at = m_read;
-    memory_policy::release_mapped_pages(*m_meta.env());
-  }
+  (void)memory_policy::bound_mapped_pages(*m_meta.env());
   const std::size_t count = std::min(kBatch, m_ids.size() - m_read);
   auto photos = m_meta.photos(std::span(m_ids).subspan(m_read, count));
   if (!photos.ok()) {

@@ -59,7 +59,6 @@ class CacheFeed final : public model::PhotoFeed {
   std::vector<std::optional<cache::CachedPhoto>> m_batch;
   std::size_t m_batch_next = 0;
   std::size_t m_read = 0;  // ids read so far
-  std::size_t m_released_at = 0;
   std::string m_owner;
   std::int64_t m_last_upload = 0;
   std::string m_last_id;

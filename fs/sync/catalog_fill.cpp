@@ -21,6 +21,7 @@
 #include <unordered_map>
 
 #include "fs/log.hpp"
+#include "fs/memory_policy.hpp"
 #include "fs/model/inode.hpp"
 #include "fs/sync/parallel_for.hpp"
 #include "fs/sync/refresher.hpp"
@@ -155,7 +156,10 @@ Result<void> Refresher::fetch_video_sizes_of(const std::vector<model::PhotoCore>
     }
     fetched.push_back({photo.id, photo.secret, std::move(*sizes)});
   }
-  return m_meta.put_sizes_many(fetched);
+  FLICKRFS_CHECK(m_meta.put_sizes_many(fetched));
+  // Each video's record is read and written at random: see memory_policy.hpp.
+  (void)memory_policy::bound_mapped_pages(*m_meta.env());
+  return success();
 }
 
 Result<std::vector<model::PhotoCore>> Refresher::videos_missing_sizes(

@@ -44,12 +44,7 @@ Result<void> Refresher::store_page(const api::PhotoPage& page) const {
   // Each upsert maps the LMDB pages it reads, and they stay in the RSS until handed back:
   // a first walk of 1,000,000 photos (both walks store about 5 KB a photo) had 450 MB of
   // them resident between two snapshots, most of its peak.
-  constexpr std::size_t kReleaseEvery = 5000;  // photos stored by either walk
-  const std::size_t stored = m_stored_unreleased.fetch_add(page.photos.size()) + page.photos.size();
-  if (stored >= kReleaseEvery) {
-    m_stored_unreleased = 0;
-    memory_policy::release_mapped_pages(*m_meta.env());
-  }
+  (void)memory_policy::bound_mapped_pages(*m_meta.env());
   return success();
 }
 

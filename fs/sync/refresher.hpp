@@ -222,8 +222,6 @@ class Refresher {
   std::optional<BuildInputs> m_built;  // what the current snapshot was built from
 
   std::atomic<bool> m_stopping{false};
-  // Photos store_page() wrote since it last handed LMDB's mapped pages back (any thread).
-  mutable std::atomic<std::size_t> m_stored_unreleased{0};
   std::atomic<std::uint64_t> m_fill_attempts{0};
   std::atomic<std::int64_t> m_last_fill_failure{0};
   std::atomic<std::int64_t> m_last_check{0};  // unix seconds of the last listing check

@@ -85,3 +85,37 @@ TEST_CASE("release_free_memory releases the map as well", "[fs]") {
                                        << " KiB, after the swap hook: " << rss_file_kib());
   CHECK(mapped - rss_file_kib() > 6 * 1024);
 }
+
+TEST_CASE("bound_mapped_pages releases the map only once it is over the bound", "[fs]") {
+  test::TempDir dir;
+  auto env = Env::open(dir / "db.lmdb");
+  REQUIRE(env.ok());
+  auto db = (*env)->open_db("big");
+  REQUIRE(db.ok());
+  const std::string value(4000, 'v');  // one page per value
+  constexpr int kValues = 24 * 1024;   // 96 MiB, over the 64 MiB bound once read
+  REQUIRE((*env)->update([&](WriteTxn& txn) -> Result<void> {
+    for (int i = 0; i < kValues; ++i)
+      FLICKRFS_CHECK(txn.put(*db, std::to_string(100000 + i), value));
+    return success();
+  }));
+  fs::memory_policy::release_mapped_pages(**env);
+  auto read = [&](int count) {
+    auto txn = (*env)->read();
+    REQUIRE(txn.ok());
+    for (int i = 0; i < count; ++i) {  // compared: the value's own pages are read too
+      const auto got = txn->get(*db, std::to_string(100000 + i));
+      REQUIRE((got.ok() && got->has_value() && **got == value));
+    }
+  };
+  read(1024);  // 4 MiB: under the bound, kept
+  const long small = rss_file_kib();
+  CHECK_FALSE(fs::memory_policy::bound_mapped_pages(**env));
+  CHECK(rss_file_kib() >= small - 1024);
+  read(kValues);
+  const long large = rss_file_kib();
+  INFO("RssFile after reading 96 MiB: " << large << " KiB");
+  REQUIRE(large > 64 * 1024);
+  CHECK(fs::memory_policy::bound_mapped_pages(**env));
+  CHECK(rss_file_kib() < large - 64 * 1024);
+}
