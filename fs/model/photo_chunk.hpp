@@ -10,9 +10,10 @@
 // The chunk stores compact records (StoredRecord, StoredFile: offsets into one text buffer
 // and indices into a table of the chunk's distinct words) and hands out views of them
 // (PhotoRecord, PhotoFile) by value. At 1,000,000 photos the chunks are most of a snapshot;
-// as string_views, std::strings and spans a photo and its file took 264 bytes plus 110 of
-// strings, and here about 104 plus 65 (tree.cpp's ChunkBuilder stores each string once: a
-// photo's id is the end of its stem, its secret is in its URL).
+// as string_views, std::strings and spans a photo and its file took 264 bytes plus about 110
+// of strings. Here they take 104 plus their text: the stem, the URL after its directory, and
+// the secret when none of the photo's URLs holds it (tree.cpp's ChunkBuilder stores each
+// string once: a photo's id is the end of its stem).
 //
 // Thread contract: built by the one thread running Tree::build; immutable once that build
 // shares it, then read from any thread. Views point into the chunk: copy what must outlive
