@@ -141,7 +141,7 @@ class Tree::ChunkBuilder {
   }
 
   // A favorite (page 0) gets its best file only: sizes/ mirrors the photostream's pages.
-  void add(api::Photo& photo, bool sizes_pending) {
+  void add(const api::Photo& photo, bool sizes_pending) {
     PhotoChunk& chunk = *m_chunk;
     const TreeOptions& options = m_tree.m_options;
     StoredRecord record;
