@@ -1,9 +1,10 @@
 #pragma once
-// Bump storage for the strings of one Tree snapshot. A 100,000-photo snapshot holds about
-// 400,000 names and URLs; as separate std::string buffers they were 400,000 small heap
-// blocks, interleaved with whatever the filling thread allocated meanwhile, so the freed
-// memory of an old snapshot stayed scattered (and resident) across glibc's arenas. Here
-// they sit in a few large blocks that go back to the OS as a whole when the snapshot dies.
+// Bump storage for strings that live as long as one Tree snapshot (its view directories'
+// names; the photos' strings are in their chunks, photo_chunk.hpp). As separate std::string
+// buffers they would be many small heap blocks, interleaved with whatever the filling thread
+// allocated meanwhile, so the freed memory of an old snapshot would stay scattered (and
+// resident) across glibc's arenas. Here they sit in a few large blocks that go back to the
+// OS as a whole when the snapshot dies.
 //
 // Views returned by store() stay valid, unchanged, for the life of the arena (blocks are
 // never moved or reused). Thread contract: store() during the build only; the views may then
