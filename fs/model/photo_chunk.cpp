@@ -34,7 +34,7 @@ PhotoRecord PhotoChunk::record(std::size_t k) const {
   out.page = page;
   out.sizes_pending = stored.sizes_pending != 0;
   out.taken_mtime = stored.taken_mtime;
-  out.dir_mtime = std::max(stored.taken_mtime, stored.last_update);
+  out.dir_mtime = stored.dir_mtime();
   out.files = PhotoFiles(this, stem, stored.first_file, stored.file_count);
   return out;
 }

@@ -19,6 +19,7 @@
 // shares it, then read from any thread. Views point into the chunk: copy what must outlive
 // the snapshot.
 
+#include <algorithm>
 #include <cstdint>
 #include <iterator>
 #include <string>
@@ -206,6 +207,8 @@ struct StoredRecord {
   std::uint32_t first_file : 27 = 0;  // index into PhotoChunk::files
   std::uint32_t file_count : 5 = 0;   // up to 15: "best" and the 14 --sizes labels
 
+  // The photo directory's share of its page's mtime: the newer of taken and last update.
+  [[nodiscard]] std::int64_t dir_mtime() const { return std::max(taken_mtime, last_update); }
   [[nodiscard]] bool operator==(const StoredRecord&) const = default;
 };
 
@@ -239,6 +242,10 @@ struct PhotoChunk {
     return std::string_view(text).substr(ref.offset, ref.size);
   }
   [[nodiscard]] std::string_view word(std::uint32_t index) const { return text_of(words[index]); }
+  // True for a photo's best file ("best" label), false for a --sizes extra.
+  [[nodiscard]] bool is_best(const StoredFile& file) const {
+    return word(file.sizes_label) == "best";
+  }
 
   // True when `other` holds the same records, files, names and inode numbers: a snapshot
   // may then serve `other` in this chunk's place.

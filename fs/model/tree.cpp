@@ -147,9 +147,8 @@ class Tree::ChunkBuilder {
     StoredRecord record;
     const std::string stem = photo_stem(photo.date_taken, photo.title, photo.id);
     const std::size_t record_text = chunk.text.size();
-    record.stem = static_cast<std::uint32_t>(record_text);
+    record.stem = append(stem).offset;
     record.stem_size = static_cast<std::uint16_t>(stem.size());
-    chunk.text.append(stem);
     record.taken_mtime = parse_date_taken(photo.date_taken).value_or(photo.date_upload);
     record.date_upload = photo.date_upload;
     record.last_update = photo.last_update;
@@ -480,7 +479,7 @@ void Tree::compute_dir_mtimes() {
   m_page_mtimes.assign(m_page_inos.size(), 0);
   for (const auto& chunk : m_chunks) {
     for (const auto& record : chunk->records) {
-      const std::int64_t mtime = std::max(record.taken_mtime, record.last_update);
+      const std::int64_t mtime = record.dir_mtime();
       if (chunk->page == 0) {
         m_favorites_mtime = std::max(m_favorites_mtime, mtime);
         continue;
@@ -530,8 +529,7 @@ void Tree::index_nodes() {
       if (m_options.exif) add(chunk->exif_inos[r], NodeKind::exif_file, i, 0);
       for (std::uint32_t f = 0; f < record.file_count; ++f) {
         const StoredFile& file = chunk->files[record.first_file + f];
-        const bool best = chunk->word(file.sizes_label) == "best";
-        add(file.ino, best ? NodeKind::image_file : NodeKind::size_file, i, f);
+        add(file.ino, chunk->is_best(file) ? NodeKind::image_file : NodeKind::size_file, i, f);
       }
     }
   }

@@ -66,6 +66,15 @@ void diff_generated(const Tree& before, const Tree& after, Ino ino,
     out.push_back({Invalidation::Type::inode, ino, {}});
 }
 
+// A link (album or view) whose name stays but whose target changed (the photo moved to
+// another page).
+void diff_link_target(const Tree& before, const Tree& after, const std::optional<Node>& old_node,
+                      std::vector<Invalidation>& out) {
+  const auto new_node = old_node ? after.node(old_node->ino) : std::nullopt;
+  if (new_node && before.link_target(*old_node) != after.link_target(*new_node))
+    out.push_back({Invalidation::Type::inode, old_node->ino, {}});
+}
+
 bool same_photo(const PhotoRecord& a, const PhotoRecord& b) {
   if (a.stem != b.stem || a.photo.last_update != b.photo.last_update ||
       a.files.size() != b.files.size() || a.page != b.page) {
@@ -100,12 +109,8 @@ void diff_views(const Tree& before, const Tree& after, const KernelSees& seen,
     diff_dir(before, after, dir.ino, out);
     if (dir.hidden_ino != 0) diff_generated(before, after, dir.hidden_ino, out);
     for (std::uint32_t m = dir.first_member; m < dir.first_member + dir.member_count; ++m) {
-      for (const std::uint32_t part : {0u, 1u, 2u}) {
-        const auto old_node = before.view_member_node(d, m, part);
-        const auto new_node = old_node ? after.node(old_node->ino) : std::nullopt;
-        if (new_node && before.link_target(*old_node) != after.link_target(*new_node))
-          out.push_back({Invalidation::Type::inode, old_node->ino, {}});
-      }
+      for (const std::uint32_t part : {0u, 1u, 2u})
+        diff_link_target(before, after, before.view_member_node(d, m, part), out);
     }
   }
 }
@@ -156,14 +161,9 @@ std::vector<Invalidation> diff_trees(const Tree& before, const Tree& after,
     diff_dir(before, after, album.ino, out);
     diff_generated(before, after, album.hidden_ino, out);
     diff_generated(before, after, album.json_ino, out);
-    // Same link name, new target (the photo moved to another page).
     for (std::uint32_t p = 0; p < album.members.size(); ++p) {
-      for (const std::uint32_t part : {0u, 1u, 2u}) {
-        const auto old_node = before.album_member_node(a, p, part);
-        const auto new_node = old_node ? after.node(old_node->ino) : std::nullopt;
-        if (new_node && before.link_target(*old_node) != after.link_target(*new_node))
-          out.push_back({Invalidation::Type::inode, old_node->ino, {}});
-      }
+      for (const std::uint32_t part : {0u, 1u, 2u})
+        diff_link_target(before, after, before.album_member_node(a, p, part), out);
     }
   }
   diff_views(before, after, seen, out);

@@ -171,8 +171,7 @@ bool Tree::has_image(std::uint32_t photo_index) const {
   const auto [chunk, offset] = chunk_of(photo_index);
   const PhotoChunk& stored = *m_chunks[chunk];
   const StoredRecord& record = stored.records[offset];
-  return record.file_count != 0 &&
-         stored.word(stored.files[record.first_file].sizes_label) == "best";
+  return record.file_count != 0 && stored.is_best(stored.files[record.first_file]);
 }
 
 std::string Tree::sidecar_name(std::uint32_t photo_index) const {
